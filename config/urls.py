@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from movements.views import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("", include("movements.urls")),
+    path("", include("reports.urls")),
+]

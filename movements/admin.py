@@ -1,0 +1,142 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Indicator,
+    IndicatorGroup,
+    Membership,
+    Movement,
+    Period,
+    PublishedFigure,
+    Report,
+    Unit,
+    Value,
+)
+
+admin.site.site_header = _("Phong trào — quản trị Tỉnh Đoàn")
+admin.site.site_title = _("Phong trào")
+admin.site.index_title = _("Quản trị số liệu phong trào")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["tree_name", "code", "kind", "gso_code", "valid_from", "valid_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "code", "gso_code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["path"]
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("đơn vị"), ordering="path")
+    def tree_name(self, obj):
+        return ("— " * obj.depth) + obj.name
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role"]
+    list_filter = ["role", "unit__kind"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
+    list_select_related = ["user", "unit"]
+    autocomplete_fields = ["user", "unit"]
+
+
+class IndicatorGroupInline(admin.TabularInline):
+    model = IndicatorGroup
+    extra = 0
+
+
+@admin.register(Movement)
+class MovementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "start_year", "end_year", "period_kind"]
+    search_fields = ["code", "name"]
+    inlines = [IndicatorGroupInline]
+
+
+@admin.register(IndicatorGroup)
+class IndicatorGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "numbering", "movement", "order"]
+    list_filter = ["movement"]
+    search_fields = ["name", "code"]
+    list_select_related = ["movement"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "group", "measure", "kind", "aggregation", "is_headline"]
+    list_filter = ["movement", "group", "kind", "aggregation", "is_headline"]
+    search_fields = ["name", "short_name", "code"]
+    list_select_related = ["group", "movement"]
+    autocomplete_fields = ["numerator", "denominator", "part_of"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "year",
+        "start_date",
+        "end_date",
+        "deadline",
+        "open_for_entry",
+    ]
+    list_filter = ["kind", "year", "open_for_entry"]
+    search_fields = ["year"]
+    list_editable = ["deadline", "open_for_entry"]
+
+
+class ValueInline(admin.TabularInline):
+    model = Value
+    extra = 0
+    fields = ["indicator", "value", "comment"]
+    autocomplete_fields = ["indicator"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "indicator__group")
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "unit",
+        "period",
+        "movement",
+        "status",
+        "submitted_at",
+        "approved_at",
+        "is_demo",
+    ]
+    list_filter = ["status", "movement", "period", "unit__kind", "unit", "is_demo"]
+    search_fields = ["unit__name", "unit__short_name", "unit__code"]
+    list_select_related = ["unit", "period", "movement"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+    date_hierarchy = "submitted_at"
+    inlines = [ValueInline]
+
+
+@admin.register(Value)
+class ValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "report", "value", "comment"]
+    list_filter = ["indicator__group", "report__period", "report__status", "report__unit"]
+    search_fields = ["indicator__name", "indicator__code", "report__unit__name"]
+    list_select_related = ["indicator", "report__unit", "report__period"]
+    autocomplete_fields = ["report", "indicator"]
+
+
+@admin.register(PublishedFigure)
+class PublishedFigureAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "unit", "value", "qualifier", "start_year", "end_year", "document"]
+    list_filter = ["document", "unit", "indicator__group"]
+    search_fields = ["indicator__name", "quote", "document"]
+    list_select_related = ["indicator", "unit"]
+    autocomplete_fields = ["indicator", "unit"]

@@ -1,0 +1,89 @@
+"""Numbers, money and dates the Vietnamese way: 8.964 lượt; 1,54 tỷ đồng; 25/6/2013."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """8964 -> '8.964'; 12.5 with decimals=1 -> '12,5'; None -> '–'."""
+    if value is None:
+        return "–"
+    number = Decimal(str(value))
+    quantum = Decimal(1).scaleb(-decimals)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = ".".join(groups) or "0"
+    if decimals and fraction:
+        text += "," + fraction
+    return sign + text
+
+
+def format_percent(value) -> str:
+    """Decimal('100.0') -> '100%'; Decimal('97.5') -> '97,5%'."""
+    if value is None:
+        return "–"
+    number = Decimal(str(value))
+    decimals = 0 if number == number.to_integral_value() else 1
+    return f"{format_number(number, decimals)}%"
+
+
+_SCALES = [(10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn")]
+
+
+def format_money_short(value) -> str:
+    """Compact money: 1_540_000_000 -> '1,54 tỷ đồng'; 340_000_000 -> '340 triệu đồng'."""
+    if value is None:
+        return "–"
+    amount = Decimal(str(value))
+    for scale, word in _SCALES:
+        if abs(amount) >= scale:
+            scaled = (amount / scale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            decimals = (
+                0
+                if scaled == scaled.to_integral_value()
+                else (1 if (scaled * 10) == (scaled * 10).to_integral_value() else 2)
+            )
+            return f"{format_number(scaled, decimals)} {word} đồng"
+    return f"{format_number(amount)} đồng"
+
+
+def format_money_words(value) -> str:
+    """Money as official reports write it: 1_540_000_000 -> '1 tỷ 540 triệu đồng'."""
+    if value is None:
+        return "–"
+    amount = int(value)
+    if amount == 0:
+        return "0 đồng"
+    parts = []
+    for scale, word in _SCALES:
+        count, amount = divmod(amount, scale)
+        if count:
+            parts.append(f"{format_number(count)} {word}")
+    if amount:
+        parts.append(format_number(amount))
+    return " ".join(parts) + " đồng"
+
+
+def format_date(day: dt.date | dt.datetime | None) -> str:
+    """25/6/2013 (no leading zeros, as Vietnamese documents write dates)."""
+    if day is None:
+        return "–"
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def format_value(value, kind: str, measure: str = "") -> str:
+    """A figure with its measure word as a reader expects it: '8.964 lượt', '97,5%',
+    '1,54 tỷ đồng'."""
+    if kind == "ratio":
+        return format_percent(value)
+    if kind == "money":
+        return format_money_short(value)
+    text = format_number(value)
+    return f"{text} {measure}".strip() if value is not None else text

@@ -1,0 +1,72 @@
+import csv
+import json
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+
+from movements.models import Movement, Unit
+from reports.selectors import EXPORT_COLUMNS, export_rows, published_rows
+
+
+class Command(BaseCommand):
+    help = (
+        "Xuất số liệu tổng hợp (báo cáo đã duyệt, cộng cả các đơn vị trực thuộc) ra CSV hoặc "
+        "JSON; với --published, xuất số liệu đã công bố."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--movement", default="3tn", help="mã phong trào (mặc định 3tn)")
+        parser.add_argument("--unit", default="kien-giang", help="mã đơn vị (mặc định kien-giang)")
+        parser.add_argument(
+            "--from", dest="start", type=str, help="từ năm (mặc định đầu giai đoạn)"
+        )
+        parser.add_argument("--to", dest="end", type=str, help="đến năm (mặc định cuối giai đoạn)")
+        parser.add_argument("--by", default="none", help="unit, year hoặc none (mặc định)")
+        parser.add_argument("--published", action="store_true", help="xuất số liệu đã công bố")
+        parser.add_argument("--format", default="csv", help="csv (mặc định) hoặc json")
+
+    def handle(self, *args, **options):
+        movement = Movement.objects.filter(code=options["movement"]).first()
+        if movement is None:
+            raise CommandError(f"Không có phong trào mã “{options['movement']}”.")
+        unit = Unit.objects.filter(code=options["unit"]).first()
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
+        start = self._year(options["start"], movement.start_year, "--from")
+        end = self._year(options["end"], movement.end_year, "--to")
+        if start > end:
+            raise CommandError(f"Năm bắt đầu ({start}) sau năm kết thúc ({end}).")
+        if start < movement.start_year or end > movement.end_year:
+            raise CommandError(
+                f"Khoảng năm {start}–{end} nằm ngoài giai đoạn của phong trào "
+                f"({movement.start_year}–{movement.end_year})."
+            )
+        if options["by"] not in {"unit", "year", "none"}:
+            raise CommandError("--by chỉ nhận unit, year hoặc none.")
+        if options["format"] not in {"csv", "json"}:
+            raise CommandError("--format chỉ nhận csv hoặc json.")
+
+        if options["published"]:
+            rows = published_rows(movement, unit, start, end)
+        else:
+            rows = export_rows(movement, unit, start, end, by=options["by"])
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_plain))
+        else:
+            writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    @staticmethod
+    def _year(text, default, option):
+        if text is None:
+            return default
+        if not text.strip().isdigit():
+            raise CommandError(f"{option} cần một năm (ví dụ 2009), không phải “{text}”.")
+        return int(text)
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(value)

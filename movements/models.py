@@ -1,0 +1,599 @@
+"""The movement's data: units, indicators, periods, reports and their values.
+
+A value belongs to the unit that did the work, never to its parents: a unit's figure is the sum
+over its subtree, found through `Unit.path` (the ids from the root, "/1/5/").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree_of(self, unit: Unit) -> UnitQuerySet:
+        """The unit and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def existing_on(self, day: dt.date) -> UnitQuerySet:
+        """Units that existed on `day` (created on or before it, not yet dissolved)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def _membership_subtrees(self, user, roles) -> UnitQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        paths = list(
+            Membership.objects.filter(user=user, role__in=roles).values_list(
+                "unit__path", flat=True
+            )
+        )
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+    def visible_to(self, user) -> UnitQuerySet:
+        """Units whose figures and reports `user` may read.
+
+        Superusers read everything; anyone else reads the subtrees of their memberships,
+        whatever the role.
+        """
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self.all()
+        return self._membership_subtrees(user, Membership.Role.values)
+
+    def editable_by(self, user) -> UnitQuerySet:
+        """Units whose reports `user` may enter: exactly the units they are secretary of."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.SECRETARY
+        ).distinct()
+
+    def reviewable_by(self, user) -> UnitQuerySet:
+        """Units whose reports `user` may approve, return or reopen: reviewer subtrees."""
+        if user.is_authenticated and user.is_active and user.is_superuser:
+            return self.all()
+        return self._membership_subtrees(user, [Membership.Role.REVIEWER])
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh Đoàn")
+        CITY = "city", _("Thành Đoàn")
+        TOWN = "town", _("Thị Đoàn")
+        DISTRICT = "district", _("Huyện Đoàn")
+        BRANCH = "branch", _("Đoàn trực thuộc")
+        GRASSROOTS = "grassroots", _("Cơ sở Đoàn")
+
+    # Peer groups used to compare like with like (and to colour charts).
+    DISTRICT_LEVEL = (Kind.CITY, Kind.TOWN, Kind.DISTRICT)
+
+    code = models.SlugField(_("mã"), max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên ngắn"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    gso_code = models.CharField(_("mã đơn vị hành chính (TCTK)"), max_length=10, blank=True)
+    valid_from = models.DateField(_("thành lập từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def peer_group(self) -> str:
+        """'district' for huyện / thị / thành Đoàn, 'branch' for Đoàn trực thuộc, else kind."""
+        if self.kind in self.DISTRICT_LEVEL:
+            return "district"
+        return self.kind
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("Đơn vị không thể nằm dưới chính nó.")})
+            ancestor = ancestor.parent
+
+    def existed_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if new_path != old_path:
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old_path:
+                # Moving a unit moves its subtree: rewrite the descendants' paths.
+                for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    Unit.objects.filter(pk=child.pk).update(
+                        path=new_path + child.path[len(old_path) :]
+                    )
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("Bí thư / văn phòng (nhập số liệu)")
+        REVIEWER = "reviewer", _("Duyệt báo cáo")
+        VIEWER = "viewer", _("Chỉ xem")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("phân quyền")
+        verbose_name_plural = _("phân quyền")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit.short_name}"
+
+
+class Period(models.Model):
+    class Kind(models.TextChoices):
+        YEAR = "year", _("Năm")
+        HALF = "half", _("6 tháng")
+        QUARTER = "quarter", _("Quý")
+
+    kind = models.CharField(_("loại kỳ"), max_length=8, choices=Kind.choices, default=Kind.YEAR)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveSmallIntegerField(
+        _("số thứ tự trong năm"), default=0, help_text=_("0 cho kỳ năm; 1–2 cho 6 tháng; 1–4 quý.")
+    )
+    start_date = models.DateField(_("từ ngày"), editable=False)
+    end_date = models.DateField(_("đến ngày"), editable=False)
+    deadline = models.DateField(_("hạn nộp"), null=True, blank=True)
+    open_for_entry = models.BooleanField(_("đang mở nhập liệu"), default=False)
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["year", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "number"], name="period_unique"),
+            models.CheckConstraint(
+                condition=(Q(kind="year") & Q(number=0))
+                | (Q(kind="half") & Q(number__gte=1) & Q(number__lte=2))
+                | (Q(kind="quarter") & Q(number__gte=1) & Q(number__lte=4)),
+                name="period_number_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990) & Q(year__lte=2100), name="period_year_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def code(self) -> str:
+        """'2012', '2012-H1' or '2012-Q3': the form used in URLs and files."""
+        if self.kind == self.Kind.HALF:
+            return f"{self.year}-H{self.number}"
+        if self.kind == self.Kind.QUARTER:
+            return f"{self.year}-Q{self.number}"
+        return str(self.year)
+
+    @property
+    def label(self) -> str:
+        if self.kind == self.Kind.HALF:
+            return (
+                _("6 tháng đầu %(year)s") if self.number == 1 else _("6 tháng cuối %(year)s")
+            ) % {"year": self.year}
+        if self.kind == self.Kind.QUARTER:
+            return _("Quý %(n)s/%(year)s") % {"n": self.number, "year": self.year}
+        return str(self.year)
+
+    @staticmethod
+    def bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
+        months = {"year": 12, "half": 6, "quarter": 3}[kind]
+        first_month = 1 + (max(number, 1) - 1) * months
+        start = dt.date(year, first_month, 1)
+        last_month = first_month + months - 1
+        end = (
+            dt.date(year, 12, 31)
+            if last_month == 12
+            else dt.date(year, last_month + 1, 1) - dt.timedelta(days=1)
+        )
+        return start, end
+
+    @classmethod
+    def parse_code(cls, code: str) -> tuple[str, int, int] | None:
+        """('year'|'half'|'quarter', year, number) for a period code, or None if malformed."""
+        text = (code or "").strip().upper()
+        year_part, _sep, rest = text.partition("-")
+        if not year_part.isdigit() or len(year_part) != 4:
+            return None
+        year = int(year_part)
+        if not rest:
+            return cls.Kind.YEAR, year, 0
+        if len(rest) == 2 and rest[0] == "H" and rest[1] in "12":
+            return cls.Kind.HALF, year, int(rest[1])
+        if len(rest) == 2 and rest[0] == "Q" and rest[1] in "1234":
+            return cls.Kind.QUARTER, year, int(rest[1])
+        return None
+
+    def save(self, *args, **kwargs):
+        self.start_date, self.end_date = self.bounds(self.kind, self.year, self.number)
+        super().save(*args, **kwargs)
+
+
+class Movement(models.Model):
+    code = models.SlugField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên phong trào"), max_length=200)
+    description = models.TextField(_("mô tả"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("giai đoạn từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    period_kind = models.CharField(
+        _("kỳ nhập liệu"), max_length=8, choices=Period.Kind.choices, default=Period.Kind.YEAR
+    )
+
+    class Meta:
+        verbose_name = _("phong trào")
+        verbose_name_plural = _("phong trào")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="movement_stage_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stage_label(self) -> str:
+        return f"{self.start_year}–{self.end_year}"
+
+
+class IndicatorGroup(models.Model):
+    movement = models.ForeignKey(
+        Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="groups"
+    )
+    code = models.SlugField(_("mã"), max_length=64)
+    name = models.CharField(_("tên phần"), max_length=200)
+    numbering = models.CharField(_("số mục trong báo cáo"), max_length=10, blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("nhóm chỉ tiêu")
+        verbose_name_plural = _("nhóm chỉ tiêu")
+        ordering = ["movement", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "code"], name="group_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def stored(self) -> IndicatorQuerySet:
+        """Indicators that have values of their own (counts and money, not ratios)."""
+        return self.exclude(kind=Indicator.Kind.RATIO)
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Số lượng")
+        MONEY = "money", _("Tiền (đồng)")
+        RATIO = "ratio", _("Tỷ lệ (tính từ hai chỉ tiêu)")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Cộng dồn qua các kỳ")
+        LAST = "last", _("Lấy số cuối kỳ")
+
+    movement = models.ForeignKey(
+        Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    group = models.ForeignKey(
+        IndicatorGroup,
+        verbose_name=_("nhóm"),
+        on_delete=models.PROTECT,
+        related_name="indicators",
+    )
+    code = models.SlugField(_("mã"), max_length=64)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
+    short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
+    measure = models.CharField(_("đơn vị tính"), max_length=40)
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.COUNT)
+    aggregation = models.CharField(
+        _("cộng theo thời gian"),
+        max_length=8,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+    )
+    numerator = models.ForeignKey(
+        "self",
+        verbose_name=_("tử số"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    denominator = models.ForeignKey(
+        "self",
+        verbose_name=_("mẫu số"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name=_("là một phần của"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        help_text=_("Giá trị không được lớn hơn chỉ tiêu này (ví dụ: số đăng ký ≤ tổng số)."),
+    )
+    min_value = models.BigIntegerField(_("giá trị hợp lý tối thiểu"), null=True, blank=True)
+    max_value = models.BigIntegerField(_("giá trị hợp lý tối đa"), null=True, blank=True)
+    is_headline = models.BooleanField(_("chỉ tiêu chính của phần"), default=False)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["group__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="ratio") & Q(numerator__isnull=False) & Q(denominator__isnull=False)
+                )
+                | (~Q(kind="ratio") & Q(numerator__isnull=True) & Q(denominator__isnull=True)),
+                name="indicator_ratio_has_parts",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=models.F("min_value")),
+                name="indicator_bounds_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self):
+        if self.group_id and self.movement_id and self.group.movement_id != self.movement_id:
+            raise ValidationError({"group": _("Nhóm phải thuộc cùng phong trào.")})
+        if self.kind == self.Kind.RATIO and not (self.numerator_id and self.denominator_id):
+            raise ValidationError(_("Chỉ tiêu tỷ lệ cần có tử số và mẫu số."))
+        if self.kind != self.Kind.RATIO and (self.numerator_id or self.denominator_id):
+            raise ValidationError(_("Chỉ chỉ tiêu tỷ lệ mới có tử số và mẫu số."))
+
+
+class ReportQuerySet(models.QuerySet):
+    def approved(self) -> ReportQuerySet:
+        return self.filter(status=Report.Status.APPROVED)
+
+    def counted(self, include_submitted: bool = False) -> ReportQuerySet:
+        """Reports whose figures dashboards count: approved, plus submitted when asked."""
+        statuses = [Report.Status.APPROVED]
+        if include_submitted:
+            statuses.append(Report.Status.SUBMITTED)
+        return self.filter(status__in=statuses)
+
+    def visible_to(self, user) -> ReportQuerySet:
+        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+    def editable_by(self, user) -> ReportQuerySet:
+        return self.filter(unit__in=Unit.objects.editable_by(user))
+
+    def reviewable_by(self, user) -> ReportQuerySet:
+        return self.filter(unit__in=Unit.objects.reviewable_by(user))
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
+        APPROVED = "approved", _("Đã duyệt")
+        RETURNED = "returned", _("Trả lại để sửa")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.ForeignKey(
+        Period, verbose_name=_("kỳ"), on_delete=models.PROTECT, related_name="reports"
+    )
+    movement = models.ForeignKey(
+        Movement, verbose_name=_("phong trào"), on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    highlights = models.TextField(_("kết quả nổi bật"), blank=True)
+    shortcomings = models.TextField(_("hạn chế, tồn tại"), blank=True)
+    return_reason = models.TextField(_("lý do trả lại / mở lại"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    returned_at = models.DateTimeField(_("trả lại lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lại"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    is_demo = models.BooleanField(_("dữ liệu minh hoạ"), default=False)
+
+    history = HistoricalRecords()
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo đơn vị")
+        verbose_name_plural = _("báo cáo đơn vị")
+        ordering = ["period__year", "period__kind", "period__number", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "movement"], name="report_unique_per_unit_period"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["movement", "period", "status"], name="report_mv_period_status"),
+            models.Index(fields=["status"], name="report_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.short_name} — {self.period.label}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class Value(models.Model):
+    report = models.ForeignKey(
+        Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.BigIntegerField(_("số liệu"))
+    comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("số liệu")
+        verbose_name_plural = _("số liệu")
+        ordering = ["indicator__group__order", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="value_unique"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="value_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "report"], name="value_indicator_report"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.label}: {self.value}"
+
+
+class PublishedFigure(models.Model):
+    """A total as an official document published it, to reconcile unit data against."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("chỉ tiêu"),
+        on_delete=models.PROTECT,
+        related_name="published_figures",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị (phạm vi)"),
+        on_delete=models.PROTECT,
+        related_name="published_figures",
+    )
+    start_year = models.PositiveSmallIntegerField(_("từ năm"))
+    end_year = models.PositiveSmallIntegerField(_("đến năm"))
+    value = models.BigIntegerField(
+        _("số công bố"), help_text=_("Với chỉ tiêu tỷ lệ: phần trăm (100 nghĩa là 100%).")
+    )
+    qualifier = models.CharField(
+        _("cách nói"), max_length=20, blank=True, help_text=_("Ví dụ: “trên”, “khoảng”.")
+    )
+    document = models.CharField(_("văn bản"), max_length=100)
+    document_date = models.DateField(_("ngày văn bản"))
+    quote = models.TextField(_("câu trích"))
+    order = models.PositiveSmallIntegerField(_("thứ tự trong văn bản"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu đã công bố")
+        verbose_name_plural = _("số liệu đã công bố")
+        ordering = ["document", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "start_year", "end_year", "document"],
+                name="published_figure_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")), name="published_years_order"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="published_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.label} ({self.unit.short_name}): {self.value}"
