@@ -239,7 +239,8 @@ class Period(models.Model):
     @staticmethod
     def bounds(kind: str, year: int, number: int) -> tuple[dt.date, dt.date]:
         months = {"year": 12, "half": 6, "quarter": 3}[kind]
-        first_month = 1 + (max(number, 1) - 1) * months
+        # A number that does not fit the kind is clamped here; the check constraint refuses it.
+        first_month = 1 + (min(max(number, 1), 12 // months) - 1) * months
         start = dt.date(year, first_month, 1)
         last_month = first_month + months - 1
         end = (
