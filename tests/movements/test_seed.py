@@ -1,0 +1,231 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from movements.models import Indicator, PublishedFigure, Report, Unit, Value
+from movements.services import ServiceError, demo_load, seed_load, split_exactly
+from reports.selectors import indicator_totals, published_reconciliation
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
+DISTRICTS = [
+    "rach-gia",
+    "ha-tien",
+    "kien-luong",
+    "hon-dat",
+    "tan-hiep",
+    "chau-thanh",
+    "giong-rieng",
+    "go-quao",
+    "an-bien",
+    "an-minh",
+    "vinh-thuan",
+    "phu-quoc",
+    "kien-hai",
+    "u-minh-thuong",
+    "giang-thanh",
+]
+BRANCHES = [
+    "cong-an",
+    "quan-su",
+    "bien-phong",
+    "khoi-co-quan",
+    "khoi-doanh-nghiep",
+    "cd-su-pham",
+    "cd-cong-dong",
+    "cd-y-te",
+    "cd-nghe",
+]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _counts():
+    from movements.models import Indicator as I, Movement, Period
+
+    models = [
+        Unit,
+        Movement,
+        Period,
+        I,
+        PublishedFigure,
+        Report,
+        Value,
+        Report.history.model,
+        Value.history.model,
+    ]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_seed_loads_the_province_its_districts_and_branches(seed):
+    province = Unit.objects.get(code="kien-giang")
+    children = province.children.all()
+    assert sorted(u.code for u in children if u.peer_group == "district") == sorted(DISTRICTS)
+    assert sorted(u.code for u in children if u.kind == "branch") == sorted(BRANCHES)
+    gso = sorted(int(u.gso_code) for u in children if u.gso_code)
+    assert gso == [c for c in range(899, 915) if c != 901]
+    assert Unit.objects.get(code="ha-tien").kind == Unit.Kind.TOWN
+    assert Unit.objects.get(code="phu-quoc").kind == Unit.Kind.DISTRICT
+    assert Unit.objects.get(code="rach-gia").kind == Unit.Kind.CITY
+    assert str(Unit.objects.get(code="giang-thanh").valid_from) == "2009-06-29"
+
+
+def test_seed_loads_the_movement_with_groups_in_report_order(seed):
+    assert (seed.start_year, seed.end_year) == (2009, 2013)
+    assert [g.name for g in seed.groups.order_by("order")] == [
+        "Công tác triển khai",
+        "Trách nhiệm với công việc",
+        "Trách nhiệm với nhân dân",
+        "Trách nhiệm với bản thân",
+    ]
+    assert list(seed.indicators.filter(code="doan-vien").values_list("aggregation", flat=True)) == [
+        "last"
+    ]
+
+
+def test_every_published_figure_quotes_a_sentence_of_the_seed_that_states_it(seed):
+    text = _squash(SEED.read_text(encoding="utf-8"))
+    figures = list(PublishedFigure.objects.select_related("indicator"))
+    assert len(figures) == 36
+    for figure in figures:
+        quote = _squash(figure.quote)
+        assert quote in text, figure
+        if figure.value in (0, 100):
+            continue  # "không có", "100%": stated in words or as a percentage
+        if figure.indicator.kind == Indicator.Kind.MONEY:
+            millions = figure.value // 1_000_000
+            stated = (
+                f"{millions // 1000} tỷ {millions % 1000} triệu"
+                if millions >= 1000
+                else (f"{millions} triệu")
+            )
+        else:
+            stated = f"{figure.value:,}".replace(",", ".")
+        pattern = rf"(?<![\d.])0?{re.escape(stated)}(?![\d])"  # "01 Lò đốt rác"
+        assert re.search(pattern, quote), (figure, stated)
+
+
+def test_published_figures_are_attributed_to_police_and_rach_gia_where_the_seed_says_so(seed):
+    by_unit = {}
+    for figure in PublishedFigure.objects.select_related("unit", "indicator"):
+        by_unit.setdefault(figure.unit.code, set()).add(figure.indicator.code)
+    assert set(by_unit) == {"kien-giang", "cong-an", "rach-gia"}
+    assert by_unit["rach-gia"] == {"cuoc-tuyen-truyen-dao-duc", "luot-tuyen-truyen-dao-duc"}
+    assert {"tri-gia-nha", "don-vi-mau", "luot-kham-benh"} <= by_unit["cong-an"]
+    assert {"hoi-nghi-trien-khai", "luot-du-trien-khai"} <= by_unit["kien-giang"]
+
+
+def test_load_seed_twice_changes_nothing(db):
+    call_command("load_seed", verbosity=0)
+    before = _counts()
+    call_command("load_seed", verbosity=0)
+    assert _counts() == before
+
+
+def test_load_demo_twice_changes_nothing_and_duplicates_nothing(demo):
+    before = _counts()
+    call_command("load_seed", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert _counts() == before
+    assert before["Report"] == 24 * 5 - 1  # Giang Thành has no 2009 report
+
+
+def test_demo_data_is_deterministic(demo):
+    first = sorted(
+        Value.objects.values_list(
+            "report__unit__code", "report__period__year", "indicator__code", "value"
+        )
+    )
+    Value.objects.all().delete()
+    Report.objects.all().delete()
+    demo_load()
+    again = sorted(
+        Value.objects.values_list(
+            "report__unit__code", "report__period__year", "indicator__code", "value"
+        )
+    )
+    assert first == again
+
+
+def test_demo_aggregate_equals_every_published_figure(demo):
+    rows = published_reconciliation(demo)
+    assert len(rows) == 36
+    mismatches = [(r.figure, r.computed) for r in rows if not r.matches]
+    assert mismatches == []
+
+
+def test_demo_attributed_figures_land_only_on_their_unit(demo):
+    for figure in PublishedFigure.objects.exclude(unit__code="kien-giang").select_related(
+        "unit", "indicator"
+    ):
+        if figure.indicator.kind == Indicator.Kind.RATIO:
+            continue
+        others = Value.objects.filter(indicator=figure.indicator).exclude(report__unit=figure.unit)
+        assert not others.exists(), figure
+
+
+def test_demo_has_nothing_for_giang_thanh_before_it_existed(demo):
+    years = set(
+        Report.objects.filter(unit__code="giang-thanh").values_list("period__year", flat=True)
+    )
+    assert years == {2010, 2011, 2012, 2013}
+
+
+def test_demo_reports_are_marked_as_demo_and_approved(demo):
+    assert not Report.objects.filter(is_demo=False).exists()
+    assert set(Report.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_demo_has_a_plausible_spread(demo):
+    rach_gia, kien_hai = Unit.objects.get(code="rach-gia"), Unit.objects.get(code="kien-hai")
+    indicators = list(Indicator.objects.filter(code__in=["dem-van-nghe-tdtt", "doan-vien"]))
+    big = indicator_totals(demo, rach_gia, 2009, 2013, indicators=indicators)
+    small = indicator_totals(demo, kien_hai, 2009, 2013, indicators=indicators)
+    assert big[("dem-van-nghe-tdtt", None, None)] > small[("dem-van-nghe-tdtt", None, None)]
+    assert big[("doan-vien", None, None)] > small[("doan-vien", None, None)]
+    province = Unit.objects.get(code="kien-giang")
+    by_year = indicator_totals(demo, province, 2009, 2013, by_year=True, indicators=indicators)
+    assert by_year[("dem-van-nghe-tdtt", None, 2009)] < by_year[("dem-van-nghe-tdtt", None, 2012)]
+
+
+def test_load_demo_without_the_seed_is_a_clear_error(db):
+    with pytest.raises(ServiceError, match="load_seed"):
+        demo_load()
+
+
+def test_load_demo_never_overwrites_a_units_real_report(seed):
+    from tests.factories import make_report
+
+    real = make_report(
+        Unit.objects.get(code="an-minh"),
+        2011,
+        seed,
+        status="draft",
+        values={"hoi-nghi-trien-khai": 999},
+    )
+    seed_load()
+    demo_load()
+    real.refresh_from_db()
+    assert not real.is_demo
+    assert real.values.get().value == 999
+
+
+@pytest.mark.parametrize(
+    ("total", "weights"),
+    [
+        (243, [1.0, 2.5, 3.3]),
+        (1, [1, 1, 1, 1, 1]),
+        (0, [1, 2]),
+        (1_540_000_000, [0.3] * 7),
+        (7, [0, 0, 0]),
+    ],
+)
+def test_split_exactly_adds_up_to_the_total(total, weights):
+    parts = split_exactly(total, weights)
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)

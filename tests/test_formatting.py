@@ -1,0 +1,79 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from movements import formatting
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (8964, "8.964"),
+        (1_540_000_000, "1.540.000.000"),
+        (0, "0"),
+        (999, "999"),
+        (-1200, "-1.200"),
+        (None, "–"),
+    ],
+)
+def test_numbers_are_grouped_with_dots(value, text):
+    assert formatting.format_number(value) == text
+
+
+def test_decimals_use_a_comma():
+    assert formatting.format_number(Decimal("12.5"), 1) == "12,5"
+    assert formatting.format_number(Decimal("1234.56"), 2) == "1.234,56"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1_540_000_000, "1,54 tỷ đồng"),
+        (340_000_000, "340 triệu đồng"),
+        (17_000_000, "17 triệu đồng"),
+        (2_500_000_000, "2,5 tỷ đồng"),
+        (500, "500 đồng"),
+        (12_500, "12,5 nghìn đồng"),
+    ],
+)
+def test_money_is_short_and_vietnamese(value, text):
+    assert formatting.format_money_short(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1_540_000_000, "1 tỷ 540 triệu đồng"),
+        (500_000_000, "500 triệu đồng"),
+        (0, "0 đồng"),
+        (2_000_017_500, "2 tỷ 17 nghìn 500 đồng"),
+    ],
+)
+def test_money_in_words_as_official_reports_write_it(value, text):
+    assert formatting.format_money_words(value) == text
+
+
+def test_dates_and_percentages():
+    assert formatting.format_date(dt.date(2013, 6, 25)) == "25/6/2013"
+    assert formatting.format_percent(Decimal("100.0")) == "100%"
+    assert formatting.format_percent(Decimal("97.5")) == "97,5%"
+    assert formatting.format_value(8964, "count", "lượt") == "8.964 lượt"
+
+
+def test_django_vi_locale_groups_numbers_too(settings):
+    settings.USE_THOUSAND_SEPARATOR = True
+    with translation.override("vi"):
+        text = Template("{% load l10n %}{{ n|localize }} {{ d|date:'SHORT_DATE_FORMAT' }}").render(
+            Context({"n": 8964, "d": dt.date(2013, 6, 25)})
+        )
+    assert text == "8.964 25/6/2013"
+
+
+def test_template_filters():
+    text = Template("{% load vn %}{{ a|vn_number }}; {{ b|vn_money }}; {{ c|vn_date }}").render(
+        Context({"a": 8964, "b": 1_540_000_000, "c": dt.date(2013, 6, 25)})
+    )
+    assert text == "8.964; 1,54 tỷ đồng; 25/6/2013"
