@@ -46,13 +46,13 @@ def _squash(text: str) -> str:
 
 
 def _counts():
-    from movements.models import Indicator as I, Movement, Period
+    from movements.models import Movement, Period
 
     models = [
         Unit,
         Movement,
         Period,
-        I,
+        Indicator,
         PublishedFigure,
         Report,
         Value,
