@@ -92,3 +92,8 @@ def test_admin_lists_do_not_query_per_row(staff_client, model, django_assert_max
     with django_assert_max_num_queries(20):
         response = staff_client.get(_url(model, "changelist"), {"all": ""})
     assert response.status_code == 200
+
+
+def test_admin_says_when_it_shows_demo_data(staff_client):
+    content = staff_client.get(_url(Report, "changelist")).content.decode()
+    assert "Dữ liệu minh hoạ (demo)" in content
