@@ -1,8 +1,22 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from movements.models import Membership, Unit
+from movements.services import account_ensure
+
 DEMO_PASSWORD = "demo-phong-trao"  # noqa: S105 — a demo account on a local machine, printed
 DEMO_ADMIN = "admin"
+# username, unit, role, full name
+DEMO_ACCOUNTS = [
+    ("tinhdoan", "kien-giang", Membership.Role.REVIEWER, "Văn phòng Tỉnh Đoàn (minh hoạ)"),
+    (
+        "bithu-rachgia",
+        "rach-gia",
+        Membership.Role.SECRETARY,
+        "Bí thư Thành Đoàn Rạch Giá (minh hoạ)",
+    ),
+    ("bithu-congan", "cong-an", Membership.Role.SECRETARY, "Bí thư Đoàn Công an tỉnh (minh hoạ)"),
+]
 
 
 class Command(BaseCommand):
@@ -15,7 +29,24 @@ class Command(BaseCommand):
             User.objects.create_superuser(
                 DEMO_ADMIN, password=DEMO_PASSWORD, first_name="Quản trị (minh hoạ)"
             )
+        lines = [f"  quản trị: {DEMO_ADMIN} / {DEMO_PASSWORD}  (http://127.0.0.1:8000/admin/)"]
+        for username, unit_code, role, name in DEMO_ACCOUNTS:
+            if not Unit.objects.filter(code=unit_code).exists():
+                self.stderr.write(f"Chưa có đơn vị {unit_code}; hãy chạy load_seed trước.")
+                continue
+            user = User.objects.filter(username=username).first()
+            # An existing account keeps its password: it may have been changed on purpose.
+            account_ensure(
+                username,
+                unit_code,
+                role,
+                password=None if user else DEMO_PASSWORD,
+                full_name=name,
+                validate_password=False,
+            )
+            label = Membership.Role(role).label
+            lines.append(f"  {label} — {name}: {username} / {DEMO_PASSWORD}")
         self.stdout.write("Tài khoản minh hoạ (chỉ dùng thử trên máy này):")
-        self.stdout.write(
-            f"  quản trị: {DEMO_ADMIN} / {DEMO_PASSWORD}  (http://127.0.0.1:8000/admin/)"
-        )
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/accounts/login/")

@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from movements.services import ServiceError, demo_load
+from movements.services import ServiceError, demo_load, demo_open_period
 
 
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu minh hoạ (demo): báo cáo đã duyệt của mọi đơn vị 2009–2013, cộng lại đúng "
-        "bằng số liệu đã công bố (chạy lại an toàn)."
+        "bằng số liệu đã công bố, và mở kỳ sau giai đoạn (2014) để nhập liệu với vài báo cáo "
+        "nháp, đã gửi và bị trả lại (chạy lại an toàn)."
     )
 
     def add_arguments(self, parser):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             result = demo_load(options["movement"])
+            opened = demo_open_period(options["movement"])
         except ServiceError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu minh hoạ: {result}."))
+        self.stdout.write(self.style.SUCCESS(f"Kỳ sau giai đoạn mở nhập liệu: {opened}."))

@@ -1,0 +1,290 @@
+"""The Excel round-trip: write a prefilled .xlsx for a unit (or every unit) of a period, and
+read one back into rows for services.import_plan. No database access here.
+
+Layout: one sheet “Số liệu” with Vietnamese headers and one row per indicator (per unit ×
+indicator in the provincial workbook). Hidden columns A–B hold the unit and indicator codes; a
+very hidden sheet “_ma” holds the movement, the period and the unit the file was made for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .forms import NumberError, parse_number
+from .models import Movement, Period, Unit
+from .selectors import SheetRow
+from .services import ImportRow, ServiceError
+
+SHEET = "Số liệu"
+META_SHEET = "_ma"
+ALL_UNITS = "*"
+FORMAT_VERSION = "1"
+COL_UNIT = "Mã đơn vị"
+COL_INDICATOR = "Mã chỉ tiêu"
+COL_VALUE = "Số liệu"
+HEADERS = [
+    COL_UNIT,
+    COL_INDICATOR,
+    "Đơn vị",
+    "Mục",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Kỳ trước",
+    COL_VALUE,
+]
+WIDTHS = [14, 24, 22, 6, 70, 16, 14, 18]
+MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = 30
+
+
+class ExcelError(ServiceError):
+    """A file that cannot be used at all (not .xlsx, too large, not our template, another unit
+    or period); nothing is read from it."""
+
+
+def filename(movement: Movement, period: Period, unit: Unit | None) -> str:
+    scope = unit.code if unit is not None else "toan-tinh"
+    return f"{movement.code}-{scope}-{period.code}.xlsx"
+
+
+def build_workbook(
+    movement: Movement, period: Period, rows: list[SheetRow], unit: Unit | None
+) -> bytes:
+    """The .xlsx bytes: for `unit`, its indicators grouped by section; with `unit` None (the
+    provincial workbook), every unit × indicator in `rows`."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    scope = unit.name if unit is not None else "Tất cả đơn vị"
+    sheet["A1"] = f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}"
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = (
+        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
+        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính."
+    )
+    sheet["A3"] = f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}"
+    sheet["A3"].font = Font(italic=True, color="666666")
+    header_row = 5
+    for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
+        cell = sheet.cell(row=header_row, column=column, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[cell.column_letter].width = width
+    sheet.column_dimensions["A"].hidden = True
+    sheet.column_dimensions["B"].hidden = True
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=3)
+
+    entry = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số liệu không hợp lệ",
+        error="Hãy nhập một số nguyên từ 0 trở lên.",
+    )
+    sheet.add_data_validation(entry)
+    line = header_row + 1
+    group_id = None
+    for row in rows:
+        if unit is not None and row.indicator.group_id != group_id:
+            group_id = row.indicator.group_id
+            sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
+            sheet.cell(row=line, column=5, value=row.indicator.group.name).font = Font(bold=True)
+            line += 1
+        sheet.cell(row=line, column=1, value=row.unit.code)
+        sheet.cell(row=line, column=2, value=row.indicator.code)
+        sheet.cell(row=line, column=3, value=row.unit.short_name)
+        sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
+        sheet.cell(row=line, column=5, value=row.indicator.name).alignment = Alignment(
+            wrap_text=True
+        )
+        sheet.cell(row=line, column=6, value=row.indicator.measure)
+        previous = sheet.cell(row=line, column=7, value=row.previous)
+        previous.number_format = "#,##0"
+        previous.font = Font(color="666666")
+        value = sheet.cell(row=line, column=8, value=row.current)
+        value.number_format = "#,##0"
+        value.protection = Protection(locked=False)
+        value.fill = PatternFill("solid", fgColor="FFF9E5")
+        line += 1
+    if line > header_row + 1:
+        entry.add(f"H{header_row + 1}:H{line - 1}")
+    # Locked so that codes and labels stay as written; no password: this guards against
+    # slips, not people (the server checks every row anyway).
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+    meta = book.create_sheet(META_SHEET)
+    for key, value in [
+        ("phong_trao", movement.code),
+        ("ky", period.code),
+        ("don_vi", unit.code if unit is not None else ALL_UNITS),
+        ("phien_ban_mau", FORMAT_VERSION),
+    ]:
+        meta.append([key, value])
+    meta.sheet_state = "veryHidden"
+    meta.protection.sheet = True
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class WorkbookData:
+    rows: list[ImportRow] = field(default_factory=list)
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+def _open(upload) -> Workbook:
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
+        raise ExcelError(
+            f"Chỉ nhận tệp Excel .xlsx; tệp “{name}” không phải. Nếu đang dùng .xls hoặc .csv, "
+            "hãy mở bằng Excel rồi “Lưu thành” Excel Workbook (.xlsx)."
+        )
+    limit = settings.MAX_UPLOAD_SIZE
+    if upload.size > limit:
+        raise ExcelError(
+            f"Tệp quá lớn ({upload.size / 1024 / 1024:.1f} MB); chỉ nhận tệp đến "
+            f"{limit / 1024 / 1024:.0f} MB. Hãy dùng tệp mẫu tải từ trang nhập liệu."
+        )
+    data = upload.read(limit + 1)
+    if not data:
+        raise ExcelError("Tệp tải lên rỗng.")
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise ExcelError(f"Tệp “{name}” không phải tệp Excel .xlsx hợp lệ (không đọc được).")
+    try:
+        return load_workbook(buffer, data_only=False)
+    except Exception as error:  # noqa: BLE001 — any reader failure is a file we cannot use
+        raise ExcelError(
+            f"Tệp “{name}” không đọc được như một tệp Excel .xlsx; hãy lưu lại bằng Excel rồi "
+            "thử lại."
+        ) from error
+
+
+def _meta(book: Workbook) -> dict[str, str]:
+    if META_SHEET not in book.sheetnames:
+        raise ExcelError(
+            "Tệp không phải mẫu của hệ thống (thiếu phần thông tin ẩn về đơn vị và kỳ). Hãy tải "
+            "tệp mẫu từ trang nhập liệu rồi điền vào đó."
+        )
+    return {
+        str(key).strip(): str(value).strip()
+        for key, value in book[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)
+        if key is not None and value is not None
+    }
+
+
+def cell_number(cell) -> tuple[int | None, str | None]:
+    """(number, None) or (None, problem) for a value cell; blank gives (None, None)."""
+    value = cell.value
+    if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+        return None, (
+            "Ô chứa công thức; hãy thay bằng con số (sao chép rồi “Dán giá trị” — Paste Values)."
+        )
+    if cell.data_type == "e":
+        return None, f"Ô báo lỗi {value}; hãy nhập một con số."
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return None, "Ô chứa giá trị Đúng/Sai; hãy nhập một con số."
+    if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
+        return None, "Ô chứa ngày tháng; hãy nhập một con số."
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None, f"Cần số nguyên, không nhận số thập phân {str(value).replace('.', ',')}."
+        value = int(value)
+    if isinstance(value, int):
+        if value < 0:
+            return None, f"Không nhận số âm ({value})."
+        return value, None
+    text = str(value)
+    if not text.strip():
+        return None, None
+    try:
+        return parse_number(text), None
+    except NumberError:
+        return None, f"Ô chứa chữ “{text.strip()[:40]}”, cần một con số (ví dụ 8964)."
+
+
+def read_workbook(
+    upload, *, movement: Movement, period: Period, unit: Unit | None = None
+) -> WorkbookData:
+    """Rows and problems by row from an uploaded file made by build_workbook.
+
+    With `unit`, the file must have been made for that unit; without (the provincial upload),
+    any file of the movement and period is read and every row's unit is checked later.
+    Raises ExcelError when the file cannot be used at all.
+    """
+    book = _open(upload)
+    meta = _meta(book)
+    if meta.get("phong_trao") != movement.code:
+        raise ExcelError(
+            f"Tệp này là của phong trào “{meta.get('phong_trao', '?')}”, không phải "
+            f"“{movement.name}”."
+        )
+    if meta.get("ky") != period.code:
+        raise ExcelError(
+            f"Tệp này là của kỳ {meta.get('ky', '?')}, không phải kỳ {period.label}. Hãy tải "
+            "đúng tệp mẫu của kỳ này."
+        )
+    if unit is not None and meta.get("don_vi") != unit.code:
+        raise ExcelError(
+            f"Tệp này là của đơn vị “{meta.get('don_vi', '?')}”, không phải {unit.name}. "
+            "Mỗi đơn vị chỉ tải lên tệp của chính mình."
+        )
+    if SHEET not in book.sheetnames:
+        raise ExcelError(f"Tệp thiếu trang “{SHEET}”; hãy dùng tệp mẫu và không đổi tên trang.")
+    sheet = book[SHEET]
+    if sheet.max_row > MAX_ROWS:
+        raise ExcelError(f"Trang “{SHEET}” có quá nhiều dòng ({sheet.max_row}).")
+
+    header_row, columns = None, {}
+    for row in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
+        titles = {str(c.value).strip(): c.column for c in row if c.value is not None}
+        if COL_INDICATOR in titles:
+            header_row, columns = row[0].row, titles
+            break
+    missing = [t for t in (COL_UNIT, COL_INDICATOR, COL_VALUE) if t not in columns]
+    if header_row is None or missing:
+        raise ExcelError(
+            f"Trang “{SHEET}” thiếu cột {', '.join(f'“{m}”' for m in missing)}; hãy dùng tệp "
+            "mẫu và không xoá cột."
+        )
+
+    data = WorkbookData()
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        by_column = {c.column: c for c in row}
+        unit_cell = by_column.get(columns[COL_UNIT])
+        code_cell = by_column.get(columns[COL_INDICATOR])
+        value_cell = by_column.get(columns[COL_VALUE])
+        if value_cell is None:
+            continue
+        unit_code = str(unit_cell.value).strip() if unit_cell and unit_cell.value else ""
+        code = str(code_cell.value).strip() if code_cell and code_cell.value else ""
+        number, problem = cell_number(value_cell)
+        line = value_cell.row
+        if not code:
+            if problem or number is not None:
+                data.problems.append(
+                    (line, "Dòng có số liệu nhưng không có mã chỉ tiêu; hãy dùng tệp mẫu.")
+                )
+            continue
+        if problem:
+            data.problems.append((line, problem))
+            continue
+        data.rows.append(ImportRow(line, unit_code, code, number))
+    return data

@@ -1,0 +1,193 @@
+"""Forms of the entry pages: numbers typed the Vietnamese way, checked by the service rules."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from .formatting import format_number
+from .models import Indicator, IndicatorGroup
+from .services import values_check
+
+BIGINT_MAX = 9_223_372_036_854_775_807
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_PLAIN = re.compile(r"^\d+$")
+
+
+class NumberError(ValueError):
+    """A number that could not be read; str() is the message for the user, in Vietnamese."""
+
+
+def parse_number(text: str | None) -> int | None:
+    """A whole number as Vietnamese users type it: '8.964', '1.540.000.000', '8 964', '12'.
+
+    Blank gives None. A decimal comma ('12,5'), a minus sign or anything else that is not a
+    whole non-negative number raises NumberError with what to fix.
+    """
+    if text is None:
+        return None
+    cleaned = _SPACES.sub("", str(text))
+    if not cleaned:
+        return None
+    if cleaned.startswith("-") and len(cleaned) > 1:
+        raise NumberError(_("Không nhận số âm; hãy nhập số từ 0 trở lên."))
+    if cleaned.startswith("+"):
+        cleaned = cleaned[1:]
+    if _PLAIN.match(cleaned):
+        number = int(cleaned)
+    elif _GROUPED.match(cleaned):
+        number = int(cleaned.replace(".", ""))
+    elif re.match(r"^\d[\d.]*,\d+$", cleaned):
+        raise NumberError(
+            _(
+                "Chỉ tiêu này cần số nguyên (ví dụ 12 hoặc 8.964), không nhận số thập phân như "
+                "“%(text)s”."
+            )
+            % {"text": text.strip()}
+        )
+    elif re.match(r"^\d+\.\d{1,2}$", cleaned) or re.match(r"^[\d.]+$", cleaned):
+        raise NumberError(
+            _(
+                "“%(text)s” không rõ: dấu chấm chỉ dùng để ngăn cách hàng nghìn (8.964), mỗi "
+                "nhóm đủ 3 chữ số. Chỉ tiêu này cần số nguyên."
+            )
+            % {"text": text.strip()}
+        )
+    else:
+        raise NumberError(
+            _("“%(text)s” không phải là một con số; hãy nhập chữ số, ví dụ 8.964.")
+            % {"text": text.strip()}
+        )
+    if number > BIGINT_MAX:
+        raise NumberError(_("Số quá lớn."))
+    return number
+
+
+class VietnameseNumberField(forms.Field):
+    """A whole number typed as '8.964'; cleaned to int or None, shown back as '8.964'."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "class": "num", "maxlength": "40"}
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_number(value)
+        return value
+
+    def to_python(self, value):
+        text = str(value)[:40] if value not in (None, "") else None
+        try:
+            return parse_number(text)
+        except NumberError as error:
+            raise forms.ValidationError(str(error), code="number") from error
+
+
+def field_name(indicator: Indicator) -> str:
+    return f"v-{indicator.code}"
+
+
+class ReportForm(forms.Form):
+    """One report: a number field per entered indicator, the narrative notes, the version it
+    was loaded with, and the confirmation of unusual values."""
+
+    highlights = forms.CharField(
+        label=_lazy("Kết quả nổi bật"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    shortcomings = forms.CharField(
+        label=_lazy("Hạn chế, tồn tại"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirm_unusual = forms.BooleanField(
+        label=_lazy("Tôi đã kiểm tra: các số liệu cao (thấp) bất thường ở trên là đúng."),
+        required=False,
+    )
+
+    def __init__(self, *args, indicators: list[Indicator], previous: dict | None = None, **kw):
+        super().__init__(*args, **kw)
+        self.indicators = indicators
+        self.previous = previous or {}
+        self.unusual = False
+        for indicator in indicators:
+            self.fields[field_name(indicator)] = VietnameseNumberField(
+                label=indicator.name, help_text=indicator.measure
+            )
+
+    def values(self) -> dict[str, int | None]:
+        return {i.code: self.cleaned_data.get(field_name(i)) for i in self.indicators}
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = {
+            i.code: cleaned.get(field_name(i))
+            for i in self.indicators
+            if field_name(i) not in self.errors
+        }
+        errors, warnings = values_check(self.indicators, typed)
+        for code, messages in errors.items():
+            for message in messages:
+                self.add_error(f"v-{code}", message)
+        if warnings:
+            self.unusual = True
+            if not cleaned.get("confirm_unusual"):
+                for code, messages in warnings.items():
+                    for message in messages:
+                        self.add_error(f"v-{code}", message)
+        return cleaned
+
+    def sections(self) -> list[tuple[IndicatorGroup, list[tuple]]]:
+        """[(group, [(indicator, bound field, previous value)])] in report order."""
+        out: list[tuple[IndicatorGroup, list[tuple]]] = []
+        for indicator in self.indicators:
+            if not out or out[-1][0].pk != indicator.group_id:
+                out.append((indicator.group, []))
+            out[-1][1].append(
+                (indicator, self[field_name(indicator)], self.previous.get(indicator.code))
+            )
+        return out
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """[(field id, label, message)] for the list of errors at the top of the form."""
+        out = []
+        for name, messages in self.errors.items():
+            if name == "__all__":
+                out.extend(("", "", m) for m in messages)
+                continue
+            bound = self[name]
+            out.extend((bound.id_for_label, bound.label, m) for m in messages)
+        return out
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_lazy("Lý do"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _lazy("Cần ghi lý do để đơn vị biết phải sửa gì.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_lazy("Tệp Excel (.xlsx)"),
+        error_messages={
+            "required": _lazy("Hãy chọn một tệp Excel (.xlsx) để tải lên."),
+            "empty": _lazy("Tệp tải lên rỗng."),
+        },
+    )

@@ -1,0 +1,345 @@
+"""Reads behind the entry and review pages. Access comes from the QuerySets in models.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .formatting import format_number
+from .models import Indicator, Movement, Period, Report, Unit, Value
+
+
+def movement_for_period(period: Period, code: str | None = None) -> Movement | None:
+    """The movement entered in `period`: the one named by `code`, else the only movement whose
+    entry period kind matches (None when there is no such movement or it is ambiguous)."""
+    movements = Movement.objects.filter(period_kind=period.kind)
+    if code:
+        return movements.filter(code=code).first()
+    found = list(movements[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def period_from_code(code: str) -> Period | None:
+    parsed = Period.parse_code(code)
+    if parsed is None:
+        return None
+    kind, year, number = parsed
+    return Period.objects.filter(kind=kind, year=year, number=number).first()
+
+
+def previous_period(period: Period) -> Period | None:
+    """The period of the same kind just before `period` (2013 before 2014, 2013-H2 before
+    2014-H1), or None when it does not exist."""
+    kind, year, number = period.kind, period.year, period.number
+    if kind == Period.Kind.YEAR:
+        year -= 1
+    elif number > 1:
+        number -= 1
+    else:
+        year -= 1
+        number = 2 if kind == Period.Kind.HALF else 4
+    return Period.objects.filter(kind=kind, year=year, number=number).first()
+
+
+@dataclass
+class EntryRow:
+    unit: Unit
+    period: Period
+    movement: Movement
+    report: Report | None
+
+    @property
+    def status_label(self) -> str:
+        return self.report.get_status_display() if self.report else "Chưa bắt đầu"
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "new"
+
+    @property
+    def overdue(self) -> bool:
+        deadline = self.period.deadline
+        waiting = self.report is None or self.report.status in ("draft", "returned")
+        return bool(deadline and waiting and deadline < dt.date.today())
+
+
+RECENT_PERIODS = 3
+
+
+def entry_rows(user) -> list[EntryRow]:
+    """The signed-in secretary's reports that are due or recent, newest period first.
+
+    For each unit the user is secretary of: every period open for entry (a row even when the
+    report is not started), every report not yet approved, and the approved reports of the
+    last RECENT_PERIODS years. Three queries whatever the number of units or periods.
+    """
+    units = list(Unit.objects.editable_by(user).order_by("sort_order", "name"))
+    if not units:
+        return []
+    reports = list(
+        Report.objects.filter(unit__in=units)
+        .select_related("unit", "period", "movement")
+        .order_by("-period__year", "-period__kind", "-period__number", "unit__sort_order")
+    )
+    open_periods = list(Period.objects.filter(open_for_entry=True))
+    movements = list(Movement.objects.all())
+    latest_year = max([p.year for p in open_periods] + [r.period.year for r in reports] or [0])
+    by_key = {(r.unit_id, r.period_id, r.movement_id): r for r in reports}
+    rows: dict[tuple[int, int, int], EntryRow] = {}
+    for period in open_periods:
+        for movement in movements:
+            if movement.period_kind != period.kind:
+                continue
+            for unit in units:
+                if unit.existed_on(period.end_date):
+                    key = (unit.pk, period.pk, movement.pk)
+                    rows[key] = EntryRow(unit, period, movement, by_key.get(key))
+    for report in reports:
+        key = (report.unit_id, report.period_id, report.movement_id)
+        recent = report.period.year > latest_year - RECENT_PERIODS
+        if key not in rows and (report.status != Report.Status.APPROVED or recent):
+            rows[key] = EntryRow(report.unit, report.period, report.movement, report)
+    return sorted(
+        rows.values(),
+        key=lambda r: (-r.period.year, r.period.kind, -r.period.number, r.unit.sort_order),
+    )
+
+
+def report_values(report: Report | None) -> dict[str, int]:
+    """{indicator code: value} of a report (empty when there is no report)."""
+    if report is None or report.pk is None:
+        return {}
+    return dict(Value.objects.filter(report=report).values_list("indicator__code", "value"))
+
+
+def previous_values(unit: Unit, period: Period, movement: Movement) -> dict[str, int]:
+    """{indicator code: value} of the unit's report for the previous period, any status."""
+    before = previous_period(period)
+    if before is None:
+        return {}
+    return dict(
+        Value.objects.filter(
+            report__unit=unit, report__period=before, report__movement=movement
+        ).values_list("indicator__code", "value")
+    )
+
+
+def review_queue(user):
+    """Submitted reports of the reviewer's subtrees, oldest submission first."""
+    return (
+        Report.objects.reviewable_by(user)
+        .filter(status=Report.Status.SUBMITTED)
+        .select_related("unit", "period", "movement", "submitted_by")
+        .order_by("submitted_at", "unit__sort_order")
+    )
+
+
+def can_review(user, report: Report) -> bool:
+    return Report.objects.reviewable_by(user).filter(pk=report.pk).exists()
+
+
+# --- history -----------------------------------------------------------------------------------
+
+REPORT_FIELDS = [
+    ("status", "Trạng thái"),
+    ("highlights", "Kết quả nổi bật"),
+    ("shortcomings", "Hạn chế, tồn tại"),
+    ("return_reason", "Lý do trả lại / mở lại"),
+]
+
+
+@dataclass
+class Change:
+    what: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: dt.datetime
+    who: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "hệ thống"
+    return user.get_full_name() or user.username
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "(trống)"
+    if isinstance(value, int):
+        return format_number(value)
+    return str(value) or "(trống)"
+
+
+def report_history(report: Report) -> list[HistoryEntry]:
+    """Every change of the report and its values, newest first: who, when, old → new, reason.
+
+    Value changes made in the same save are grouped under that save's report entry. Three
+    queries whatever the length of the history.
+    """
+    status_labels = dict(Report.Status.choices)
+    report_rows = list(
+        Report.history.filter(id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    value_rows = list(
+        Value.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    labels = dict(
+        Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "short_name")
+    )
+    entries: list[HistoryEntry] = []
+    previous = None
+    for row in report_rows:
+        entry = HistoryEntry(row.history_date, _user_name(row.history_user), "")
+        entry.reason = row.history_change_reason or ""
+        for name, title in REPORT_FIELDS:
+            old = getattr(previous, name) if previous is not None else ""
+            new = getattr(row, name)
+            if old != new and (previous is not None or new):
+                if name == "status":
+                    old, new = status_labels.get(old, old), status_labels.get(new, new)
+                entry.changes.append(Change(title, _shown(old or None), _shown(new or None)))
+        entries.append(entry)
+        previous = row
+    last: dict[int, int | None] = {}
+    for row in value_rows:
+        old = last.get(row.indicator_id)
+        new = None if row.history_type == "-" else row.value
+        last[row.indicator_id] = new
+        if old == new:
+            continue
+        change = Change(labels.get(row.indicator_id, "?"), _shown(old), _shown(new))
+        # The save's report row comes last in the same transaction: attach to the first report
+        # entry at or after this value row.
+        target = next((e for e in entries if e.when >= row.history_date), None)
+        if target is None:
+            target = HistoryEntry(
+                row.history_date, _user_name(row.history_user), row.history_change_reason or ""
+            )
+            entries.append(target)
+        target.changes.append(change)
+    entries = [e for e in entries if e.changes or e.reason]
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def report_changes_since(report: Report, version: int) -> list[Change]:
+    """What changed in the report since it was at `version`: old (at that version) → new (now).
+
+    Uses the history: the state at `version` is the last history row of that version.
+    """
+    anchor = (
+        Report.history.filter(id=report.pk, version=version).order_by("-history_date").first()
+        if version
+        else None
+    )
+    if anchor is None:
+        return []
+    then = {
+        v.indicator_id: v.value
+        for v in Value.history.as_of(anchor.history_date).filter(report_id=report.pk)
+    }
+    now = dict(Value.objects.filter(report=report).values_list("indicator_id", "value"))
+    labels = dict(
+        Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "short_name")
+    )
+    changes = []
+    for indicator_id in sorted(set(then) | set(now), key=lambda i: list(labels).index(i)):
+        if then.get(indicator_id) != now.get(indicator_id):
+            changes.append(
+                Change(
+                    labels.get(indicator_id, "?"),
+                    _shown(then.get(indicator_id)),
+                    _shown(now.get(indicator_id)),
+                )
+            )
+    status_labels = dict(Report.Status.choices)
+    for name, title in REPORT_FIELDS:
+        old, new = getattr(anchor, name), getattr(report, name)
+        if old != new:
+            if name == "status":
+                old, new = status_labels.get(old, old), status_labels.get(new, new)
+            changes.append(Change(title, _shown(old or None), _shown(new or None)))
+    return changes
+
+
+def last_change(report: Report) -> HistoryEntry | None:
+    row = (
+        Report.history.filter(id=report.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    if row is None:
+        return None
+    return HistoryEntry(row.history_date, _user_name(row.history_user), row.history_change_reason)
+
+
+# --- Excel ------------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    unit: Unit
+    indicator: Indicator
+    current: int | None
+    previous: int | None
+
+
+def workbook_rows(movement: Movement, period: Period, units: list[Unit]) -> list[SheetRow]:
+    """One row per unit × entered indicator with the current and previous period's values.
+
+    Four queries whatever the number of units.
+    """
+    indicators = list(
+        Indicator.objects.stored()
+        .filter(movement=movement)
+        .select_related("group")
+        .order_by("group__order", "order")
+    )
+    before = previous_period(period)
+    wanted = Q(report__period=period)
+    if before is not None:
+        wanted |= Q(report__period=before)
+    values: dict[tuple[int, int, int], int] = {}
+    for unit_id, period_id, indicator_id, number in Value.objects.filter(
+        wanted, report__movement=movement, report__unit__in=units
+    ).values_list("report__unit_id", "report__period_id", "indicator_id", "value"):
+        values[(unit_id, period_id, indicator_id)] = number
+    return [
+        SheetRow(
+            unit,
+            indicator,
+            values.get((unit.pk, period.pk, indicator.pk)),
+            values.get((unit.pk, before.pk, indicator.pk)) if before else None,
+        )
+        for unit in units
+        for indicator in indicators
+    ]
+
+
+def reporting_units(user, period: Period) -> list[Unit]:
+    """Units of the reviewer's subtrees that report in `period` (the provincial workbook)."""
+    return [
+        u
+        for u in Unit.objects.reviewable_by(user)
+        .exclude(kind=Unit.Kind.PROVINCE)
+        .order_by("sort_order", "path")
+        if u.existed_on(period.end_date)
+    ]
+
+
+def open_periods() -> list[Period]:
+    """Periods open for entry, newest first."""
+    return list(Period.objects.filter(open_for_entry=True).order_by("-year", "kind", "-number"))
