@@ -256,3 +256,134 @@ def published_rows(movement: Movement, unit: Unit, start_year: int, end_year: in
         }
         for f in figures
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The generated báo cáo (reports/documents.py): who reported, their notes, the published figures
+# for the same unit and years.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportNote:
+    unit: Unit
+    year: int
+    highlights: str
+    shortcomings: str
+
+
+@dataclass
+class ReportCoverage:
+    """Which units of a subtree reported in which years of a range.
+
+    `units`: the subtree in tree order; `expected`: (unit, years) for the units that existed on
+    the first day of each year (the province itself excepted: it compiles, it does not report);
+    `reported`: {unit id: years with a counted report}; `notes`: the counted reports' notes.
+    """
+
+    units: list[Unit]
+    expected: list[tuple[Unit, list[int]]]
+    reported: dict[int, list[int]]
+    notes: list[ReportNote]
+    report_count: int
+    is_demo: bool
+
+    @property
+    def reporting_units(self) -> list[Unit]:
+        return [u for u in self.units if self.reported.get(u.pk)]
+
+    @property
+    def missing(self) -> list[tuple[Unit, list[int]]]:
+        """(unit, years) where an expected report is not counted, in tree order."""
+        out = []
+        for unit, years in self.expected:
+            gaps = [y for y in years if y not in self.reported.get(unit.pk, [])]
+            if gaps:
+                out.append((unit, gaps))
+        return out
+
+
+def report_coverage(
+    movement: Movement,
+    unit: Unit,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool = False,
+) -> ReportCoverage:
+    """Who in `unit`'s subtree reported (approved, plus submitted if asked) in each year of the
+    range, and what they noted. Two queries."""
+    import datetime as dt  # here, so that this block stays an append to the module
+
+    units = _tree_order(list(Unit.objects.subtree_of(unit)))
+    by_id = {u.pk: u for u in units}
+    rows = (
+        Report.objects.filter(
+            movement=movement,
+            period__kind=movement.period_kind,
+            period__year__gte=start_year,
+            period__year__lte=end_year,
+            unit__path__startswith=unit.path,
+        )
+        .counted(include_submitted)
+        .order_by("period__year", "unit__path")
+        .values_list("unit_id", "period__year", "is_demo", "highlights", "shortcomings")
+    )
+    reported: dict[int, list[int]] = defaultdict(list)
+    notes, count, is_demo = [], 0, False
+    for unit_id, year, demo, highlights, shortcomings in rows:
+        count += 1
+        is_demo = is_demo or demo
+        if year not in reported[unit_id]:
+            reported[unit_id].append(year)
+        if (highlights or "").strip() or (shortcomings or "").strip():
+            notes.append(ReportNote(by_id[unit_id], year, highlights, shortcomings))
+    expected = []
+    for member in units:
+        if member.kind == Unit.Kind.PROVINCE:
+            continue
+        years = [y for y in range(start_year, end_year + 1) if member.existed_on(dt.date(y, 1, 1))]
+        if years:
+            expected.append((member, years))
+    notes.sort(key=lambda n: (units.index(n.unit), n.year))
+    return ReportCoverage(
+        units=units,
+        expected=expected,
+        reported=dict(reported),
+        notes=notes,
+        report_count=count,
+        is_demo=is_demo,
+    )
+
+
+def _tree_order(units: list[Unit]) -> list[Unit]:
+    """Parents before children, siblings by sort order."""
+    children: dict[int | None, list[Unit]] = defaultdict(list)
+    ids = {u.pk for u in units}
+    for u in units:
+        children[u.parent_id if u.parent_id in ids else None].append(u)
+    out: list[Unit] = []
+
+    def walk(parent_id):
+        for child in sorted(children.get(parent_id, []), key=lambda u: (u.sort_order, u.path)):
+            out.append(child)
+            walk(child.pk)
+
+    walk(None)
+    return out
+
+
+def report_published_figures(
+    movement: Movement, unit: Unit, start_year: int, end_year: int
+) -> list[PublishedFigure]:
+    """The published figures of `unit`'s subtree for exactly these years, in document order.
+    One query."""
+    return list(
+        PublishedFigure.objects.filter(
+            indicator__movement=movement,
+            unit__path__startswith=unit.path,
+            start_year=start_year,
+            end_year=end_year,
+        )
+        .select_related("indicator", "indicator__group", "unit")
+        .order_by("document", "order", "pk")
+    )

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import GeneratedReport
+
+
+@admin.register(GeneratedReport)
+class GeneratedReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "unit",
+        "movement",
+        "start_year",
+        "end_year",
+        "number",
+        "edited_by",
+        "edited_at",
+    ]
+    list_filter = ["movement", "start_year", "end_year"]
+    search_fields = ["unit__name", "unit__code", "number"]
+    list_select_related = ["unit", "movement", "edited_by"]
+    raw_id_fields = ["unit", "edited_by"]
+    readonly_fields = ["generated_assessment", "edited_at", "edited_by"]

@@ -1,0 +1,272 @@
+"""The generated báo cáo: print page, Word download, and staff's edit of section III.
+
+Every view checks access the same way (`_target`): login, the movement, a unit the user may
+see (`Unit.objects.visible_to`), a year range within the movement's stage. Anything wrong gives
+a page that says what in Vietnamese (404 for what the user may not see, 400 for bad input).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from movements.models import Movement, Unit
+from reports.documents import (
+    build_report_document,
+    document_edit_save,
+    document_filename,
+    document_regenerate,
+    render_docx,
+)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_YEARS = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class DocumentError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Target:
+    movement: Movement
+    unit: Unit
+    start_year: int
+    end_year: int
+
+    @property
+    def args(self) -> list:
+        return [self.movement.code, self.unit.code, f"{self.start_year}-{self.end_year}"]
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {
+            "page": reverse("reports:document", args=self.args),
+            "docx": reverse("reports:document-docx", args=self.args),
+            "edit": reverse("reports:document-edit", args=self.args),
+            "index": reverse("reports:document-index", args=[self.movement.code]),
+        }
+
+
+def parse_years(text: str, movement: Movement) -> tuple[int, int]:
+    """(start, end) from '2009-2013', within the movement's stage, or DocumentError(400)."""
+    match = _YEARS.match(text or "")
+    if not match:
+        raise DocumentError(
+            400,
+            _(
+                "Khoảng năm “%(text)s” không hợp lệ. Hãy ghi theo dạng năm đầu-năm cuối, "
+                "ví dụ %(example)s."
+            )
+            % {"text": text, "example": f"{movement.start_year}-{movement.end_year}"},
+        )
+    start, end = int(match.group(1)), int(match.group(2))
+    if start > end:
+        raise DocumentError(
+            400,
+            _("Năm đầu (%(start)s) lớn hơn năm cuối (%(end)s). Hãy ghi năm nhỏ trước.")
+            % {"start": start, "end": end},
+        )
+    if start < movement.start_year or end > movement.end_year:
+        raise DocumentError(
+            400,
+            _(
+                "Phong trào “%(name)s” có giai đoạn %(first)s–%(last)s; khoảng %(start)s–%(end)s "
+                "nằm ngoài giai đoạn này."
+            )
+            % {
+                "name": movement.name,
+                "first": movement.start_year,
+                "last": movement.end_year,
+                "start": start,
+                "end": end,
+            },
+        )
+    return start, end
+
+
+def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
+    movement = Movement.objects.filter(code=movement_code).first()
+    if movement is None:
+        raise DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement_code})
+    unit = (
+        Unit.objects.visible_to(request.user)
+        .select_related("parent")
+        .filter(code=unit_code)
+        .first()
+    )
+    if unit is None:
+        raise DocumentError(
+            404,
+            _("Không tìm thấy đơn vị “%(code)s”, hoặc bạn không có quyền xem đơn vị này.")
+            % {"code": unit_code},
+        )
+    start, end = parse_years(years, movement)
+    return Target(movement, unit, start, end)
+
+
+def _error(request, error: DocumentError):
+    return render(
+        request,
+        "reports/document_error.html",
+        {"message": error.message, "status": error.status},
+        status=error.status,
+    )
+
+
+def _can_edit(user, unit: Unit) -> bool:
+    return Unit.objects.reviewable_by(user).filter(pk=unit.pk).exists()
+
+
+@login_required
+@require_GET
+def document(request, movement: str, unit: str, years: str):
+    """The báo cáo as a page to read and print."""
+    try:
+        target = _target(request, movement, unit, years)
+    except DocumentError as error:
+        return _error(request, error)
+    report = build_report_document(target.movement, target.unit, target.start_year, target.end_year)
+    return render(
+        request,
+        "reports/document_detail.html",
+        {
+            "document": report,
+            "target": target,
+            "urls": target.urls,
+            "can_edit": _can_edit(request.user, target.unit),
+        },
+    )
+
+
+@login_required
+@require_GET
+def document_docx(request, movement: str, unit: str, years: str):
+    """The same báo cáo as a Word file."""
+    try:
+        target = _target(request, movement, unit, years)
+    except DocumentError as error:
+        return _error(request, error)
+    report = build_report_document(target.movement, target.unit, target.start_year, target.end_year)
+    response = HttpResponse(render_docx(report), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{document_filename(report, "docx")}"'
+    return response
+
+
+class DocumentEditForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Số văn bản"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("Ví dụ: 44A BC/TĐTN. Để trống nếu chưa có số."),
+    )
+    issued_on = forms.DateField(
+        label=gettext_lazy("Ngày ban hành"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=gettext_lazy("Dạng ngày/tháng/năm, ví dụ 25/6/2013. Để trống: ngày hôm nay."),
+    )
+    assessment = forms.CharField(
+        label=gettext_lazy("III/ Nhận xét đánh giá"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+        help_text=gettext_lazy("Mỗi dòng là một đoạn; dòng bắt đầu bằng “-” là một ý."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request, movement: str, unit: str, years: str):
+    """Staff (reviewers of the unit, superusers) edit the number line, date and section III;
+    "Tạo lại" brings section III back to the text generated from the units' notes."""
+    try:
+        target = _target(request, movement, unit, years)
+    except DocumentError as error:
+        return _error(request, error)
+    if not _can_edit(request.user, target.unit):
+        return _error(
+            request,
+            DocumentError(
+                403, _("Chỉ cán bộ duyệt báo cáo của đơn vị này mới được sửa báo cáo tổng hợp.")
+            ),
+        )
+    report = build_report_document(target.movement, target.unit, target.start_year, target.end_year)
+    page = reverse("reports:document", args=target.args)
+    if request.method == "POST" and request.POST.get("action") == "regenerate":
+        document_regenerate(
+            target.movement, target.unit, target.start_year, target.end_year, user=request.user
+        )
+        messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
+        return redirect(page)
+    stored = report.stored
+    initial = {
+        "number": stored.number if stored else "",
+        "issued_on": stored.issued_on if stored else None,
+        "assessment": report.assessment_text,
+    }
+    form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        document_edit_save(
+            target.movement,
+            target.unit,
+            target.start_year,
+            target.end_year,
+            user=request.user,
+            number=form.cleaned_data["number"],
+            issued_on=form.cleaned_data["issued_on"],
+            assessment=form.cleaned_data["assessment"],
+        )
+        messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+        return redirect(page)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reports/document_edit.html",
+        {"document": report, "target": target, "urls": target.urls, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def document_index(request, movement: str):
+    """Choose a unit and years; sends the user to that báo cáo."""
+    target_movement = Movement.objects.filter(code=movement).first()
+    if target_movement is None:
+        return _error(
+            request, DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement})
+        )
+    units = list(Unit.objects.visible_to(request.user).order_by("path"))
+    if request.GET.get("unit"):
+        years = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}"
+        try:
+            url = reverse("reports:document", args=[movement, request.GET["unit"].strip(), years])
+        except NoReverseMatch:
+            return _error(
+                request,
+                DocumentError(400, _("Đơn vị hoặc khoảng năm đã chọn không hợp lệ.")),
+            )
+        return redirect(url)
+    return render(
+        request,
+        "reports/document_index.html",
+        {
+            "movement": target_movement,
+            "units": units,
+            "years": list(range(target_movement.start_year, target_movement.end_year + 1)),
+        },
+    )
