@@ -138,6 +138,12 @@ class Unit(models.Model):
             self.valid_to is None or self.valid_to >= day
         )
 
+    def reports_in(self, period: Period) -> bool:
+        """Whether the unit files a report for `period`: it existed on the period's first day
+        (Giang Thành, founded 29/6/2009, reports from 2010) and is not a root unit, whose
+        figures are the sum of its units'."""
+        return self.parent_id is not None and self.existed_on(period.start_date)
+
     def save(self, *args, **kwargs):
         old_path = self.path
         super().save(*args, **kwargs)

@@ -93,7 +93,7 @@ def entry_rows(user) -> list[EntryRow]:
             if movement.period_kind != period.kind:
                 continue
             for unit in units:
-                if unit.existed_on(period.end_date):
+                if unit.reports_in(period):
                     key = (unit.pk, period.pk, movement.pk)
                     rows[key] = EntryRow(unit, period, movement, by_key.get(key))
     for report in reports:
@@ -336,7 +336,7 @@ def reporting_units(user, period: Period) -> list[Unit]:
         for u in Unit.objects.reviewable_by(user)
         .exclude(kind=Unit.Kind.PROVINCE)
         .order_by("sort_order", "path")
-        if u.existed_on(period.end_date)
+        if u.reports_in(period)
     ]
 
 

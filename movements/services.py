@@ -471,7 +471,7 @@ def entry_indicators(movement: Movement) -> list[Indicator]:
 
 
 def _unit_reports_in(unit: Unit, period: Period) -> bool:
-    return unit.existed_on(period.end_date) and unit.kind != Unit.Kind.PROVINCE
+    return unit.reports_in(period)
 
 
 def _check_can_start(unit: Unit, period: Period) -> None:
@@ -759,7 +759,7 @@ def import_units(user, period: Period, unit: Unit | None = None) -> dict[str, Un
     return {
         u.code: u
         for u in Unit.objects.reviewable_by(user).exclude(kind=Unit.Kind.PROVINCE)
-        if u.existed_on(period.end_date)
+        if u.reports_in(period)
     }
 
 
@@ -975,7 +975,7 @@ def demo_open_period(movement_code: str = "3tn", year: int | None = None) -> Loa
     for status, codes in DEMO_OPEN_STATUS.items():
         for index, code in enumerate(codes):
             unit = units.get(code)
-            if unit is None or code in existing or not unit.existed_on(period.end_date):
+            if unit is None or code in existing or not unit.reports_in(period):
                 continue
             values = {}
             for position, indicator in enumerate(indicators):

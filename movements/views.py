@@ -59,13 +59,24 @@ class _Context:
             self.can_edit = (
                 self.is_secretary
                 and self.period.open_for_entry
-                and self.unit.existed_on(self.period.end_date)
+                and self.unit.reports_in(self.period)
             )
         else:
             self.can_edit = self.is_secretary and self.report.status in (
                 Report.Status.DRAFT,
                 Report.Status.RETURNED,
             )
+
+    @property
+    def why_not_editable(self) -> str:
+        if self.report is not None:
+            return _("Báo cáo đã gửi hoặc đã duyệt nên không sửa được.")
+        if not self.unit.reports_in(self.period):
+            return _("%(unit)s không báo cáo trong kỳ %(period)s.") % {
+                "unit": self.unit.name,
+                "period": self.period.label,
+            }
+        return _("Kỳ này chưa mở (hoặc đã đóng) nhập liệu.")
 
     @property
     def version(self) -> int:
@@ -133,12 +144,7 @@ def report_page(request, unit: str, period: str):
     if not ctx.is_secretary:
         return _denied(request, _("Chỉ bí thư (văn phòng) của đơn vị mới nhập số liệu."))
     if not ctx.can_edit:
-        messages.error(
-            request,
-            _("Báo cáo đã gửi hoặc đã duyệt nên không sửa được.")
-            if ctx.report
-            else _("Kỳ này chưa mở nhập liệu."),
-        )
+        messages.error(request, ctx.why_not_editable)
         return redirect(ctx.url())
     form = _report_form(ctx, request.POST)
     if not form.is_valid():
