@@ -864,16 +864,21 @@ def document_edit_save(
     text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())
     if text == generated.strip():
         text = ""
-    stored, _created = GeneratedReport.objects.select_for_update().get_or_create(
-        movement=movement, unit=unit, start_year=start_year, end_year=end_year
+    fields = {
+        "number": number.strip(),
+        "issued_on": issued_on,
+        "assessment": text,
+        "generated_assessment": generated if text else "",
+        "edited_by": user,
+        "edited_at": timezone.now(),
+    }
+    stored, created = GeneratedReport.objects.select_for_update().get_or_create(
+        movement=movement, unit=unit, start_year=start_year, end_year=end_year, defaults=fields
     )
-    stored.number = number.strip()
-    stored.issued_on = issued_on
-    stored.assessment = text
-    stored.generated_assessment = generated if text else ""
-    stored.edited_by = user
-    stored.edited_at = timezone.now()
-    stored.save()
+    if not created:
+        for name, value in fields.items():
+            setattr(stored, name, value)
+        stored.save()
     return stored
 
 

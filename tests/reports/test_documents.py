@@ -1,0 +1,491 @@
+"""The generated báo cáo: every published figure of report 44A in the right section of the print
+page and of the Word file, subtree scoping, reconciliation flags, comparisons, section III
+edits, access and bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import html5lib
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+from docx import Document
+
+from movements.formatting import format_money_words, format_number, format_percent
+from movements.models import Indicator, PublishedFigure, Report, Value
+from reports.documents import build_report_document, comparison_years
+from reports.models import GeneratedReport
+from tests.factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+PROVINCE_URL = ("3tn", "kien-giang", "2009-2013")
+
+
+def page_url(unit="kien-giang", years="2009-2013", name="reports:document"):
+    return reverse(name, args=["3tn", unit, years])
+
+
+def published_phrase(figure: PublishedFigure) -> str:
+    """The figure as the seed writes it: 'trên 8.964 lượt', 'trên 1 tỷ 540 triệu đồng'."""
+    indicator = figure.indicator
+    if indicator.kind == Indicator.Kind.RATIO:
+        text = format_percent(figure.value)
+    elif indicator.kind == Indicator.Kind.MONEY:
+        text = format_money_words(figure.value)
+    else:
+        text = f"{format_number(figure.value)} {indicator.measure}"
+    return f"{figure.qualifier} {text}".strip()
+
+
+def parse(content: bytes):
+    return html5lib.parse(content, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+def section(tree, key: str):
+    found = tree.find(f".//section[@data-section='{key}']")
+    assert found is not None, key
+    return found
+
+
+def docx_sections(content: bytes) -> dict[str, str]:
+    """Heading text -> the text of the paragraphs under it, from the Word file."""
+    word = Document(io.BytesIO(content))
+    sections: dict[str, list[str]] = {}
+    current = None
+    for paragraph in word.paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            current = paragraph.text
+            sections[current] = []
+        elif current is not None:
+            sections[current].append(paragraph.text)
+    return {k: " ".join(v) for k, v in sections.items()}
+
+
+def docx_heading(figure: PublishedFigure) -> str:
+    group = figure.indicator.group
+    head, _dot, sub = group.numbering.partition(".")
+    return f"{sub}. {group.name}" if sub else f"{head}/ {group.name.upper()}"
+
+
+@pytest.fixture
+def reviewer_client(client, cast):
+    client.force_login(cast.reviewer)
+    return client
+
+
+# --- fidelity ----------------------------------------------------------------------------------
+
+
+def test_province_page_states_every_published_figure_in_its_section(demo, reviewer_client):
+    response = reviewer_client.get(page_url())
+    assert response.status_code == 200
+    tree = parse(response.content)
+    figures = list(PublishedFigure.objects.select_related("indicator__group", "unit"))
+    assert len(figures) == 36
+    for figure in figures:
+        part = section(tree, figure.indicator.group.code)
+        spans = part.findall(
+            f".//span[@data-indicator='{figure.indicator.code}'][@data-unit='{figure.unit.code}']"
+        )
+        assert [text_of(s) for s in spans] == [published_phrase(figure)], figure.indicator.code
+    # the data agree with the published report: nothing is flagged
+    assert tree.findall(".//mark") == []
+    body = text_of(tree.find(".//article"))
+    assert "được 243 cuộc có trên 8.964 lượt cán bộ, ĐVTN tham dự" in body
+    assert "nghèo trị giá trên 1 tỷ 540 triệu đồng" in body
+    assert "Có khoảng 2.179 cán bộ, công chức có chứng chỉ ngoại ngữ, tin học" in body
+    assert "DỮ LIỆU MINH HOẠ" in body
+
+
+def test_province_page_follows_the_seed_structure(demo, reviewer_client):
+    tree = parse(reviewer_client.get(page_url()).content)
+    article = tree.find(".//article")
+    lines = [text_of(p) for p in article.find(".//header").iter("p")]
+    assert lines[:2] == ["ĐOÀN TNCS HỒ CHÍ MINH", "BCH TỈNH KIÊN GIANG"]
+    header = " ".join(lines)
+    assert re.search(r"Rạch Giá, ngày \d+ tháng \d+ năm \d{4}", header)
+    assert "Số:" in header and "BC/TĐTN" in header
+    assert text_of(article.find(".//h1")) == "BÁO CÁO"
+    assert "kết quả triển khai phong trào “3 trách nhiệm” giai đoạn 2009 - 2013" in text_of(article)
+    headings = [text_of(h) for h in article.iter() if h.tag in ("h2", "h3")]
+    assert headings[:7] == [
+        "I/ CÔNG TÁC TRIỂN KHAI",
+        "II/ KẾT QUẢ THỰC HIỆN",
+        "1. Trách nhiệm với công việc",
+        "2. Trách nhiệm với nhân dân",
+        "3. Trách nhiệm với bản thân",
+        "III/ NHẬN XÉT ĐÁNH GIÁ",
+        "PHỤ LỤC",
+    ]
+    annex = section(tree, "phu-luc")
+    tables = annex.findall(".//table")
+    assert len(tables) == 2
+    by_year = [text_of(th) for th in tables[0].findall(".//thead//th")]
+    assert by_year == ["Chỉ tiêu", "Đơn vị tính", "2009", "2010", "2011", "2012", "2013", "Cả kỳ"]
+    row = next(tr for tr in tables[0].iter("tr") if text_of(tr).startswith("Hội nghị triển khai"))
+    assert text_of(row.findall("td")[-1]) == "243"
+    by_unit_rows = [text_of(tr.find("td")) for tr in tables[1].find("tbody").findall("tr")]
+    assert by_unit_rows[0] == "Thành Đoàn Rạch Giá" and by_unit_rows[-1] == "Tổng cộng"
+    assert len(by_unit_rows) == 25  # 24 districts and branches, and the total
+
+
+def test_word_file_states_every_published_figure_under_its_heading(demo, reviewer_client):
+    response = reviewer_client.get(page_url(name="reports:document-docx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert "bao-cao-3tn-kien-giang-2009-2013.docx" in response["Content-Disposition"]
+    sections = docx_sections(response.content)
+    assert list(sections)[:6] == [
+        "I/ CÔNG TÁC TRIỂN KHAI",
+        "II/ KẾT QUẢ THỰC HIỆN",
+        "1. Trách nhiệm với công việc",
+        "2. Trách nhiệm với nhân dân",
+        "3. Trách nhiệm với bản thân",
+        "III/ NHẬN XÉT ĐÁNH GIÁ",
+    ]
+    for figure in PublishedFigure.objects.select_related("indicator__group", "unit"):
+        assert published_phrase(figure) in sections[docx_heading(figure)], figure.indicator.code
+    assert (
+        "được 243 cuộc có trên 8.964 lượt cán bộ, ĐVTN tham dự"
+        in sections["I/ CÔNG TÁC TRIỂN KHAI"]
+    )
+
+    word = Document(io.BytesIO(response.content))
+    headings = {p.style.name for p in word.paragraphs if p.style.name.startswith("Heading")}
+    assert headings == {"Heading 1", "Heading 2"}
+    header_cells = [c.text for c in word.tables[0].rows[0].cells]
+    assert "ĐOÀN TNCS HỒ CHÍ MINH\nBCH TỈNH KIÊN GIANG" in header_cells[0]
+    assert "Rạch Giá, ngày" in header_cells[1]
+    annex = word.tables[1]
+    assert [c.text for c in annex.rows[0].cells][:3] == ["Chỉ tiêu", "Đơn vị tính", "2009"]
+    totals = {row.cells[0].text: row.cells[-1].text for row in annex.rows}
+    assert totals["Hội nghị triển khai, quán triệt, sinh hoạt chi đoàn, tọa đàm về phong trào"] == (
+        "243"
+    )
+    assert word.sections[0].page_width.cm == pytest.approx(21, abs=0.01)
+    assert word.sections[0].left_margin.cm == pytest.approx(3, abs=0.01)
+    assert word.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_a_corrected_unit_figure_is_shown_beside_the_published_one_and_flagged(
+    demo, units, reviewer_client
+):
+    value = Value.objects.get(
+        report__unit=units.cong_an, report__period__year=2012, indicator__code="tri-gia-nha"
+    )
+    value.value += 10_000_000
+    value.save()
+    tree = parse(reviewer_client.get(page_url()).content)
+    part = section(tree, "nhan-dan")
+    span = part.find(".//span[@data-indicator='tri-gia-nha']")
+    assert text_of(span) == "1 tỷ 550 triệu đồng"
+    mark = part.find(".//mark[@data-indicator='tri-gia-nha']")
+    assert "trên 1 tỷ 540 triệu đồng" in text_of(mark)
+    assert "44A BC/TĐTN" in text_of(mark)
+    assert "nhiều hơn 10 triệu đồng" in text_of(mark)
+    assert "trên 1 tỷ 540 triệu đồng" in text_of(section(tree, "doi-chieu"))
+
+    sections = docx_sections(reviewer_client.get(page_url(name="reports:document-docx")).content)
+    text = sections["2. Trách nhiệm với nhân dân"]
+    assert "1 tỷ 550 triệu đồng" in text and "trên 1 tỷ 540 triệu đồng" in text
+
+
+def test_published_figures_without_approved_data_are_flagged_not_dropped(seed, reviewer_client):
+    tree = parse(reviewer_client.get(page_url()).content)
+    part = section(tree, "trien-khai")
+    span = part.find(".//span[@data-indicator='hoi-nghi-trien-khai']")
+    assert text_of(span) == "chưa có số liệu"
+    mark = part.find(".//mark[@data-indicator='hoi-nghi-trien-khai']")
+    assert "243 cuộc" in text_of(mark)
+    assert "chưa có số liệu được duyệt" in text_of(mark)
+
+
+# --- scope -------------------------------------------------------------------------------------
+
+
+def test_district_report_contains_only_its_subtree(demo, units, reviewer_client):
+    tree = parse(reviewer_client.get(page_url("rach-gia")).content)
+    article = tree.find(".//article")
+    figure_units = {s.get("data-unit") for s in article.iter("span") if s.get("data-unit")}
+    assert figure_units == {"rach-gia"}
+    own = Value.objects.filter(
+        report__unit__path__startswith=units.rach_gia.path,
+        report__status=Report.Status.APPROVED,
+        indicator__code="hoi-nghi-trien-khai",
+    ).aggregate(total=Sum("value"))["total"]
+    assert own and own != 243
+    span = section(tree, "trien-khai").find(".//span[@data-indicator='hoi-nghi-trien-khai']")
+    assert text_of(span) == f"{format_number(own)} cuộc"
+    text = text_of(article)
+    for other in ("Hòn Đất", "Công an", "Hà Tiên", "243 cuộc", "8.964"):
+        assert other not in text
+    # Rạch Giá's own published figures are stated as its own
+    part = section(tree, "ban-than")
+    assert text_of(part.find(".//span[@data-indicator='cuoc-tuyen-truyen-dao-duc']")) == "56 cuộc"
+    assert text_of(part.find(".//span[@data-indicator='luot-tuyen-truyen-dao-duc']")) == (
+        "759 lượt"
+    )
+    header = text_of(article.find(".//header"))
+    assert "TỈNH ĐOÀN KIÊN GIANG" in header and "BCH THÀNH ĐOÀN RẠCH GIÁ" in header
+    assert "Rạch Giá, ngày" in header
+    assert "Phụ lục 2" not in text  # no units below Rạch Giá
+
+
+def test_district_word_file_contains_only_its_subtree(seed, units, cast, client):
+    movement = seed
+    make_report(units.rach_gia, 2012, movement, values={"hoi-nghi-trien-khai": 11})
+    make_report(units.hon_dat, 2012, movement, values={"hoi-nghi-trien-khai": 777})
+    client.force_login(cast.secretary_a)
+    text = " ".join(
+        docx_sections(
+            client.get(page_url("rach-gia", name="reports:document-docx")).content
+        ).values()
+    )
+    assert "11 cuộc" in text
+    assert "777" not in text and "788" not in text and "Hòn Đất" not in text
+    client.force_login(cast.viewer)
+    province = docx_sections(client.get(page_url(name="reports:document-docx")).content)
+    assert "788 cuộc" in province["I/ CÔNG TÁC TRIỂN KHAI"]
+
+
+def test_a_year_range_counts_only_its_years(seed, units, reviewer_client):
+    make_report(units.rach_gia, 2011, seed, values={"hoi-nghi-trien-khai": 4})
+    make_report(units.rach_gia, 2012, seed, values={"hoi-nghi-trien-khai": 6})
+    tree = parse(reviewer_client.get(page_url(years="2012-2012")).content)
+    span = section(tree, "trien-khai").find(".//span[@data-indicator='hoi-nghi-trien-khai']")
+    assert text_of(span) == "6 cuộc"
+    assert "năm 2012" in text_of(tree.find(".//article"))
+    # figures published for 2009–2013 do not apply to 2012 alone
+    assert tree.findall(".//mark") == []
+
+
+# --- comparisons, coverage and section III -------------------------------------------------------
+
+
+def test_comparisons_with_the_previous_year_and_leading_units(seed, units, reviewer_client):
+    make_report(units.rach_gia, 2012, seed, values={"hoi-nghi-trien-khai": 10})
+    make_report(units.rach_gia, 2013, seed, values={"hoi-nghi-trien-khai": 15})
+    make_report(units.hon_dat, 2013, seed, values={"hoi-nghi-trien-khai": 5})
+    text = text_of(section(parse(reviewer_client.get(page_url()).content), "trien-khai"))
+    assert "năm 2013 đạt 20 cuộc, tăng 10 cuộc (100%) so với năm 2012" in text
+    assert "dẫn đầu là Thành Đoàn Rạch Giá (25 cuộc), Huyện Đoàn Hòn Đất (5 cuộc)" in text
+
+    text = text_of(parse(reviewer_client.get(page_url(years="2012-2013")).content).find(".//main"))
+    # 2010–2011 had no reports: nothing to compare the stage with
+    assert "so với giai đoạn 2010 - 2011" not in text
+
+
+def test_comparison_years_within_the_stage(seed):
+    assert comparison_years(seed, 2009, 2013) == ((2013, 2013), (2012, 2012))
+    assert comparison_years(seed, 2012, 2013) == ((2012, 2013), (2010, 2011))
+    assert comparison_years(seed, 2011, 2011) == ((2011, 2011), (2010, 2010))
+    assert comparison_years(seed, 2009, 2009) is None
+
+
+def test_units_that_did_not_report_are_named(seed, units, reviewer_client):
+    make_report(units.rach_gia, 2009, seed, values={"hoi-nghi-trien-khai": 3})
+    make_report(units.ha_tien, 2009, seed, status=Report.Status.SUBMITTED)
+    tree = parse(reviewer_client.get(page_url(years="2009-2009")).content)
+    intro = " ".join(text_of(p) for p in tree.find(".//article").findall("p"))
+    assert "1 báo cáo đã duyệt của 1 đơn vị" in intro
+    assert "Đơn vị chưa có báo cáo được duyệt:" in intro
+    assert "Thị Đoàn Hà Tiên (năm 2009)" in intro  # submitted but not approved
+    assert "Giang Thành" not in intro  # founded on 29/6/2009: no report due for 2009
+    assert "Thành Đoàn Rạch Giá (năm" not in intro
+
+
+def test_section_three_attributes_each_note_to_its_units(seed, units, reviewer_client):
+    make_report(
+        units.rach_gia,
+        2012,
+        seed,
+        highlights="Ra quân hiến máu tình nguyện ở 5 phường.",
+        shortcomings="Kinh phí còn hạn chế",
+    )
+    make_report(units.cong_an, 2012, seed, shortcomings="Kinh phí còn hạn chế.")
+    make_report(units.hon_dat, 2012, seed, status=Report.Status.DRAFT, highlights="Nháp")
+    text = text_of(section(parse(reviewer_client.get(page_url()).content), "nhan-xet"))
+    assert "- Ra quân hiến máu tình nguyện ở 5 phường (Thành Đoàn Rạch Giá)." in text
+    assert "- Kinh phí còn hạn chế (Thành Đoàn Rạch Giá, Đoàn Thanh niên Công an tỉnh)." in text
+    assert "Nháp" not in text
+
+
+# --- editing section III ------------------------------------------------------------------------
+
+
+def test_reviewer_edits_section_three_and_the_number_then_regenerates(
+    demo, units, cast, reviewer_client
+):
+    edit = page_url(name="reports:document-edit")
+    form = reviewer_client.get(edit)
+    assert form.status_code == 200
+    generated = form.context["form"].initial["assessment"]
+    assert "tất cả 24 đơn vị có báo cáo" in generated
+
+    response = reviewer_client.post(
+        edit,
+        {
+            "action": "save",
+            "number": "44A BC/TĐTN",
+            "issued_on": "25/6/2013",
+            "assessment": "Phong trào được củng cố.\n- Một số nơi còn hình thức.",
+        },
+    )
+    assert response.status_code == 302
+    stored = GeneratedReport.objects.get(unit=units.kien_giang, start_year=2009, end_year=2013)
+    assert stored.edited_by == cast.reviewer and stored.number == "44A BC/TĐTN"
+    assert stored.generated_assessment == generated
+
+    tree = parse(reviewer_client.get(page_url()).content)
+    header = text_of(tree.find(".//article//header"))
+    assert "Số: 44A BC/TĐTN" in header and "Rạch Giá, ngày 25 tháng 6 năm 2013" in header
+    text = text_of(section(tree, "nhan-xet"))
+    assert "Phong trào được củng cố." in text and "Một số nơi còn hình thức." in text
+    assert "tất cả 24 đơn vị" not in text
+    sections = docx_sections(reviewer_client.get(page_url(name="reports:document-docx")).content)
+    assert "Phong trào được củng cố." in sections["III/ NHẬN XÉT ĐÁNH GIÁ"]
+
+    # the notes change after the edit: the page says so
+    Report.objects.filter(unit=units.rach_gia, period__year=2013).update(highlights="Mới.")
+    assert "đã thay đổi sau lần sửa" in reviewer_client.get(page_url()).content.decode()
+
+    response = reviewer_client.post(edit, {"action": "regenerate"})
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.assessment == "" and stored.number == "44A BC/TĐTN"
+    assert stored.history.count() == 2
+    text = text_of(section(parse(reviewer_client.get(page_url()).content), "nhan-xet"))
+    assert "Phong trào được củng cố." not in text and "Mới (Thành Đoàn Rạch Giá)." in text
+
+
+def test_a_bad_date_is_refused_and_nothing_is_saved(seed, reviewer_client):
+    response = reviewer_client.post(
+        page_url(name="reports:document-edit"),
+        {"action": "save", "issued_on": "31/2/2013", "assessment": "Sửa"},
+    )
+    assert response.status_code == 400
+    assert "ngày" in response.content.decode().lower()
+    assert not GeneratedReport.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["viewer", "secretary_a"])
+def test_readers_who_do_not_review_cannot_edit(seed, cast, client, who):
+    client.force_login(getattr(cast, who))
+    unit = "rach-gia" if who == "secretary_a" else "kien-giang"
+    edit = page_url(unit, name="reports:document-edit")
+    assert client.get(edit).status_code == 403
+    response = client.post(edit, {"action": "save", "assessment": "Sửa trộm"})
+    assert response.status_code == 403
+    assert "Chỉ cán bộ duyệt báo cáo" in response.content.decode()
+    assert client.post(edit, {"action": "regenerate"}).status_code == 403
+    assert not GeneratedReport.objects.exists()
+    assert client.get(page_url(unit)).status_code == 200
+
+
+# --- access and bad input -----------------------------------------------------------------------
+
+
+def test_anonymous_users_are_sent_to_login(seed, client):
+    for name in ("reports:document", "reports:document-docx", "reports:document-edit"):
+        response = client.get(page_url(name=name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["reports:document", "reports:document-docx"])
+def test_units_outside_ones_memberships_are_not_found(seed, cast, client, name):
+    client.force_login(cast.secretary_b)  # Công an
+    for unit in ("rach-gia", "kien-giang"):
+        response = client.get(page_url(unit, name=name))
+        assert response.status_code == 404
+        assert "Không tìm thấy đơn vị" in response.content.decode()
+    assert client.get(page_url("cong-an", name=name)).status_code == 200
+    client.force_login(cast.outsider)
+    assert client.get(page_url("cong-an", name=name)).status_code == 404
+    assert client.post(page_url("cong-an", name="reports:document-edit")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("unit", "years", "status", "message"),
+    [
+        ("khong-co", "2009-2013", 404, "Không tìm thấy đơn vị “khong-co”"),
+        ("kien-giang", "2013-2009", 400, "Năm đầu (2013) lớn hơn năm cuối (2009)"),
+        ("kien-giang", "2009", 400, "không hợp lệ"),
+        ("kien-giang", "abc-def", 400, "không hợp lệ"),
+        ("kien-giang", "2009-13", 400, "không hợp lệ"),
+        ("kien-giang", "2008-2013", 400, "nằm ngoài giai đoạn"),
+        ("kien-giang", "2012-2014", 400, "nằm ngoài giai đoạn"),
+        ("Kiên Giang", "2009-2013", 404, "Không tìm thấy đơn vị"),
+    ],
+)
+@pytest.mark.parametrize("name", ["reports:document", "reports:document-docx"])
+def test_bad_units_and_year_ranges_get_a_clear_message(
+    seed, reviewer_client, unit, years, status, message, name
+):
+    response = reviewer_client.get(reverse(name, args=["3tn", unit, years]))
+    assert response.status_code == status
+    body = response.content.decode()
+    assert message in body
+    assert "Không mở được báo cáo" in body
+    html5lib.HTMLParser(strict=True).parse(response.content)
+
+
+def test_unknown_movement_gets_a_clear_message(seed, reviewer_client):
+    response = reviewer_client.get(
+        reverse("reports:document", args=["4tn", "kien-giang", "2009-2013"])
+    )
+    assert response.status_code == 404
+    assert "Không có phong trào “4tn”" in response.content.decode()
+
+
+def test_choosing_a_unit_and_years_leads_to_the_report(seed, cast, client):
+    client.force_login(cast.secretary_a)
+    index = reverse("reports:document-index", args=["3tn"])
+    page = client.get(index)
+    assert page.status_code == 200
+    assert [u.code for u in page.context["units"]] == ["rach-gia"]
+    response = client.get(index, {"unit": "rach-gia", "from": "2010", "to": "2012"})
+    assert response["Location"] == page_url("rach-gia", "2010-2012")
+    response = client.get(index, {"unit": "a/b", "from": "2010", "to": "2012"})
+    assert response.status_code == 400
+
+
+# --- validity and cost --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["kien-giang", "rach-gia"])
+def test_print_page_is_valid_html(demo, reviewer_client, unit):
+    response = reviewer_client.get(page_url(unit))
+    parser = html5lib.HTMLParser(strict=True)
+    parser.parse(response.content)
+    assert parser.errors == []
+    assert b"style=" not in response.content and b"<script" not in response.content
+    assert b"css/report.css" in response.content
+
+
+def test_page_queries_do_not_grow_with_units_or_years(
+    demo, reviewer_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(18):
+        assert reviewer_client.get(page_url()).status_code == 200
+    with django_assert_max_num_queries(18):
+        assert reviewer_client.get(page_url("rach-gia", "2012-2013")).status_code == 200
+    with django_assert_max_num_queries(18):
+        assert reviewer_client.get(page_url(name="reports:document-docx")).status_code == 200
+
+
+def test_building_the_document_twice_gives_the_same_text(demo, units):
+    first = build_report_document(demo, units.kien_giang, 2009, 2013)
+    second = build_report_document(demo, units.kien_giang, 2009, 2013)
+    assert [p.text for s in first.all_sections() for p in s.paragraphs] == [
+        p.text for s in second.all_sections() for p in s.paragraphs
+    ]
