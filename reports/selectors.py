@@ -13,8 +13,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models import Value as V
+from django.utils import timezone
 
-from movements.models import Indicator, Movement, PublishedFigure, Report, Unit, Value
+from movements.models import (
+    Indicator,
+    Movement,
+    Period,
+    PublishedFigure,
+    Report,
+    Unit,
+    Value,
+)
 
 # (indicator code, unit code or None, year or None)
 TotalKey = tuple[str, str | None, int | None]
@@ -256,6 +265,449 @@ def published_rows(movement: Movement, unit: Unit, start_year: int, end_year: in
         }
         for f in figures
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards: who sees what, and the aggregations behind /, /compare/, /units/<code>/ and
+# /completeness/. Each selector runs a fixed number of queries, whatever the number of units,
+# indicators or years.
+# ---------------------------------------------------------------------------------------------
+
+MEMBERS_INDICATOR = "doan-vien"
+
+Number = int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see on the dashboards, built on `Unit.objects.visible_to(user)`.
+
+    `units`: the units whose own figures and reports the user may read (tree order).
+    `root`: the province; anyone with a membership may read its totals (a unit secretary sees
+    their own unit and the province-wide totals, not their neighbours).
+    """
+
+    units: tuple[Unit, ...]
+    root: Unit | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.units
+
+    def can_see(self, unit: Unit) -> bool:
+        """May the user read this unit's own figures, breakdown and reports?"""
+        return any(u.pk == unit.pk for u in self.units)
+
+    def can_see_totals(self, unit: Unit) -> bool:
+        """May the user read this unit's totals (its own units, or the province)?"""
+        return self.can_see(unit) or (self.root is not None and self.root.pk == unit.pk)
+
+    @property
+    def total_units(self) -> list[Unit]:
+        """Units whose totals the user may choose: the province first, then their units."""
+        rest = [u for u in self.units if self.root is None or u.pk != self.root.pk]
+        return ([self.root] if self.root is not None else []) + rest
+
+    @property
+    def compared_units(self) -> list[Unit]:
+        """Visible districts and branches (the units the province compares), in report order."""
+        return sorted(
+            (u for u in self.units if u.peer_group in ("district", "branch")),
+            key=lambda u: (u.peer_group != "district", u.sort_order, u.path),
+        )
+
+
+def dashboard_scope(user) -> Scope:
+    """The dashboards' view of `user`'s memberships (two or three queries)."""
+    units = tuple(Unit.objects.visible_to(user).order_by("path"))
+    if not units:
+        return Scope(units=(), root=None)
+    top = units[0]
+    if top.parent_id is None:
+        return Scope(units=units, root=top)
+    root_path = "/" + top.path.strip("/").split("/")[0] + "/"
+    return Scope(units=units, root=Unit.objects.filter(path=root_path).first())
+
+
+def movement_indicators(movement: Movement) -> list[Indicator]:
+    """The movement's indicators in report order, with group, numerator and denominator."""
+    return list(
+        Indicator.objects.filter(movement=movement)
+        .select_related("group", "numerator", "denominator")
+        .order_by("group__order", "order", "pk")
+    )
+
+
+def per_hundred(value: Number, members: Number) -> Decimal | None:
+    """value per 100 members, one decimal; None where either is missing or members is 0."""
+    if value is None or not members:
+        return None
+    return (Decimal(value) * 100 / Decimal(members)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def change_between(first: Number, last: Number) -> tuple[Number, Decimal | None]:
+    """(last − first, change in percent of first) — None parts where undefined."""
+    if first is None or last is None:
+        return None, None
+    difference = last - first
+    percent = None
+    if first:
+        percent = (Decimal(difference) * 100 / Decimal(first)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return difference, percent
+
+
+@dataclass
+class IndicatorYears:
+    """One indicator for one unit (or the whole subtree) year by year, and over the stage."""
+
+    indicator: Indicator
+    years: dict[int, Number]
+    total: Number
+    start_year: int
+    end_year: int
+
+    @property
+    def first(self) -> Number:
+        return self.years.get(self.start_year)
+
+    @property
+    def last(self) -> Number:
+        return self.years.get(self.end_year)
+
+    @property
+    def change(self) -> Number:
+        return change_between(self.first, self.last)[0]
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        return change_between(self.first, self.last)[1]
+
+    @property
+    def has_data(self) -> bool:
+        return self.total is not None or any(v is not None for v in self.years.values())
+
+
+@dataclass
+class SectionSummary:
+    group: object  # IndicatorGroup
+    rows: list[IndicatorYears]
+
+    @property
+    def headlines(self) -> list[IndicatorYears]:
+        """The section's main indicators (its first one if none is marked)."""
+        marked = [r for r in self.rows if r.indicator.is_headline]
+        return marked or self.rows[:1]
+
+
+def unit_overview(
+    movement: Movement,
+    unit: Unit,
+    start_year: int,
+    end_year: int,
+    *,
+    include_submitted: bool = False,
+    indicators: list[Indicator] | None = None,
+) -> list[SectionSummary]:
+    """Every indicator of `unit`'s subtree year by year and over the stage, by section.
+
+    Two queries (yearly totals, stage totals) besides the indicators, if not given.
+    """
+    if indicators is None:
+        indicators = movement_indicators(movement)
+    common = {"include_submitted": include_submitted, "indicators": indicators}
+    yearly = indicator_totals(movement, unit, start_year, end_year, by_year=True, **common)
+    stage = indicator_totals(movement, unit, start_year, end_year, **common)
+    years = range(start_year, end_year + 1)
+    sections: dict[int, SectionSummary] = {}
+    for indicator in indicators:
+        section = sections.setdefault(
+            indicator.group_id, SectionSummary(group=indicator.group, rows=[])
+        )
+        section.rows.append(
+            IndicatorYears(
+                indicator=indicator,
+                years={y: yearly.get((indicator.code, None, y)) for y in years},
+                total=stage.get((indicator.code, None, None)),
+                start_year=start_year,
+                end_year=end_year,
+            )
+        )
+    return list(sections.values())
+
+
+@dataclass
+class UnitComparison:
+    """One compared unit: each indicator by year and over the stage, and its member counts."""
+
+    unit: Unit
+    years: dict[str, dict[int, Number]]
+    totals: dict[str, Number]
+    members: dict[int, Number]
+    members_total: Number
+
+    def per_hundred_years(self, code: str) -> dict[int, Decimal | None]:
+        return {y: per_hundred(v, self.members.get(y)) for y, v in self.years[code].items()}
+
+    def per_hundred_total(self, code: str) -> Decimal | None:
+        return per_hundred(self.totals.get(code), self.members_total)
+
+
+def compare_units(
+    movement: Movement,
+    root: Unit,
+    units: list[Unit],
+    indicators: list[Indicator],
+    start_year: int,
+    end_year: int,
+    *,
+    include_submitted: bool = False,
+    members: Indicator | None = None,
+) -> list[UnitComparison]:
+    """For each of `units` (children of `root`, e.g. districts and branches), every indicator
+    year by year and over the stage, with its member count (`members`, default the
+    'doan-vien' indicator) for per-100-members figures. Two queries."""
+    wanted = list(indicators)
+    if members is not None and all(i.pk != members.pk for i in wanted):
+        wanted.append(members)
+    members_code = members.code if members is not None else None
+    common = {
+        "by_unit": True,
+        "include_submitted": include_submitted,
+        "indicators": wanted,
+        "children": units,
+    }
+    yearly = indicator_totals(movement, root, start_year, end_year, by_year=True, **common)
+    stage = indicator_totals(movement, root, start_year, end_year, **common)
+    years = range(start_year, end_year + 1)
+    out = []
+    for unit in units:
+        out.append(
+            UnitComparison(
+                unit=unit,
+                years={
+                    i.code: {y: yearly.get((i.code, unit.code, y)) for y in years}
+                    for i in indicators
+                },
+                totals={i.code: stage.get((i.code, unit.code, None)) for i in indicators},
+                members={y: yearly.get((members_code, unit.code, y)) for y in years},
+                members_total=stage.get((members_code, unit.code, None)),
+            )
+        )
+    return out
+
+
+def rank_values(values: list[Number]) -> list[int | None]:
+    """Competition ranks (1, 2, 2, 4), largest first; None for missing values."""
+    present = sorted((v for v in values if v is not None), reverse=True)
+    return [None if v is None else present.index(v) + 1 for v in values]
+
+
+def peer_units(unit: Unit) -> list[Unit]:
+    """Units compared with `unit`: those under the same parent in the same peer group
+    (districts with districts, branches with branches), `unit` included. One query."""
+    if unit.parent_id is None:
+        return [unit]
+    siblings = Unit.objects.filter(parent_id=unit.parent_id).order_by("sort_order", "path")
+    return [u for u in siblings if u.peer_group == unit.peer_group]
+
+
+@dataclass
+class ProfileRow:
+    """One indicator of a unit beside its peers' average and the province."""
+
+    indicator: Indicator
+    years: dict[int, Number]
+    total: Number
+    peer_years: dict[int, Number]
+    peer_total: Number
+    province_total: Number
+
+    @property
+    def share(self) -> Decimal | None:
+        """The unit's part of the province's stage total, in percent (not for ratios)."""
+        if self.indicator.kind == Indicator.Kind.RATIO:
+            return None
+        return ratio_percent(self.total, self.province_total)
+
+
+def _peer_average(
+    indicator: Indicator, values: dict[str, Number], parts: dict[str, dict[str, Number]]
+) -> Number:
+    """Average over the peers that reported; a ratio is the pooled ratio of their sums."""
+    if indicator.kind == Indicator.Kind.RATIO:
+        numerators = [parts[indicator.numerator.code].get(c) for c in values]
+        denominators = [parts[indicator.denominator.code].get(c) for c in values]
+        return ratio_percent(
+            sum(n for n in numerators if n is not None),
+            sum(d for d in denominators if d is not None),
+        )
+    present = [v for v in values.values() if v is not None]
+    if not present:
+        return None
+    return (Decimal(sum(present)) / len(present)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def unit_profile(
+    movement: Movement,
+    unit: Unit,
+    root: Unit,
+    start_year: int,
+    end_year: int,
+    *,
+    include_submitted: bool = False,
+    indicators: list[Indicator] | None = None,
+) -> tuple[list[Unit], list[ProfileRow]]:
+    """(peers, rows): each indicator of `unit` by year and over the stage, beside the average of
+    its peers (`peer_units`) and the total of `root`. Four queries besides the indicators."""
+    if indicators is None:
+        indicators = movement_indicators(movement)
+    peers = peer_units(unit)
+    codes = {i.code for i in indicators}
+    parts_needed = list(indicators)
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.RATIO:
+            for part in (indicator.numerator, indicator.denominator):
+                if part.code not in codes:
+                    codes.add(part.code)
+                    parts_needed.append(part)
+    parent = unit.parent if unit.parent_id is not None else unit
+    common = {
+        "by_unit": True,
+        "include_submitted": include_submitted,
+        "indicators": parts_needed,
+        "children": peers if unit.parent_id is not None else [],
+    }
+    yearly = indicator_totals(movement, parent, start_year, end_year, by_year=True, **common)
+    stage = indicator_totals(movement, parent, start_year, end_year, **common)
+    province = indicator_totals(
+        movement,
+        root,
+        start_year,
+        end_year,
+        include_submitted=include_submitted,
+        indicators=indicators,
+    )
+    years = range(start_year, end_year + 1)
+    peer_codes = [p.code for p in peers]
+
+    def by_peer(source, year):
+        return {
+            i.code: {c: source.get((i.code, c, year)) for c in peer_codes} for i in parts_needed
+        }
+
+    yearly_parts = {y: by_peer(yearly, y) for y in years}
+    stage_parts = by_peer(stage, None)
+    rows = []
+    for indicator in indicators:
+        rows.append(
+            ProfileRow(
+                indicator=indicator,
+                years={y: yearly.get((indicator.code, unit.code, y)) for y in years},
+                total=stage.get((indicator.code, unit.code, None)),
+                peer_years={
+                    y: _peer_average(indicator, yearly_parts[y][indicator.code], yearly_parts[y])
+                    for y in years
+                },
+                peer_total=_peer_average(indicator, stage_parts[indicator.code], stage_parts),
+                province_total=province.get((indicator.code, None, None)),
+            )
+        )
+    return peers, rows
+
+
+def unit_reports(movement: Movement, unit: Unit, start_year: int, end_year: int) -> list[Report]:
+    """`unit`'s own reports of the movement for the years, oldest first. One query."""
+    return list(
+        Report.objects.filter(
+            movement=movement,
+            unit=unit,
+            period__kind=movement.period_kind,
+            period__year__gte=start_year,
+            period__year__lte=end_year,
+        )
+        .select_related("period", "submitted_by", "approved_by", "returned_by")
+        .order_by("period__year", "period__number")
+    )
+
+
+@dataclass(frozen=True)
+class CompletenessCell:
+    """One unit × period: its report (or None), whether it was due, and whether on time."""
+
+    unit: Unit
+    period: object  # Period
+    report: Report | None
+
+    @property
+    def existed(self) -> bool:
+        """The unit existed when the period began (Giang Thành did not on 1/1/2009)."""
+        return self.unit.existed_on(self.period.start_date)
+
+    @property
+    def state(self) -> str:
+        """approved | submitted | returned | draft | missing | not-due"""
+        if self.report is not None:
+            return self.report.status
+        return "missing" if self.existed else "not-due"
+
+    @property
+    def on_time(self) -> bool | None:
+        """Submitted by the deadline? None when there is no deadline or nothing submitted."""
+        if self.report is None or self.report.submitted_at is None:
+            return None
+        if self.period.deadline is None:
+            return None
+        submitted = timezone.localtime(self.report.submitted_at).date()
+        return submitted <= self.period.deadline
+
+
+@dataclass
+class Completeness:
+    periods: list
+    rows: list[tuple[Unit, list[CompletenessCell]]]
+
+    @property
+    def due_cells(self) -> list[CompletenessCell]:
+        return [c for _u, cells in self.rows for c in cells if c.existed]
+
+    def count(self, state: str) -> int:
+        return sum(1 for c in self.due_cells if c.state == state)
+
+    @property
+    def on_time_count(self) -> int:
+        return sum(1 for c in self.due_cells if c.on_time)
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        """Share of due unit × period cells submitted by the deadline, in percent."""
+        return ratio_percent(self.on_time_count, len(self.due_cells))
+
+
+def completeness(
+    movement: Movement, units: list[Unit], start_year: int, end_year: int
+) -> Completeness:
+    """Units × periods of the movement's entry kind: each report's status and submission time,
+    and the share on time. Two queries."""
+    periods = list(
+        Period.objects.filter(
+            kind=movement.period_kind, year__gte=start_year, year__lte=end_year
+        ).order_by("year", "number")
+    )
+    reports = {
+        (r.unit_id, r.period_id): r
+        for r in Report.objects.filter(
+            movement=movement, period__in=[p.pk for p in periods], unit__in=[u.pk for u in units]
+        ).only("pk", "unit_id", "period_id", "status", "submitted_at", "approved_at", "is_demo")
+    }
+    rows = [
+        (u, [CompletenessCell(unit=u, period=p, report=reports.get((u.pk, p.pk))) for p in periods])
+        for u in units
+    ]
+    return Completeness(periods=periods, rows=rows)
 
 
 # ---------------------------------------------------------------------------------------------

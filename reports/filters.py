@@ -1,0 +1,67 @@
+"""Which units the comparison shows: districts, branches or both, or a hand-picked list."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from movements.models import Unit
+
+PEER_CHOICES = [
+    ("all", _("Huyện, thị, thành Đoàn và Đoàn trực thuộc")),
+    ("district", _("Chỉ huyện, thị, thành Đoàn")),
+    ("branch", _("Chỉ Đoàn trực thuộc")),
+]
+
+
+class CompareUnitFilter(django_filters.FilterSet):
+    """Filters the units a user may compare (`Scope.compared_units`, never wider)."""
+
+    peers = django_filters.ChoiceFilter(
+        label=_("Nhóm đơn vị"),
+        choices=PEER_CHOICES,
+        empty_label=None,
+        method="filter_peers",
+        error_messages={"invalid_choice": _("Nhóm đơn vị “%(value)s” không hợp lệ.")},
+    )
+    units = django_filters.MultipleChoiceFilter(
+        label=_("Chỉ các đơn vị"),
+        method="filter_units",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        error_messages={
+            "invalid_choice": _(
+                "Không có đơn vị “%(value)s”, hoặc tài khoản của bạn không được xem đơn vị đó."
+            )
+        },
+    )
+
+    class Meta:
+        model = Unit
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, units: list[Unit], **kwargs):
+        self.allowed = units
+        queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(
+            "kind", "sort_order", "path"
+        )
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.filters["units"].extra["choices"] = [(u.code, u.short_name) for u in units]
+
+    def filter_peers(self, queryset, name, value):
+        if value == "district":
+            return queryset.filter(kind__in=Unit.DISTRICT_LEVEL)
+        if value == "branch":
+            return queryset.filter(kind=Unit.Kind.BRANCH)
+        return queryset
+
+    def filter_units(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__in=value))
+
+    def chosen_units(self) -> list[Unit]:
+        """The filtered units in comparison order (districts first, then branches)."""
+        codes = set(self.qs.values_list("code", flat=True))
+        return [u for u in self.allowed if u.code in codes]

@@ -1,0 +1,165 @@
+"""The dashboards' query parameters, parsed and checked: unknown codes, years outside the
+stage and reversed years become clear Vietnamese messages, never a server error."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from movements.models import Indicator, Movement
+
+SECTION_PREFIX = "phan:"
+
+
+class DashboardForm(forms.Form):
+    """Movement, years, unit (optional) and the switch that counts submitted reports.
+
+    Always bound: missing parameters take the defaults (the first movement, its whole stage,
+    the province), so a bare URL shows the default view.
+    """
+
+    movement = forms.ChoiceField(
+        label=_("Phong trào"),
+        error_messages={"invalid_choice": _("Không có phong trào “%(value)s”.")},
+    )
+    unit = forms.ChoiceField(
+        label=_("Đơn vị"),
+        error_messages={
+            "invalid_choice": _(
+                "Không có đơn vị “%(value)s”, hoặc tài khoản của bạn không được xem đơn vị đó."
+            )
+        },
+    )
+    start = forms.TypedChoiceField(
+        label=_("Từ năm"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Năm “%(value)s” không hợp lệ.")},
+    )
+    end = forms.TypedChoiceField(
+        label=_("Đến năm"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Năm “%(value)s” không hợp lệ.")},
+    )
+    submitted = forms.BooleanField(
+        label=_("Tính cả báo cáo đã gửi, chưa duyệt"),
+        required=False,
+        help_text=_("Mặc định chỉ tính các báo cáo đã được duyệt."),
+    )
+
+    with_unit = True
+
+    def __init__(
+        self, params, *, movements: list[Movement], units=(), unit_default=None, defaults=None
+    ):
+        self.movements = {m.code: m for m in movements}
+        first = self.movements.get("3tn") or (movements[0] if movements else None)
+        chosen = self.movements.get(params.get("movement") or "", first)
+        defaults = dict(defaults or {})
+        if first is not None:
+            defaults |= {
+                "movement": first.code,
+                "start": str(chosen.start_year),
+                "end": str(chosen.end_year),
+            }
+        if self.with_unit and unit_default is not None:
+            defaults["unit"] = unit_default.code
+        data = dict(defaults)
+        for name in params:
+            value = params.get(name)
+            if value not in (None, ""):
+                data[name] = value
+        if "submitted" in params:
+            data["submitted"] = params.get("submitted")
+        super().__init__(data)
+        self.units = {u.code: u for u in units}
+        self.fields["movement"].choices = [(m.code, m.name) for m in movements]
+        years = sorted({y for m in movements for y in range(m.start_year, m.end_year + 1)})
+        for name in ("start", "end"):
+            self.fields[name].choices = [(str(y), str(y)) for y in years]
+        if self.with_unit:
+            self.fields["unit"].choices = [(u.code, ("— " * u.depth) + u.name) for u in units]
+        else:
+            del self.fields["unit"]
+
+    def clean(self):
+        data = super().clean()
+        movement = self.movements.get(data.get("movement") or "")
+        if movement is None:
+            if not self.movements:
+                raise forms.ValidationError(_("Chưa có phong trào nào. Hãy nạp dữ liệu gốc."))
+            return data
+        data["movement"] = movement
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None:
+            if start > end:
+                raise forms.ValidationError(
+                    _("Năm bắt đầu (%(start)s) phải trước hoặc bằng năm kết thúc (%(end)s).")
+                    % {"start": start, "end": end}
+                )
+            if start < movement.start_year or end > movement.end_year:
+                raise forms.ValidationError(
+                    _("Giai đoạn của phong trào “%(name)s” là %(stage)s; hãy chọn năm trong đó.")
+                    % {"name": movement.name, "stage": movement.stage_label}
+                )
+        if self.with_unit and data.get("unit"):
+            data["unit"] = self.units[data["unit"]]
+        return data
+
+
+class PeriodForm(DashboardForm):
+    """DashboardForm without the unit (the unit comes from the URL or the user's scope)."""
+
+    with_unit = False
+
+
+class CompareForm(PeriodForm):
+    """Adds what to compare: one indicator or a whole section, absolute or per 100 members."""
+
+    ABSOLUTE = "tong"
+    PER_HUNDRED = "100dv"
+
+    indicator = forms.ChoiceField(
+        label=_("Chỉ tiêu"),
+        error_messages={"invalid_choice": _("Không có chỉ tiêu “%(value)s” trong phong trào.")},
+    )
+    per = forms.ChoiceField(
+        label=_("Cách tính"),
+        choices=[
+            (ABSOLUTE, _("Số tuyệt đối")),
+            (PER_HUNDRED, _("Trên 100 đoàn viên")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Cách tính “%(value)s” không hợp lệ.")},
+    )
+
+    def __init__(self, params, *, indicators: list[Indicator], **kwargs):
+        default = next((i for i in indicators if i.is_headline), None)
+        if default is None and indicators:
+            default = indicators[0]
+        kwargs["defaults"] = {"per": self.ABSOLUTE}
+        if default is not None:
+            kwargs["defaults"]["indicator"] = default.code
+        super().__init__(params, **kwargs)
+        self.indicators = {i.code: i for i in indicators}
+        self.sections = {}
+        choices = []
+        for indicator in indicators:
+            group = indicator.group
+            if group.code not in self.sections:
+                self.sections[group.code] = group
+                label = f"{group.numbering}. {group.name}".strip(". ")
+                whole = (SECTION_PREFIX + group.code, _("Cả phần") + f": {label}")
+                choices.append((label, [whole]))
+            choices[-1][1].append((indicator.code, indicator.label))
+        self.fields["indicator"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("indicator") or ""
+        data["section"] = None
+        if choice.startswith(SECTION_PREFIX):
+            data["section"] = self.sections[choice[len(SECTION_PREFIX) :]]
+            data["indicator"] = None
+        elif choice:
+            data["indicator"] = self.indicators[choice]
+        return data

@@ -1,0 +1,352 @@
+"""The dashboards' tables (django-tables2): what the page shows is what the export contains.
+
+Cells render the Vietnamese way (8.964; 1,54 tỷ đồng; 97,5%); `value()` gives the raw number,
+which `reports.exports` writes to CSV and .xlsx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from movements.formatting import format_date, format_number, format_value
+
+from .charts import axis_title
+from .selectors import ratio_percent
+
+_NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+EMPTY = _("Không có số liệu nào để hiển thị.")
+
+
+class FigureColumn(tables.Column):
+    """A figure of one kind: shown formatted, exported raw; '–' where nobody reported."""
+
+    def __init__(self, *args, kind: str = "count", **kwargs):
+        self.kind = kind
+        kwargs.setdefault("attrs", _NUM)
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_value(value, self.kind)
+
+    def value(self, value):
+        return value
+
+
+class PercentColumn(FigureColumn):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, kind="ratio", **kwargs)
+
+
+class SignedColumn(FigureColumn):
+    """A change: '+1.234' / '-56'."""
+
+    def render(self, value):
+        if value is None:
+            return "–"
+        text = format_value(value, self.kind)
+        return f"+{text}" if value > 0 else text
+
+
+class UnitColumn(tables.Column):
+    """The unit's name linking to its page, coloured by peer group."""
+
+    def render(self, value, record):
+        unit = record["unit"]
+        return format_html(
+            '<a class="unit-link peer-{}" href="{}">{}</a>',
+            unit.peer_group,
+            reverse("reports:unit", args=[unit.code]),
+            unit.short_name,
+        )
+
+    def value(self, value, record):
+        return record["unit"].short_name
+
+
+def _table(name: str, columns: Iterable[tuple[str, tables.Column]], *, orderable: bool) -> type:
+    attrs = dict(columns)
+    attrs["Meta"] = type(
+        "Meta",
+        (),
+        {
+            "orderable": orderable,
+            "attrs": {"class": "data-table"},
+            "empty_text": EMPTY,
+            "template_name": "django_tables2/table.html",
+        },
+    )
+    return type(name, (tables.Table,), attrs)
+
+
+def _measure_header(label, kind: str, measure: str) -> str:
+    unit = axis_title(kind, measure)
+    return f"{label} ({unit})" if unit else str(label)
+
+
+def ranking_table(
+    rows: list[dict], years: list[int], *, kind: str, per_hundred: bool
+) -> tables.Table:
+    """Rank, unit, each year, stage total, per 100 members, change first → last year.
+
+    `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent. In
+    per-100 mode the years and the change are per 100 members too.
+    """
+    columns = [
+        ("rank", tables.Column(verbose_name=_("Hạng"), attrs=_NUM)),
+        ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
+    ]
+    for year in years:
+        column = (
+            PerHundredColumn(verbose_name=str(year))
+            if per_hundred
+            else FigureColumn(verbose_name=str(year), kind=kind)
+        )
+        columns.append((f"y{year}", column))
+    columns += [
+        ("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind)),
+        ("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))),
+        (
+            "change",
+            SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))
+            if per_hundred
+            else SignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"), kind=kind),
+        ),
+        ("change_percent", SignedColumn(verbose_name=_("Thay đổi (%)"), kind="ratio")),
+    ]
+    return _table("RankingTable", columns, orderable=True)(rows, prefix="xh-")
+
+
+def _render_per_hundred(value):
+    return format_number(value, 1) if value is not None else "–"
+
+
+class PerHundredColumn(FigureColumn):
+    def render(self, value):
+        return _render_per_hundred(value)
+
+
+class SignedPerHundredColumn(FigureColumn):
+    def render(self, value):
+        if value is None:
+            return "–"
+        text = format_number(value, 1)
+        return f"+{text}" if value > 0 else text
+
+
+def section_table(rows: list[dict], indicators: list, *, per_hundred: bool) -> tables.Table:
+    """Units × the indicators of one section, over the stage (or per 100 members)."""
+    columns = [("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",)))]
+    for indicator in indicators:
+        if per_hundred and indicator.kind != "ratio":
+            column = PerHundredColumn(verbose_name=indicator.label)
+        else:
+            column = FigureColumn(
+                verbose_name=_measure_header(indicator.label, indicator.kind, indicator.measure),
+                kind=indicator.kind,
+            )
+        columns.append((f"i_{indicator.code}", column))
+    return _table("SectionTable", columns, orderable=True)(rows, prefix="phan-")
+
+
+def indicator_years_table(rows, years: list[int], *, prefix: str) -> tables.Table:
+    """Indicators (rows of `IndicatorYears`) by year, the stage total and the change."""
+    columns = [
+        ("indicator", tables.Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
+        ("measure", tables.Column(verbose_name=_("Đơn vị tính"), accessor="indicator__measure")),
+    ]
+    for year in years:
+        columns.append((f"y{year}", KindColumn(verbose_name=str(year), accessor=f"years__{year}")))
+    columns += [
+        ("total", KindColumn(verbose_name=_("Cả giai đoạn"))),
+        ("change", KindSignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
+    ]
+    return _table("IndicatorYearsTable", columns, orderable=False)(rows, prefix=prefix)
+
+
+class KindColumn(FigureColumn):
+    """A figure whose kind comes from the row's indicator."""
+
+    def render(self, value, record):
+        indicator = record.indicator if hasattr(record, "indicator") else record["indicator"]
+        return format_value(value, indicator.kind)
+
+    def value(self, value, record):
+        return value
+
+
+class KindSignedColumn(KindColumn):
+    def render(self, value, record):
+        if value is None:
+            return "–"
+        text = super().render(value, record)
+        return f"+{text}" if value > 0 else text
+
+
+def reconciliation_table(items) -> tables.Table:
+    """Published figures beside the unit data: equal, or the difference."""
+    rows = [
+        {
+            "indicator": r.figure.indicator,
+            "label": r.figure.indicator.label,
+            "unit": r.figure.unit.short_name,
+            "years": f"{r.figure.start_year}–{r.figure.end_year}",
+            "published": r.figure.value,
+            "qualifier": r.figure.qualifier,
+            "computed": r.computed,
+            "difference": r.difference,
+            "matches": r.matches,
+        }
+        for r in items
+    ]
+    columns = [
+        ("label", tables.Column(verbose_name=_("Chỉ tiêu"))),
+        ("unit", tables.Column(verbose_name=_("Phạm vi"))),
+        ("years", tables.Column(verbose_name=_("Giai đoạn"))),
+        ("published", PublishedColumn(verbose_name=_("Số đã công bố"))),
+        ("computed", KindColumn(verbose_name=_("Cộng từ số liệu đơn vị"))),
+        ("difference", KindSignedColumn(verbose_name=_("Chênh lệch"))),
+        ("matches", MatchColumn(verbose_name=_("Đối chiếu"))),
+    ]
+    return _table("ReconciliationTable", columns, orderable=False)(rows, prefix="dc-")
+
+
+class PublishedColumn(KindColumn):
+    def render(self, value, record):
+        text = super().render(value, record)
+        return f"{record['qualifier']} {text}".strip()
+
+
+class MatchColumn(tables.Column):
+    def render(self, value):
+        if value:
+            return format_html('<span class="status-approved">{}</span>', _("Khớp"))
+        return format_html('<span class="status-returned">{}</span>', _("Lệch"))
+
+    def value(self, value):
+        return str(_("Khớp")) if value else str(_("Lệch"))
+
+
+def profile_table(rows, years: list[int], *, with_peers: bool) -> tables.Table:
+    """A unit's indicators by year beside its peers' average; stage, province and share."""
+    columns = [
+        ("indicator", tables.Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
+        ("measure", tables.Column(verbose_name=_("Đơn vị tính"), accessor="indicator__measure")),
+    ]
+    for year in years:
+        columns.append((f"y{year}", KindColumn(verbose_name=str(year), accessor=f"years__{year}")))
+        if with_peers:
+            columns.append(
+                (
+                    f"p{year}",
+                    KindColumn(
+                        verbose_name=_("%(year)s (bình quân cùng nhóm)") % {"year": year},
+                        accessor=f"peer_years__{year}",
+                        attrs={"td": {"class": "num peer"}, "th": {"class": "num peer"}},
+                    ),
+                )
+            )
+    columns.append(("total", KindColumn(verbose_name=_("Cả giai đoạn"))))
+    if with_peers:
+        columns.append(("peer_total", KindColumn(verbose_name=_("Bình quân cùng nhóm"))))
+    columns += [
+        ("province_total", KindColumn(verbose_name=_("Toàn tỉnh"))),
+        ("share", PercentColumn(verbose_name=_("Tỷ trọng trong toàn tỉnh"))),
+    ]
+    return _table("ProfileTable", columns, orderable=False)(rows, prefix="dv-")
+
+
+class StatusColumn(tables.Column):
+    def render(self, value, record):
+        return format_html(
+            '<span class="status-{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def value(self, value, record):
+        return record.get_status_display()
+
+
+class DateColumn(tables.Column):
+    def render(self, value):
+        return format_date(value)
+
+    def value(self, value):
+        return format_date(value) if value else ""
+
+
+def unit_reports_table(reports) -> tables.Table:
+    columns = [
+        ("period", tables.Column(verbose_name=_("Kỳ"), accessor="period__label")),
+        ("status", StatusColumn(verbose_name=_("Trạng thái"))),
+        ("submitted_at", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
+        ("approved_at", DateColumn(verbose_name=_("Ngày duyệt"), default=None)),
+        ("is_demo", DemoColumn(verbose_name=_("Nguồn"))),
+    ]
+    return _table("UnitReportsTable", columns, orderable=False)(reports, prefix="bc-")
+
+
+class DemoColumn(tables.Column):
+    def render(self, value):
+        return _("Dữ liệu minh hoạ") if value else _("Đơn vị nhập")
+
+    def value(self, value):
+        return str(self.render(value))
+
+
+STATE_LABELS = {
+    "approved": _("Đã duyệt"),
+    "submitted": _("Chờ duyệt"),
+    "returned": _("Trả lại"),
+    "draft": _("Nháp"),
+    "missing": _("Chưa nộp"),
+    "not-due": _("Chưa thành lập"),
+}
+
+
+class CellColumn(tables.Column):
+    """One unit × period of the completeness matrix: status and the day it was submitted."""
+
+    def render(self, value):
+        label = STATE_LABELS[value.state]
+        submitted = value.report.submitted_at if value.report is not None else None
+        late = value.on_time is False
+        return format_html(
+            '<span class="cell-state state-{}">{}</span>{}{}',
+            value.state,
+            label,
+            format_html('<br><span class="muted">{} {}</span>', _("gửi"), format_date(submitted))
+            if submitted
+            else "",
+            format_html(' <span class="late">{}</span>', _("(trễ hạn)")) if late else "",
+        )
+
+    def value(self, value):
+        text = str(STATE_LABELS[value.state])
+        if value.report is not None and value.report.submitted_at is not None:
+            text += f" ({format_date(value.report.submitted_at)})"
+        if value.on_time is False:
+            text += " " + str(_("(trễ hạn)"))
+        return text
+
+
+def completeness_table(matrix) -> tables.Table:
+    rows = []
+    for unit, cells in matrix.rows:
+        row = {"unit": unit, "unit_name": unit.short_name}
+        for cell in cells:
+            row[f"k{cell.period.code}"] = cell
+        due = [c for c in cells if c.existed]
+        row["on_time"] = ratio_percent(sum(1 for c in due if c.on_time), len(due))
+        rows.append(row)
+    columns = [("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",)))]
+    for period in matrix.periods:
+        columns.append(
+            (f"k{period.code}", CellColumn(verbose_name=str(period.label), orderable=False))
+        )
+    columns.append(("on_time", PercentColumn(verbose_name=_("Tỷ lệ nộp đúng hạn"))))
+    return _table("CompletenessTable", columns, orderable=True)(rows, prefix="tt-")
