@@ -70,7 +70,7 @@ def cast(units) -> SimpleNamespace:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright drives Debian's Chromium; it cannot download its own browsers here."""
     return {

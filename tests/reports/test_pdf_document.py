@@ -1,0 +1,76 @@
+"""The print page printed to PDF by headless Chromium (Playwright's page.pdf, the engine of
+`chromium --headless --print-to-pdf`): A4 pages with the sections in the seed's order."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+pytestmark = [pytest.mark.django_db, pytest.mark.browser]
+
+ORDER = [
+    "ĐOÀN TNCS HỒ CHÍ MINH",
+    "BCH TỈNH KIÊN GIANG",
+    "BÁO CÁO",
+    "kết quả triển khai phong trào “3 trách nhiệm” giai đoạn 2009 - 2013",
+    "I/ CÔNG TÁC TRIỂN KHAI",
+    "được 243 cuộc có trên 8.964 lượt cán bộ, ĐVTN tham dự",
+    "II/ KẾT QUẢ THỰC HIỆN",
+    "1. Trách nhiệm với công việc",
+    "2. Trách nhiệm với nhân dân",
+    "trị giá trên 1 tỷ 540 triệu đồng",
+    "3. Trách nhiệm với bản thân",
+    "III/ NHẬN XÉT ĐÁNH GIÁ",
+    "PHỤ LỤC",
+    "Phụ lục 1. Số liệu các chỉ tiêu theo năm",
+    "Phụ lục 2. Các chỉ tiêu chính theo đơn vị",
+]
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: PDF text extraction spaces Vietnamese letters unevenly."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+def test_pdf_of_the_print_page_has_the_sections_in_order(demo, cast, client, live_server, page):
+    client.force_login(cast.reviewer)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(
+        live_server.url + reverse("reports:document", args=["3tn", "kien-giang", "2009-2013"])
+    )
+    expect(page.locator("h1.document-title")).to_have_text("BÁO CÁO")
+    # the print stylesheet is in force: Times-like serif at 14 pt on the sheet
+    assert page.locator("article.document").evaluate("e => getComputedStyle(e).fontSize") == (
+        "18.6667px"
+    )
+
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    assert len(pdf.pages) >= 3
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+    first = squeeze(pdf.pages[0].extract_text())
+    assert squeeze("ĐOÀN TNCS HỒ CHÍ MINH") in first and squeeze("I/ CÔNG TÁC TRIỂN KHAI") in first
+    assert "Đăngxuất" not in first  # the site's menus are not printed
+    text = squeeze("\n".join(p.extract_text() for p in pdf.pages))
+    positions = [text.find(squeeze(part)) for part in ORDER]
+    assert -1 not in positions, [p for p, at in zip(ORDER, positions, strict=True) if at < 0]
+    assert positions == sorted(positions)
+    # the annex starts on a page of its own
+    annex_page = next(i for i, p in enumerate(pdf.pages) if "PHỤLỤC" in squeeze(p.extract_text()))
+    assert squeeze(pdf.pages[annex_page].extract_text()).startswith("PHỤLỤC")
