@@ -1,0 +1,303 @@
+"""Dashboard selectors against sums computed by hand on a small tree of our own: ratios after
+summing, `last` indicators at the end year, unapproved reports left out unless asked, access
+scope, completeness, and query counts that do not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from movements.models import Indicator, IndicatorGroup, Membership, Movement, Period, Report, Unit
+from reports import selectors
+from tests.factories import make_report, make_user, year
+
+pytestmark = pytest.mark.django_db
+
+A, R = Report.Status.APPROVED, Report.Status.SUBMITTED
+
+# (unit, year, status): values. "m" is the member count (last), "d" organisations (last),
+# "n" of them registered (ratio r = n / d), "a" activities (sum), "t" money (sum).
+DATA = {
+    ("h1", 2010, A): {"a": 3, "m": 100, "d": 10, "n": 5, "t": 1_000_000},
+    ("h1", 2011, A): {"a": 4, "m": 120, "d": 10, "n": 10, "t": 2_500_000},
+    ("h1", 2012, A): {"a": 5, "m": 130, "d": 12, "n": 9},
+    ("xa1", 2011, A): {"a": 7, "m": 40, "d": 4, "n": 4},
+    ("xa1", 2012, A): {"a": 1, "m": 50, "d": 4, "n": 1},
+    ("h2", 2011, A): {"a": 2, "m": 80, "d": 8, "n": 2},
+    ("h2", 2012, R): {"a": 9, "m": 90, "d": 8, "n": 8},
+    ("b1", 2010, A): {"a": 6, "m": 60, "d": 6, "n": 6},
+    ("b1", 2012, Report.Status.DRAFT): {"a": 50, "m": 999, "d": 99, "n": 99},
+    ("b1", 2011, Report.Status.RETURNED): {"a": 70, "m": 999, "d": 99, "n": 99},
+}
+
+
+def build_tree(extra_units: int = 0, extra_years: bool = False) -> SimpleNamespace:
+    """Province 'tinh' with districts h1 (with grassroots xa1) and h2, and branch b1."""
+    movement = Movement.objects.create(code="tm", name="Thử", start_year=2010, end_year=2012)
+    group = IndicatorGroup.objects.create(movement=movement, code="g", name="Phần", order=1)
+
+    def indicator(code, kind="count", aggregation="sum", **extra):
+        return Indicator.objects.create(
+            movement=movement,
+            group=group,
+            code=code,
+            name=code,
+            measure="cái",
+            kind=kind,
+            aggregation=aggregation,
+            order=Indicator.objects.count(),
+            **extra,
+        )
+
+    ind = SimpleNamespace(
+        a=indicator("a", is_headline=True),
+        m=indicator(selectors.MEMBERS_INDICATOR, aggregation="last"),
+        d=indicator("d", aggregation="last"),
+        n=indicator("n", aggregation="last"),
+        t=indicator("t", kind="money"),
+        empty=indicator("khong-ai"),
+    )
+    ind.r = indicator("r", kind="ratio", numerator=ind.n, denominator=ind.d)
+    tinh = Unit.objects.create(code="tinh", name="Tỉnh", short_name="Tỉnh", kind="province")
+    h1 = Unit.objects.create(
+        code="h1", name="Huyện 1", short_name="H1", kind="district", parent=tinh, sort_order=1
+    )
+    xa1 = Unit.objects.create(
+        code="xa1", name="Xã 1", short_name="X1", kind="grassroots", parent=h1
+    )
+    h2 = Unit.objects.create(
+        code="h2",
+        name="Huyện 2",
+        short_name="H2",
+        kind="district",
+        parent=tinh,
+        sort_order=2,
+        valid_from=dt.date(2010, 6, 1),
+    )
+    b1 = Unit.objects.create(
+        code="b1", name="Khối 1", short_name="K1", kind="branch", parent=tinh, sort_order=3
+    )
+    units = {u.code: u for u in (tinh, h1, xa1, h2, b1)}
+    for y in (2010, 2011, 2012):
+        period = year(y)
+        period.deadline = dt.date(y + 1, 1, 15)
+        period.save()
+    for (code, y, status), values in DATA.items():
+        report = make_report(
+            units[code],
+            y,
+            movement,
+            status=status,
+            values={(selectors.MEMBERS_INDICATOR if k == "m" else k): v for k, v in values.items()},
+        )
+        if status != Report.Status.DRAFT:
+            # b1 2010 was late; everything else on time.
+            day = dt.datetime(y + 1, 2, 1, 9) if code == "b1" else dt.datetime(y + 1, 1, 10, 9)
+            report.submitted_at = timezone.make_aware(day)
+            report.save()
+    for i in range(extra_units):
+        extra = Unit.objects.create(
+            code=f"them-{i}", name=f"Thêm {i}", short_name=f"T{i}", kind="district", parent=tinh
+        )
+        for y in (2010, 2011, 2012):
+            make_report(extra, y, movement, values={"a": 1, selectors.MEMBERS_INDICATOR: 10})
+    if extra_years:
+        for y in (2008, 2009, 2013):
+            make_report(h1, y, movement, values={"a": 100})
+    return SimpleNamespace(movement=movement, units=SimpleNamespace(**units), ind=ind)
+
+
+@pytest.fixture
+def tree():
+    return build_tree()
+
+
+def hand_sum(code, units, years, statuses=(A,)):
+    """Independent sum from DATA: (unit, year, status) rows of `units` for `years`."""
+    key = "m" if code == selectors.MEMBERS_INDICATOR else code
+    found = [
+        v[key]
+        for (u, y, s), v in DATA.items()
+        if u in units and y in years and s in statuses and key in v
+    ]
+    return sum(found) if found else None
+
+
+H1_SUBTREE = ("h1", "xa1")
+ALL = ("h1", "xa1", "h2", "b1")
+
+
+def test_overview_sums_flows_over_years_and_takes_stocks_at_the_end_year(tree):
+    sections = selectors.unit_overview(tree.movement, tree.units.tinh, 2010, 2012)
+    rows = {r.indicator.code: r for r in sections[0].rows}
+    assert rows["a"].total == hand_sum("a", ALL, (2010, 2011, 2012)) == 28
+    assert rows["a"].years == {2010: 9, 2011: 13, 2012: 6}
+    # Members: end year only (h1 130 + xa1 50; h2's 2012 report is only submitted).
+    assert rows["doan-vien"].total == hand_sum("m", ALL, (2012,)) == 180
+    assert rows["doan-vien"].years[2011] == 120 + 40 + 80
+    assert rows["t"].total == 3_500_000
+    assert rows["t"].years[2012] is None
+
+
+def test_ratios_are_computed_after_summing_not_averaged(tree):
+    sections = selectors.unit_overview(tree.movement, tree.units.tinh, 2010, 2012)
+    rows = {r.indicator.code: r for r in sections[0].rows}
+    # 2011: n = 10 + 4 + 2 = 16 of d = 10 + 4 + 8 = 22 -> 72.7%, not the mean of 100/100/25.
+    assert rows["r"].years[2011] == Decimal("72.7")
+    # Stage: both `last`, at 2012: (9 + 1) / (12 + 4).
+    assert rows["r"].total == Decimal("62.5")
+
+
+def test_submitted_reports_count_only_when_asked(tree):
+    approved = selectors.unit_overview(tree.movement, tree.units.h2, 2010, 2012)
+    with_submitted = selectors.unit_overview(
+        tree.movement, tree.units.h2, 2010, 2012, include_submitted=True
+    )
+    a = {r.indicator.code: r for r in approved[0].rows}
+    b = {r.indicator.code: r for r in with_submitted[0].rows}
+    assert a["a"].total == 2
+    assert b["a"].total == hand_sum("a", ("h2",), (2010, 2011, 2012), (A, R)) == 11
+    assert a["doan-vien"].total is None  # no approved 2012 report
+    assert b["doan-vien"].total == 90
+
+
+def test_drafts_and_returned_reports_never_count(tree):
+    sections = selectors.unit_overview(
+        tree.movement, tree.units.b1, 2010, 2012, include_submitted=True
+    )
+    rows = {r.indicator.code: r for r in sections[0].rows}
+    assert rows["a"].total == 6
+    assert rows["a"].years == {2010: 6, 2011: None, 2012: None}
+
+
+def test_change_from_first_to_last_year(tree):
+    sections = selectors.unit_overview(tree.movement, tree.units.h1, 2010, 2012)
+    rows = {r.indicator.code: r for r in sections[0].rows}
+    # h1 subtree: 2010 = 3, 2012 = 5 + 1.
+    assert (rows["a"].first, rows["a"].last) == (3, 6)
+    assert rows["a"].change == 3
+    assert rows["a"].change_percent == Decimal("100.0")
+    assert rows["khong-ai"].change is None
+    assert not rows["khong-ai"].has_data
+
+
+def test_compare_units_gives_each_subtree_by_year_with_members(tree):
+    u = tree.units
+    result = selectors.compare_units(
+        tree.movement,
+        u.tinh,
+        [u.h1, u.h2, u.b1],
+        [tree.ind.a, tree.ind.r],
+        2010,
+        2012,
+        members=tree.ind.m,
+    )
+    by_code = {c.unit.code: c for c in result}
+    h1 = by_code["h1"]
+    assert h1.years["a"] == {y: hand_sum("a", H1_SUBTREE, (y,)) for y in (2010, 2011, 2012)}
+    assert h1.totals["a"] == hand_sum("a", H1_SUBTREE, (2010, 2011, 2012)) == 20
+    assert h1.members == {2010: 100, 2011: 160, 2012: 180}
+    assert h1.members_total == 180
+    assert h1.per_hundred_total("a") == Decimal("11.1")  # 20 * 100 / 180
+    assert h1.per_hundred_years("a")[2011] == Decimal("6.9")  # 11 * 100 / 160
+    assert h1.years["r"][2010] == Decimal("50.0")
+    assert by_code["h2"].years["a"] == {2010: None, 2011: 2, 2012: None}
+    assert by_code["b1"].totals["r"] is None  # no approved 2012 stock
+
+
+def test_rank_values_use_competition_ranking():
+    assert selectors.rank_values([5, 9, None, 5, 1]) == [2, 1, None, 2, 4]
+
+
+def test_per_hundred_and_change_handle_missing_and_zero():
+    assert selectors.per_hundred(5, 0) is None
+    assert selectors.per_hundred(None, 10) is None
+    assert selectors.per_hundred(1, 3) == Decimal("33.3")
+    assert selectors.change_between(0, 4) == (4, None)
+    assert selectors.change_between(None, 4) == (None, None)
+
+
+def test_unit_profile_compares_with_peer_average_and_province(tree):
+    u = tree.units
+    peers, rows = selectors.unit_profile(tree.movement, u.h1, u.tinh, 2010, 2012)
+    assert [p.code for p in peers] == ["h1", "h2"]  # districts only, not the branch
+    row = {r.indicator.code: r for r in rows}["a"]
+    assert row.total == 20
+    # Peers that reported: 2010 h1 only; 2011 h1 (4 + 7) and h2 (2).
+    assert row.peer_years[2010] == Decimal("3.0")
+    assert row.peer_years[2011] == Decimal("6.5")
+    assert row.peer_total == Decimal("11.0")  # (20 + 2) / 2
+    assert row.province_total == 28
+    assert row.share == Decimal("71.4")
+    ratio = {r.indicator.code: r for r in rows}["r"]
+    # Pooled: 2011 n (10 + 4 + 2) / d (10 + 4 + 8).
+    assert ratio.peer_years[2011] == Decimal("72.7")
+    assert ratio.share is None
+
+
+def test_unit_profile_of_the_province_has_no_peers(tree):
+    peers, rows = selectors.unit_profile(
+        tree.movement, tree.units.tinh, tree.units.tinh, 2010, 2012
+    )
+    assert peers == [tree.units.tinh]
+    row = {r.indicator.code: r for r in rows}["a"]
+    assert row.total == row.province_total == 28
+    assert row.share == Decimal("100.0")
+
+
+def test_completeness_marks_states_missing_not_due_and_lateness(tree):
+    u = tree.units
+    matrix = selectors.completeness(tree.movement, [u.h1, u.h2, u.b1], 2010, 2012)
+    states = {unit.code: [c.state for c in cells] for unit, cells in matrix.rows}
+    assert states["h1"] == ["approved", "approved", "approved"]
+    assert states["h2"] == ["not-due", "approved", "submitted"]  # created 1/6/2010
+    assert states["b1"] == ["approved", "returned", "draft"]
+    assert len(matrix.due_cells) == 8
+    late = [c for _u, cells in matrix.rows for c in cells if c.on_time is False]
+    assert [(c.unit.code, c.period.year) for c in late] == [("b1", 2010), ("b1", 2011)]
+    assert matrix.on_time_count == 5
+    assert matrix.on_time_share == Decimal("62.5")
+
+
+def test_scope_of_a_secretary_is_their_unit_and_the_province_totals(tree):
+    u = tree.units
+    secretary = make_user("bithu-h1", u.h1, Membership.Role.SECRETARY)
+    scope = selectors.dashboard_scope(secretary)
+    assert [x.code for x in scope.units] == ["h1", "xa1"]
+    assert scope.root == u.tinh
+    assert scope.can_see(u.xa1) and not scope.can_see(u.h2) and not scope.can_see(u.tinh)
+    assert scope.can_see_totals(u.tinh) and not scope.can_see_totals(u.b1)
+    assert [x.code for x in scope.total_units] == ["tinh", "h1", "xa1"]
+    assert [x.code for x in scope.compared_units] == ["h1"]
+
+
+def test_scope_of_provincial_staff_is_everything_and_outsiders_see_nothing(tree):
+    reviewer = make_user("tinh-doan", tree.units.tinh, Membership.Role.REVIEWER)
+    scope = selectors.dashboard_scope(reviewer)
+    assert [x.code for x in scope.compared_units] == ["h1", "h2", "b1"]
+    assert selectors.dashboard_scope(make_user("ngoai")).is_empty
+
+
+@pytest.mark.parametrize(("extra_units", "extra_years"), [(0, False), (12, True)])
+def test_selectors_run_a_fixed_number_of_queries(
+    django_assert_num_queries, extra_units, extra_years
+):
+    t = build_tree(extra_units=extra_units, extra_years=extra_years)
+    u = t.units
+    indicators = selectors.movement_indicators(t.movement)
+    compared = list(Unit.objects.filter(parent=u.tinh).order_by("path"))
+    with django_assert_num_queries(2):
+        selectors.unit_overview(t.movement, u.tinh, 2010, 2012, indicators=indicators)
+    with django_assert_num_queries(2):
+        selectors.compare_units(
+            t.movement, u.tinh, compared, indicators, 2010, 2012, members=t.ind.m
+        )
+    with django_assert_num_queries(4):
+        selectors.unit_profile(t.movement, u.h1, u.tinh, 2010, 2012, indicators=indicators)
+    with django_assert_num_queries(2):
+        selectors.completeness(t.movement, compared, 2010, 2012)
+    assert Period.objects.count() >= 3
