@@ -78,6 +78,7 @@ def _table(name: str, columns: Iterable[tuple[str, tables.Column]], *, orderable
             "orderable": orderable,
             "attrs": {"class": "data-table"},
             "empty_text": EMPTY,
+            "default": "–",
             "template_name": "django_tables2/table.html",
         },
     )

@@ -284,7 +284,8 @@ def compare(request):
             "indicator": indicator.label,
             "stage": stage,
         }
-        if rows:
+        has_values = any(r[f"y{y}"] is not None for r in rows for y in years)
+        if has_values:
             figures = [
                 {
                     "id": "bieu-do-cot",
@@ -324,7 +325,8 @@ def compare(request):
                     value = c.per_hundred_total(i.code)
                 row[f"i_{i.code}"] = value
             rows.append(row)
-        if rows:
+        has_values = any(v is not None for r in rows for k, v in r.items() if k[:2] == "i_")
+        if has_values:
             figures = [
                 {
                     "id": "bieu-do-nhiet",
@@ -371,6 +373,7 @@ def compare(request):
             "section": section,
             "stage": stage,
             "figures": figures,
+            "has_values": has_values,
             "table": table,
             "units": units,
             "per_hundred": per_hundred,
