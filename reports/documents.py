@@ -18,7 +18,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +33,9 @@ from movements.models import Indicator, Movement, PublishedFigure, Unit
 from reports.models import GeneratedReport
 from reports.selectors import (
     Reconciliation,
+    change_between,
     indicator_totals,
+    movement_indicators,
     report_coverage,
     report_published_figures,
 )
@@ -391,14 +393,6 @@ def comparison_years(movement: Movement, start_year: int, end_year: int):
     return None
 
 
-def _change_percent(previous: Number, current: Number) -> Decimal | None:
-    if not previous:
-        return None
-    return (Decimal(current - previous) * 100 / Decimal(previous)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
 def _sum_years(by_year: dict, code: str, years: tuple[int, int]) -> Number:
     values = [by_year.get((code, None, y)) for y in range(years[0], years[1] + 1)]
     values = [v for v in values if v is not None]
@@ -433,7 +427,7 @@ def _comparison_paragraphs(
                 else:
                     word = "tăng" if current > previous else "giảm"
                     change = f"{word} {figure_text(indicator, abs(current - previous))}"
-                    percent = _change_percent(previous, current)
+                    _difference, percent = change_between(previous, current)
                     if percent is not None:
                         change += f" ({format_percent(abs(percent))})"
                     change += f" so với {before}"
@@ -520,11 +514,12 @@ def _coverage_paragraph(coverage, start_year: int, end_year: int) -> Paragraph:
             runs.append(Run(" Tất cả các đơn vị đã có báo cáo được duyệt."))
     else:
         runs.append(Run(" Đơn vị chưa có báo cáo được duyệt: "))
-        for index, (unit, years) in enumerate(missing):
+        for index, (unit, periods) in enumerate(missing):
             if index:
                 runs.append(Run("; "))
             runs.append(Run(unit.name, "unit", unit=unit.code))
-            runs.append(Run(f" (năm {', '.join(str(y) for y in years)})"))
+            labels = ", ".join(str(p.label) for p in periods)
+            runs.append(Run(f" (năm {labels})" if periods[0].kind == "year" else f" ({labels})"))
         runs.append(Run("."))
     return Paragraph(runs)
 
@@ -619,11 +614,7 @@ def build_report_document(
 ) -> ReportDocument:
     """The báo cáo of `unit`'s subtree for start_year..end_year (approved reports), built from
     a fixed number of queries whatever the number of units, years or indicators."""
-    indicators = list(
-        Indicator.objects.filter(movement=movement)
-        .select_related("group", "numerator", "denominator")
-        .order_by("group__order", "order", "pk")
-    )
+    indicators = movement_indicators(movement)
     groups = _groups(indicators)
     coverage = report_coverage(movement, unit, start_year, end_year)
     units_by_id = {u.pk: u for u in coverage.units}

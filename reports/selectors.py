@@ -719,23 +719,24 @@ def completeness(
 @dataclass(frozen=True)
 class ReportNote:
     unit: Unit
-    year: int
+    period: Period
     highlights: str
     shortcomings: str
 
 
 @dataclass
 class ReportCoverage:
-    """Which units of a subtree reported in which years of a range.
+    """Which units of a subtree reported in which periods of a range of years.
 
-    `units`: the subtree in tree order; `expected`: (unit, years) for the units that existed on
-    the first day of each year (the province itself excepted: it compiles, it does not report);
-    `reported`: {unit id: years with a counted report}; `notes`: the counted reports' notes.
+    `units`: the subtree in tree order; `expected`: (unit, periods) where the unit files a
+    report (`Unit.reports_in`: it existed on the period's first day and is not the root);
+    `reported`: {unit id: ids of periods with a counted report}; `notes`: the counted reports'
+    notes, in tree order.
     """
 
     units: list[Unit]
-    expected: list[tuple[Unit, list[int]]]
-    reported: dict[int, list[int]]
+    expected: list[tuple[Unit, list[Period]]]
+    reported: dict[int, set[int]]
     notes: list[ReportNote]
     report_count: int
     is_demo: bool
@@ -745,11 +746,11 @@ class ReportCoverage:
         return [u for u in self.units if self.reported.get(u.pk)]
 
     @property
-    def missing(self) -> list[tuple[Unit, list[int]]]:
-        """(unit, years) where an expected report is not counted, in tree order."""
+    def missing(self) -> list[tuple[Unit, list[Period]]]:
+        """(unit, periods) where an expected report is not counted, in tree order."""
         out = []
-        for unit, years in self.expected:
-            gaps = [y for y in years if y not in self.reported.get(unit.pk, [])]
+        for unit, periods in self.expected:
+            gaps = [p for p in periods if p.pk not in self.reported.get(unit.pk, set())]
             if gaps:
                 out.append((unit, gaps))
         return out
@@ -762,41 +763,43 @@ def report_coverage(
     end_year: int,
     include_submitted: bool = False,
 ) -> ReportCoverage:
-    """Who in `unit`'s subtree reported (approved, plus submitted if asked) in each year of the
-    range, and what they noted. Two queries."""
-    import datetime as dt  # here, so that this block stays an append to the module
-
+    """Who in `unit`'s subtree reported (approved, plus submitted if asked) in each period of
+    the movement's kind within the years, and what they noted. Three queries."""
     units = _tree_order(list(Unit.objects.subtree_of(unit)))
-    by_id = {u.pk: u for u in units}
+    periods = list(
+        Period.objects.filter(
+            kind=movement.period_kind, year__gte=start_year, year__lte=end_year
+        ).order_by("year", "number")
+    )
+    periods_by_id = {p.pk: p for p in periods}
+    position = {u.pk: index for index, u in enumerate(units)}
     rows = (
         Report.objects.filter(
             movement=movement,
-            period__kind=movement.period_kind,
-            period__year__gte=start_year,
-            period__year__lte=end_year,
+            period__in=periods,
             unit__path__startswith=unit.path,
         )
         .counted(include_submitted)
-        .order_by("period__year", "unit__path")
-        .values_list("unit_id", "period__year", "is_demo", "highlights", "shortcomings")
+        .values_list("unit_id", "period_id", "is_demo", "highlights", "shortcomings")
     )
-    reported: dict[int, list[int]] = defaultdict(list)
+    reported: dict[int, set[int]] = defaultdict(set)
     notes, count, is_demo = [], 0, False
-    for unit_id, year, demo, highlights, shortcomings in rows:
+    for unit_id, period_id, demo, highlights, shortcomings in rows:
         count += 1
         is_demo = is_demo or demo
-        if year not in reported[unit_id]:
-            reported[unit_id].append(year)
+        reported[unit_id].add(period_id)
         if (highlights or "").strip() or (shortcomings or "").strip():
-            notes.append(ReportNote(by_id[unit_id], year, highlights, shortcomings))
+            notes.append(
+                ReportNote(
+                    units[position[unit_id]], periods_by_id[period_id], highlights, shortcomings
+                )
+            )
+    notes.sort(key=lambda n: (position[n.unit.pk], n.period.year, n.period.number))
     expected = []
     for member in units:
-        if member.kind == Unit.Kind.PROVINCE:
-            continue
-        years = [y for y in range(start_year, end_year + 1) if member.existed_on(dt.date(y, 1, 1))]
-        if years:
-            expected.append((member, years))
-    notes.sort(key=lambda n: (units.index(n.unit), n.year))
+        due = [p for p in periods if member.reports_in(p)]
+        if due:
+            expected.append((member, due))
     return ReportCoverage(
         units=units,
         expected=expected,
