@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -60,5 +61,6 @@ def export_response(table, filename: str, fmt: str, *, sheet_title: str = "Số 
         workbook.save(out)
         content = out.getvalue()
     response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    name = f"{filename}.{fmt}".replace("–", "-")
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -7,6 +7,7 @@ which `reports.exports` writes to CSV and .xlsx.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -175,6 +176,12 @@ class KindColumn(FigureColumn):
 
     def render(self, value, record):
         indicator = record.indicator if hasattr(record, "indicator") else record["indicator"]
+        if (
+            indicator.kind == "count"
+            and isinstance(value, Decimal)
+            and value != value.to_integral_value()
+        ):
+            return format_number(value, 1)  # an average: 2,6 cuộc
         return format_value(value, indicator.kind)
 
     def value(self, value, record):
