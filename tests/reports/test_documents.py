@@ -489,3 +489,19 @@ def test_building_the_document_twice_gives_the_same_text(demo, units):
     assert [p.text for s in first.all_sections() for p in s.paragraphs] == [
         p.text for s in second.all_sections() for p in s.paragraphs
     ]
+
+
+def test_branch_report_states_its_own_published_figures(demo, cast, client):
+    client.force_login(cast.secretary_b)
+    tree = parse(client.get(page_url("cong-an")).content)
+    part = section(tree, "nhan-dan")
+    own = PublishedFigure.objects.filter(unit__code="cong-an").select_related("indicator", "unit")
+    assert own.count() == 21
+    for figure in own:
+        span = part.find(f".//span[@data-indicator='{figure.indicator.code}']")
+        assert text_of(span) == published_phrase(figure), figure.indicator.code
+    assert tree.findall(".//mark") == []
+    # province-wide figures are not Công an's: not stated as published
+    assert "243 cuộc" not in text_of(tree.find(".//article"))
+    header = [text_of(p) for p in tree.find(".//article//header").iter("p")]
+    assert header[:2] == ["TỈNH ĐOÀN KIÊN GIANG", "BCH ĐOÀN THANH NIÊN CÔNG AN TỈNH"]
