@@ -928,9 +928,12 @@ def render_docx(document: ReportDocument) -> bytes:
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
         for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(attr), "Times New Roman")
+        # Theme fonts (Calibri in the default template) would win over the names above.
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
 
     set_font(word.styles["Normal"], 14)
-    for name in ("Heading 1", "Heading 2", "Title"):
+    for name in ("Heading 1", "Heading 2"):
         set_font(word.styles[name], 14, bold=True)
         word.styles[name].font.italic = False
         word.styles[name].paragraph_format.space_before = Pt(6)
@@ -983,8 +986,10 @@ def render_docx(document: ReportDocument) -> bytes:
         run.bold = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
-    title = word.add_paragraph(document.title, style="Title")
+    title = word.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(12)
+    title.add_run(document.title).bold = True
     subtitle = word.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.add_run(document.subtitle).bold = True
