@@ -505,3 +505,18 @@ def test_branch_report_states_its_own_published_figures(demo, cast, client):
     assert "243 cuộc" not in text_of(tree.find(".//article"))
     header = [text_of(p) for p in tree.find(".//article//header").iter("p")]
     assert header[:2] == ["TỈNH ĐOÀN KIÊN GIANG", "BCH ĐOÀN THANH NIÊN CÔNG AN TỈNH"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("reports:document-edit", args=["3tn", "kien-giang", "2009-2013"]),
+        reverse("reports:document-index", args=["3tn"]),
+    ],
+)
+def test_edit_and_choice_pages_are_valid_html(seed, reviewer_client, url):
+    response = reviewer_client.get(url)
+    assert response.status_code == 200
+    parser = html5lib.HTMLParser(strict=True)
+    parser.parse(response.content)
+    assert parser.errors == []
