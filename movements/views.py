@@ -90,7 +90,8 @@ class _Context:
 @require_GET
 def entry_list(request):
     rows = selectors.entry_rows(request.user)
-    return render(request, "movements/entry_list.html", {"rows": rows})
+    is_reviewer = Unit.objects.reviewable_by(request.user).exists()
+    return render(request, "movements/entry_list.html", {"rows": rows, "is_reviewer": is_reviewer})
 
 
 def _report_form(ctx: _Context, data=None) -> ReportForm:
@@ -169,7 +170,9 @@ def report_page(request, unit: str, period: str):
         ctx.report = Report.objects.filter(pk=conflict.report.pk).first()
         form = _report_form(ctx, data)
         form.is_valid()
-        return _render_report(request, ctx, form, conflict=conflict)
+        return _render_report(
+            request, ctx, form, conflict=conflict, last=selectors.last_change(ctx.report)
+        )
     except services.ValuesInvalid as invalid:
         for code, errors in {**invalid.errors, **invalid.warnings}.items():
             for message in errors:

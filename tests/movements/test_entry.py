@@ -177,6 +177,13 @@ def test_viewer_and_reviewer_read_but_cannot_write(client, cast, period, seed):
     assert saved(cast.unit_a, period, "doan-vien") == 7
 
 
+def test_reviewer_without_units_is_pointed_to_the_review_page(client, cast, period):
+    client.force_login(cast.reviewer)
+    html = client.get(reverse("movements:entry")).content.decode()
+    assert "không phụ trách nhập số liệu" in html
+    assert reverse("movements:review") in html
+
+
 def test_outsider_sees_nothing(client, cast, period):
     client.force_login(cast.outsider)
     assert client.get(url()).status_code == 404
@@ -339,6 +346,7 @@ def test_later_save_with_an_older_version_is_refused_with_what_changed(client, c
     assert response.status_code == 200
     html = response.content.decode()
     assert "vừa được người khác sửa" in html
+    assert "Lần lưu gần nhất: vanphong_rachgia" in html
     assert "Đoàn viên" in html and "100" in html and "150" in html
     assert 'value="120"' in html and 'value="6"' in html  # the user's input is kept
     assert saved(cast.unit_a, period, "doan-vien") == 150

@@ -169,3 +169,22 @@ def test_reopen_is_for_provincial_reviewers_only(cast, period, seed, units):
     report_return_path.refresh_from_db()
     assert report_return_path.return_reason == long_reason.strip()
     assert len(report_return_path.history.latest().history_change_reason) <= 100
+
+
+@pytest.mark.parametrize(
+    "kind, year_, number, expected",
+    [
+        ("year", 2014, 0, ("year", 2013, 0)),
+        ("half", 2014, 2, ("half", 2014, 1)),
+        ("half", 2014, 1, ("half", 2013, 2)),
+        ("quarter", 2014, 3, ("quarter", 2014, 2)),
+        ("quarter", 2014, 1, ("quarter", 2013, 4)),
+    ],
+)
+def test_previous_period_of_each_kind(db, kind, year_, number, expected):
+    from movements.selectors import previous_period
+
+    period = Period.objects.create(kind=kind, year=year_, number=number)
+    assert previous_period(period) is None
+    earlier = Period.objects.create(kind=expected[0], year=expected[1], number=expected[2])
+    assert previous_period(period) == earlier
