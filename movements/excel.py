@@ -42,6 +42,7 @@ HEADERS = [
 ]
 WIDTHS = [14, 24, 22, 6, 70, 16, 14, 18]
 MAX_ROWS = 20_000
+MAX_UNPACKED = 50 * 1024 * 1024  # a small .xlsx that unpacks to more is not one of ours
 HEADER_SEARCH_ROWS = 30
 
 
@@ -166,6 +167,13 @@ def _open(upload) -> Workbook:
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
         raise ExcelError(f"Tệp “{name}” không phải tệp Excel .xlsx hợp lệ (không đọc được).")
+    with zipfile.ZipFile(buffer) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED:
+        raise ExcelError(
+            f"Tệp “{name}” quá lớn khi mở ra ({unpacked / 1024 / 1024:.0f} MB); hãy dùng tệp "
+            "mẫu tải từ trang nhập liệu."
+        )
     try:
         return load_workbook(buffer, data_only=False)
     except Exception as error:  # noqa: BLE001 — any reader failure is a file we cannot use

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -589,7 +589,13 @@ def report_save(
         report = Report(unit=unit, period=period, movement=movement, version=0)
         report._history_user = user
         report._change_reason = "Bắt đầu nhập"
-        report.save()
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            # Someone started the same report a moment ago: their save wins, as with versions.
+            existing = Report.objects.get(unit=unit, period=period, movement=movement)
+            raise EditConflict(existing, report_changes_since(existing, 0)) from None
     _write_values(report, user, indicators, values, "Lưu số liệu")
     report.highlights = highlights
     report.shortcomings = shortcomings

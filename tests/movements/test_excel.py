@@ -340,6 +340,18 @@ def test_zip_that_is_not_a_workbook_is_refused(client, cast, period):
     assert "không đọc được như một tệp Excel" in html
 
 
+def test_file_that_unpacks_to_something_huge_is_refused(client, cast, period):
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024
+    client.force_login(cast.secretary_a)
+    html = upload(client, SimpleUploadedFile("bao-cao.xlsx", out.getvalue())).content.decode()
+    assert "quá lớn khi mở ra" in html
+
+
 def test_oversized_file_is_refused(client, cast, period, settings):
     settings.MAX_UPLOAD_SIZE = 1000
     client.force_login(cast.secretary_a)
