@@ -62,13 +62,36 @@ def axis_title(kind: str, measure: str) -> str:
     return measure
 
 
+def wrap_title(title: str, width: int = 45) -> str:
+    """Long titles on two lines (plotly does not wrap them; phones are narrow): the break goes
+    after the last ", " or " — " that keeps the first line within `width` characters.
+    The break is " <br>" so that removing "<br>" leaves the plain title."""
+    if len(title) <= width:
+        return title
+    cut = max(title.rfind(", ", 0, width), title.rfind(" — ", 0, width))
+    if cut <= 0:
+        cut = title.rfind(" ", 0, width)
+    if cut <= 0:
+        return title
+    if title[cut] == ",":
+        first, rest = title[: cut + 1], title[cut + 2 :]
+    else:
+        first, rest = title[:cut], title[cut + 1 :]
+    return f"{first} <br>{rest.lstrip()}"
+
+
 def _layout(title: str, y_title: str, *, x_title: str = "", height: int = 420) -> dict:
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "title": {
+            "text": wrap_title(title),
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 15},
+        },
         "separators": ",.",
         "font": {"family": "Segoe UI, Roboto, Noto Sans, Arial, sans-serif", "size": 13},
         "height": height,
-        "margin": {"l": 60, "r": 16, "t": 60, "b": 40},
+        "margin": {"l": 60, "r": 16, "t": 70, "b": 40},
         "xaxis": {"type": "category", "title": {"text": x_title}, "automargin": True},
         "yaxis": {
             "title": {"text": y_title},

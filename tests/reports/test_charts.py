@@ -36,6 +36,10 @@ def test_grouped_bars_has_one_trace_per_unit_coloured_by_peer_group():
     assert [t["legendgroup"] for t in traces] == ["district", "district", "branch"]
     assert figure["layout"]["barmode"] == "group"
     assert figure["layout"]["title"]["text"] == "Hội nghị, 2009–2011"
+    long = charts.grouped_bars("Hội nghị triển khai theo đơn vị và năm, 2009–2013", [], [])
+    assert long["layout"]["title"]["text"] == (
+        "Hội nghị triển khai theo đơn vị và năm, <br>2009–2013"
+    )
     assert figure["layout"]["yaxis"]["title"]["text"] == "cuộc"
 
 
