@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .forms import NumberError, parse_number
+from .forms import BIGINT_MAX, NumberError, parse_number
 from .models import Movement, Period, Unit
 from .selectors import SheetRow
 from .services import ImportRow, ServiceError
@@ -218,6 +218,8 @@ def cell_number(cell) -> tuple[int | None, str | None]:
     if isinstance(value, int):
         if value < 0:
             return None, f"Không nhận số âm ({value})."
+        if value > BIGINT_MAX:
+            return None, "Số quá lớn."
         return value, None
     text = str(value)
     if not text.strip():

@@ -193,6 +193,7 @@ def cell_case(book, code, value):
         (lambda b: cell_case(b, "cau", "-4"), "Ô chứa chữ"),
         (lambda b: cell_case(b, "cau", 12.5), "Cần số nguyên"),
         (lambda b: cell_case(b, "cau", True), "Đúng/Sai"),
+        (lambda b: cell_case(b, "cau", 1e30), "Số quá lớn"),
         (
             lambda b: cell_case(
                 cell_case(b, "to-chuc-doan-co-quan", 10), "to-chuc-dang-ky-vung-manh", 12

@@ -97,7 +97,9 @@ def test_bulk_approval_skips_reports_that_are_not_waiting(client, cast, submitte
     draft = make_report(cast.unit_a, 2013, seed, status=Report.Status.DRAFT)
     client.force_login(cast.reviewer)
     response = client.post(
-        reverse("movements:review"), {"report": [draft.pk, submitted[0].pk, "x"]}, follow=True
+        reverse("movements:review"),
+        {"report": [draft.pk, submitted[0].pk, "x", "9" * 30]},
+        follow=True,
     )
     html = response.content.decode()
     assert "Đã duyệt 1 báo cáo" in html
