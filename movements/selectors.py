@@ -215,8 +215,10 @@ def report_history(report: Report) -> list[HistoryEntry]:
         previous = row
     last: dict[int, int | None] = {}
     for row in value_rows:
-        old = last.get(row.indicator_id)
-        new = None if row.history_type == "-" else row.value
+        if row.history_type == "-":  # the row keeps the deleted value
+            old, new = last.get(row.indicator_id, row.value), None
+        else:
+            old, new = last.get(row.indicator_id), row.value
         last[row.indicator_id] = new
         if old == new:
             continue

@@ -514,6 +514,8 @@ def _write_values(
         bulk_update_with_history(
             to_update, Value, ["value"], default_user=user, default_change_reason=reason
         )
+    # One by one so that each deletion's history row names the user and the reason
+    # (simple_history records deletions from the post_delete signal). Clearing is rare.
     for value in to_delete:
         value._history_user = user
         value._change_reason = reason

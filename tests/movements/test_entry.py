@@ -244,6 +244,11 @@ def test_clearing_a_field_removes_the_value(client, cast, period, seed):
     client.force_login(cast.secretary_a)
     assert client.post(url(), form_data(version=1, doan_vien="")).status_code == 302
     assert saved(cast.unit_a, period, "doan-vien") is None
+    html = client.get(url(name="history")).content.decode()
+    assert "Đoàn viên: 7 → (trống)" in html
+    deleted = Value.history.get(history_type="-")
+    assert deleted.history_user == cast.secretary_a
+    assert deleted.history_change_reason == "Lưu số liệu"
 
 
 @pytest.mark.parametrize(
