@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from movements.formatting import format_value
+from movements.formatting import format_number, format_value
 
 DISTRICT_COLOUR = "#1f77b4"
 BRANCH_COLOUR = "#d95f02"
@@ -254,3 +254,70 @@ def trend(
 def years_label(start_year: int, end_year: int) -> str:
     """'2009–2013', or '2012' for a single year."""
     return str(start_year) if start_year == end_year else f"{start_year}–{end_year}"
+
+
+def _figure_text(value, kind: str, measure: str) -> str:
+    """format_value, but an average count keeps one decimal: '10,1 cuộc'."""
+    if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
+        return f"{format_number(value, 1)} {measure}".strip()
+    return format_value(value, kind, measure)
+
+
+def against_peers(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[int | Decimal | None],
+    averages: Sequence[int | Decimal | None],
+    *,
+    kinds: Sequence[str],
+    measures: Sequence[str],
+    group: str | None = None,
+) -> dict:
+    """One unit against the average of its peers, indicator by indicator: horizontal bars of
+    the unit's figure as a percentage of the peer average (100 = average), so that indicators
+    in different measures fit one chart. Indicators without both figures are left out."""
+    ys, xs, texts = [], [], []
+    for label, value, average, kind, measure in zip(
+        labels, values, averages, kinds, measures, strict=True
+    ):
+        if value is None or not average:
+            continue
+        ys.append(label)
+        xs.append(round(float(value) * 100 / float(average), 1))
+        texts.append(
+            f"{_figure_text(value, kind, measure)}; bình quân cùng nhóm "
+            f"{_figure_text(average, kind, measure)}"
+        )
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": "so với bình quân",
+            "x": xs,
+            "y": ys,
+            "customdata": texts,
+            "hovertemplate": "%{y}: %{customdata} (%{x}%)<extra></extra>",
+            "marker": {"color": GROUP_COLOURS.get(group, OTHER_COLOUR)},
+        }
+    ]
+    layout = _layout(title, "", height=max(260, 110 + 34 * len(ys)))
+    layout["xaxis"] = {
+        "title": {"text": "% so với bình quân cùng nhóm (100 = bình quân)"},
+        "rangemode": "tozero",
+        "automargin": True,
+    }
+    layout["yaxis"] = {"type": "category", "autorange": "reversed", "automargin": True}
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": 100,
+            "x1": 100,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#1b1b1b", "dash": "dash", "width": 1},
+        }
+    ]
+    layout["showlegend"] = False
+    return {"data": data, "layout": layout}

@@ -444,31 +444,18 @@ def unit_detail(request, code: str):
     export = _tables_or_export(request, named, f"don-vi-{unit.code}-{stage}")
     if export is not None:
         return export
-    headlines = [r for r in rows if r.indicator.is_headline]
     figure = None
-    if with_peers and headlines:
-        series = []
-        for r in headlines:
-            series.append(
-                charts.Series(
-                    name=f"{r.indicator.label} — {unit.short_name}",
-                    values=[r.years[y] for y in years],
-                    extra={"measure": r.indicator.measure, "kind": r.indicator.kind},
-                )
-            )
-            series.append(
-                charts.Series(
-                    name=f"{r.indicator.label} — " + _("bình quân cùng nhóm"),
-                    values=[r.peer_years[y] for y in years],
-                    extra={"measure": r.indicator.measure, "kind": r.indicator.kind},
-                )
-            )
-        figure = charts.trend(
-            _("%(unit)s so với bình quân %(n)s đơn vị cùng nhóm, %(stage)s")
+    if with_peers:
+        shown = [r for r in rows if r.indicator.kind != Indicator.Kind.RATIO]
+        figure = charts.against_peers(
+            _("%(unit)s so với bình quân %(n)s đơn vị cùng nhóm, cả giai đoạn %(stage)s")
             % {"unit": unit.short_name, "n": len(peers), "stage": stage},
-            years,
-            series,
-            measures=[r.indicator.measure for r in headlines],
+            [r.indicator.label for r in shown],
+            [r.total for r in shown],
+            [r.peer_total for r in shown],
+            kinds=[r.indicator.kind for r in shown],
+            measures=[r.indicator.measure for r in shown],
+            group=unit.peer_group,
         )
     context.update(
         {

@@ -119,3 +119,23 @@ def test_vendored_plotly_matches_the_installed_wheel():
     assert extract_css(wheel) in css
     assets = Path(settings.BASE_DIR) / "templates" / "reports" / "_chart_assets.html"
     assert extract_injected_css(wheel)[0] in assets.read_text(encoding="utf-8")
+
+
+def test_against_peers_shows_the_unit_as_a_percentage_of_the_peer_average():
+    figure = charts.against_peers(
+        "Giang Thành so với bình quân",
+        ["Hội nghị", "Tiền", "Không ai"],
+        [4, 2_000_000_000, None],
+        [Decimal("10.1"), 1_000_000_000, 5],
+        kinds=["count", "money", "count"],
+        measures=["cuộc", "đồng", "cuộc"],
+        group="district",
+    )
+    trace = figure["data"][0]
+    assert trace["y"] == ["Hội nghị", "Tiền"]
+    assert trace["x"] == [39.6, 200.0]
+    assert trace["customdata"][0] == "4 cuộc; bình quân cùng nhóm 10,1 cuộc"
+    assert trace["customdata"][1] == "2 tỷ đồng; bình quân cùng nhóm 1 tỷ đồng"
+    assert trace["marker"]["color"] == charts.DISTRICT_COLOUR
+    assert figure["layout"]["shapes"][0]["x0"] == 100
+    go.Figure(figure)
