@@ -617,10 +617,11 @@ def _check_reviewable(user, report: Report) -> None:
 
 
 def _check_version(report: Report, version: int | None) -> None:
-    from .selectors import report_changes_since
-
     if version is not None and report.version != version:
-        raise EditConflict(report, report_changes_since(report, version))
+        raise ServiceError(
+            f"Báo cáo {report} đã thay đổi từ khi bạn mở trang (đang ở trạng thái "
+            f"“{report.get_status_display()}”). Chưa có gì thay đổi; hãy xem lại rồi làm lại."
+        )
 
 
 def _relock(report: Report) -> Report:

@@ -127,6 +127,14 @@ def test_review_queue_query_count_does_not_grow(
     assert response.content.decode().count('name="report"') == 8
 
 
+def test_approving_a_report_changed_since_the_page_was_opened_is_refused(client, cast, submitted):
+    client.force_login(cast.reviewer)
+    response = client.post(url(name="approve"), {"version": 0}, follow=True)
+    assert "đã thay đổi từ khi bạn mở trang" in response.content.decode()
+    submitted[0].refresh_from_db()
+    assert submitted[0].status == Report.Status.SUBMITTED
+
+
 def test_return_needs_a_reason_and_only_a_submitted_report(client, cast, submitted):
     client.force_login(cast.reviewer)
     response = client.post(url(name="return"), {"reason": "   "}, follow=True)
@@ -179,3 +187,7 @@ def test_csrf_is_required_for_review_actions(cast, submitted):
     )
     submitted[0].refresh_from_db()
     assert submitted[0].status == Report.Status.SUBMITTED
+    client.force_login(cast.secretary_a)
+    response = client.post(url(), {"version": 1, "v-cau": "9"})  # the entry form
+    assert response.status_code == 403
+    assert submitted[0].values.get().value == 2
