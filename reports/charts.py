@@ -133,7 +133,7 @@ def grouped_bars(
             "name": s.name,
             "x": [str(c) for c in categories],
             "y": [_plot_value(v, kind) for v in s.values],
-            "customdata": [format_value(v, kind, measure) for v in s.values],
+            "customdata": [_figure_text(v, kind, measure) for v in s.values],
             "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
             "marker": {"color": colour},
         }
@@ -187,8 +187,8 @@ def heatmap(
             elif kinds[j] == "money":
                 number = number / MONEY_SCALE
             z_row.append(number)
-            text_row.append(format_value(value, kinds[j], measures[j]))
-            label_row.append(format_value(value, kinds[j]))
+            text_row.append(_figure_text(value, kinds[j], measures[j]))
+            label_row.append(_figure_text(value, kinds[j], ""))
         z.append(z_row)
         text.append(text_row)
         labels.append(label_row)
@@ -241,7 +241,7 @@ def trend(
                 "name": s.name,
                 "x": [str(y) for y in years],
                 "y": [_plot_value(v, s_kind) for v in s.values],
-                "customdata": [format_value(v, s_kind, measure) for v in s.values],
+                "customdata": [_figure_text(v, s_kind, measure) for v in s.values],
                 "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
                 "line": {"color": TREND_COLOURS[index % len(TREND_COLOURS)], "width": 3},
                 "connectgaps": False,
@@ -257,7 +257,7 @@ def years_label(start_year: int, end_year: int) -> str:
 
 
 def _figure_text(value, kind: str, measure: str) -> str:
-    """format_value, but an average count keeps one decimal: '10,1 cuộc'."""
+    """format_value, but averages and per-100 figures keep one decimal: '10,1 cuộc'."""
     if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
         return f"{format_number(value, 1)} {measure}".strip()
     return format_value(value, kind, measure)

@@ -139,3 +139,11 @@ def test_against_peers_shows_the_unit_as_a_percentage_of_the_peer_average():
     assert trace["marker"]["color"] == charts.DISTRICT_COLOUR
     assert figure["layout"]["shapes"][0]["x0"] == 100
     go.Figure(figure)
+
+
+def test_per_hundred_members_keep_their_decimal_in_hover_and_cells():
+    series = [charts.Series("Rạch Giá", [Decimal("0.7"), Decimal("1.0")], group="district")]
+    bars = charts.grouped_bars("x", [2009, 2010], series, measure="cuộc / 100 đoàn viên")
+    assert bars["data"][0]["customdata"] == ["0,7 cuộc / 100 đoàn viên", "1 cuộc / 100 đoàn viên"]
+    cells = charts.heatmap("x", [2009, 2010], series)
+    assert cells["data"][0]["text"] == [["0,7", "1"]]
