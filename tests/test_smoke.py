@@ -8,3 +8,18 @@ def test_healthz_answers_ok_with_the_database(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_every_page_names_a_favicon_that_is_served(client):
+    from django.contrib.staticfiles import finders
+
+    content = client.get(reverse("login")).content.decode()
+    assert "favicon.svg" in content
+    assert finders.find("favicon.svg")
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "style-src 'self';" in policy
+    assert "unsafe-inline" not in policy

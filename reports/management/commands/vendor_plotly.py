@@ -59,7 +59,6 @@ v{version}. With these ids (and the class) plotly.js injects no style elements (
 <link rel="stylesheet" id="plotly.js-style-global" class="no-inline-styles" \
 href="{{% static 'vendor/plotly/plotly.css' %}}">
 <meta name="plotly-maplibre-css" content="not used: no map charts" id="{maplibre_id}">
-<link rel="icon" href="data:,">
 """
 
 
