@@ -624,6 +624,14 @@ def _check_version(report: Report, version: int | None) -> None:
         )
 
 
+def _require_submitted(report: Report, action: str) -> None:
+    if report.status != Report.Status.SUBMITTED:
+        raise ServiceError(
+            f"Chỉ {action} được báo cáo đã gửi; báo cáo {report} đang ở trạng thái "
+            f"“{report.get_status_display()}”."
+        )
+
+
 def _relock(report: Report) -> Report:
     return Report.objects.select_for_update().get(pk=report.pk)
 
@@ -634,11 +642,7 @@ def report_approve(user, report: Report, version: int | None = None) -> Report:
     _check_reviewable(user, report)
     report = _relock(report)
     _check_version(report, version)
-    if report.status != Report.Status.SUBMITTED:
-        raise ServiceError(
-            f"Chỉ duyệt được báo cáo đã gửi; báo cáo {report} đang ở trạng thái "
-            f"“{report.get_status_display()}”."
-        )
+    _require_submitted(report, "duyệt")
     report.status = Report.Status.APPROVED
     report.approved_at = timezone.now()
     report.approved_by = user
@@ -660,11 +664,7 @@ def report_return(user, report: Report, reason: str, version: int | None = None)
     _check_reviewable(user, report)
     report = _relock(report)
     _check_version(report, version)
-    if report.status != Report.Status.SUBMITTED:
-        raise ServiceError(
-            f"Chỉ trả lại được báo cáo đã gửi; báo cáo {report} đang ở trạng thái "
-            f"“{report.get_status_display()}”."
-        )
+    _require_submitted(report, "trả lại")
     report.status = Report.Status.RETURNED
     report.return_reason = reason
     report.returned_at = timezone.now()
