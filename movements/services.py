@@ -1036,13 +1036,13 @@ STAFF_GROUP = "Văn phòng Tỉnh Đoàn"
 
 def staff_group_ensure():
     """The auth group of provincial staff, with the permissions the admin needs: every model
-    of the movements app, and users and groups (view, add, change)."""
+    of the movements and reports apps, and users and groups (view, add, change)."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
     group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
     permissions = Permission.objects.filter(
-        Q(content_type__app_label="movements")
+        Q(content_type__app_label__in=["movements", "reports"])
         | Q(content_type__app_label="auth", codename__regex=r"^(view|add|change)_(user|group)$")
     )
     group.permissions.add(*permissions)

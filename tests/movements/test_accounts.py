@@ -66,6 +66,7 @@ def test_provincial_reviewer_becomes_staff_with_the_admin_group(seed, monkeypatc
     client.force_login(user)
     assert client.get("/admin/movements/report/").status_code == 200
     assert client.get("/admin/movements/unit/").status_code == 200
+    assert client.get("/admin/reports/generatedreport/").status_code == 200
 
 
 def test_district_reviewer_is_not_staff(seed, monkeypatch):
