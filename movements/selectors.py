@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .formatting import format_number
 from .models import Indicator, Movement, Period, Report, Unit, Value
@@ -52,7 +54,7 @@ class EntryRow:
 
     @property
     def status_label(self) -> str:
-        return self.report.get_status_display() if self.report else "Chưa bắt đầu"
+        return self.report.get_status_display() if self.report else _("Chưa bắt đầu")
 
     @property
     def status(self) -> str:
@@ -143,10 +145,10 @@ def can_review(user, report: Report) -> bool:
 # --- history -----------------------------------------------------------------------------------
 
 REPORT_FIELDS = [
-    ("status", "Trạng thái"),
-    ("highlights", "Kết quả nổi bật"),
-    ("shortcomings", "Hạn chế, tồn tại"),
-    ("return_reason", "Lý do trả lại / mở lại"),
+    ("status", gettext_lazy("Trạng thái")),
+    ("highlights", gettext_lazy("Kết quả nổi bật")),
+    ("shortcomings", gettext_lazy("Hạn chế, tồn tại")),
+    ("return_reason", gettext_lazy("Lý do trả lại / mở lại")),
 ]
 
 
@@ -167,16 +169,16 @@ class HistoryEntry:
 
 def _user_name(user) -> str:
     if user is None:
-        return "hệ thống"
+        return _("hệ thống")
     return user.get_full_name() or user.username
 
 
 def _shown(value) -> str:
     if value is None:
-        return "(trống)"
+        return _("(trống)")
     if isinstance(value, int):
         return format_number(value)
-    return str(value) or "(trống)"
+    return str(value) or _("(trống)")
 
 
 def report_history(report: Report) -> list[HistoryEntry]:

@@ -12,13 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from movements.formatting import format_number, format_value
 
 DISTRICT_COLOUR = "#1f77b4"
 BRANCH_COLOUR = "#d95f02"
 OTHER_COLOUR = "#5c5c5c"
 GROUP_COLOURS = {"district": DISTRICT_COLOUR, "branch": BRANCH_COLOUR}
-GROUP_LABELS = {"district": "Huyện, thị, thành Đoàn", "branch": "Đoàn trực thuộc"}
+GROUP_LABELS = {
+    "district": gettext_lazy("Huyện, thị, thành Đoàn"),
+    "branch": gettext_lazy("Đoàn trực thuộc"),
+}
 TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490"]
 MONEY_SCALE = 1_000_000
 CELL_LABEL_COLUMNS = 6
@@ -56,7 +62,7 @@ def _plot_value(value, kind: str) -> float | None:
 
 def axis_title(kind: str, measure: str) -> str:
     if kind == "money":
-        return "triệu đồng"
+        return _("triệu đồng")
     if kind == "ratio":
         return "%"
     return measure
@@ -113,7 +119,7 @@ def grouped_bars(
     *,
     kind: str = "count",
     measure: str = "",
-    x_title: str = "Năm",
+    x_title: str | None = None,
 ) -> dict:
     """Bars grouped by category (years): one trace per series (unit), coloured by peer group.
 
@@ -139,8 +145,10 @@ def grouped_bars(
         }
         if s.group in GROUP_LABELS:
             trace["legendgroup"] = s.group
-            trace["legendgrouptitle"] = {"text": GROUP_LABELS[s.group]}
+            trace["legendgrouptitle"] = {"text": str(GROUP_LABELS[s.group])}
         data.append(trace)
+    if x_title is None:
+        x_title = _("Năm")
     layout = _layout(title, axis_title(kind, measure), x_title=x_title, height=460)
     layout["barmode"] = "group"
     layout["legend"]["groupclick"] = "toggleitem"
@@ -178,7 +186,7 @@ def heatmap(
         for j, value in enumerate(r.values):
             if value is None:
                 z_row.append(None)
-                text_row.append("không có số liệu")
+                text_row.append(_("không có số liệu"))
                 label_row.append("")
                 continue
             number = float(value)
@@ -248,7 +256,7 @@ def trend(
             }
         )
     y_title = ", ".join(dict.fromkeys(m for m in measures if m))
-    return {"data": data, "layout": _layout(title, y_title, x_title="Năm", height=340)}
+    return {"data": data, "layout": _layout(title, y_title, x_title=_("Năm"), height=340)}
 
 
 def years_label(start_year: int, end_year: int) -> str:
@@ -285,14 +293,17 @@ def against_peers(
         ys.append(label)
         xs.append(round(float(value) * 100 / float(average), 1))
         texts.append(
-            f"{_figure_text(value, kind, measure)}; bình quân cùng nhóm "
-            f"{_figure_text(average, kind, measure)}"
+            _("%(value)s; bình quân cùng nhóm %(average)s")
+            % {
+                "value": _figure_text(value, kind, measure),
+                "average": _figure_text(average, kind, measure),
+            }
         )
     data = [
         {
             "type": "bar",
             "orientation": "h",
-            "name": "so với bình quân",
+            "name": _("so với bình quân"),
             "x": xs,
             "y": ys,
             "customdata": texts,
@@ -302,7 +313,7 @@ def against_peers(
     ]
     layout = _layout(title, "", height=max(260, 110 + 34 * len(ys)))
     layout["xaxis"] = {
-        "title": {"text": "% so với bình quân cùng nhóm (100 = bình quân)"},
+        "title": {"text": "% " + _("so với bình quân cùng nhóm (100 = bình quân)")},
         "rangemode": "tozero",
         "automargin": True,
     }
