@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -152,42 +153,58 @@ def _open(upload) -> Workbook:
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise ExcelError(
-            f"Chỉ nhận tệp Excel .xlsx; tệp “{name}” không phải. Nếu đang dùng .xls hoặc .csv, "
-            "hãy mở bằng Excel rồi “Lưu thành” Excel Workbook (.xlsx)."
+            _(
+                "Chỉ nhận tệp Excel .xlsx; tệp “%(name)s” không phải. Nếu đang dùng .xls hoặc "
+                ".csv, hãy mở bằng Excel rồi “Lưu thành” Excel Workbook (.xlsx)."
+            )
+            % {"name": name}
         )
     limit = settings.MAX_UPLOAD_SIZE
     if upload.size > limit:
         raise ExcelError(
-            f"Tệp quá lớn ({upload.size / 1024 / 1024:.1f} MB); chỉ nhận tệp đến "
-            f"{limit / 1024 / 1024:.0f} MB. Hãy dùng tệp mẫu tải từ trang nhập liệu."
+            _(
+                "Tệp quá lớn (%(size)s MB); chỉ nhận tệp đến %(limit)s MB. Hãy dùng tệp mẫu tải "
+                "từ trang nhập liệu."
+            )
+            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
         )
     data = upload.read(limit + 1)
     if not data:
-        raise ExcelError("Tệp tải lên rỗng.")
+        raise ExcelError(_("Tệp tải lên rỗng."))
     buffer = io.BytesIO(data)
     if not zipfile.is_zipfile(buffer):
-        raise ExcelError(f"Tệp “{name}” không phải tệp Excel .xlsx hợp lệ (không đọc được).")
+        raise ExcelError(
+            _("Tệp “%(name)s” không phải tệp Excel .xlsx hợp lệ (không đọc được).") % {"name": name}
+        )
     with zipfile.ZipFile(buffer) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > MAX_UNPACKED:
         raise ExcelError(
-            f"Tệp “{name}” quá lớn khi mở ra ({unpacked / 1024 / 1024:.0f} MB); hãy dùng tệp "
-            "mẫu tải từ trang nhập liệu."
+            _(
+                "Tệp “%(name)s” quá lớn khi mở ra (%(size)s MB); hãy dùng tệp mẫu tải từ trang "
+                "nhập liệu."
+            )
+            % {"name": name, "size": f"{unpacked / 1024 / 1024:.0f}"}
         )
     try:
         return load_workbook(buffer, data_only=False)
     except Exception as error:  # noqa: BLE001 — any reader failure is a file we cannot use
         raise ExcelError(
-            f"Tệp “{name}” không đọc được như một tệp Excel .xlsx; hãy lưu lại bằng Excel rồi "
-            "thử lại."
+            _(
+                "Tệp “%(name)s” không đọc được như một tệp Excel .xlsx; hãy lưu lại bằng Excel "
+                "rồi thử lại."
+            )
+            % {"name": name}
         ) from error
 
 
 def _meta(book: Workbook) -> dict[str, str]:
     if META_SHEET not in book.sheetnames:
         raise ExcelError(
-            "Tệp không phải mẫu của hệ thống (thiếu phần thông tin ẩn về đơn vị và kỳ). Hãy tải "
-            "tệp mẫu từ trang nhập liệu rồi điền vào đó."
+            _(
+                "Tệp không phải mẫu của hệ thống (thiếu phần thông tin ẩn về đơn vị và kỳ). Hãy "
+                "tải tệp mẫu từ trang nhập liệu rồi điền vào đó."
+            )
         )
     return {
         str(key).strip(): str(value).strip()
@@ -201,25 +218,27 @@ def cell_number(cell) -> tuple[int | None, str | None]:
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
         return None, (
-            "Ô chứa công thức; hãy thay bằng con số (sao chép rồi “Dán giá trị” — Paste Values)."
+            _("Ô chứa công thức; hãy thay bằng con số (sao chép rồi “Dán giá trị” — Paste Values).")
         )
     if cell.data_type == "e":
-        return None, f"Ô báo lỗi {value}; hãy nhập một con số."
+        return None, _("Ô báo lỗi %(value)s; hãy nhập một con số.") % {"value": value}
     if value is None:
         return None, None
     if isinstance(value, bool):
-        return None, "Ô chứa giá trị Đúng/Sai; hãy nhập một con số."
+        return None, _("Ô chứa giá trị Đúng/Sai; hãy nhập một con số.")
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
-        return None, "Ô chứa ngày tháng; hãy nhập một con số."
+        return None, _("Ô chứa ngày tháng; hãy nhập một con số.")
     if isinstance(value, float):
         if not value.is_integer():
-            return None, f"Cần số nguyên, không nhận số thập phân {str(value).replace('.', ',')}."
+            return None, _("Cần số nguyên, không nhận số thập phân %(value)s.") % {
+                "value": str(value).replace(".", ",")
+            }
         value = int(value)
     if isinstance(value, int):
         if value < 0:
-            return None, f"Không nhận số âm ({value})."
+            return None, _("Không nhận số âm (%(value)s).") % {"value": value}
         if value > BIGINT_MAX:
-            return None, "Số quá lớn."
+            return None, _("Số quá lớn.")
         return value, None
     text = str(value)
     if not text.strip():
@@ -227,7 +246,9 @@ def cell_number(cell) -> tuple[int | None, str | None]:
     try:
         return parse_number(text), None
     except NumberError:
-        return None, f"Ô chứa chữ “{text.strip()[:40]}”, cần một con số (ví dụ 8964)."
+        return None, _("Ô chứa chữ “%(text)s”, cần một con số (ví dụ 8964).") % {
+            "text": text.strip()[:40]
+        }
 
 
 def read_workbook(
@@ -243,24 +264,36 @@ def read_workbook(
     meta = _meta(book)
     if meta.get("phong_trao") != movement.code:
         raise ExcelError(
-            f"Tệp này là của phong trào “{meta.get('phong_trao', '?')}”, không phải "
-            f"“{movement.name}”."
+            _("Tệp này là của phong trào “%(code)s”, không phải “%(name)s”.")
+            % {"code": meta.get("phong_trao", "?"), "name": movement.name}
         )
     if meta.get("ky") != period.code:
         raise ExcelError(
-            f"Tệp này là của kỳ {meta.get('ky', '?')}, không phải kỳ {period.label}. Hãy tải "
-            "đúng tệp mẫu của kỳ này."
+            _(
+                "Tệp này là của kỳ %(code)s, không phải kỳ %(period)s. Hãy tải đúng tệp mẫu của "
+                "kỳ này."
+            )
+            % {"code": meta.get("ky", "?"), "period": period.label}
         )
     if unit is not None and meta.get("don_vi") != unit.code:
         raise ExcelError(
-            f"Tệp này là của đơn vị “{meta.get('don_vi', '?')}”, không phải {unit.name}. "
-            "Mỗi đơn vị chỉ tải lên tệp của chính mình."
+            _(
+                "Tệp này là của đơn vị “%(code)s”, không phải %(unit)s. Mỗi đơn vị chỉ tải lên "
+                "tệp của chính mình."
+            )
+            % {"code": meta.get("don_vi", "?"), "unit": unit.name}
         )
     if SHEET not in book.sheetnames:
-        raise ExcelError(f"Tệp thiếu trang “{SHEET}”; hãy dùng tệp mẫu và không đổi tên trang.")
+        raise ExcelError(
+            _("Tệp thiếu trang “%(sheet)s”; hãy dùng tệp mẫu và không đổi tên trang.")
+            % {"sheet": SHEET}
+        )
     sheet = book[SHEET]
     if sheet.max_row > MAX_ROWS:
-        raise ExcelError(f"Trang “{SHEET}” có quá nhiều dòng ({sheet.max_row}).")
+        raise ExcelError(
+            _("Trang “%(sheet)s” có quá nhiều dòng (%(rows)s).")
+            % {"sheet": SHEET, "rows": sheet.max_row}
+        )
 
     header_row, columns = None, {}
     for row in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
@@ -271,8 +304,8 @@ def read_workbook(
     missing = [t for t in (COL_UNIT, COL_INDICATOR, COL_VALUE) if t not in columns]
     if header_row is None or missing:
         raise ExcelError(
-            f"Trang “{SHEET}” thiếu cột {', '.join(f'“{m}”' for m in missing)}; hãy dùng tệp "
-            "mẫu và không xoá cột."
+            _("Trang “%(sheet)s” thiếu cột %(columns)s; hãy dùng tệp mẫu và không xoá cột.")
+            % {"sheet": SHEET, "columns": ", ".join(f"“{m}”" for m in missing)}
         )
 
     data = WorkbookData()
@@ -290,7 +323,7 @@ def read_workbook(
         if not code:
             if problem or number is not None:
                 data.problems.append(
-                    (line, "Dòng có số liệu nhưng không có mã chỉ tiêu; hãy dùng tệp mẫu.")
+                    (line, _("Dòng có số liệu nhưng không có mã chỉ tiêu; hãy dùng tệp mẫu."))
                 )
             continue
         if problem:

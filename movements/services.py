@@ -1,7 +1,7 @@
 """Every write to the movement's data goes through here.
 
 Services run in one transaction, validate before they save, and raise `ServiceError` with a
-message in Vietnamese that views and commands show as they are.
+message (Vietnamese, or English when the user chose it) that views and commands show as they are.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from . import seed_data
@@ -395,7 +396,7 @@ class ValuesInvalid(ServiceError):
         self.errors = errors
         self.warnings = warnings or {}
         first = next(iter(errors.values()), None) or next(iter(self.warnings.values()), [""])
-        super().__init__(first[0] if first else "Số liệu chưa hợp lệ.")
+        super().__init__(first[0] if first else _("Số liệu chưa hợp lệ."))
 
 
 class EditConflict(ServiceError):
@@ -405,8 +406,10 @@ class EditConflict(ServiceError):
         self.report = report
         self.changes = changes
         super().__init__(
-            "Báo cáo vừa được người khác sửa trong lúc bạn đang nhập. Số liệu bạn nhập chưa được "
-            "lưu và vẫn còn trên màn hình; hãy xem các thay đổi bên dưới rồi lưu lại."
+            _(
+                "Báo cáo vừa được người khác sửa trong lúc bạn đang nhập. Số liệu bạn nhập chưa "
+                "được lưu và vẫn còn trên màn hình; hãy xem các thay đổi bên dưới rồi lưu lại."
+            )
         )
 
 
@@ -437,25 +440,49 @@ def values_check(
             continue
         if value < 0:
             errors.setdefault(indicator.code, []).append(
-                f"“{_label(indicator)}” không được là số âm."
+                _("“%(indicator)s” không được là số âm.") % {"indicator": _label(indicator)}
             )
             continue
         whole = by_id.get(indicator.part_of_id)
         whole_value = values.get(whole.code) if whole is not None else None
         if whole_value is not None and value > whole_value:
             errors.setdefault(indicator.code, []).append(
-                f"“{_label(indicator)}” ({_n(value)}) không được lớn hơn “{_label(whole)}” "
-                f"({_n(whole_value)}): đây là một phần của số đó."
+                _(
+                    "“%(indicator)s” (%(value)s) không được lớn hơn “%(whole)s” "
+                    "(%(whole_value)s): đây là một phần của số đó."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "whole": _label(whole),
+                    "whole_value": _n(whole_value),
+                }
             )
         if indicator.max_value is not None and value > indicator.max_value:
             warnings.setdefault(indicator.code, []).append(
-                f"“{_label(indicator)}” = {_n(value)} {indicator.measure} cao bất thường "
-                f"(thường không quá {_n(indicator.max_value)}). Nếu đúng, hãy xác nhận."
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s cao bất thường "
+                    "(thường không quá %(bound)s). Nếu đúng, hãy xác nhận."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "measure": indicator.measure,
+                    "bound": _n(indicator.max_value),
+                }
             )
         if indicator.min_value is not None and value < indicator.min_value:
             warnings.setdefault(indicator.code, []).append(
-                f"“{_label(indicator)}” = {_n(value)} {indicator.measure} thấp bất thường "
-                f"(thường không dưới {_n(indicator.min_value)}). Nếu đúng, hãy xác nhận."
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s thấp bất thường "
+                    "(thường không dưới %(bound)s). Nếu đúng, hãy xác nhận."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "measure": indicator.measure,
+                    "bound": _n(indicator.min_value),
+                }
             )
     return errors, warnings
 
@@ -476,9 +503,14 @@ def _unit_reports_in(unit: Unit, period: Period) -> bool:
 
 def _check_can_start(unit: Unit, period: Period) -> None:
     if not period.open_for_entry:
-        raise ServiceError(f"Kỳ {period.label} chưa mở (hoặc đã đóng) nhập liệu.")
+        raise ServiceError(
+            _("Kỳ %(period)s chưa mở (hoặc đã đóng) nhập liệu.") % {"period": period.label}
+        )
     if not _unit_reports_in(unit, period):
-        raise ServiceError(f"{unit.name} không báo cáo trong kỳ {period.label}.")
+        raise ServiceError(
+            _("%(unit)s không báo cáo trong kỳ %(period)s.")
+            % {"unit": unit.name, "period": period.label}
+        )
 
 
 def _write_values(
@@ -563,7 +595,7 @@ def report_save(
     from .selectors import report_changes_since
 
     if not Unit.objects.editable_by(user).filter(pk=unit.pk).exists():
-        raise ServiceError("Bạn không được nhập số liệu cho đơn vị này.")
+        raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
     report = _locked_report(unit, period, movement)
     if report is not None and report.version != version:
         raise EditConflict(report, report_changes_since(report, version))
@@ -573,19 +605,23 @@ def report_save(
         _check_can_start(unit, period)
     elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
         raise ServiceError(
-            f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không sửa được."
+            _("Báo cáo đang ở trạng thái “%(status)s”, không sửa được.")
+            % {"status": report.get_status_display()}
         )
 
     indicators = entry_indicators(movement)
     known = {i.code for i in indicators}
     unknown = set(values) - known
     if unknown:
-        raise ServiceError(f"Chỉ tiêu không có trong phong trào: {', '.join(sorted(unknown))}.")
+        raise ServiceError(
+            _("Chỉ tiêu không có trong phong trào: %(codes)s.")
+            % {"codes": ", ".join(sorted(unknown))}
+        )
     errors, warnings = values_check(indicators, values)
     if errors or (warnings and not confirm_unusual):
         raise ValuesInvalid(errors, {} if confirm_unusual else warnings)
     if submit and not any(v is not None for v in values.values()):
-        raise ServiceError("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi.")
+        raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
 
     if report is None:
         report = Report(unit=unit, period=period, movement=movement, version=0)
@@ -613,22 +649,28 @@ def report_save(
 
 def _check_reviewable(user, report: Report) -> None:
     if not Report.objects.reviewable_by(user).filter(pk=report.pk).exists():
-        raise ServiceError("Bạn không có quyền duyệt báo cáo của đơn vị này.")
+        raise ServiceError(_("Bạn không có quyền duyệt báo cáo của đơn vị này."))
 
 
 def _check_version(report: Report, version: int | None) -> None:
     if version is not None and report.version != version:
         raise ServiceError(
-            f"Báo cáo {report} đã thay đổi từ khi bạn mở trang (đang ở trạng thái "
-            f"“{report.get_status_display()}”). Chưa có gì thay đổi; hãy xem lại rồi làm lại."
+            _(
+                "Báo cáo %(report)s đã thay đổi từ khi bạn mở trang (đang ở trạng thái "
+                "“%(status)s”). Chưa có gì thay đổi; hãy xem lại rồi làm lại."
+            )
+            % {"report": report, "status": report.get_status_display()}
         )
 
 
 def _require_submitted(report: Report, action: str) -> None:
     if report.status != Report.Status.SUBMITTED:
         raise ServiceError(
-            f"Chỉ {action} được báo cáo đã gửi; báo cáo {report} đang ở trạng thái "
-            f"“{report.get_status_display()}”."
+            _(
+                "Chỉ %(action)s được báo cáo đã gửi; báo cáo %(report)s đang ở trạng thái "
+                "“%(status)s”."
+            )
+            % {"action": action, "report": report, "status": report.get_status_display()}
         )
 
 
@@ -642,7 +684,7 @@ def report_approve(user, report: Report, version: int | None = None) -> Report:
     _check_reviewable(user, report)
     report = _relock(report)
     _check_version(report, version)
-    _require_submitted(report, "duyệt")
+    _require_submitted(report, _("duyệt"))
     report.status = Report.Status.APPROVED
     report.approved_at = timezone.now()
     report.approved_by = user
@@ -653,18 +695,20 @@ def report_approve(user, report: Report, version: int | None = None) -> Report:
 def _clean_reason(reason: str, action: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError(f"Cần ghi lý do {action} để đơn vị biết phải sửa gì.")
+        raise ServiceError(
+            _("Cần ghi lý do %(action)s để đơn vị biết phải sửa gì.") % {"action": action}
+        )
     return reason
 
 
 @transaction.atomic
 def report_return(user, report: Report, reason: str, version: int | None = None) -> Report:
     """Return a submitted report to its unit with a reason the secretary sees."""
-    reason = _clean_reason(reason, "trả lại")
+    reason = _clean_reason(reason, _("trả lại"))
     _check_reviewable(user, report)
     report = _relock(report)
     _check_version(report, version)
-    _require_submitted(report, "trả lại")
+    _require_submitted(report, _("trả lại"))
     report.status = Report.Status.RETURNED
     report.return_reason = reason
     report.returned_at = timezone.now()
@@ -682,14 +726,14 @@ def can_reopen(user) -> bool:
 def report_reopen(user, report: Report, reason: str, version: int | None = None) -> Report:
     """Reopen an approved report (provincial reviewers only): it goes back to the unit as
     returned, with the reason."""
-    reason = _clean_reason(reason, "mở lại")
+    reason = _clean_reason(reason, _("mở lại"))
     _check_reviewable(user, report)
     if not can_reopen(user):
-        raise ServiceError("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo đã duyệt.")
+        raise ServiceError(_("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo đã duyệt."))
     report = _relock(report)
     _check_version(report, version)
     if report.status != Report.Status.APPROVED:
-        raise ServiceError("Chỉ mở lại được báo cáo đã duyệt.")
+        raise ServiceError(_("Chỉ mở lại được báo cáo đã duyệt."))
     report.status = Report.Status.RETURNED
     report.return_reason = reason
     report.returned_at = timezone.now()
@@ -712,9 +756,12 @@ def reports_approve(user, report_ids: list[int]) -> tuple[list[Report], list[str
     for pk in report_ids:
         report = found.get(pk)
         if report is None:
-            skipped.append("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn.")
+            skipped.append(_("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn."))
         elif report.status != Report.Status.SUBMITTED:
-            skipped.append(f"{report}: đang “{report.get_status_display()}”, không duyệt.")
+            skipped.append(
+                _("%(report)s: đang “%(status)s”, không duyệt.")
+                % {"report": report, "status": report.get_status_display()}
+            )
         else:
             report.status = Report.Status.APPROVED
             report.approved_at = timezone.now()
@@ -763,7 +810,7 @@ def import_units(user, period: Period, unit: Unit | None = None) -> dict[str, Un
     workbook (`unit` None), every reporting unit of the reviewer's subtrees."""
     if unit is not None:
         if not Unit.objects.editable_by(user).filter(pk=unit.pk).exists():
-            raise ServiceError("Bạn không được nhập số liệu cho đơn vị này.")
+            raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
         return {unit.code: unit}
     return {
         u.code: u
@@ -813,24 +860,42 @@ def import_plan(
         if row.unit_code not in units:
             if unit is not None:
                 problems.append(
-                    (row.row, f"Dòng này thuộc đơn vị “{row.unit_code}”, không phải {unit.name}.")
+                    (
+                        row.row,
+                        _("Dòng này thuộc đơn vị “%(code)s”, không phải %(unit)s.")
+                        % {"code": row.unit_code, "unit": unit.name},
+                    )
                 )
             else:
                 problems.append(
-                    (row.row, f"Đơn vị “{row.unit_code}” không có hoặc ngoài phạm vi của bạn.")
+                    (
+                        row.row,
+                        _("Đơn vị “%(code)s” không có hoặc ngoài phạm vi của bạn.")
+                        % {"code": row.unit_code},
+                    )
                 )
             continue
         if row.indicator_code not in by_code:
             if row.indicator_code in all_codes:
                 problems.append(
-                    (row.row, f"“{row.indicator_code}” là tỷ lệ tự tính, không nhập số liệu.")
+                    (
+                        row.row,
+                        _("“%(code)s” là tỷ lệ tự tính, không nhập số liệu.")
+                        % {"code": row.indicator_code},
+                    )
                 )
             else:
-                problems.append((row.row, f"Không có chỉ tiêu mã “{row.indicator_code}”."))
+                problems.append(
+                    (row.row, _("Không có chỉ tiêu mã “%(code)s”.") % {"code": row.indicator_code})
+                )
             continue
         if key in seen:
             problems.append(
-                (row.row, f"Chỉ tiêu này đã có ở dòng {seen[key]}; mỗi chỉ tiêu chỉ một dòng.")
+                (
+                    row.row,
+                    _("Chỉ tiêu này đã có ở dòng %(row)s; mỗi chỉ tiêu chỉ một dòng.")
+                    % {"row": seen[key]},
+                )
             )
             continue
         seen[key] = row.row
@@ -855,24 +920,38 @@ def import_plan(
             allowed.append(Report.Status.SUBMITTED)
         if report is None:
             if not period.open_for_entry:
-                problems.append((first_row, f"{target.name}: kỳ {period.label} chưa mở nhập liệu."))
+                problems.append(
+                    (
+                        first_row,
+                        _("%(unit)s: kỳ %(period)s chưa mở nhập liệu.")
+                        % {"unit": target.name, "period": period.label},
+                    )
+                )
                 continue
             if not _unit_reports_in(target, period):
                 problems.append(
-                    (first_row, f"{target.name} không báo cáo trong kỳ {period.label}.")
+                    (
+                        first_row,
+                        _("%(unit)s không báo cáo trong kỳ %(period)s.")
+                        % {"unit": target.name, "period": period.label},
+                    )
                 )
                 continue
         elif report.status == Report.Status.APPROVED:
             problems.append(
-                (first_row, f"Báo cáo của {target.name} đã được duyệt và khoá; không nhận số mới.")
+                (
+                    first_row,
+                    _("Báo cáo của %(unit)s đã được duyệt và khoá; không nhận số mới.")
+                    % {"unit": target.name},
+                )
             )
             continue
         elif report.status not in allowed:
             problems.append(
                 (
                     first_row,
-                    f"Báo cáo của {target.name} đã gửi, đang chờ duyệt; chỉ sửa được khi được "
-                    "trả lại.",
+                    _("Báo cáo của %(unit)s đã gửi, đang chờ duyệt; chỉ sửa được khi được trả lại.")
+                    % {"unit": target.name},
                 )
             )
             continue
@@ -909,8 +988,11 @@ def import_apply(
     for code in touched:
         if plan.versions.get(code, 0) != versions.get(code, 0):
             raise ServiceError(
-                f"Báo cáo của {code} đã thay đổi sau khi bạn xem trước. Không có gì được lưu; "
-                "hãy tải tệp lên lại để xem các thay đổi mới nhất."
+                _(
+                    "Báo cáo của %(unit)s đã thay đổi sau khi bạn xem trước. Không có gì được "
+                    "lưu; hãy tải tệp lên lại để xem các thay đổi mới nhất."
+                )
+                % {"unit": code}
             )
     indicators = entry_indicators(movement)
     by_unit: dict[str, list[ImportChange]] = {}
@@ -1080,6 +1162,15 @@ def account_ensure(
             f"Vai trò “{role}” không hợp lệ; chọn một trong: {', '.join(Membership.Role.values)}."
         )
     User = get_user_model()
+    try:  # the model's own rules: letters, digits and @.+-_ only, at most 150 characters
+        User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
+    except ValidationError as error:
+        raise ServiceError(
+            f"Tên đăng nhập “{username[:40]}” không hợp lệ: chỉ gồm chữ, số và các dấu @ . + - _, "
+            "tối đa 150 ký tự."
+        ) from error
+    if len(full_name.strip()) > 150:
+        raise ServiceError("Họ và tên dài quá 150 ký tự.")
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:

@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import make_report
 
@@ -19,6 +19,14 @@ LOCALE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO = LOCALE / "django.po"
 MO = LOCALE / "django.mo"
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """LocaleMiddleware leaves the request's language active in the thread; later tests that
+    render without a request (charts, services) expect the default, Vietnamese."""
+    yield
+    translation.deactivate()
 
 
 def choose_english(client):
@@ -267,3 +275,32 @@ def test_every_template_string_is_in_the_english_catalog():
     assert len(found) > 150
     missing = sorted((name, msgid) for ctx, msgid, name in found if (ctx, msgid) not in known)
     assert missing == [], "run: manage.py makemessages -l en, translate, compilemessages"
+
+
+def test_refusals_from_the_services_are_in_english(client, seed, cast):
+    report = submitted_report(seed, cast)
+    client.force_login(cast.reviewer)
+    choose_english(client)
+    base = f"/entry/{report.unit.code}/{report.period.code}/"
+    body = client.post(base + "return/", {"reason": "  "}, follow=True).content.decode()
+    assert "Give a reason so that the unit knows what to correct." in body
+    assert "Cần ghi lý do" not in body
+    client.post(base + "return/", {"reason": "Missing figures."})
+    body = client.post(base + "approve/", follow=True).content.decode()
+    assert "You can approve only submitted reports" in body
+    assert "Chỉ duyệt được" not in body
+
+
+def test_excel_refusal_in_english(client, seed, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = submitted_report(seed, cast)
+    report.status = "draft"
+    report.save()
+    client.force_login(cast.secretary_a)
+    choose_english(client)
+    upload = SimpleUploadedFile("so-lieu.csv", b"a,b\n1,2\n", content_type="text/csv")
+    url = f"/entry/{report.unit.code}/{report.period.code}/xlsx/upload/"
+    body = client.post(url, {"file": upload}, follow=True).content.decode()
+    assert "Only Excel .xlsx files are accepted; “so-lieu.csv” is not one." in body
+    assert "Chỉ nhận tệp Excel" not in body
