@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -15,7 +16,7 @@ from .models import (
 )
 
 admin.site.site_header = _("Phong trào — quản trị Tỉnh Đoàn")
-admin.site.site_title = _("Phong trào")
+admin.site.site_title = pgettext_lazy("app name", "Phong trào")
 admin.site.index_title = _("Quản trị số liệu phong trào")
 
 

@@ -186,6 +186,8 @@ def test_approve_button_is_approve_in_english_and_duyet_in_vietnamese(client, se
             '<button type="submit" class="primary">Approve</button>',
             "Submitted, awaiting approval",
             "Return for correction</button>",
+            f"Movement “{seed.name}”.",
+            '<a class="brand" href="/">Movements</a>',
         ],
         ["Trả lại để sửa", "Đã gửi, chờ duyệt", "Lý do trả lại"],
     )
