@@ -37,6 +37,9 @@ def parse_number(text: str | None) -> int | None:
         raise NumberError(_("Không nhận số âm; hãy nhập số từ 0 trở lên."))
     if cleaned.startswith("+"):
         cleaned = cleaned[1:]
+    if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
+        # Beyond any stored number; int() would also refuse a string of thousands of digits.
+        raise NumberError(_("Số quá lớn."))
     if _PLAIN.match(cleaned):
         number = int(cleaned)
     elif _GROUPED.match(cleaned):

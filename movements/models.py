@@ -261,7 +261,8 @@ class Period(models.Model):
         """('year'|'half'|'quarter', year, number) for a period code, or None if malformed."""
         text = (code or "").strip().upper()
         year_part, _sep, rest = text.partition("-")
-        if not year_part.isdigit() or len(year_part) != 4:
+        # ASCII digits only: "¹²³⁴".isdigit() is true but int() refuses it.
+        if not (year_part.isascii() and year_part.isdigit()) or len(year_part) != 4:
             return None
         year = int(year_part)
         if not rest:

@@ -193,7 +193,12 @@ def _reviewer_action(request, unit, period, action):
     if not ctx.is_reviewer or ctx.report is None:
         return _denied(request, _("Bạn không có quyền duyệt báo cáo này."))
     version = request.POST.get("version")
-    version = int(version) if version and version.isdigit() and len(version) < 10 else None
+    # ASCII digits only: "²".isdigit() is true but int() refuses it.
+    version = (
+        int(version)
+        if version and version.isascii() and version.isdigit() and len(version) < 10
+        else None
+    )
     try:
         if action == "approve":
             services.report_approve(request.user, ctx.report, version)
@@ -256,7 +261,11 @@ def review(request):
     if not Unit.objects.reviewable_by(request.user).exists():
         return _denied(request, _("Trang này dành cho cán bộ duyệt báo cáo."))
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("report") if i.isdigit() and len(i) < 19]
+        ids = [
+            int(i)
+            for i in request.POST.getlist("report")
+            if i.isascii() and i.isdigit() and len(i) < 19
+        ]
         if not ids:
             messages.error(request, _("Chưa chọn báo cáo nào để duyệt."))
         else:

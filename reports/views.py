@@ -156,7 +156,10 @@ def overview(request):
         for r in selectors.published_reconciliation(
             movement, unit, include_submitted=data["submitted"]
         )
-        if r.figure.start_year >= data["start"] and r.figure.end_year <= data["end"]
+        if r.figure.start_year >= data["start"]
+        and r.figure.end_year <= data["end"]
+        # A figure attributed to a unit (e.g. Rạch Giá) is compared with that unit's own data.
+        and scope.can_see_totals(r.figure.unit)
     ]
     reconciliation = None
     if items:

@@ -61,8 +61,10 @@ class Command(BaseCommand):
     def _year(text, default, option):
         if text is None:
             return default
-        if not text.strip().isdigit():
-            raise CommandError(f"{option} cần một năm (ví dụ 2009), không phải “{text}”.")
+        text = text.strip()
+        # Four ASCII digits: "²⁰⁰⁹".isdigit() is true but int() refuses it.
+        if not (text.isascii() and text.isdigit() and len(text) == 4):
+            raise CommandError(f"{option} cần một năm (ví dụ 2009), không phải “{text[:20]}”.")
         return int(text)
 
 
