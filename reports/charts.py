@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from movements.formatting import format_number, format_value
 
@@ -23,7 +23,7 @@ OTHER_COLOUR = "#5c5c5c"
 GROUP_COLOURS = {"district": DISTRICT_COLOUR, "branch": BRANCH_COLOUR}
 GROUP_LABELS = {
     "district": gettext_lazy("Huyện, thị, thành Đoàn"),
-    "branch": gettext_lazy("Đoàn trực thuộc"),
+    "branch": pgettext_lazy("peer group", "Đoàn trực thuộc"),
 }
 TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490"]
 MONEY_SCALE = 1_000_000

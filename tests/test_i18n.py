@@ -125,7 +125,7 @@ def test_compare_in_english(client, demo, cast):
             "<title>Compare units",
             "Comparing units:",
             "District Youth Unions",
-            "Directly affiliated branches",
+            "Directly affiliated branches.",
             "Approved reports only.",
             "Ranking:",
             "Download table:",
