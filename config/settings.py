@@ -147,8 +147,19 @@ CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
+    # Production is served over HTTPS unless DJANGO_SECURE_COOKIES=0 (e.g. a plain-http
+    # intranet): secure cookies, http redirected to https (not the health check), and HSTS for
+    # DJANGO_HSTS_SECONDS (one hour by default; raise it once https is known to work).
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(
+        os.environ.get("DJANGO_HSTS_SECONDS", "3600" if SECURE_SSL_REDIRECT else "0")
+    )
+    # Behind a proxy that terminates TLS and sets X-Forwarded-Proto (DJANGO_PROXY_HTTPS=1).
+    if env_bool("DJANGO_PROXY_HTTPS", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
 
