@@ -345,6 +345,8 @@ def test_a_district_reviewer_cannot_approve_or_import_outside_the_district(world
     )
     assert "Đơn vị “cong-an” không có hoặc ngoài phạm vi của bạn" in response.content.decode()
     assert snapshot() == before
+    workbook = reveal(client.get("/review/2014/xlsx/"))
+    assert "rach-gia" in workbook and "cong-an" not in workbook
 
 
 def province_book_with(cast, unit: str, number: int) -> bytes:
@@ -433,6 +435,24 @@ def test_language_switch_and_login_do_not_redirect_elsewhere(world):
     )
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "username", ["a\x00b", "x" * 5000, "' OR 1=1 --", "bithu_rachgia\x00", "Bí thư"]
+)
+def test_hostile_login_and_password_change_fail_cleanly(world, username):
+    anonymous = Client()
+    response = anonymous.post("/accounts/login/", {"username": username, "password": "a\x00"})
+    assert response.status_code in (200, 403)
+    assert "_auth_user_id" not in anonymous.session
+    client = client_for(world, "secretary_a")
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": username, "new_password1": username, "new_password2": username},
+    )
+    assert response.status_code == 200
+    world.secretary_a.refresh_from_db()
+    assert world.secretary_a.check_password(world.password)
 
 
 # --- management commands ------------------------------------------------------------------------
