@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,3 +27,18 @@ class ContentSecurityPolicyMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose English with the VI/EN switch (the language cookie set
+    by /i18n/setlang/). The browser's Accept-Language is not followed: office PCs often run an
+    English Windows whose browser asks for English, while most users read Vietnamese only."""
+
+    def process_request(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+        try:
+            code = translation.get_supported_language_variant(code)
+        except LookupError:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
