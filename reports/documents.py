@@ -125,6 +125,15 @@ _OPTIONAL = re.compile(r"(\[[^\[\]]*\])")
 # --- the structure ----------------------------------------------------------------------------
 
 
+# Control characters that XML (so Word) refuses; a note pasted with one must not break the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the control characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
 @dataclass
 class Run:
     """A piece of a paragraph. kind: 'text', 'figure' (a stated figure of `indicator` for
@@ -134,6 +143,9 @@ class Run:
     kind: str = "text"
     indicator: str = ""
     unit: str = ""
+
+    def __post_init__(self):
+        self.text = xml_text(self.text)
 
 
 @dataclass
@@ -730,7 +742,8 @@ def build_report_document(
     day = day or timezone.localdate()
     document.place_date = f"{_place(unit)}, {_long_date(day)}"
     default_number = "……… BC/TĐTN" if unit.parent_id is None else "……… BC/ĐTN"
-    document.number_line = f"Số: {stored.number if stored and stored.number else default_number}"
+    number = xml_text(stored.number) if stored and stored.number else default_number
+    document.number_line = f"Số: {number}"
     document.intro = [
         Paragraph(
             [

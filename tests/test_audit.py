@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -418,6 +419,33 @@ def test_bad_versions_and_ids_from_a_reviewer_do_not_fail(world):
     assert snapshot() == before
     response = client.post("/entry/rach-gia/2014/approve/", {"version": "²"})
     assert response.status_code == 302
+
+
+def test_control_characters_typed_in_notes_do_not_break_the_word_file(world):
+    """XML (so Word) cannot hold most control characters; a secretary's note or staff's edit
+    that contains them must not make the province's báo cáo fail to download."""
+    reviewer, secretary = client_for(world, "reviewer"), client_for(world, "secretary_a")
+    url = "/entry/rach-gia/2013/"
+    response = reviewer.post(url + "reopen/", {"reason": "Bổ sung ghi chú"})
+    assert response.status_code == 302
+    report = Report.objects.get(unit=world.unit_a, period=year(2013))
+    assert report.status == Report.Status.RETURNED
+    data = {"version": report.version, "action": "submit", "confirm_unusual": "on"}
+    data |= {f"v-{v.indicator.code}": str(v.value) for v in report.values.all()}
+    data |= {"highlights": "Nổi bật\x01 dòng\x0bhai", "shortcomings": "Hạn chế\x1b"}
+    response = secretary.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED and "\x01" in report.highlights
+    reviewer.post(url + "approve/", {"version": report.version})
+    edit = "/reports/3tn/kien-giang/2009-2013/edit/"
+    assert reviewer.post(edit, {"number": "44A\x0b", "assessment": "Ý\x02 kiến"}).status_code == 302
+    for path in ("/reports/3tn/kien-giang/2009-2013/", "/reports/3tn/rach-gia/2013-2013/"):
+        assert reviewer.get(path).status_code == 200
+        response = reviewer.get(path + "report.docx")
+        assert response.status_code == 200
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+        assert "Nổi bật dòng hai" in text or "Ý kiến" in text
 
 
 def test_language_switch_and_login_do_not_redirect_elsewhere(world):
