@@ -299,6 +299,8 @@ def test_refusals_from_the_services_are_in_english(client, seed, cast):
     assert "Give a reason so that the unit knows what to correct." in body
     assert "Cần ghi lý do" not in body
     client.post(base + "return/", {"reason": "Missing figures."})
+    history = page(client, base + "history/")
+    assert_shows(history, ["Returned: Missing figures."], ["Trả lại:"])
     body = client.post(base + "approve/", follow=True).content.decode()
     assert "You can approve only submitted reports" in body
     assert "Chỉ duyệt được" not in body
@@ -317,3 +319,34 @@ def test_excel_refusal_in_english(client, seed, cast):
     body = client.post(url, {"file": upload}, follow=True).content.decode()
     assert "Only Excel .xlsx files are accepted; “so-lieu.csv” is not one." in body
     assert "Chỉ nhận tệp Excel" not in body
+
+
+def test_stored_change_reasons_are_shown_in_the_readers_language():
+    from movements.selectors import CHANGE_REASONS, shown_reason
+
+    assert shown_reason("Gửi duyệt") == "Gửi duyệt"
+    assert shown_reason("Trả lại: Thiếu số liệu.") == "Trả lại: Thiếu số liệu."
+    assert shown_reason(None) == ""
+    with translation.override("en"):
+        assert shown_reason("Gửi duyệt") == "Submitted for approval"
+        assert shown_reason("Duyệt") == "Approved"
+        assert shown_reason("Mở lại: Bổ sung.") == "Reopened: Bổ sung."
+        assert shown_reason("lý do khác") == "lý do khác"
+        assert all(shown_reason(text) != text for text in CHANGE_REASONS)
+
+
+def test_every_change_reason_the_services_store_is_known():
+    """A reason written as a literal in services.py must be in CHANGE_REASONS (or a prefix)."""
+    from movements.selectors import CHANGE_REASONS, CHANGE_REASONS_WITH_TEXT
+
+    source = (Path(settings.BASE_DIR) / "movements" / "services.py").read_text(encoding="utf-8")
+    stored = set(
+        re.findall(r'_change_reason(?:=| = )"([^"]+)"', source)
+        + re.findall(r'_save_report\(\w+, \w+, "([^"]+)"\)', source)
+        + re.findall(r'_write_values\([^")]*"([^"]+)"', source)
+        + re.findall(r'reason = "([^"]+)"', source)
+    )
+    prefixes = set(re.findall(r'_save_report\(\w+, \w+, f"([^{"]+)\{', source))
+    assert "Gửi duyệt" in stored and "Trả lại: " in prefixes
+    assert stored <= set(CHANGE_REASONS)
+    assert prefixes <= set(CHANGE_REASONS_WITH_TEXT)
