@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +23,29 @@ from .models import (
 admin.site.site_header = _("Phong trào — quản trị Tỉnh Đoàn")
 admin.site.site_title = pgettext_lazy("app name", "Phong trào")
 admin.site.index_title = _("Quản trị số liệu phong trào")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose history page answers 404, not a server error, for an id that
+    is not one (simple_history looks the id up without checking it)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError as error:
+            raise Http404 from error
+        return super().history_view(request, object_id, extra_context)
+
+
+class DateHierarchyChangeList(ChangeList):
+    """A year of the date hierarchy too large for a date (?submitted_at__year=9999999999) is an
+    incorrect parameter (the admin says so), not a server error."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class MembershipInline(admin.TabularInline):
@@ -106,7 +134,7 @@ class ValueInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(HistoryAdmin):
     list_display = [
         "unit",
         "period",
@@ -124,9 +152,12 @@ class ReportAdmin(SimpleHistoryAdmin):
     date_hierarchy = "submitted_at"
     inlines = [ValueInline]
 
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
+
 
 @admin.register(Value)
-class ValueAdmin(SimpleHistoryAdmin):
+class ValueAdmin(HistoryAdmin):
     list_display = ["indicator", "report", "value", "comment"]
     list_filter = ["indicator__group", "report__period", "report__status", "report__unit"]
     search_fields = ["indicator__name", "indicator__code", "report__unit__name"]

@@ -18,8 +18,6 @@ def movement_for_period(period: Period, code: str | None = None) -> Movement | N
     entry period kind matches (None when there is no such movement or it is ambiguous)."""
     movements = Movement.objects.filter(period_kind=period.kind)
     if code:
-        if "\x00" in code:  # PostgreSQL refuses NUL in a query: no such movement.
-            return None
         return movements.filter(code=code).first()
     found = list(movements[:2])
     return found[0] if len(found) == 1 else None

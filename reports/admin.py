@@ -1,11 +1,12 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from movements.admin import HistoryAdmin
 
 from .models import GeneratedReport
 
 
 @admin.register(GeneratedReport)
-class GeneratedReportAdmin(SimpleHistoryAdmin):
+class GeneratedReportAdmin(HistoryAdmin):
     list_display = [
         "unit",
         "movement",

@@ -99,9 +99,6 @@ def parse_years(text: str, movement: Movement) -> tuple[int, int]:
 
 
 def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
-    # PostgreSQL refuses NUL in a query: shown as "�", such a code is simply not found.
-    movement_code = movement_code.replace("\x00", "\ufffd")
-    unit_code = unit_code.replace("\x00", "\ufffd")
     movement = Movement.objects.filter(code=movement_code).first()
     if movement is None:
         raise DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement_code})

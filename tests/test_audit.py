@@ -483,6 +483,32 @@ def test_hostile_login_and_password_change_fail_cleanly(world, username):
     assert world.secretary_a.check_password(world.password)
 
 
+def test_nul_characters_in_a_url_get_the_400_page(world):
+    """PostgreSQL refuses NUL in a query; any URL carrying one is refused before the views."""
+    client = client_for(world, "reviewer")
+    for path in (
+        "/entry/cong-an/2014/?movement=%00",
+        "/reports/3tn/kien%00giang/2009-2013/",
+        "/?unit=kien-giang&x%00=1",
+        "/admin/movements/report/?status__exact=%00",
+        "/admin/autocomplete/?term=%00&app_label=movements&model_name=report&field_name=unit",
+    ):
+        response = client.get(path)
+        assert response.status_code == 400, path
+        assert "Yêu cầu không hợp lệ" in response.content.decode(), path
+
+
+def test_admin_answers_bad_ids_and_dates_without_a_server_error(world):
+    client = Client()
+    client.force_login(make_user("quan_tri", is_superuser=True, is_staff=True))
+    for model in ("movements/report", "movements/value", "reports/generatedreport"):
+        for object_id in ("abc", "¹²³⁴", "2013-2009", "9" * 40):
+            response = client.get(f"/admin/{model}/{object_id}/history/")
+            assert response.status_code == 404, (model, object_id)
+    response = client.get("/admin/movements/report/", {"submitted_at__year": "9" * 12})
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
 # --- management commands ------------------------------------------------------------------------
 
 
