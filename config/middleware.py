@@ -46,16 +46,17 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
 
 class RefuseNullCharactersMiddleware:
-    """A NUL character in the path or the query string is never meant: answer 400 (the
-    Vietnamese 400 page) before any view sends it to the database, which PostgreSQL refuses
-    with an error. Form fields refuse NUL themselves (Django's CharField validator)."""
+    """A NUL character in the path, the query string or a cookie (a forged session id) is never
+    meant: answer 400 (the Vietnamese 400 page) before any view sends it to the database, which
+    PostgreSQL refuses with an error. Form fields refuse NUL themselves (Django's validator)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
-        ):
-            raise BadRequest("NUL character in the URL")
+        texts = [request.path, *request.COOKIES.values()]
+        for key, values in request.GET.lists():
+            texts += [key, *values]
+        if any("\x00" in text for text in texts):
+            raise BadRequest("NUL character in the URL or a cookie")
         return self.get_response(request)

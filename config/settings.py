@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a forged session id with NUL would reach the database first.
+    "config.middleware.RefuseNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",  # LocaleMiddleware without Accept-Language
     "django.middleware.common.CommonMiddleware",
@@ -61,7 +63,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    "config.middleware.RefuseNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

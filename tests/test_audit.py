@@ -484,7 +484,7 @@ def test_hostile_login_and_password_change_fail_cleanly(world, username):
 
 
 def test_nul_characters_in_a_url_get_the_400_page(world):
-    """PostgreSQL refuses NUL in a query; any URL carrying one is refused before the views."""
+    """PostgreSQL refuses NUL in a query; a URL or cookie carrying one is refused first."""
     client = client_for(world, "reviewer")
     for path in (
         "/entry/cong-an/2014/?movement=%00",
@@ -496,6 +496,11 @@ def test_nul_characters_in_a_url_get_the_400_page(world):
         response = client.get(path)
         assert response.status_code == 400, path
         assert "Yêu cầu không hợp lệ" in response.content.decode(), path
+    forged = Client()
+    forged.cookies["sessionid"] = "\x00" * 32  # a forged session id
+    response = forged.get("/accounts/login/")
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.content.decode()
 
 
 def test_admin_answers_bad_ids_and_dates_without_a_server_error(world):
