@@ -237,6 +237,15 @@ def test_overview_lists_only_the_published_figures_of_units_one_may_see(world):
 # --- POST: refused writes change nothing ------------------------------------------------------
 
 
+def excel_bytes(cast, unit: str) -> bytes:
+    """A real workbook made by the application for `unit`'s 2014 report."""
+    reviewer = Client()
+    reviewer.force_login(cast.reviewer)
+    response = reviewer.get(f"/entry/{unit}/2014/xlsx/")
+    assert response.status_code == 200
+    return response.content
+
+
 def targets(cast) -> list[tuple[str, dict]]:
     """Every write, aimed at Rạch Giá's submitted 2014 report or at the province."""
     base = "/entry/rach-gia/2014/"
@@ -257,18 +266,6 @@ def targets(cast) -> list[tuple[str, dict]]:
         ("/entry/cong-an/2014/approve/", {}),
         ("/entry/kien-giang/2014/", {f"v-{MARKED}": "1", "version": "0"}),
     ]
-
-
-_BOOKS: dict[str, bytes] = {}
-
-
-def excel_bytes(cast, unit: str) -> bytes:
-    """A real workbook made by the application for `unit`'s 2014 report."""
-    reviewer = Client()
-    reviewer.force_login(cast.reviewer)
-    response = reviewer.get(f"/entry/{unit}/2014/xlsx/")
-    assert response.status_code == 200
-    return response.content
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "reviewer"])
