@@ -368,6 +368,17 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
     return redirect(back)
 
 
+def _unit_import_target(ctx) -> dict:
+    """What the preview and the confirmation of one unit's file are about."""
+    return {
+        "movement": ctx.movement,
+        "period": ctx.period,
+        "unit": ctx.unit,
+        "scope": f"unit:{ctx.unit.code}:{ctx.period.code}:{ctx.movement.code}",
+        "back": ctx.url(),
+    }
+
+
 def _unit_import_context(request, unit, period):
     ctx = _Context(request, unit, period)
     if not ctx.is_secretary:
@@ -381,15 +392,7 @@ def report_xlsx_upload(request, unit: str, period: str):
     ctx, denied = _unit_import_context(request, unit, period)
     if denied:
         return denied
-    return _preview(
-        request,
-        movement=ctx.movement,
-        period=ctx.period,
-        unit=ctx.unit,
-        scope=f"unit:{ctx.unit.code}:{ctx.period.code}:{ctx.movement.code}",
-        back=ctx.url(),
-        confirm_url=ctx.url("xlsx-confirm"),
-    )
+    return _preview(request, **_unit_import_target(ctx), confirm_url=ctx.url("xlsx-confirm"))
 
 
 @login_required
@@ -398,14 +401,7 @@ def report_xlsx_confirm(request, unit: str, period: str):
     ctx, denied = _unit_import_context(request, unit, period)
     if denied:
         return denied
-    return _confirm(
-        request,
-        movement=ctx.movement,
-        period=ctx.period,
-        unit=ctx.unit,
-        scope=f"unit:{ctx.unit.code}:{ctx.period.code}:{ctx.movement.code}",
-        back=ctx.url(),
-    )
+    return _confirm(request, **_unit_import_target(ctx))
 
 
 def _province_context(request, period_code: str):
