@@ -428,6 +428,17 @@ def province_xlsx(request, period: str):
     return _xlsx_response(content, excel.filename(movement, period, None))
 
 
+def _province_import_target(period, movement) -> dict:
+    """What the preview and the confirmation of a provincial workbook are about."""
+    return {
+        "movement": movement,
+        "period": period,
+        "unit": None,
+        "scope": f"province:{period.code}:{movement.code}",
+        "back": reverse("movements:review"),
+    }
+
+
 @login_required
 @require_POST
 def province_xlsx_upload(request, period: str):
@@ -436,11 +447,7 @@ def province_xlsx_upload(request, period: str):
         return denied
     return _preview(
         request,
-        movement=movement,
-        period=period_obj,
-        unit=None,
-        scope=f"province:{period_obj.code}:{movement.code}",
-        back=reverse("movements:review"),
+        **_province_import_target(period_obj, movement),
         confirm_url=reverse("movements:province-xlsx-confirm", args=[period_obj.code]),
     )
 
@@ -451,11 +458,4 @@ def province_xlsx_confirm(request, period: str):
     period_obj, movement, denied = _province_context(request, period)
     if denied:
         return denied
-    return _confirm(
-        request,
-        movement=movement,
-        period=period_obj,
-        unit=None,
-        scope=f"province:{period_obj.code}:{movement.code}",
-        back=reverse("movements:review"),
-    )
+    return _confirm(request, **_province_import_target(period_obj, movement))
