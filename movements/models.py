@@ -278,6 +278,19 @@ class Period(models.Model):
         super().save(*args, **kwargs)
 
 
+DEFAULT_MOVEMENT = "3tn"  # the movement a page shows when none is chosen
+
+
+class MovementQuerySet(models.QuerySet):
+    def default(self) -> Movement | None:
+        """The movement shown when none is chosen: DEFAULT_MOVEMENT, else the first by code."""
+        return self.filter(code=DEFAULT_MOVEMENT).first() or self.order_by("code").first()
+
+    def chosen(self, code: str | None) -> Movement | None:
+        """The movement with `code` when there is one, else the default movement."""
+        return (self.filter(code=code).first() if code else None) or self.default()
+
+
 class Movement(models.Model):
     code = models.SlugField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên phong trào"), max_length=200)
@@ -297,6 +310,8 @@ class Movement(models.Model):
                 condition=Q(end_year__gte=models.F("start_year")), name="movement_stage_order"
             ),
         ]
+
+    objects = MovementQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name

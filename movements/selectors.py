@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -10,7 +11,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .formatting import format_number
-from .models import Indicator, Movement, Period, Report, Unit, Value
+from .models import Indicator, IndicatorGroup, Movement, Period, Report, Unit, Value
+
+
+def indicators_by_group(
+    indicators: Iterable[Indicator],
+) -> list[tuple[IndicatorGroup, list[Indicator]]]:
+    """[(group, [indicator, …])] in the order the indicators come (report order when they come
+    ordered by group and order); each group once."""
+    groups: dict[int, tuple[IndicatorGroup, list[Indicator]]] = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.group_id, (indicator.group, []))[1].append(indicator)
+    return list(groups.values())
 
 
 def movement_for_period(period: Period, code: str | None = None) -> Movement | None:
