@@ -7,30 +7,23 @@ a page that says what in Vietnamese (404 for what the user may not see, 400 for 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from movements.models import Movement, Unit
-from reports.documents import (
-    build_report_document,
-    document_edit_save,
-    document_filename,
-    document_regenerate,
-    render_docx,
-)
+
+from .documents import ReportDocument, build_report_document, document_filename, render_docx
+from .forms import DocumentEditForm, YearRangeForm
+from .services import document_edit_save, document_regenerate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-_YEARS = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 class DocumentError(Exception):
@@ -52,6 +45,19 @@ class Target:
         return [self.movement.code, self.unit.code, f"{self.start_year}-{self.end_year}"]
 
     @property
+    def names(self) -> dict:
+        """This báo cáo as the builder and the services name it (keyword arguments)."""
+        return {
+            "movement": self.movement,
+            "unit": self.unit,
+            "start_year": self.start_year,
+            "end_year": self.end_year,
+        }
+
+    def build(self) -> ReportDocument:
+        return build_report_document(**self.names)
+
+    @property
     def urls(self) -> dict[str, str]:
         return {
             "page": reverse("reports:document", args=self.args),
@@ -59,43 +65,6 @@ class Target:
             "edit": reverse("reports:document-edit", args=self.args),
             "index": reverse("reports:document-index", args=[self.movement.code]),
         }
-
-
-def parse_years(text: str, movement: Movement) -> tuple[int, int]:
-    """(start, end) from '2009-2013', within the movement's stage, or DocumentError(400)."""
-    match = _YEARS.match(text or "")
-    if not match:
-        raise DocumentError(
-            400,
-            _(
-                "Khoảng năm “%(text)s” không hợp lệ. Hãy ghi theo dạng năm đầu-năm cuối, "
-                "ví dụ %(example)s."
-            )
-            % {"text": text, "example": f"{movement.start_year}-{movement.end_year}"},
-        )
-    start, end = int(match.group(1)), int(match.group(2))
-    if start > end:
-        raise DocumentError(
-            400,
-            _("Năm đầu (%(start)s) lớn hơn năm cuối (%(end)s). Hãy ghi năm nhỏ trước.")
-            % {"start": start, "end": end},
-        )
-    if start < movement.start_year or end > movement.end_year:
-        raise DocumentError(
-            400,
-            _(
-                "Phong trào “%(name)s” có giai đoạn %(first)s–%(last)s; khoảng %(start)s–%(end)s "
-                "nằm ngoài giai đoạn này."
-            )
-            % {
-                "name": movement.name,
-                "first": movement.start_year,
-                "last": movement.end_year,
-                "start": start,
-                "end": end,
-            },
-        )
-    return start, end
 
 
 def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
@@ -114,7 +83,10 @@ def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
             _("Không tìm thấy đơn vị “%(code)s”, hoặc bạn không có quyền xem đơn vị này.")
             % {"code": unit_code},
         )
-    start, end = parse_years(years, movement)
+    years_form = YearRangeForm(years, movement=movement)
+    if not years_form.is_valid():
+        raise DocumentError(400, years_form.errors["years"][0])
+    start, end = years_form.cleaned_data["years"]
     return Target(movement, unit, start, end)
 
 
@@ -139,7 +111,7 @@ def document(request, movement: str, unit: str, years: str):
         target = _target(request, movement, unit, years)
     except DocumentError as error:
         return _error(request, error)
-    report = build_report_document(target.movement, target.unit, target.start_year, target.end_year)
+    report = target.build()
     return render(
         request,
         "reports/document_detail.html",
@@ -160,32 +132,10 @@ def document_docx(request, movement: str, unit: str, years: str):
         target = _target(request, movement, unit, years)
     except DocumentError as error:
         return _error(request, error)
-    report = build_report_document(target.movement, target.unit, target.start_year, target.end_year)
+    report = target.build()
     response = HttpResponse(render_docx(report), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{document_filename(report, "docx")}"'
     return response
-
-
-class DocumentEditForm(forms.Form):
-    number = forms.CharField(
-        label=gettext_lazy("Số văn bản"),
-        max_length=40,
-        required=False,
-        help_text=gettext_lazy("Ví dụ: 44A BC/TĐTN. Để trống nếu chưa có số."),
-    )
-    issued_on = forms.DateField(
-        label=gettext_lazy("Ngày ban hành"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text=gettext_lazy("Dạng ngày/tháng/năm, ví dụ 25/6/2013. Để trống: ngày hôm nay."),
-    )
-    assessment = forms.CharField(
-        label=gettext_lazy("III/ Nhận xét đánh giá"),
-        required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
-        help_text=gettext_lazy("Mỗi dòng là một đoạn; dòng bắt đầu bằng “-” là một ý."),
-    )
 
 
 @login_required
@@ -204,12 +154,10 @@ def document_edit(request, movement: str, unit: str, years: str):
                 403, _("Chỉ cán bộ duyệt báo cáo của đơn vị này mới được sửa báo cáo tổng hợp.")
             ),
         )
-    report = build_report_document(target.movement, target.unit, target.start_year, target.end_year)
+    report = target.build()
     page = reverse("reports:document", args=target.args)
     if request.method == "POST" and request.POST.get("action") == "regenerate":
-        document_regenerate(
-            target.movement, target.unit, target.start_year, target.end_year, user=request.user
-        )
+        document_regenerate(**target.names, user=request.user)
         messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
         return redirect(page)
     stored = report.stored
@@ -221,10 +169,7 @@ def document_edit(request, movement: str, unit: str, years: str):
     form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         document_edit_save(
-            target.movement,
-            target.unit,
-            target.start_year,
-            target.end_year,
+            **target.names,
             user=request.user,
             number=form.cleaned_data["number"],
             issued_on=form.cleaned_data["issued_on"],

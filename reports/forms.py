@@ -1,9 +1,13 @@
-"""The dashboards' query parameters, parsed and checked: unknown codes, years outside the
-stage and reversed years become clear Vietnamese messages, never a server error."""
+"""The reports app's input, parsed and checked: the dashboards' query parameters, the years of a
+generated báo cáo, and staff's edit of it. Unknown codes, years outside the stage and reversed
+years become clear Vietnamese messages, never a server error."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from movements.models import Indicator, Movement
@@ -163,3 +167,77 @@ class CompareForm(PeriodForm):
         elif choice:
             data["indicator"] = self.indicators[choice]
         return data
+
+
+# --- the generated báo cáo ----------------------------------------------------------------------
+
+_YEARS = re.compile(r"^(\d{4})-(\d{4})$")
+
+
+class YearRangeForm(forms.Form):
+    """The years of a báo cáo as its URL writes them ('2009-2013'), within the movement's
+    stage. Cleaned `years`: (start, end)."""
+
+    # A plain field: the text is checked exactly as the URL gives it, untrimmed.
+    years = forms.Field(required=False)
+
+    def __init__(self, text: str, *, movement: Movement):
+        super().__init__({"years": text})
+        self.movement = movement
+
+    def clean_years(self) -> tuple[int, int]:
+        text, movement = self.cleaned_data["years"], self.movement
+        match = _YEARS.match(text or "")
+        if not match:
+            raise forms.ValidationError(
+                gettext(
+                    "Khoảng năm “%(text)s” không hợp lệ. Hãy ghi theo dạng năm đầu-năm cuối, "
+                    "ví dụ %(example)s."
+                )
+                % {"text": text, "example": f"{movement.start_year}-{movement.end_year}"}
+            )
+        start, end = int(match.group(1)), int(match.group(2))
+        if start > end:
+            raise forms.ValidationError(
+                gettext("Năm đầu (%(start)s) lớn hơn năm cuối (%(end)s). Hãy ghi năm nhỏ trước.")
+                % {"start": start, "end": end}
+            )
+        if start < movement.start_year or end > movement.end_year:
+            raise forms.ValidationError(
+                gettext(
+                    "Phong trào “%(name)s” có giai đoạn %(first)s–%(last)s; khoảng "
+                    "%(start)s–%(end)s nằm ngoài giai đoạn này."
+                )
+                % {
+                    "name": movement.name,
+                    "first": movement.start_year,
+                    "last": movement.end_year,
+                    "start": start,
+                    "end": end,
+                }
+            )
+        return start, end
+
+
+class DocumentEditForm(forms.Form):
+    """Staff's edit of a báo cáo: the number line, the date of issue, section III."""
+
+    number = forms.CharField(
+        label=_("Số văn bản"),
+        max_length=40,
+        required=False,
+        help_text=_("Ví dụ: 44A BC/TĐTN. Để trống nếu chưa có số."),
+    )
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("Dạng ngày/tháng/năm, ví dụ 25/6/2013. Để trống: ngày hôm nay."),
+    )
+    assessment = forms.CharField(
+        label=_("III/ Nhận xét đánh giá"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+        help_text=_("Mỗi dòng là một đoạn; dòng bắt đầu bằng “-” là một ý."),
+    )

@@ -484,8 +484,12 @@ def test_page_queries_do_not_grow_with_units_or_years(
 
 
 def test_building_the_document_twice_gives_the_same_text(demo, units):
-    first = build_report_document(demo, units.kien_giang, 2009, 2013)
-    second = build_report_document(demo, units.kien_giang, 2009, 2013)
+    first = build_report_document(
+        movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013
+    )
+    second = build_report_document(
+        movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013
+    )
     assert [p.text for s in first.all_sections() for p in s.paragraphs] == [
         p.text for s in second.all_sections() for p in s.paragraphs
     ]

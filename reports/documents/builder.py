@@ -1,0 +1,461 @@
+"""Builds the báo cáo of a unit's subtree for a range of years from the data, read once.
+
+Sections I and II state every figure (`wording`), compare the main ones with the previous
+years and name the leading units; section III comes from the units' notes (or staff's edit);
+the annex gives the figures by year and by unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+
+from movements.formatting import format_number, format_percent
+from movements.models import Indicator, Movement, PublishedFigure, Unit
+from movements.selectors import indicators_by_group
+from reports.models import GeneratedReport
+from reports.selectors import (
+    Number,
+    change_between,
+    indicator_totals,
+    movement_indicators,
+    report_coverage,
+    report_published_figures,
+)
+
+from .structure import Paragraph, ReportDocument, Run, Section, Table, TableRow, xml_text
+from .wording import (
+    ASSESSMENT_TITLE,
+    RESULTS_TITLE,
+    ROMAN,
+    TOP_UNITS,
+    Stated,
+    cell_measure,
+    cell_text,
+    figure_text,
+    header_lines,
+    long_date,
+    place,
+    sentences,
+    years_label,
+)
+
+# --- comparisons ------------------------------------------------------------------------------
+
+
+def comparison_years(movement: Movement, start_year: int, end_year: int):
+    """(current years, previous years) to compare: the range against the range of the same
+    length just before it when that lies within the stage, else the last year against the one
+    before; None for the stage's first year alone."""
+    length = end_year - start_year + 1
+    if start_year - length >= movement.start_year:
+        return (start_year, end_year), (start_year - length, start_year - 1)
+    if length > 1:
+        return (end_year, end_year), (end_year - 1, end_year - 1)
+    return None
+
+
+def _sum_years(by_year: dict, code: str, years: tuple[int, int]) -> Number:
+    values = [by_year.get((code, None, y)) for y in range(years[0], years[1] + 1)]
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
+def _comparison_paragraphs(
+    movement: Movement,
+    indicators: list[Indicator],
+    by_year: dict,
+    by_unit: dict,
+    children: list[Unit],
+    start_year: int,
+    end_year: int,
+) -> list[Paragraph]:
+    """For each main indicator of a section: its change against the previous year or stage,
+    and the leading units."""
+    span = comparison_years(movement, start_year, end_year)
+    out = []
+    for indicator in indicators:
+        if not indicator.is_headline or indicator.kind == Indicator.Kind.RATIO:
+            continue
+        parts: list[str] = []
+        if span is not None and indicator.aggregation == Indicator.Aggregation.SUM:
+            current_years, previous_years = span
+            current = _sum_years(by_year, indicator.code, current_years)
+            previous = _sum_years(by_year, indicator.code, previous_years)
+            if current is not None and previous is not None:
+                now, before = years_label(*current_years), years_label(*previous_years)
+                if current == previous:
+                    change = f"bằng {before}"
+                else:
+                    word = "tăng" if current > previous else "giảm"
+                    change = f"{word} {figure_text(indicator, abs(current - previous))}"
+                    _difference, percent = change_between(previous, current)
+                    if percent is not None:
+                        change += f" ({format_percent(abs(percent))})"
+                    change += f" so với {before}"
+                parts.append(f"{now} đạt {figure_text(indicator, current)}, {change}")
+        leaders = sorted(
+            (
+                (by_unit.get((indicator.code, child.code, None)), child)
+                for child in children
+                if by_unit.get((indicator.code, child.code, None))
+            ),
+            key=lambda pair: (-pair[0], pair[1].sort_order, pair[1].path),
+        )[:TOP_UNITS]
+        if len(leaders) > 1:
+            names = ", ".join(f"{u.name} ({figure_text(indicator, v)})" for v, u in leaders)
+            parts.append(f"dẫn đầu là {names}")
+        if parts:
+            text = "; ".join(parts)
+            out.append(Paragraph([Run(f"- {indicator.label}: {text}.")], style="bullet"))
+    return out
+
+
+# --- section III and coverage -----------------------------------------------------------------
+
+
+def _clean_note(text: str) -> str:
+    return " ".join(text.split()).rstrip(" .;,")
+
+
+def generated_assessment(coverage) -> str:
+    """Section III from the units' notes, one paragraph a line, each note attributed to the
+    units that wrote it."""
+    by_text: dict[str, dict[str, list[Unit]]] = {"highlights": {}, "shortcomings": {}}
+    for note in coverage.notes:
+        for kind in by_text:
+            text = _clean_note(getattr(note, kind))
+            if not text:
+                continue
+            units = by_text[kind].setdefault(text, [])
+            if note.unit not in units:
+                units.append(note.unit)
+    reporting = len(coverage.reporting_units)
+    lines = []
+    if by_text["highlights"]:
+        lines.append(
+            "Qua tổng hợp báo cáo của các đơn vị, phong trào đạt được những kết quả nổi bật:"
+        )
+        lines += [_attributed(t, u, reporting) for t, u in by_text["highlights"].items()]
+    if by_text["shortcomings"]:
+        lines.append("Bên cạnh đó, còn một số hạn chế, tồn tại:")
+        lines += [_attributed(t, u, reporting) for t, u in by_text["shortcomings"].items()]
+    if not lines:
+        lines.append("Các đơn vị chưa ghi nhận xét, đánh giá trong báo cáo.")
+    return "\n".join(lines)
+
+
+def _attributed(text: str, units: list[Unit], reporting: int) -> str:
+    if len(units) == reporting and reporting > 3:
+        return f"- {text} (tất cả {reporting} đơn vị có báo cáo)."
+    ordered = sorted(units, key=lambda u: (u.sort_order, u.path))
+    names = [u.name if len(units) <= 3 else u.short_name for u in ordered]
+    return f"- {text} ({', '.join(names)})."
+
+
+def assessment_paragraphs(text: str) -> list[Paragraph]:
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            out.append(Paragraph([Run(line)], style="bullet" if line.startswith("-") else "body"))
+    return out
+
+
+def _coverage_paragraph(coverage, start_year: int, end_year: int) -> Paragraph:
+    counted = coverage.report_count
+    reporting = len(coverage.reporting_units)
+    text = (
+        f"Số liệu trong báo cáo được tổng hợp từ {format_number(counted)} báo cáo đã duyệt "
+        f"của {format_number(reporting)} đơn vị, {years_label(start_year, end_year)}."
+    )
+    runs = [Run(text)]
+    missing = coverage.missing
+    if not missing:
+        if coverage.expected:
+            runs.append(Run(" Tất cả các đơn vị đã có báo cáo được duyệt."))
+    else:
+        runs.append(Run(" Đơn vị chưa có báo cáo được duyệt: "))
+        for index, (unit, periods) in enumerate(missing):
+            if index:
+                runs.append(Run("; "))
+            runs.append(Run(unit.name, "unit", unit=unit.code))
+            labels = ", ".join(str(p.label) for p in periods)
+            runs.append(Run(f" (năm {labels})" if periods[0].kind == "year" else f" ({labels})"))
+        runs.append(Run("."))
+    return Paragraph(runs)
+
+
+# --- annex ------------------------------------------------------------------------------------
+
+
+def _annex_by_year(
+    indicators: list[Indicator], groups: list, totals: dict, by_year: dict, years: list[int]
+) -> Table:
+    columns = ["Chỉ tiêu", "Đơn vị tính", *[str(y) for y in years]]
+    if len(years) > 1:
+        columns.append("Cả kỳ")
+    rows = []
+    for group, members in groups:
+        rows.append(TableRow([f"{group.numbering}. {group.name}"], kind="group"))
+        for indicator in members:
+            cells = [indicator.name, cell_measure(indicator)]
+            cells += [cell_text(indicator, by_year.get((indicator.code, None, y))) for y in years]
+            if len(years) > 1:
+                cells.append(cell_text(indicator, totals.get((indicator.code, None, None))))
+            rows.append(TableRow(cells))
+    return Table(title="", columns=columns, rows=rows, text_columns=2)
+
+
+def _annex_by_unit(
+    unit: Unit, headline: list[Indicator], children: list[Unit], by_unit: dict, totals: dict
+) -> Table:
+    columns = ["Đơn vị", *[f"{i.label} ({cell_measure(i)})" for i in headline]]
+    rows = []
+    for child in children:
+        cells = [child.name]
+        cells += [cell_text(i, by_unit.get((i.code, child.code, None))) for i in headline]
+        rows.append(TableRow(cells))
+    if any((i.code, unit.code, None) in by_unit for i in headline):
+        cells = [f"{unit.name} (báo cáo trực tiếp)"]
+        cells += [cell_text(i, by_unit.get((i.code, unit.code, None))) for i in headline]
+        rows.append(TableRow(cells))
+    cells = ["Tổng cộng"] + [cell_text(i, totals.get((i.code, None, None))) for i in headline]
+    rows.append(TableRow(cells, kind="total"))
+    return Table(title="", columns=columns, rows=rows, text_columns=1)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def build_report_document(
+    *,
+    movement: Movement,
+    unit: Unit,
+    start_year: int,
+    end_year: int,
+    today: dt.date | None = None,
+) -> ReportDocument:
+    """The báo cáo of `unit`'s subtree for start_year..end_year (approved reports), built from
+    a fixed number of queries whatever the number of units, years or indicators."""
+    indicators = movement_indicators(movement)
+    groups = indicators_by_group(indicators)
+    coverage = report_coverage(movement, unit, start_year, end_year)
+    units_by_id = {u.pk: u for u in coverage.units}
+    children = sorted(
+        (u for u in coverage.units if u.parent_id == unit.pk), key=lambda u: (u.sort_order, u.path)
+    )
+    headline = [i for i in indicators if i.is_headline and i.kind != Indicator.Kind.RATIO]
+
+    totals = indicator_totals(movement, unit, start_year, end_year, indicators=indicators)
+    span = comparison_years(movement, start_year, end_year)
+    first_year = min(start_year, span[1][0]) if span else start_year
+    by_year = indicator_totals(
+        movement, unit, first_year, end_year, by_year=True, indicators=indicators
+    )
+    by_unit = (
+        indicator_totals(
+            movement,
+            unit,
+            start_year,
+            end_year,
+            by_unit=True,
+            indicators=headline,
+            children=children,
+        )
+        if children and headline
+        else {}
+    )
+
+    # Published figures for the same years: the unit's own ones go into its sentences, those of
+    # units below it into paragraphs attributed to those units.
+    published = report_published_figures(movement, unit, start_year, end_year)
+    own = {f.indicator.code: f for f in published if f.unit_id == unit.pk}
+    scoped: dict[int, list[PublishedFigure]] = defaultdict(list)
+    for figure in published:
+        if figure.unit_id != unit.pk:
+            scoped[figure.unit_id].append(figure)
+    scope_units = [units_by_id.get(uid) or scoped[uid][0].unit for uid in scoped]
+    scope_totals = (
+        indicator_totals(
+            movement,
+            unit,
+            start_year,
+            end_year,
+            by_unit=True,
+            indicators=indicators,
+            children=scope_units,
+        )
+        if scope_units
+        else {}
+    )
+
+    stated = {
+        i.code: Stated(i, totals.get((i.code, None, None)), own.get(i.code)) for i in indicators
+    }
+    # A figure that one unit below did entirely is said once, in that unit's paragraph.
+    attributed = {
+        f.indicator.code
+        for figures in scoped.values()
+        for f in figures
+        if scope_totals.get((f.indicator.code, f.unit.code, None))
+        == totals.get((f.indicator.code, None, None))
+    }
+
+    sections = _sections(
+        movement, unit, groups, stated, attributed, scoped, scope_totals, units_by_id
+    )
+    for section in [s for top in sections for s in [top, *top.subsections]]:
+        group_indicators = next((m for g, m in groups if g.code == section.key), None)
+        if group_indicators is not None:
+            section.paragraphs += _comparison_paragraphs(
+                movement, group_indicators, by_year, by_unit, children, start_year, end_year
+            )
+            if not section.paragraphs:
+                section.paragraphs.append(
+                    Paragraph([Run("Chưa có số liệu được duyệt cho phần này.")], style="note")
+                )
+
+    stored = (
+        GeneratedReport.objects.filter(
+            movement=movement, unit=unit, start_year=start_year, end_year=end_year
+        )
+        .select_related("edited_by")
+        .first()
+    )
+    assessment = generated_assessment(coverage)
+    document = ReportDocument(
+        movement=movement,
+        unit=unit,
+        start_year=start_year,
+        end_year=end_year,
+        years_label=years_label(start_year, end_year),
+        header_lines=header_lines(unit, units_by_id),
+        place_date="",
+        number_line="",
+        title="BÁO CÁO",
+        subtitle=(
+            f"kết quả triển khai phong trào “{movement.name}” {years_label(start_year, end_year)}"
+        ),
+        notice=(
+            "DỮ LIỆU MINH HOẠ (demo): số liệu theo đơn vị và năm là số giả lập, chỉ tổng cộng "
+            "khớp với báo cáo đã công bố."
+            if coverage.is_demo
+            else ""
+        ),
+        intro=[],
+        sections=sections,
+        annex=[],
+        differences=[],
+        generated_assessment=assessment,
+        stored=stored,
+        is_demo=coverage.is_demo,
+    )
+    day = (stored.issued_on if stored and stored.issued_on else None) or today
+    day = day or timezone.localdate()
+    document.place_date = f"{place(unit)}, {long_date(day)}"
+    default_number = "……… BC/TĐTN" if unit.parent_id is None else "……… BC/ĐTN"
+    number = xml_text(stored.number) if stored and stored.number else default_number
+    document.number_line = f"Số: {number}"
+    document.intro = [
+        Paragraph(
+            [
+                Run(
+                    f"Nhằm đánh giá kết quả triển khai thực hiện phong trào “{movement.name}” "
+                    f"{years_label(start_year, end_year)}, Ban Thường vụ {unit.name} báo cáo "
+                    "kết quả thực hiện với nội dung sau:"
+                )
+            ]
+        ),
+        _coverage_paragraph(coverage, start_year, end_year),
+    ]
+    assessment_section = Section(
+        key="nhan-xet",
+        numbering=f"{ROMAN[min(len(sections), len(ROMAN) - 1)]}/",
+        title=ASSESSMENT_TITLE.upper(),
+        level=1,
+        paragraphs=assessment_paragraphs(document.assessment_text),
+        editable=True,
+    )
+    document.sections.append(assessment_section)
+
+    years = list(range(start_year, end_year + 1))
+    annex_year = _annex_by_year(indicators, groups, totals, by_year, years)
+    annex_year.title = f"Phụ lục 1. Số liệu các chỉ tiêu theo năm — {unit.name}"
+    document.annex.append(annex_year)
+    if children and headline:
+        annex_unit = _annex_by_unit(unit, headline, children, by_unit, totals)
+        annex_unit.title = (
+            f"Phụ lục 2. Các chỉ tiêu chính theo đơn vị, {years_label(start_year, end_year)}"
+        )
+        document.annex.append(annex_unit)
+
+    document.differences = [
+        Paragraph(list(p.runs), style="bullet")
+        for s in document.all_sections()
+        for p in s.paragraphs
+        if p.has_difference
+    ]
+    return document
+
+
+def _sections(
+    movement, unit, groups, stated, attributed, scoped, scope_totals, units_by_id
+) -> list[Section]:
+    top: dict[str, Section] = {}
+    order: list[Section] = []
+    for group, members in groups:
+        numbering = group.numbering or ""
+        head, _dot, sub = numbering.partition(".")
+        runs = sentences(movement, group.code, members, stated, unit, skip=attributed)
+        paragraphs = [Paragraph(runs)] if runs else []
+        for unit_id, figures in scoped.items():
+            own_figures = [f for f in figures if f.indicator.group_id == group.pk]
+            if not own_figures:
+                continue
+            scope_unit = units_by_id.get(unit_id) or own_figures[0].unit
+            scope_stated = {
+                f.indicator.code: Stated(
+                    f.indicator, scope_totals.get((f.indicator.code, scope_unit.code, None)), f
+                )
+                for f in own_figures
+            }
+            sentence = sentences(movement, group.code, members, scope_stated, scope_unit)
+            paragraphs.append(
+                Paragraph(
+                    [Run(scope_unit.name, "unit", unit=scope_unit.code), Run(": "), *sentence]
+                )
+            )
+        if sub:
+            parent = top.get(head)
+            if parent is None:
+                parent = Section(
+                    key=f"muc-{head.lower()}",
+                    numbering=f"{head}/",
+                    title=RESULTS_TITLE.upper(),
+                    level=1,
+                )
+                top[head] = parent
+                order.append(parent)
+            parent.subsections.append(
+                Section(
+                    key=group.code,
+                    numbering=f"{sub}.",
+                    title=group.name,
+                    level=2,
+                    paragraphs=paragraphs,
+                )
+            )
+        else:
+            section = Section(
+                key=group.code,
+                numbering=f"{head or ROMAN[len(order)]}/",
+                title=group.name.upper(),
+                level=1,
+                paragraphs=paragraphs,
+            )
+            top[head or group.code] = section
+            order.append(section)
+    return order

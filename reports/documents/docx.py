@@ -1,0 +1,157 @@
+"""The báo cáo as a Word file (python-docx): only lays out the built structure."""
+
+from __future__ import annotations
+
+import io
+
+from .structure import ReportDocument
+
+
+def document_filename(document: ReportDocument, extension: str) -> str:
+    return (
+        f"bao-cao-{document.movement.code}-{document.unit.code}-"
+        f"{document.start_year}-{document.end_year}.{extension}"
+    )
+
+
+def render_docx(document: ReportDocument) -> bytes:
+    """The báo cáo as a Word file: A4, Times New Roman, headings as Word headings, the annex
+    as Word tables."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    word = Document()
+    page = word.sections[0]
+    page.page_width, page.page_height = Cm(21), Cm(29.7)
+    page.top_margin, page.bottom_margin = Cm(2), Cm(2)
+    page.left_margin, page.right_margin = Cm(3), Cm(1.5)
+
+    def set_font(style, size, bold=None):
+        style.font.name = "Times New Roman"
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        if bold is not None:
+            style.font.bold = bold
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), "Times New Roman")
+        # Theme fonts (Calibri in the default template) would win over the names above.
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+
+    set_font(word.styles["Normal"], 14)
+    for name in ("Heading 1", "Heading 2"):
+        set_font(word.styles[name], 14, bold=True)
+        word.styles[name].font.italic = False
+        word.styles[name].paragraph_format.space_before = Pt(6)
+        word.styles[name].paragraph_format.space_after = Pt(6)
+
+    def add_runs(paragraph, runs):
+        for item in runs:
+            run = paragraph.add_run(item.text)
+            if item.kind == "diff":
+                run.italic = True
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    def add_body(paragraph_item, container=None):
+        target = container or word
+        paragraph = target.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.first_line_indent = Cm(1)
+        fmt.space_after = Pt(6)
+        if paragraph_item.style == "note":
+            paragraph.add_run(paragraph_item.text).italic = True
+        else:
+            add_runs(paragraph, paragraph_item.runs)
+        return paragraph
+
+    # Header: issuing body and number on the left, place and date on the right.
+    header = word.add_table(rows=1, cols=2)
+    header.autofit = True
+    left, right = header.rows[0].cells
+    left.width, right.width = Cm(7.5), Cm(9)
+    lines = [*document.header_lines, "***", document.number_line]
+    left.paragraphs[0].text = ""
+    for index, line in enumerate(lines):
+        paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(line)
+        run.font.size = Pt(13)
+        run.bold = index < len(document.header_lines)
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    right.add_paragraph()
+    date_paragraph = right.add_paragraph()
+    date_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    date_run = date_paragraph.add_run(document.place_date)
+    date_run.italic = True
+    date_run.font.size = Pt(13)
+
+    if document.notice:
+        notice = word.add_paragraph()
+        run = notice.add_run(document.notice)
+        run.bold = True
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    title = word.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_before = Pt(12)
+    title.add_run(document.title).bold = True
+    subtitle = word.add_paragraph()
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.add_run(document.subtitle).bold = True
+    rule = word.add_paragraph("---------")
+    rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    for item in document.intro:
+        add_body(item)
+    for section in document.sections:
+        word.add_heading(section.heading, level=1)
+        for item in section.paragraphs:
+            add_body(item)
+        for sub in section.subsections:
+            word.add_heading(sub.heading, level=2)
+            for item in sub.paragraphs:
+                add_body(item)
+
+    if document.differences:
+        word.add_heading("Đối chiếu với số liệu đã công bố", level=2)
+        for item in document.differences:
+            add_body(item)
+
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    word.add_heading("PHỤ LỤC", level=1)
+    for table_item in document.annex:
+        word.add_heading(table_item.title, level=2)
+        table = word.add_table(rows=1, cols=len(table_item.columns))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, table_item.columns, strict=True):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = True
+            run.font.size = Pt(11)
+        for row in table_item.rows:
+            cells = table.add_row().cells
+            if row.kind == "group":
+                merged = cells[0].merge(cells[-1])
+                merged.text = ""
+                run = merged.paragraphs[0].add_run(row.cells[0])
+                run.bold = True
+                run.font.size = Pt(11)
+                continue
+            for index, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
+                cell.text = ""
+                paragraph = cell.paragraphs[0]
+                if index >= table_item.text_columns:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                run = paragraph.add_run(text)
+                run.font.size = Pt(11)
+                run.bold = row.kind == "total"
+
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()

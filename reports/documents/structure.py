@@ -1,0 +1,125 @@
+"""The báo cáo as plain structure: paragraphs made of runs, sections, annex tables.
+
+The builder fills it; the print page and the Word file only lay it out. No wording here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from movements.models import Movement, Unit
+from reports.models import GeneratedReport
+
+# Control characters that XML (so Word) refuses; a note pasted with one must not break the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the control characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass
+class Run:
+    """A piece of a paragraph. kind: 'text', 'figure' (a stated figure of `indicator` for
+    `unit`), 'diff' (the published figure it differs from, flagged) or 'unit' (a unit name)."""
+
+    text: str
+    kind: str = "text"
+    indicator: str = ""
+    unit: str = ""
+
+    def __post_init__(self):
+        self.text = xml_text(self.text)
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    style: str = "body"  # body | bullet | note | lead
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    @property
+    def has_difference(self) -> bool:
+        return any(r.kind == "diff" for r in self.runs)
+
+
+@dataclass
+class Section:
+    key: str
+    numbering: str  # "I/" at the first level, "1." below
+    title: str
+    level: int
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
+    editable: bool = False
+
+    @property
+    def heading(self) -> str:
+        return f"{self.numbering} {self.title}"
+
+
+@dataclass
+class TableRow:
+    cells: list[str]
+    kind: str = "data"  # data | group | total
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[TableRow]
+    text_columns: int = 1  # the first columns hold text; the others are right-aligned figures
+
+
+@dataclass
+class ReportDocument:
+    movement: Movement
+    unit: Unit
+    start_year: int
+    end_year: int
+    years_label: str  # "giai đoạn 2009 - 2013", "năm 2012"
+    header_lines: list[str]
+    place_date: str
+    number_line: str
+    title: str
+    subtitle: str
+    notice: str
+    intro: list[Paragraph]
+    sections: list[Section]
+    annex: list[Table]
+    differences: list[Paragraph]
+    generated_assessment: str
+    stored: GeneratedReport | None
+    is_demo: bool
+
+    @property
+    def assessment_is_edited(self) -> bool:
+        return self.stored is not None and self.stored.is_edited
+
+    @property
+    def assessment_is_stale(self) -> bool:
+        """The notes behind an edited section III changed after it was edited."""
+        return (
+            self.assessment_is_edited
+            and self.stored.generated_assessment.strip() != self.generated_assessment.strip()
+        )
+
+    @property
+    def assessment_text(self) -> str:
+        """Section III as staff edit it: the edited text if any, else the generated one."""
+        if self.assessment_is_edited:
+            return self.stored.assessment
+        return self.generated_assessment
+
+    def all_sections(self) -> list[Section]:
+        out = []
+        for section in self.sections:
+            out.append(section)
+            out.extend(section.subsections)
+        return out
