@@ -40,7 +40,9 @@ def main() -> None:
         times = []
         for _ in range(7):
             start = time.perf_counter()
-            indicator_totals(movement, province, 2009, 2013, **kwargs)
+            indicator_totals(
+                movement=movement, unit=province, start_year=2009, end_year=2013, **kwargs
+            )
             times.append(time.perf_counter() - start)
         print(f"  {label:<24} median {statistics.median(times) * 1000:7.1f} ms")
 

@@ -10,9 +10,18 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from movements.models import Indicator, Movement
+from movements.models import DEFAULT_MOVEMENT, Indicator, Movement
+from movements.selectors import indicators_by_group
 
 SECTION_PREFIX = "phan:"
+
+
+def chosen_movement(movements: list[Movement], code: str | None) -> Movement | None:
+    """Among `movements` (ordered by code), the one with `code`, else the default one
+    (DEFAULT_MOVEMENT, else the first): `Movement.objects.chosen` on a list already read."""
+    by_code = {m.code: m for m in movements}
+    default = by_code.get(DEFAULT_MOVEMENT) or next(iter(movements), None)
+    return by_code.get(code or "", default)
 
 
 class DashboardForm(forms.Form):
@@ -56,12 +65,12 @@ class DashboardForm(forms.Form):
         self, params, *, movements: list[Movement], units=(), unit_default=None, defaults=None
     ):
         self.movements = {m.code: m for m in movements}
-        first = self.movements.get("3tn") or (movements[0] if movements else None)
-        chosen = self.movements.get(params.get("movement") or "", first)
+        default = chosen_movement(movements, None)
+        chosen = chosen_movement(movements, params.get("movement"))
         defaults = dict(defaults or {})
-        if first is not None:
+        if default is not None:
             defaults |= {
-                "movement": first.code,
+                "movement": default.code,
                 "start": str(chosen.start_year),
                 "end": str(chosen.end_year),
             }
@@ -147,14 +156,11 @@ class CompareForm(PeriodForm):
         self.indicators = {i.code: i for i in indicators}
         self.sections = {}
         choices = []
-        for indicator in indicators:
-            group = indicator.group
-            if group.code not in self.sections:
-                self.sections[group.code] = group
-                label = f"{group.numbering}. {group.name}".strip(". ")
-                whole = (SECTION_PREFIX + group.code, _("Cả phần") + f": {label}")
-                choices.append((label, [whole]))
-            choices[-1][1].append((indicator.code, indicator.label))
+        for group, members in indicators_by_group(indicators):
+            self.sections[group.code] = group
+            label = f"{group.numbering}. {group.name}".strip(". ")
+            whole = (SECTION_PREFIX + group.code, _("Cả phần") + f": {label}")
+            choices.append((label, [whole, *((i.code, i.label) for i in members)]))
         self.fields["indicator"].choices = choices
 
     def clean(self):

@@ -11,12 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models import Value as V
 from django.utils import timezone
 
 from movements.models import (
     Indicator,
+    IndicatorGroup,
     Movement,
     Period,
     PublishedFigure,
@@ -24,6 +26,7 @@ from movements.models import (
     Unit,
     Value,
 )
+from movements.selectors import indicators_by_group
 
 # (indicator code, unit code or None, year or None)
 TotalKey = tuple[str, str | None, int | None]
@@ -39,11 +42,11 @@ def ratio_percent(numerator: int | None, denominator: int | None) -> Decimal | N
 
 
 def indicator_totals(
+    *,
     movement: Movement,
     unit: Unit,
     start_year: int,
     end_year: int,
-    *,
     by_unit: bool = False,
     by_year: bool = False,
     include_submitted: bool = False,
@@ -140,7 +143,7 @@ class Reconciliation:
 
 
 def published_reconciliation(
-    movement: Movement, unit: Unit | None = None, include_submitted: bool = False
+    *, movement: Movement, unit: Unit | None = None, include_submitted: bool = False
 ) -> list[Reconciliation]:
     """Each published figure of the movement (within `unit`'s subtree, if given) beside the
     total that the unit data give for the same unit and years.
@@ -167,10 +170,10 @@ def published_reconciliation(
     computed: dict[int, int | Decimal | None] = {}
     for (_unit_id, start, end), group in scopes.items():
         totals = indicator_totals(
-            movement,
-            group[0].unit,
-            start,
-            end,
+            movement=movement,
+            unit=group[0].unit,
+            start_year=start,
+            end_year=end,
             include_submitted=include_submitted,
             indicators=[f.indicator for f in group],
         )
@@ -207,10 +210,10 @@ def export_rows(
     )
     children = list(unit.children.order_by("sort_order", "path")) if by == "unit" else []
     totals = indicator_totals(
-        movement,
-        unit,
-        start_year,
-        end_year,
+        movement=movement,
+        unit=unit,
+        start_year=start_year,
+        end_year=end_year,
         by_unit=by == "unit",
         by_year=by == "year",
         include_submitted=include_submitted,
@@ -316,8 +319,17 @@ class Scope:
             key=lambda u: (u.peer_group != "district", u.sort_order, u.path),
         )
 
+    @property
+    def reporting_units(self) -> list[Unit]:
+        """Visible units below the province (those that file reports): districts first, then
+        by depth and report order."""
+        return sorted(
+            (u for u in self.units if u.kind != Unit.Kind.PROVINCE),
+            key=lambda u: (u.peer_group != "district", u.depth, u.sort_order, u.path),
+        )
 
-def dashboard_scope(user) -> Scope:
+
+def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
     """The dashboards' view of `user`'s memberships (two or three queries)."""
     units = tuple(Unit.objects.visible_to(user).order_by("path"))
     if not units:
@@ -329,7 +341,7 @@ def dashboard_scope(user) -> Scope:
     return Scope(units=units, root=Unit.objects.filter(path=root_path).first())
 
 
-def movement_indicators(movement: Movement) -> list[Indicator]:
+def movement_indicators(*, movement: Movement) -> list[Indicator]:
     """The movement's indicators in report order, with group, numerator and denominator."""
     return list(
         Indicator.objects.filter(movement=movement)
@@ -404,11 +416,11 @@ class SectionSummary:
 
 
 def unit_overview(
+    *,
     movement: Movement,
     unit: Unit,
     start_year: int,
     end_year: int,
-    *,
     include_submitted: bool = False,
     indicators: list[Indicator] | None = None,
 ) -> list[SectionSummary]:
@@ -417,26 +429,87 @@ def unit_overview(
     Two queries (yearly totals, stage totals) besides the indicators, if not given.
     """
     if indicators is None:
-        indicators = movement_indicators(movement)
-    common = {"include_submitted": include_submitted, "indicators": indicators}
-    yearly = indicator_totals(movement, unit, start_year, end_year, by_year=True, **common)
-    stage = indicator_totals(movement, unit, start_year, end_year, **common)
+        indicators = movement_indicators(movement=movement)
+    common = {
+        "movement": movement,
+        "unit": unit,
+        "start_year": start_year,
+        "end_year": end_year,
+        "include_submitted": include_submitted,
+        "indicators": indicators,
+    }
+    yearly = indicator_totals(by_year=True, **common)
+    stage = indicator_totals(**common)
     years = range(start_year, end_year + 1)
-    sections: dict[int, SectionSummary] = {}
-    for indicator in indicators:
-        section = sections.setdefault(
-            indicator.group_id, SectionSummary(group=indicator.group, rows=[])
+    return [
+        SectionSummary(
+            group=group,
+            rows=[
+                IndicatorYears(
+                    indicator=indicator,
+                    years={y: yearly.get((indicator.code, None, y)) for y in years},
+                    total=stage.get((indicator.code, None, None)),
+                    start_year=start_year,
+                    end_year=end_year,
+                )
+                for indicator in members
+            ],
         )
-        section.rows.append(
-            IndicatorYears(
-                indicator=indicator,
-                years={y: yearly.get((indicator.code, None, y)) for y in years},
-                total=stage.get((indicator.code, None, None)),
-                start_year=start_year,
-                end_year=end_year,
-            )
+        for group, members in indicators_by_group(indicators)
+    ]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The overview page's figures: every indicator by section, and the published figures the
+    user may read, each beside the data's total."""
+
+    sections: list[SectionSummary]
+    reconciliation: list[Reconciliation]
+
+    @property
+    def mismatches(self) -> list[Reconciliation]:
+        return [r for r in self.reconciliation if not r.matches]
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for r in self.reconciliation if r.matches)
+
+    @property
+    def documents(self) -> list[str]:
+        """The published documents the figures come from, sorted."""
+        return sorted({r.figure.document for r in self.reconciliation})
+
+
+def overview_figures(
+    *,
+    scope: Scope,
+    movement: Movement,
+    unit: Unit,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool = False,
+) -> Overview:
+    """`unit_overview` of `unit`, and the published figures of its subtree that lie within the
+    years and whose unit's totals `scope` may read. A figure attributed to a unit below (e.g.
+    Rạch Giá) is compared with that unit's own data."""
+    sections = unit_overview(
+        movement=movement,
+        unit=unit,
+        start_year=start_year,
+        end_year=end_year,
+        include_submitted=include_submitted,
+    )
+    reconciliation = [
+        r
+        for r in published_reconciliation(
+            movement=movement, unit=unit, include_submitted=include_submitted
         )
-    return list(sections.values())
+        if r.figure.start_year >= start_year
+        and r.figure.end_year <= end_year
+        and scope.can_see_totals(r.figure.unit)
+    ]
+    return Overview(sections=sections, reconciliation=reconciliation)
 
 
 @dataclass
@@ -457,13 +530,13 @@ class UnitComparison:
 
 
 def compare_units(
+    *,
     movement: Movement,
     root: Unit,
     units: list[Unit],
     indicators: list[Indicator],
     start_year: int,
     end_year: int,
-    *,
     include_submitted: bool = False,
     members: Indicator | None = None,
 ) -> list[UnitComparison]:
@@ -475,13 +548,17 @@ def compare_units(
         wanted.append(members)
     members_code = members.code if members is not None else None
     common = {
+        "movement": movement,
+        "unit": root,
+        "start_year": start_year,
+        "end_year": end_year,
         "by_unit": True,
         "include_submitted": include_submitted,
         "indicators": wanted,
         "children": units,
     }
-    yearly = indicator_totals(movement, root, start_year, end_year, by_year=True, **common)
-    stage = indicator_totals(movement, root, start_year, end_year, **common)
+    yearly = indicator_totals(by_year=True, **common)
+    stage = indicator_totals(**common)
     years = range(start_year, end_year + 1)
     out = []
     for unit in units:
@@ -506,7 +583,127 @@ def rank_values(values: list[Number]) -> list[int | None]:
     return [None if v is None else present.index(v) + 1 for v in values]
 
 
-def peer_units(unit: Unit) -> list[Unit]:
+@dataclass(frozen=True)
+class Comparison:
+    """The compare page's figures for one indicator or a whole section.
+
+    `rows`, one dict per unit as the page's table shows it: for an indicator, `y<year>` for each
+    year, `total`, `per_hundred`, `change`, `change_percent` and `rank`, best first (units
+    without figures last); for a section, `i_<code>` for each indicator of `shown`, over the
+    stage. `per_hundred`: the figures are per 100 members; never for a ratio indicator, where
+    `ratio_per_hundred` says that it was asked for.
+    """
+
+    indicator: Indicator | None
+    section: IndicatorGroup | None
+    shown: list[Indicator]
+    rows: list[dict]
+    per_hundred: bool
+    ratio_per_hundred: bool
+    has_values: bool
+
+
+def unit_comparison(
+    *,
+    movement: Movement,
+    root: Unit | None,
+    units: list[Unit],
+    indicators: list[Indicator],
+    indicator: Indicator | None = None,
+    section: IndicatorGroup | None = None,
+    start_year: int,
+    end_year: int,
+    per_hundred: bool = False,
+    include_submitted: bool = False,
+) -> Comparison:
+    """`units` (below `root`) compared on `indicator`, or on every indicator of `section`
+    (both among the movement's `indicators`), absolute or per 100 members. Two queries."""
+    years = list(range(start_year, end_year + 1))
+    shown = (
+        [indicator]
+        if indicator is not None
+        else next((m for g, m in indicators_by_group(indicators) if g.pk == section.pk), [])
+    )
+    members = next((i for i in indicators if i.code == MEMBERS_INDICATOR), None)
+    comparisons = []
+    if units and root is not None:
+        comparisons = compare_units(
+            movement=movement,
+            root=root,
+            units=units,
+            indicators=shown,
+            start_year=start_year,
+            end_year=end_year,
+            include_submitted=include_submitted,
+            members=members,
+        )
+    if indicator is not None:
+        ratio_per_hundred = per_hundred and indicator.kind == Indicator.Kind.RATIO
+        per_hundred = per_hundred and not ratio_per_hundred
+        rows = _ranking_rows(comparisons, indicator, years, per_hundred)
+        has_values = any(r[f"y{y}"] is not None for r in rows for y in years)
+    else:
+        ratio_per_hundred = False
+        rows = _section_rows(comparisons, shown, per_hundred)
+        has_values = any(v is not None for r in rows for k, v in r.items() if k[:2] == "i_")
+    return Comparison(
+        indicator=indicator,
+        section=section,
+        shown=shown,
+        rows=rows,
+        per_hundred=per_hundred,
+        ratio_per_hundred=ratio_per_hundred,
+        has_values=has_values,
+    )
+
+
+def _ranking_rows(
+    comparisons: list[UnitComparison], indicator: Indicator, years: list[int], per_hundred: bool
+) -> list[dict]:
+    rows = []
+    for c in comparisons:
+        code = indicator.code
+        values = c.per_hundred_years(code) if per_hundred else c.years[code]
+        first, last = values.get(years[0]), values.get(years[-1])
+        change, change_percent = change_between(first, last)
+        rows.append(
+            {
+                "unit": c.unit,
+                "unit_name": c.unit.short_name,
+                "peer_group": c.unit.peer_group,
+                **{f"y{y}": values.get(y) for y in years},
+                "total": c.totals.get(code),
+                "per_hundred": c.per_hundred_total(code)
+                if indicator.kind != Indicator.Kind.RATIO
+                else None,
+                "change": change,
+                "change_percent": change_percent,
+            }
+        )
+    ranked_on = "per_hundred" if per_hundred else "total"
+    for row, rank in zip(rows, rank_values([r[ranked_on] for r in rows]), strict=True):
+        row["rank"] = rank
+    # Best first; units without figures last, in their usual order.
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    return rows
+
+
+def _section_rows(
+    comparisons: list[UnitComparison], shown: list[Indicator], per_hundred: bool
+) -> list[dict]:
+    rows = []
+    for c in comparisons:
+        row = {"unit": c.unit, "unit_name": c.unit.short_name}
+        for i in shown:
+            value = c.totals.get(i.code)
+            if per_hundred and i.kind != Indicator.Kind.RATIO:
+                value = c.per_hundred_total(i.code)
+            row[f"i_{i.code}"] = value
+        rows.append(row)
+    return rows
+
+
+def peer_units(*, unit: Unit) -> list[Unit]:
     """Units compared with `unit`: those under the same parent in the same peer group
     (districts with districts, branches with branches), `unit` included. One query."""
     if unit.parent_id is None:
@@ -552,20 +749,20 @@ def _peer_average(
 
 
 def unit_profile(
+    *,
     movement: Movement,
     unit: Unit,
     root: Unit,
     start_year: int,
     end_year: int,
-    *,
     include_submitted: bool = False,
     indicators: list[Indicator] | None = None,
 ) -> tuple[list[Unit], list[ProfileRow]]:
     """(peers, rows): each indicator of `unit` by year and over the stage, beside the average of
     its peers (`peer_units`) and the total of `root`. Four queries besides the indicators."""
     if indicators is None:
-        indicators = movement_indicators(movement)
-    peers = peer_units(unit)
+        indicators = movement_indicators(movement=movement)
+    peers = peer_units(unit=unit)
     codes = {i.code for i in indicators}
     parts_needed = list(indicators)
     for indicator in indicators:
@@ -576,18 +773,22 @@ def unit_profile(
                     parts_needed.append(part)
     parent = unit.parent if unit.parent_id is not None else unit
     common = {
+        "movement": movement,
+        "unit": parent,
+        "start_year": start_year,
+        "end_year": end_year,
         "by_unit": True,
         "include_submitted": include_submitted,
         "indicators": parts_needed,
         "children": peers if unit.parent_id is not None else [],
     }
-    yearly = indicator_totals(movement, parent, start_year, end_year, by_year=True, **common)
-    stage = indicator_totals(movement, parent, start_year, end_year, **common)
+    yearly = indicator_totals(by_year=True, **common)
+    stage = indicator_totals(**common)
     province = indicator_totals(
-        movement,
-        root,
-        start_year,
-        end_year,
+        movement=movement,
+        unit=root,
+        start_year=start_year,
+        end_year=end_year,
         include_submitted=include_submitted,
         indicators=indicators,
     )
@@ -619,7 +820,7 @@ def unit_profile(
     return peers, rows
 
 
-def unit_reports(movement: Movement, unit: Unit, start_year: int, end_year: int) -> list[Report]:
+def unit_reports(*, movement: Movement, unit: Unit, start_year: int, end_year: int) -> list[Report]:
     """`unit`'s own reports of the movement for the years, oldest first. One query."""
     return list(
         Report.objects.filter(
@@ -632,6 +833,9 @@ def unit_reports(movement: Movement, unit: Unit, start_year: int, end_year: int)
         .select_related("period", "submitted_by", "approved_by", "returned_by")
         .order_by("period__year", "period__number")
     )
+
+
+COMPLETENESS_STATES = ("approved", "submitted", "returned", "draft", "missing")
 
 
 @dataclass(frozen=True)
@@ -678,6 +882,11 @@ class Completeness:
         return sum(1 for c in self.due_cells if c.state == state)
 
     @property
+    def state_counts(self) -> dict[str, int]:
+        """{state: number of due cells} for every state a due cell can have, in display order."""
+        return {state: self.count(state) for state in COMPLETENESS_STATES}
+
+    @property
     def on_time_count(self) -> int:
         return sum(1 for c in self.due_cells if c.on_time)
 
@@ -688,7 +897,7 @@ class Completeness:
 
 
 def completeness(
-    movement: Movement, units: list[Unit], start_year: int, end_year: int
+    *, movement: Movement, units: list[Unit], start_year: int, end_year: int
 ) -> Completeness:
     """Units × periods of the movement's entry kind: each report's status and submission time,
     and the share on time. Two queries."""
@@ -711,7 +920,7 @@ def completeness(
 
 
 # ---------------------------------------------------------------------------------------------
-# The generated báo cáo (reports/documents.py): who reported, their notes, the published figures
+# The generated báo cáo (reports/documents/): who reported, their notes, the published figures
 # for the same unit and years.
 # ---------------------------------------------------------------------------------------------
 
@@ -757,6 +966,7 @@ class ReportCoverage:
 
 
 def report_coverage(
+    *,
     movement: Movement,
     unit: Unit,
     start_year: int,
@@ -828,7 +1038,7 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
 
 
 def report_published_figures(
-    movement: Movement, unit: Unit, start_year: int, end_year: int
+    *, movement: Movement, unit: Unit, start_year: int, end_year: int
 ) -> list[PublishedFigure]:
     """The published figures of `unit`'s subtree for exactly these years, in document order.
     One query."""

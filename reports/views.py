@@ -1,14 +1,19 @@
 """Dashboards: overview, comparison, one unit, completeness — each a page and its exports.
 
-Each view checks access (`dashboard_scope`, built on `Unit.objects.visible_to`), parses its
-query parameters with a form, calls the selectors, and renders; charts are built by
-`reports.charts` and drawn by static/js/charts.js. Bad parameters give the page back with a
-Vietnamese message and status 400.
+Each view starts the same way (`_dashboard`: the user's scope, built on
+`Unit.objects.visible_to`, and the query parameters parsed by forms), calls a selector, and
+renders; charts are built by `reports.charts` and drawn by static/js/charts.js. Bad parameters
+give the page back with a Vietnamese message and status 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -19,11 +24,83 @@ from movements.models import Indicator, Movement, Unit
 from . import charts, selectors, tables
 from .exports import FORMATS, export_response
 from .filters import CompareUnitFilter
-from .forms import CompareForm, DashboardForm, PeriodForm
+from .forms import CompareForm, DashboardForm, PeriodForm, chosen_movement
+
+# --- what every dashboard shares ---------------------------------------------------------------
 
 
-def _years(data) -> list[int]:
-    return list(range(data["start"], data["end"] + 1))
+class _Answer(Exception):
+    """Ends a dashboard view early with a finished page (no access, not found, bad input)."""
+
+    def __init__(self, response: HttpResponse):
+        super().__init__()
+        self.response = response
+
+
+def dashboard_view(view):
+    """A dashboard page: GET only, login required; `_Answer` raised inside sends its page."""
+
+    @require_GET
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _Answer as answer:
+            return answer.response
+
+    return wrapper
+
+
+@dataclass
+class Dashboard:
+    """A dashboard request once its preamble passed: what the user may see (`scope`), the
+    parsed parameters (`data`), and the template context so far."""
+
+    scope: selectors.Scope
+    data: dict
+    context: dict
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.data["start"], self.data["end"] + 1))
+
+    @property
+    def stage(self) -> str:
+        return charts.years_label(self.data["start"], self.data["end"])
+
+    def args(self, **names) -> dict:
+        """The keyword arguments every dashboard selector takes, and `names`."""
+        return {
+            "movement": self.data["movement"],
+            "start_year": self.data["start"],
+            "end_year": self.data["end"],
+            **names,
+        }
+
+
+def _dashboard(
+    request,
+    *,
+    page: str,
+    template: str,
+    parse: Callable[[selectors.Scope, list[Movement]], dict],
+) -> Dashboard:
+    """The start of every dashboard: the user's scope (a 403 page without one), the movements,
+    and the query parameters, parsed by the forms that `parse` makes from them: it returns the
+    template's context ("form", optionally "unit_filter", anything else the page shows). The
+    page with the forms' messages and status 400 when they are invalid."""
+    scope = selectors.dashboard_scope(user=request.user)
+    if scope.is_empty:
+        raise _Answer(_no_access(request))
+    context = {"page": page, **parse(scope, list(Movement.objects.order_by("code")))}
+    checks = [context["form"].is_valid()]
+    unit_filter = context.get("unit_filter")
+    if unit_filter is not None and unit_filter.is_bound:
+        checks.append(unit_filter.is_valid())
+    if not all(checks):
+        raise _Answer(render(request, template, {**context, "invalid": True}, status=400))
+    return Dashboard(scope=scope, data=context["form"].cleaned_data, context=context)
 
 
 def _no_access(request):
@@ -38,6 +115,21 @@ def _no_access(request):
             ),
         },
         status=403,
+    )
+
+
+def _not_found(request, code: str):
+    return render(
+        request,
+        "reports/message.html",
+        {
+            "title": _("Không tìm thấy đơn vị"),
+            "message": _(
+                "Không có đơn vị “%(code)s”, hoặc tài khoản của bạn không được xem đơn vị đó."
+            )
+            % {"code": code},
+        },
+        status=404,
     )
 
 
@@ -81,90 +173,32 @@ def _named(table, name: str, title: str):
     return table
 
 
-def _movements() -> list[Movement]:
-    return list(Movement.objects.order_by("code"))
+# --- the pages ---------------------------------------------------------------------------------
 
 
-def _movement_for(params, movements: list[Movement]) -> Movement | None:
-    by_code = {m.code: m for m in movements}
-    return (
-        by_code.get(params.get("movement") or "")
-        or by_code.get("3tn")
-        or next(iter(movements), None)
-    )
-
-
-def _invalid(request, template: str, context: dict):
-    return render(request, template, {**context, "invalid": True}, status=400)
-
-
-@require_GET
-@login_required
+@dashboard_view
 def overview(request):
     """Headline cards, a yearly trend per section, and the reconciliation line."""
-    scope = selectors.dashboard_scope(request.user)
-    if scope.is_empty:
-        return _no_access(request)
-    form = DashboardForm(
-        request.GET, movements=_movements(), units=scope.total_units, unit_default=scope.root
+    board = _dashboard(
+        request,
+        page="overview",
+        template="reports/overview.html",
+        parse=lambda scope, movements: {
+            "form": DashboardForm(
+                request.GET, movements=movements, units=scope.total_units, unit_default=scope.root
+            )
+        },
     )
-    context = {"form": form, "page": "overview"}
-    if not form.is_valid():
-        return _invalid(request, "reports/overview.html", context)
-    data = form.cleaned_data
-    movement, unit = data["movement"], data["unit"]
-    years = _years(data)
-    stage = charts.years_label(data["start"], data["end"])
-    sections = selectors.unit_overview(
-        movement, unit, data["start"], data["end"], include_submitted=data["submitted"]
+    data, stage, unit = board.data, board.stage, board.data["unit"]
+    figures = selectors.overview_figures(
+        **board.args(scope=board.scope, unit=unit, include_submitted=data["submitted"])
     )
-    named, blocks = {}, []
-    for section in sections:
-        group = section.group
-        headlines = section.headlines
-        figure = charts.trend(
-            _("%(section)s: chỉ tiêu chính theo năm, %(unit)s, %(stage)s")
-            % {"section": group.name, "unit": unit.short_name, "stage": stage},
-            years,
-            [
-                charts.Series(
-                    name=h.indicator.label,
-                    values=[h.years[y] for y in years],
-                    extra={"measure": h.indicator.measure, "kind": h.indicator.kind},
-                )
-                for h in headlines
-            ],
-            measures=[charts.axis_title(h.indicator.kind, h.indicator.measure) for h in headlines],
-        )
-        table = _named(
-            tables.indicator_years_table(section.rows, years, prefix=f"{group.code}-"),
-            f"phan-{group.code}",
-            _("%(section)s — số liệu theo năm") % {"section": group.name},
-        )
-        named[table.export_name] = table
-        blocks.append(
-            {
-                "section": section,
-                "figure": figure,
-                "figure_id": f"bieu-do-{group.code}",
-                "table": table,
-                "has_data": any(r.has_data for r in section.rows),
-            }
-        )
-    items = [
-        r
-        for r in selectors.published_reconciliation(
-            movement, unit, include_submitted=data["submitted"]
-        )
-        if r.figure.start_year >= data["start"]
-        and r.figure.end_year <= data["end"]
-        # A figure attributed to a unit (e.g. Rạch Giá) is compared with that unit's own data.
-        and scope.can_see_totals(r.figure.unit)
-    ]
+    blocks = [_overview_block(section, unit, board.years, stage) for section in figures.sections]
+    named = {block["table"].export_name: block["table"] for block in blocks}
     reconciliation = None
-    if items:
+    if figures.reconciliation:
         reconciliation = _named(
-            tables.reconciliation_table(items),
+            tables.reconciliation_table(figures.reconciliation),
             "doi-chieu",
             _("Đối chiếu với số liệu đã công bố"),
         )
@@ -172,260 +206,227 @@ def overview(request):
     export = _tables_or_export(request, named, f"tong-quan-{unit.code}-{stage}")
     if export is not None:
         return export
-    context.update(
-        {
-            "movement": movement,
+    return render(
+        request,
+        "reports/overview.html",
+        board.context
+        | {
+            "movement": data["movement"],
             "unit": unit,
             "stage": stage,
             "blocks": blocks,
             "reconciliation": reconciliation,
-            "mismatches": [r for r in items if not r.matches],
-            "matched": sum(1 for r in items if r.matches),
-            "documents": sorted({r.figure.document for r in items}),
+            "mismatches": figures.mismatches,
+            "matched": figures.matched,
+            "documents": figures.documents,
             "include_submitted": data["submitted"],
-            "can_see_breakdown": scope.can_see(unit),
-        }
+            "can_see_breakdown": board.scope.can_see(unit),
+        },
     )
-    return render(request, "reports/overview.html", context)
 
 
-def _comparison_rows(comparisons, indicator, years, per_hundred: bool) -> list[dict]:
-    rows = []
-    for c in comparisons:
-        code = indicator.code
-        values = c.per_hundred_years(code) if per_hundred else c.years[code]
-        first, last = values.get(years[0]), values.get(years[-1])
-        change, change_percent = selectors.change_between(first, last)
-        rows.append(
-            {
-                "unit": c.unit,
-                "unit_name": c.unit.short_name,
-                "peer_group": c.unit.peer_group,
-                **{f"y{y}": values.get(y) for y in years},
-                "total": c.totals.get(code),
-                "per_hundred": c.per_hundred_total(code)
-                if indicator.kind != Indicator.Kind.RATIO
-                else None,
-                "change": change,
-                "change_percent": change_percent,
-            }
-        )
-    ranked_on = "per_hundred" if per_hundred else "total"
-    for row, rank in zip(rows, selectors.rank_values([r[ranked_on] for r in rows]), strict=True):
-        row["rank"] = rank
-    # Best first; units without figures last, in their usual order.
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
-    return rows
+def _overview_block(section: selectors.SectionSummary, unit: Unit, years: list[int], stage: str):
+    """One section of the overview: its trend chart and its table."""
+    group, headlines = section.group, section.headlines
+    figure = charts.trend(
+        _("%(section)s: chỉ tiêu chính theo năm, %(unit)s, %(stage)s")
+        % {"section": group.name, "unit": unit.short_name, "stage": stage},
+        years,
+        [
+            charts.Series(
+                name=h.indicator.label,
+                values=[h.years[y] for y in years],
+                extra={"measure": h.indicator.measure, "kind": h.indicator.kind},
+            )
+            for h in headlines
+        ],
+        measures=[charts.axis_title(h.indicator.kind, h.indicator.measure) for h in headlines],
+    )
+    table = _named(
+        tables.indicator_years_table(section.rows, years, prefix=f"{group.code}-"),
+        f"phan-{group.code}",
+        _("%(section)s — số liệu theo năm") % {"section": group.name},
+    )
+    return {
+        "section": section,
+        "figure": figure,
+        "figure_id": f"bieu-do-{group.code}",
+        "table": table,
+        "has_data": any(r.has_data for r in section.rows),
+    }
 
 
-@require_GET
-@login_required
+@dashboard_view
 def compare(request):
     """One indicator (or section) across districts and/or branches and years."""
-    scope = selectors.dashboard_scope(request.user)
-    if scope.is_empty:
-        return _no_access(request)
-    movements = _movements()
-    movement = _movement_for(request.GET, movements)
-    indicators = selectors.movement_indicators(movement) if movement else []
-    form = CompareForm(request.GET, movements=movements, indicators=indicators)
-    unit_filter = CompareUnitFilter(request.GET or None, units=scope.compared_units)
-    context = {"form": form, "unit_filter": unit_filter, "page": "compare"}
-    filter_ok = unit_filter.is_valid() if unit_filter.is_bound else True
-    if not form.is_valid() or not filter_ok:
-        return _invalid(request, "reports/compare.html", context)
-    data = form.cleaned_data
+
+    def parse(scope, movements):
+        movement = chosen_movement(movements, request.GET.get("movement"))
+        indicators = selectors.movement_indicators(movement=movement) if movement else []
+        return {
+            "form": CompareForm(request.GET, movements=movements, indicators=indicators),
+            "unit_filter": CompareUnitFilter(request.GET or None, units=scope.compared_units),
+        }
+
+    board = _dashboard(request, page="compare", template="reports/compare.html", parse=parse)
+    data, stage, scope = board.data, board.stage, board.scope
+    form, unit_filter = board.context["form"], board.context["unit_filter"]
     units = unit_filter.chosen_units() if unit_filter.is_bound else scope.compared_units
-    years = _years(data)
-    stage = charts.years_label(data["start"], data["end"])
-    per_hundred = data["per"] == CompareForm.PER_HUNDRED
-    members = next((i for i in indicators if i.code == selectors.MEMBERS_INDICATOR), None)
-    indicator, section = data["indicator"], data["section"]
-    shown = (
-        [indicator]
-        if indicator is not None
-        else [i for i in indicators if i.group_id == section.pk]
-    )
-    comparisons = []
-    if units and scope.root is not None:
-        comparisons = selectors.compare_units(
-            movement,
-            scope.root,
-            units,
-            shown,
-            data["start"],
-            data["end"],
+    comparison = selectors.unit_comparison(
+        **board.args(
+            root=scope.root,
+            units=units,
+            indicators=list(form.indicators.values()),
+            indicator=data["indicator"],
+            section=data["section"],
+            per_hundred=data["per"] == CompareForm.PER_HUNDRED,
             include_submitted=data["submitted"],
-            members=members,
         )
+    )
     suffix = ""
-    if per_hundred:
+    if data["per"] == CompareForm.PER_HUNDRED:
         suffix += _(" — trên 100 đoàn viên")
     if data["submitted"]:
         suffix += _(" (tính cả báo cáo chờ duyệt)")
-    figures = []
-    named = {}
-    if indicator is not None:
-        ratio_per_hundred = per_hundred and indicator.kind == Indicator.Kind.RATIO
-        per_hundred = per_hundred and not ratio_per_hundred
-        rows = _comparison_rows(comparisons, indicator, years, per_hundred)
-        kind = "count" if per_hundred else indicator.kind
-        measure = (
-            _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
-            if per_hundred
-            else indicator.measure
-        )
-        series = [
-            charts.Series(
-                name=r["unit"].short_name,
-                values=[r[f"y{y}"] for y in years],
-                group=r["peer_group"],
-            )
-            for r in rows
-        ]
-        title = _("%(indicator)s theo đơn vị và năm, %(stage)s") % {
-            "indicator": indicator.label,
-            "stage": stage,
-        }
-        has_values = any(r[f"y{y}"] is not None for r in rows for y in years)
-        if has_values:
-            figures = [
-                {
-                    "id": "bieu-do-cot",
-                    "figure": charts.grouped_bars(
-                        title + suffix, years, series, kind=kind, measure=measure
-                    ),
-                    "label": _("Biểu đồ cột: mỗi đơn vị một màu, nhóm theo năm"),
-                },
-                {
-                    "id": "bieu-do-nhiet",
-                    "figure": charts.heatmap(
-                        _("Bản đồ nhiệt: ") + title + suffix,
-                        years,
-                        series,
-                        kinds=[kind] * len(years),
-                        measures=[measure] * len(years),
-                    ),
-                    "label": _("Bản đồ nhiệt đơn vị × năm"),
-                },
-            ]
-        table = _named(
-            tables.ranking_table(rows, years, kind=indicator.kind, per_hundred=per_hundred),
-            "xep-hang",
-            _("Xếp hạng: %(indicator)s, %(stage)s") % {"indicator": indicator.label, "stage": stage}
-            + suffix,
-        )
-        named[table.export_name] = table
-        context["ratio_per_hundred"] = ratio_per_hundred
-        basename = f"so-sanh-{indicator.code}-{stage}"
+    if comparison.indicator is not None:
+        figures, table = _indicator_comparison(comparison, board.years, stage, suffix)
+        basename = f"so-sanh-{comparison.indicator.code}-{stage}"
     else:
-        rows = []
-        for c in comparisons:
-            row = {"unit": c.unit, "unit_name": c.unit.short_name}
-            for i in shown:
-                value = c.totals.get(i.code)
-                if per_hundred and i.kind != Indicator.Kind.RATIO:
-                    value = c.per_hundred_total(i.code)
-                row[f"i_{i.code}"] = value
-            rows.append(row)
-        has_values = any(v is not None for r in rows for k, v in r.items() if k[:2] == "i_")
-        if has_values:
-            figures = [
-                {
-                    "id": "bieu-do-nhiet",
-                    "figure": charts.heatmap(
-                        _("%(section)s: các chỉ tiêu theo đơn vị, %(stage)s")
-                        % {"section": section.name, "stage": stage}
-                        + suffix,
-                        [i.label for i in shown],
-                        [
-                            charts.Series(
-                                name=r["unit"].short_name,
-                                values=[r[f"i_{i.code}"] for i in shown],
-                            )
-                            for r in rows
-                        ],
-                        kinds=[
-                            "count" if per_hundred and i.kind != Indicator.Kind.RATIO else i.kind
-                            for i in shown
-                        ],
-                        measures=[
-                            "" if per_hundred and i.kind != Indicator.Kind.RATIO else i.measure
-                            for i in shown
-                        ],
-                        normalise=True,
-                    ),
-                    "label": _("Bản đồ nhiệt đơn vị × chỉ tiêu"),
-                }
-            ]
-        table = _named(
-            tables.section_table(rows, shown, per_hundred=per_hundred),
-            "ca-phan",
-            _("%(section)s: cả giai đoạn %(stage)s") % {"section": section.name, "stage": stage}
-            + suffix,
-        )
-        named[table.export_name] = table
-        basename = f"so-sanh-{section.code}-{stage}"
-    export = _tables_or_export(request, named, basename)
+        figures, table = _section_comparison(comparison, stage, suffix)
+        basename = f"so-sanh-{comparison.section.code}-{stage}"
+    export = _tables_or_export(request, {table.export_name: table}, basename)
     if export is not None:
         return export
-    context.update(
-        {
-            "movement": movement,
-            "indicator": indicator,
-            "section": section,
-            "stage": stage,
-            "figures": figures,
-            "has_values": has_values,
-            "table": table,
-            "units": units,
-            "per_hundred": per_hundred,
-            "include_submitted": data["submitted"],
-        }
-    )
-    return render(request, "reports/compare.html", context)
-
-
-def _not_found(request, code: str):
     return render(
         request,
-        "reports/message.html",
-        {
-            "title": _("Không tìm thấy đơn vị"),
-            "message": _(
-                "Không có đơn vị “%(code)s”, hoặc tài khoản của bạn không được xem đơn vị đó."
-            )
-            % {"code": code},
+        "reports/compare.html",
+        board.context
+        | {
+            "movement": data["movement"],
+            "indicator": comparison.indicator,
+            "section": comparison.section,
+            "stage": stage,
+            "figures": figures,
+            "has_values": comparison.has_values,
+            "table": table,
+            "units": units,
+            "per_hundred": comparison.per_hundred,
+            "ratio_per_hundred": comparison.ratio_per_hundred,
+            "include_submitted": data["submitted"],
         },
-        status=404,
     )
 
 
-@require_GET
-@login_required
+def _indicator_comparison(comparison: selectors.Comparison, years, stage: str, suffix: str):
+    """(figures, ranking table) of one indicator across units and years."""
+    indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
+    kind = "count" if per_hundred else indicator.kind
+    measure = (
+        _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
+        if per_hundred
+        else indicator.measure
+    )
+    series = [
+        charts.Series(
+            name=r["unit"].short_name,
+            values=[r[f"y{y}"] for y in years],
+            group=r["peer_group"],
+        )
+        for r in rows
+    ]
+    title = _("%(indicator)s theo đơn vị và năm, %(stage)s") % {
+        "indicator": indicator.label,
+        "stage": stage,
+    }
+    figures = []
+    if comparison.has_values:
+        figures = [
+            {
+                "id": "bieu-do-cot",
+                "figure": charts.grouped_bars(
+                    title + suffix, years, series, kind=kind, measure=measure
+                ),
+                "label": _("Biểu đồ cột: mỗi đơn vị một màu, nhóm theo năm"),
+            },
+            {
+                "id": "bieu-do-nhiet",
+                "figure": charts.heatmap(
+                    _("Bản đồ nhiệt: ") + title + suffix,
+                    years,
+                    series,
+                    kinds=[kind] * len(years),
+                    measures=[measure] * len(years),
+                ),
+                "label": _("Bản đồ nhiệt đơn vị × năm"),
+            },
+        ]
+    table = _named(
+        tables.ranking_table(rows, years, kind=indicator.kind, per_hundred=per_hundred),
+        "xep-hang",
+        _("Xếp hạng: %(indicator)s, %(stage)s") % {"indicator": indicator.label, "stage": stage}
+        + suffix,
+    )
+    return figures, table
+
+
+def _section_comparison(comparison: selectors.Comparison, stage: str, suffix: str):
+    """(figures, table) of every indicator of a section across units, over the stage."""
+    section, shown, rows = comparison.section, comparison.shown, comparison.rows
+    per_hundred = comparison.per_hundred
+    figures = []
+    if comparison.has_values:
+        figures = [
+            {
+                "id": "bieu-do-nhiet",
+                "figure": charts.heatmap(
+                    _("%(section)s: các chỉ tiêu theo đơn vị, %(stage)s")
+                    % {"section": section.name, "stage": stage}
+                    + suffix,
+                    [i.label for i in shown],
+                    [
+                        charts.Series(
+                            name=r["unit"].short_name,
+                            values=[r[f"i_{i.code}"] for i in shown],
+                        )
+                        for r in rows
+                    ],
+                    kinds=[
+                        "count" if per_hundred and i.kind != Indicator.Kind.RATIO else i.kind
+                        for i in shown
+                    ],
+                    measures=[
+                        "" if per_hundred and i.kind != Indicator.Kind.RATIO else i.measure
+                        for i in shown
+                    ],
+                    normalise=True,
+                ),
+                "label": _("Bản đồ nhiệt đơn vị × chỉ tiêu"),
+            }
+        ]
+    table = _named(
+        tables.section_table(rows, shown, per_hundred=per_hundred),
+        "ca-phan",
+        _("%(section)s: cả giai đoạn %(stage)s") % {"section": section.name, "stage": stage}
+        + suffix,
+    )
+    return figures, table
+
+
+@dashboard_view
 def unit_detail(request, code: str):
     """One unit: each indicator by year beside its peers' average, its share, its reports."""
-    scope = selectors.dashboard_scope(request.user)
-    if scope.is_empty:
-        return _no_access(request)
-    unit = Unit.objects.filter(code=code).first()
-    if unit is None or not scope.can_see_totals(unit) or scope.root is None:
-        return _not_found(request, code)
-    form = PeriodForm(request.GET, movements=_movements())
-    context = {"form": form, "unit": unit, "page": "unit"}
-    if not form.is_valid():
-        return _invalid(request, "reports/unit_detail.html", context)
-    data = form.cleaned_data
-    movement = data["movement"]
-    years = _years(data)
-    stage = charts.years_label(data["start"], data["end"])
+
+    def parse(scope, movements):
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None or not scope.can_see_totals(unit) or scope.root is None:
+            raise _Answer(_not_found(request, code))
+        return {"unit": unit, "form": PeriodForm(request.GET, movements=movements)}
+
+    board = _dashboard(request, page="unit", template="reports/unit_detail.html", parse=parse)
+    data, years, stage = board.data, board.years, board.stage
+    unit = board.context["unit"]
     peers, rows = selectors.unit_profile(
-        movement,
-        unit,
-        scope.root,
-        data["start"],
-        data["end"],
-        include_submitted=data["submitted"],
+        **board.args(unit=unit, root=board.scope.root, include_submitted=data["submitted"])
     )
     with_peers = len(peers) > 1
     profile = _named(
@@ -435,11 +436,9 @@ def unit_detail(request, code: str):
     )
     named = {profile.export_name: profile}
     reports_table = None
-    if scope.can_see(unit):
+    if board.scope.can_see(unit):
         reports_table = _named(
-            tables.unit_reports_table(
-                selectors.unit_reports(movement, unit, data["start"], data["end"])
-            ),
+            tables.unit_reports_table(selectors.unit_reports(**board.args(unit=unit))),
             "bao-cao",
             _("Báo cáo của đơn vị"),
         )
@@ -460,9 +459,12 @@ def unit_detail(request, code: str):
             measures=[r.indicator.measure for r in shown],
             group=unit.peer_group,
         )
-    context.update(
-        {
-            "movement": movement,
+    return render(
+        request,
+        "reports/unit_detail.html",
+        board.context
+        | {
+            "movement": data["movement"],
             "stage": stage,
             "peers": peers,
             "with_peers": with_peers,
@@ -471,28 +473,21 @@ def unit_detail(request, code: str):
             "figure": figure,
             "has_data": any(r.total is not None for r in rows),
             "include_submitted": data["submitted"],
-        }
+        },
     )
-    return render(request, "reports/unit_detail.html", context)
 
 
-@require_GET
-@login_required
+@dashboard_view
 def completeness(request):
     """Units × periods: who reported, when, with what status; the share on time."""
-    scope = selectors.dashboard_scope(request.user)
-    if scope.is_empty:
-        return _no_access(request)
-    form = PeriodForm(request.GET, movements=_movements())
-    context = {"form": form, "page": "completeness"}
-    if not form.is_valid():
-        return _invalid(request, "reports/completeness.html", context)
-    data = form.cleaned_data
-    movement = data["movement"]
-    stage = charts.years_label(data["start"], data["end"])
-    units = [u for u in scope.units if u.kind != Unit.Kind.PROVINCE]
-    units.sort(key=lambda u: (u.peer_group != "district", u.depth, u.sort_order, u.path))
-    matrix = selectors.completeness(movement, units, data["start"], data["end"])
+    board = _dashboard(
+        request,
+        page="completeness",
+        template="reports/completeness.html",
+        parse=lambda scope, movements: {"form": PeriodForm(request.GET, movements=movements)},
+    )
+    stage = board.stage
+    matrix = selectors.completeness(**board.args(units=board.scope.reporting_units))
     table = _named(
         tables.completeness_table(matrix),
         "tinh-hinh-nop",
@@ -501,19 +496,17 @@ def completeness(request):
     export = _tables_or_export(request, {table.export_name: table}, f"tinh-hinh-nop-{stage}")
     if export is not None:
         return export
-    due = matrix.due_cells
-    context.update(
-        {
-            "movement": movement,
+    return render(
+        request,
+        "reports/completeness.html",
+        board.context
+        | {
+            "movement": board.data["movement"],
             "stage": stage,
             "table": table,
             "matrix": matrix,
-            "due": len(due),
-            "counts": {
-                state: matrix.count(state)
-                for state in ("approved", "submitted", "returned", "draft", "missing")
-            },
+            "due": len(matrix.due_cells),
+            "counts": matrix.state_counts,
             "state_labels": tables.STATE_LABELS,
-        }
+        },
     )
-    return render(request, "reports/completeness.html", context)

@@ -103,7 +103,9 @@ def world(demo, cast):
     report.highlights = NOTE
     report.save()
     make_report(cast.unit_b, period, demo, status=Report.Status.DRAFT, values={MARKED: 3})
-    total = indicator_totals(demo, cast.unit_a, 2009, 2013)[(MARKED, None, None)]
+    total = indicator_totals(movement=demo, unit=cast.unit_a, start_year=2009, end_year=2013)[
+        (MARKED, None, None)
+    ]
     cast.report = report
     cast.secrets = [NOTE]
     for number in (MARK, MARK + 1, total):

@@ -240,38 +240,32 @@ def build_report_document(
 ) -> ReportDocument:
     """The báo cáo of `unit`'s subtree for start_year..end_year (approved reports), built from
     a fixed number of queries whatever the number of units, years or indicators."""
-    indicators = movement_indicators(movement)
+    indicators = movement_indicators(movement=movement)
     groups = indicators_by_group(indicators)
-    coverage = report_coverage(movement, unit, start_year, end_year)
+    # The báo cáo's subject as the selectors take it.
+    subject = {"movement": movement, "unit": unit, "start_year": start_year, "end_year": end_year}
+    coverage = report_coverage(**subject)
     units_by_id = {u.pk: u for u in coverage.units}
     children = sorted(
         (u for u in coverage.units if u.parent_id == unit.pk), key=lambda u: (u.sort_order, u.path)
     )
     headline = [i for i in indicators if i.is_headline and i.kind != Indicator.Kind.RATIO]
 
-    totals = indicator_totals(movement, unit, start_year, end_year, indicators=indicators)
+    totals = indicator_totals(**subject, indicators=indicators)
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
     by_year = indicator_totals(
-        movement, unit, first_year, end_year, by_year=True, indicators=indicators
+        **(subject | {"start_year": first_year}), by_year=True, indicators=indicators
     )
     by_unit = (
-        indicator_totals(
-            movement,
-            unit,
-            start_year,
-            end_year,
-            by_unit=True,
-            indicators=headline,
-            children=children,
-        )
+        indicator_totals(**subject, by_unit=True, indicators=headline, children=children)
         if children and headline
         else {}
     )
 
     # Published figures for the same years: the unit's own ones go into its sentences, those of
     # units below it into paragraphs attributed to those units.
-    published = report_published_figures(movement, unit, start_year, end_year)
+    published = report_published_figures(**subject)
     own = {f.indicator.code: f for f in published if f.unit_id == unit.pk}
     scoped: dict[int, list[PublishedFigure]] = defaultdict(list)
     for figure in published:
@@ -279,15 +273,7 @@ def build_report_document(
             scoped[figure.unit_id].append(figure)
     scope_units = [units_by_id.get(uid) or scoped[uid][0].unit for uid in scoped]
     scope_totals = (
-        indicator_totals(
-            movement,
-            unit,
-            start_year,
-            end_year,
-            by_unit=True,
-            indicators=indicators,
-            children=scope_units,
-        )
+        indicator_totals(**subject, by_unit=True, indicators=indicators, children=scope_units)
         if scope_units
         else {}
     )

@@ -155,7 +155,7 @@ def test_demo_data_is_deterministic(demo):
 
 
 def test_demo_aggregate_equals_every_published_figure(demo):
-    rows = published_reconciliation(demo)
+    rows = published_reconciliation(movement=demo)
     assert len(rows) == 36
     mismatches = [(r.figure, r.computed) for r in rows if not r.matches]
     assert mismatches == []
@@ -186,12 +186,23 @@ def test_demo_reports_are_marked_as_demo_and_approved(demo):
 def test_demo_has_a_plausible_spread(demo):
     rach_gia, kien_hai = Unit.objects.get(code="rach-gia"), Unit.objects.get(code="kien-hai")
     indicators = list(Indicator.objects.filter(code__in=["dem-van-nghe-tdtt", "doan-vien"]))
-    big = indicator_totals(demo, rach_gia, 2009, 2013, indicators=indicators)
-    small = indicator_totals(demo, kien_hai, 2009, 2013, indicators=indicators)
+    big = indicator_totals(
+        movement=demo, unit=rach_gia, start_year=2009, end_year=2013, indicators=indicators
+    )
+    small = indicator_totals(
+        movement=demo, unit=kien_hai, start_year=2009, end_year=2013, indicators=indicators
+    )
     assert big[("dem-van-nghe-tdtt", None, None)] > small[("dem-van-nghe-tdtt", None, None)]
     assert big[("doan-vien", None, None)] > small[("doan-vien", None, None)]
     province = Unit.objects.get(code="kien-giang")
-    by_year = indicator_totals(demo, province, 2009, 2013, by_year=True, indicators=indicators)
+    by_year = indicator_totals(
+        movement=demo,
+        unit=province,
+        start_year=2009,
+        end_year=2013,
+        by_year=True,
+        indicators=indicators,
+    )
     assert by_year[("dem-van-nghe-tdtt", None, 2009)] < by_year[("dem-van-nghe-tdtt", None, 2012)]
 
 

@@ -51,7 +51,7 @@ def test_demo_open_period_opens_2014_with_a_realistic_mix(demo):
     # 2009–2013 stay exactly as published.
     after = dict(Value.objects.filter(report__period__year__lte=2013).values_list("pk", "value"))
     assert after == before
-    assert all(r.matches for r in published_reconciliation(demo))
+    assert all(r.matches for r in published_reconciliation(movement=demo))
 
 
 def test_demo_open_period_is_idempotent_and_keeps_real_reports(demo, units):

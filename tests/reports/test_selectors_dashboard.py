@@ -132,7 +132,9 @@ ALL = ("h1", "xa1", "h2", "b1")
 
 
 def test_overview_sums_flows_over_years_and_takes_stocks_at_the_end_year(tree):
-    sections = selectors.unit_overview(tree.movement, tree.units.tinh, 2010, 2012)
+    sections = selectors.unit_overview(
+        movement=tree.movement, unit=tree.units.tinh, start_year=2010, end_year=2012
+    )
     rows = {r.indicator.code: r for r in sections[0].rows}
     assert rows["a"].total == hand_sum("a", ALL, (2010, 2011, 2012)) == 28
     assert rows["a"].years == {2010: 9, 2011: 13, 2012: 6}
@@ -144,7 +146,9 @@ def test_overview_sums_flows_over_years_and_takes_stocks_at_the_end_year(tree):
 
 
 def test_ratios_are_computed_after_summing_not_averaged(tree):
-    sections = selectors.unit_overview(tree.movement, tree.units.tinh, 2010, 2012)
+    sections = selectors.unit_overview(
+        movement=tree.movement, unit=tree.units.tinh, start_year=2010, end_year=2012
+    )
     rows = {r.indicator.code: r for r in sections[0].rows}
     # 2011: n = 10 + 4 + 2 = 16 of d = 10 + 4 + 8 = 22 -> 72.7%, not the mean of 100/100/25.
     assert rows["r"].years[2011] == Decimal("72.7")
@@ -153,9 +157,15 @@ def test_ratios_are_computed_after_summing_not_averaged(tree):
 
 
 def test_submitted_reports_count_only_when_asked(tree):
-    approved = selectors.unit_overview(tree.movement, tree.units.h2, 2010, 2012)
+    approved = selectors.unit_overview(
+        movement=tree.movement, unit=tree.units.h2, start_year=2010, end_year=2012
+    )
     with_submitted = selectors.unit_overview(
-        tree.movement, tree.units.h2, 2010, 2012, include_submitted=True
+        movement=tree.movement,
+        unit=tree.units.h2,
+        start_year=2010,
+        end_year=2012,
+        include_submitted=True,
     )
     a = {r.indicator.code: r for r in approved[0].rows}
     b = {r.indicator.code: r for r in with_submitted[0].rows}
@@ -167,7 +177,11 @@ def test_submitted_reports_count_only_when_asked(tree):
 
 def test_drafts_and_returned_reports_never_count(tree):
     sections = selectors.unit_overview(
-        tree.movement, tree.units.b1, 2010, 2012, include_submitted=True
+        movement=tree.movement,
+        unit=tree.units.b1,
+        start_year=2010,
+        end_year=2012,
+        include_submitted=True,
     )
     rows = {r.indicator.code: r for r in sections[0].rows}
     assert rows["a"].total == 6
@@ -175,7 +189,9 @@ def test_drafts_and_returned_reports_never_count(tree):
 
 
 def test_change_from_first_to_last_year(tree):
-    sections = selectors.unit_overview(tree.movement, tree.units.h1, 2010, 2012)
+    sections = selectors.unit_overview(
+        movement=tree.movement, unit=tree.units.h1, start_year=2010, end_year=2012
+    )
     rows = {r.indicator.code: r for r in sections[0].rows}
     # h1 subtree: 2010 = 3, 2012 = 5 + 1.
     assert (rows["a"].first, rows["a"].last) == (3, 6)
@@ -188,12 +204,12 @@ def test_change_from_first_to_last_year(tree):
 def test_compare_units_gives_each_subtree_by_year_with_members(tree):
     u = tree.units
     result = selectors.compare_units(
-        tree.movement,
-        u.tinh,
-        [u.h1, u.h2, u.b1],
-        [tree.ind.a, tree.ind.r],
-        2010,
-        2012,
+        movement=tree.movement,
+        root=u.tinh,
+        units=[u.h1, u.h2, u.b1],
+        indicators=[tree.ind.a, tree.ind.r],
+        start_year=2010,
+        end_year=2012,
         members=tree.ind.m,
     )
     by_code = {c.unit.code: c for c in result}
@@ -223,7 +239,9 @@ def test_per_hundred_and_change_handle_missing_and_zero():
 
 def test_unit_profile_compares_with_peer_average_and_province(tree):
     u = tree.units
-    peers, rows = selectors.unit_profile(tree.movement, u.h1, u.tinh, 2010, 2012)
+    peers, rows = selectors.unit_profile(
+        movement=tree.movement, unit=u.h1, root=u.tinh, start_year=2010, end_year=2012
+    )
     assert [p.code for p in peers] == ["h1", "h2"]  # districts only, not the branch
     row = {r.indicator.code: r for r in rows}["a"]
     assert row.total == 20
@@ -241,7 +259,11 @@ def test_unit_profile_compares_with_peer_average_and_province(tree):
 
 def test_unit_profile_of_the_province_has_no_peers(tree):
     peers, rows = selectors.unit_profile(
-        tree.movement, tree.units.tinh, tree.units.tinh, 2010, 2012
+        movement=tree.movement,
+        unit=tree.units.tinh,
+        root=tree.units.tinh,
+        start_year=2010,
+        end_year=2012,
     )
     assert peers == [tree.units.tinh]
     row = {r.indicator.code: r for r in rows}["a"]
@@ -251,7 +273,9 @@ def test_unit_profile_of_the_province_has_no_peers(tree):
 
 def test_completeness_marks_states_missing_not_due_and_lateness(tree):
     u = tree.units
-    matrix = selectors.completeness(tree.movement, [u.h1, u.h2, u.b1], 2010, 2012)
+    matrix = selectors.completeness(
+        movement=tree.movement, units=[u.h1, u.h2, u.b1], start_year=2010, end_year=2012
+    )
     states = {unit.code: [c.state for c in cells] for unit, cells in matrix.rows}
     assert states["h1"] == ["approved", "approved", "approved"]
     assert states["h2"] == ["not-due", "approved", "submitted"]  # created 1/6/2010
@@ -266,7 +290,7 @@ def test_completeness_marks_states_missing_not_due_and_lateness(tree):
 def test_scope_of_a_secretary_is_their_unit_and_the_province_totals(tree):
     u = tree.units
     secretary = make_user("bithu-h1", u.h1, Membership.Role.SECRETARY)
-    scope = selectors.dashboard_scope(secretary)
+    scope = selectors.dashboard_scope(user=secretary)
     assert [x.code for x in scope.units] == ["h1", "xa1"]
     assert scope.root == u.tinh
     assert scope.can_see(u.xa1) and not scope.can_see(u.h2) and not scope.can_see(u.tinh)
@@ -277,9 +301,9 @@ def test_scope_of_a_secretary_is_their_unit_and_the_province_totals(tree):
 
 def test_scope_of_provincial_staff_is_everything_and_outsiders_see_nothing(tree):
     reviewer = make_user("tinh-doan", tree.units.tinh, Membership.Role.REVIEWER)
-    scope = selectors.dashboard_scope(reviewer)
+    scope = selectors.dashboard_scope(user=reviewer)
     assert [x.code for x in scope.compared_units] == ["h1", "h2", "b1"]
-    assert selectors.dashboard_scope(make_user("ngoai")).is_empty
+    assert selectors.dashboard_scope(user=make_user("ngoai")).is_empty
 
 
 @pytest.mark.parametrize(("extra_units", "extra_years"), [(0, False), (12, True)])
@@ -288,16 +312,31 @@ def test_selectors_run_a_fixed_number_of_queries(
 ):
     t = build_tree(extra_units=extra_units, extra_years=extra_years)
     u = t.units
-    indicators = selectors.movement_indicators(t.movement)
+    indicators = selectors.movement_indicators(movement=t.movement)
     compared = list(Unit.objects.filter(parent=u.tinh).order_by("path"))
     with django_assert_num_queries(2):
-        selectors.unit_overview(t.movement, u.tinh, 2010, 2012, indicators=indicators)
+        selectors.unit_overview(
+            movement=t.movement, unit=u.tinh, start_year=2010, end_year=2012, indicators=indicators
+        )
     with django_assert_num_queries(2):
         selectors.compare_units(
-            t.movement, u.tinh, compared, indicators, 2010, 2012, members=t.ind.m
+            movement=t.movement,
+            root=u.tinh,
+            units=compared,
+            indicators=indicators,
+            start_year=2010,
+            end_year=2012,
+            members=t.ind.m,
         )
     with django_assert_num_queries(4):
-        selectors.unit_profile(t.movement, u.h1, u.tinh, 2010, 2012, indicators=indicators)
+        selectors.unit_profile(
+            movement=t.movement,
+            unit=u.h1,
+            root=u.tinh,
+            start_year=2010,
+            end_year=2012,
+            indicators=indicators,
+        )
     with django_assert_num_queries(2):
-        selectors.completeness(t.movement, compared, 2010, 2012)
+        selectors.completeness(movement=t.movement, units=compared, start_year=2010, end_year=2012)
     assert Period.objects.count() >= 3
