@@ -1,36 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views as dashboard_views
+from . import document_views, views
 
 app_name = "reports"
 
-urlpatterns: list = []
+REPORT = "reports/<str:movement>/<str:unit>/<str:years>/"
 
-urlpatterns += [
-    path("", dashboard_views.overview, name="overview"),
-    path("compare/", dashboard_views.compare, name="compare"),
-    path("units/<slug:code>/", dashboard_views.unit_detail, name="unit"),
-    path("completeness/", dashboard_views.completeness, name="completeness"),
-]
-
-# The generated báo cáo (reports/document_views.py).
-from . import document_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Dashboards (views.py)
+    path("", views.overview, name="overview"),
+    path("compare/", views.compare, name="compare"),
+    path("units/<slug:code>/", views.unit_detail, name="unit"),
+    path("completeness/", views.completeness, name="completeness"),
+    # The generated báo cáo (document_views.py); the years are checked by YearRangeForm, so
+    # that a bad range gets a message rather than a bare 404.
     path("reports/<slug:movement>/", document_views.document_index, name="document-index"),
-    path(
-        "reports/<str:movement>/<str:unit>/<str:years>/",
-        document_views.document,
-        name="document",
-    ),
-    path(
-        "reports/<str:movement>/<str:unit>/<str:years>/report.docx",
-        document_views.document_docx,
-        name="document-docx",
-    ),
-    path(
-        "reports/<str:movement>/<str:unit>/<str:years>/edit/",
-        document_views.document_edit,
-        name="document-edit",
-    ),
+    path(REPORT, document_views.document, name="document"),
+    path(REPORT + "report.docx", document_views.document_docx, name="document-docx"),
+    path(REPORT + "edit/", document_views.document_edit, name="document-edit"),
 ]
