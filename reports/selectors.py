@@ -341,6 +341,15 @@ def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
     return Scope(units=units, root=Unit.objects.filter(path=root_path).first())
 
 
+def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
+    """The unit with `code` if `scope` may read its totals (one of the user's units, or the
+    province), else None. One query."""
+    unit = Unit.objects.filter(code=code).first()
+    if unit is None or not scope.can_see_totals(unit):
+        return None
+    return unit
+
+
 def movement_indicators(*, movement: Movement) -> list[Indicator]:
     """The movement's indicators in report order, with group, numerator and denominator."""
     return list(
@@ -405,7 +414,7 @@ class IndicatorYears:
 
 @dataclass
 class SectionSummary:
-    group: object  # IndicatorGroup
+    group: IndicatorGroup
     rows: list[IndicatorYears]
 
     @property
@@ -843,7 +852,7 @@ class CompletenessCell:
     """One unit × period: its report (or None), whether it was due, and whether on time."""
 
     unit: Unit
-    period: object  # Period
+    period: Period
     report: Report | None
 
     @property
@@ -871,7 +880,7 @@ class CompletenessCell:
 
 @dataclass
 class Completeness:
-    periods: list
+    periods: list[Period]
     rows: list[tuple[Unit, list[CompletenessCell]]]
 
     @property

@@ -417,8 +417,8 @@ def unit_detail(request, code: str):
     """One unit: each indicator by year beside its peers' average, its share, its reports."""
 
     def parse(scope, movements):
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None or not scope.can_see_totals(unit) or scope.root is None:
+        unit = selectors.dashboard_unit(scope=scope, code=code)
+        if unit is None or scope.root is None:
             raise _Answer(_not_found(request, code))
         return {"unit": unit, "form": PeriodForm(request.GET, movements=movements)}
 

@@ -18,6 +18,7 @@ from movements.selectors import indicators_by_group
 from reports.models import GeneratedReport
 from reports.selectors import (
     Number,
+    ReportCoverage,
     change_between,
     indicator_totals,
     movement_indicators,
@@ -45,7 +46,9 @@ from .wording import (
 # --- comparisons ------------------------------------------------------------------------------
 
 
-def comparison_years(movement: Movement, start_year: int, end_year: int):
+def comparison_years(
+    movement: Movement, start_year: int, end_year: int
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """(current years, previous years) to compare: the range against the range of the same
     length just before it when that lies within the stage, else the last year against the one
     before; None for the stage's first year alone."""
@@ -120,7 +123,7 @@ def _clean_note(text: str) -> str:
     return " ".join(text.split()).rstrip(" .;,")
 
 
-def generated_assessment(coverage) -> str:
+def generated_assessment(coverage: ReportCoverage) -> str:
     """Section III from the units' notes, one paragraph a line, each note attributed to the
     units that wrote it."""
     by_text: dict[str, dict[str, list[Unit]]] = {"highlights": {}, "shortcomings": {}}
@@ -164,7 +167,7 @@ def assessment_paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
-def _coverage_paragraph(coverage, start_year: int, end_year: int) -> Paragraph:
+def _coverage_paragraph(coverage: ReportCoverage, start_year: int, end_year: int) -> Paragraph:
     counted = coverage.report_count
     reporting = len(coverage.reporting_units)
     text = (
