@@ -42,7 +42,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from movements.models import Membership, Unit
-    from movements.services import account_ensure
+    from movements.services.accounts import account_ensure
 
     setup_test_environment()
     user, _ = account_ensure(

@@ -1,5 +1,5 @@
 """The Excel round-trip: write a prefilled .xlsx for a unit (or every unit) of a period, and
-read one back into rows for services.import_plan. No database access here.
+read one back into rows for services.imports.import_plan. No database access here.
 
 Layout: one sheet “Số liệu” with Vietnamese headers and one row per indicator (per unit ×
 indicator in the provincial workbook). Hidden columns A–B hold the unit and indicator codes; a
@@ -19,10 +19,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .forms import BIGINT_MAX, NumberError, parse_number
 from .models import Movement, Period, Unit
+from .rules import BIGINT_MAX, NumberError, parse_number
 from .selectors import SheetRow
-from .services import ImportRow, ServiceError
+from .services import ServiceError
+from .services.imports import ImportRow
 
 SHEET = "Số liệu"
 META_SHEET = "_ma"

@@ -2,72 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .formatting import format_number
 from .models import Indicator, IndicatorGroup
-from .services import values_check
-
-BIGINT_MAX = 9_223_372_036_854_775_807
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
-
-
-class NumberError(ValueError):
-    """A number that could not be read; str() is the message for the user, in Vietnamese."""
-
-
-def parse_number(text: str | None) -> int | None:
-    """A whole number as Vietnamese users type it: '8.964', '1.540.000.000', '8 964', '12'.
-
-    Blank gives None. A decimal comma ('12,5'), a minus sign or anything else that is not a
-    whole non-negative number raises NumberError with what to fix.
-    """
-    if text is None:
-        return None
-    cleaned = _SPACES.sub("", str(text))
-    if not cleaned:
-        return None
-    if cleaned.startswith("-") and len(cleaned) > 1:
-        raise NumberError(_("Không nhận số âm; hãy nhập số từ 0 trở lên."))
-    if cleaned.startswith("+"):
-        cleaned = cleaned[1:]
-    if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
-        # Beyond any stored number; int() would also refuse a string of thousands of digits.
-        raise NumberError(_("Số quá lớn."))
-    if _PLAIN.match(cleaned):
-        number = int(cleaned)
-    elif _GROUPED.match(cleaned):
-        number = int(cleaned.replace(".", ""))
-    elif re.match(r"^\d[\d.]*,\d+$", cleaned):
-        raise NumberError(
-            _(
-                "Chỉ tiêu này cần số nguyên (ví dụ 12 hoặc 8.964), không nhận số thập phân như "
-                "“%(text)s”."
-            )
-            % {"text": text.strip()}
-        )
-    elif re.match(r"^\d+\.\d{1,2}$", cleaned) or re.match(r"^[\d.]+$", cleaned):
-        raise NumberError(
-            _(
-                "“%(text)s” không rõ: dấu chấm chỉ dùng để ngăn cách hàng nghìn (8.964), mỗi "
-                "nhóm đủ 3 chữ số. Chỉ tiêu này cần số nguyên."
-            )
-            % {"text": text.strip()}
-        )
-    else:
-        raise NumberError(
-            _("“%(text)s” không phải là một con số; hãy nhập chữ số, ví dụ 8.964.")
-            % {"text": text.strip()}
-        )
-    if number > BIGINT_MAX:
-        raise NumberError(_("Số quá lớn."))
-    return number
+from .rules import NumberError, parse_number, values_check
 
 
 class VietnameseNumberField(forms.Field):

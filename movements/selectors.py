@@ -25,6 +25,16 @@ def indicators_by_group(
     return list(groups.values())
 
 
+def entry_indicators(movement: Movement) -> list[Indicator]:
+    """The indicators a unit enters for `movement` (ratios are computed), in report order."""
+    return list(
+        Indicator.objects.stored()
+        .filter(movement=movement)
+        .select_related("group")
+        .order_by("group__order", "order")
+    )
+
+
 def movement_for_period(period: Period, code: str | None = None) -> Movement | None:
     """The movement entered in `period`: the one named by `code`, else the only movement whose
     entry period kind matches (None when there is no such movement or it is ambiguous)."""
@@ -354,12 +364,7 @@ def workbook_rows(movement: Movement, period: Period, units: list[Unit]) -> list
 
     Four queries whatever the number of units.
     """
-    indicators = list(
-        Indicator.objects.stored()
-        .filter(movement=movement)
-        .select_related("group")
-        .order_by("group__order", "order")
-    )
+    indicators = entry_indicators(movement)
     before = previous_period(period)
     wanted = Q(report__period=period)
     if before is not None:

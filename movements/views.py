@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import excel, selectors, services
+from . import excel, selectors
 from .forms import ReasonForm, ReportForm, UploadForm, field_name
 from .models import Report, Unit
+from .services import EditConflict, ServiceError, ValuesInvalid, imports, workflow
 
 
 @require_GET
@@ -54,7 +55,7 @@ class _Context:
         )
         self.is_secretary = Unit.objects.editable_by(user).filter(pk=self.unit.pk).exists()
         self.is_reviewer = Unit.objects.reviewable_by(user).filter(pk=self.unit.pk).exists()
-        self.can_reopen = self.is_reviewer and services.can_reopen(user)
+        self.can_reopen = self.is_reviewer and workflow.can_reopen(user)
         if self.report is None:
             self.can_edit = (
                 self.is_secretary
@@ -95,7 +96,7 @@ def entry_list(request):
 
 
 def _report_form(ctx: _Context, data=None) -> ReportForm:
-    indicators = services.entry_indicators(ctx.movement)
+    indicators = selectors.entry_indicators(ctx.movement)
     previous = selectors.previous_values(ctx.unit, ctx.period, ctx.movement)
     initial = None
     if data is None:
@@ -116,7 +117,7 @@ def _render_report(request, ctx: _Context, form: ReportForm | None = None, **ext
         values = selectors.report_values(ctx.report)
         previous = selectors.previous_values(ctx.unit, ctx.period, ctx.movement)
         group = None
-        for indicator in services.entry_indicators(ctx.movement):
+        for indicator in selectors.entry_indicators(ctx.movement):
             if indicator.group_id != group:
                 group = indicator.group_id
                 rows.append((indicator.group, []))
@@ -152,7 +153,7 @@ def report_page(request, unit: str, period: str):
         return _render_report(request, ctx, form, status_message=_("Chưa lưu: xem các lỗi."))
     submit = request.POST.get("action") == "submit"
     try:
-        services.report_save(
+        workflow.report_save(
             user=request.user,
             unit=ctx.unit,
             period=ctx.period,
@@ -164,7 +165,7 @@ def report_page(request, unit: str, period: str):
             confirm_unusual=form.cleaned_data["confirm_unusual"],
             submit=submit,
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         data = request.POST.copy()
         data["version"] = str(conflict.report.version)
         ctx.report = Report.objects.filter(pk=conflict.report.pk).first()
@@ -173,12 +174,12 @@ def report_page(request, unit: str, period: str):
         return _render_report(
             request, ctx, form, conflict=conflict, last=selectors.last_change(ctx.report)
         )
-    except services.ValuesInvalid as invalid:
+    except ValuesInvalid as invalid:
         for code, errors in {**invalid.errors, **invalid.warnings}.items():
             for message in errors:
                 form.add_error(f"v-{code}", message)
         return _render_report(request, ctx, form)
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return _render_report(request, ctx, form)
     if submit:
@@ -201,14 +202,14 @@ def _reviewer_action(request, unit, period, action):
     )
     try:
         if action == "approve":
-            services.report_approve(request.user, ctx.report, version)
+            workflow.report_approve(request.user, ctx.report, version)
             messages.success(request, _("Đã duyệt báo cáo %(r)s.") % {"r": ctx.report})
         else:
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 messages.error(request, _("Cần ghi lý do để đơn vị biết phải sửa gì."))
                 return redirect(ctx.url())
-            service = services.report_return if action == "return" else services.report_reopen
+            service = workflow.report_return if action == "return" else workflow.report_reopen
             service(request.user, ctx.report, form.cleaned_data["reason"], version)
             done = (
                 _("Đã trả lại báo cáo %(r)s cho đơn vị.")
@@ -216,7 +217,7 @@ def _reviewer_action(request, unit, period, action):
                 else _("Đã mở lại báo cáo %(r)s; đơn vị có thể sửa.")
             )
             messages.success(request, done % {"r": ctx.report})
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
     return redirect(ctx.url())
 
@@ -269,7 +270,7 @@ def review(request):
         if not ids:
             messages.error(request, _("Chưa chọn báo cáo nào để duyệt."))
         else:
-            approved, skipped = services.reports_approve(request.user, ids)
+            approved, skipped = workflow.reports_approve(request.user, ids)
             if approved:
                 messages.success(request, _("Đã duyệt %(n)s báo cáo.") % {"n": len(approved)})
             for message in skipped:
@@ -317,8 +318,8 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
         data = excel.read_workbook(
             form.cleaned_data["file"], movement=movement, period=period, unit=unit
         )
-        plan = services.import_plan(request.user, movement, period, data.rows, unit)
-    except services.ServiceError as error:
+        plan = imports.import_plan(request.user, movement, period, data.rows, unit)
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(back)
     problems = sorted(data.problems + plan.problems, key=lambda p: p[0] or 0)
@@ -354,10 +355,10 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
     if not stored or stored.get("token") != request.POST.get("token") or stored["scope"] != scope:
         messages.error(request, _("Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại."))
         return redirect(back)
-    rows = [services.ImportRow(*row) for row in stored["rows"]]
+    rows = [imports.ImportRow(*row) for row in stored["rows"]]
     try:
-        plan = services.import_apply(request.user, movement, period, rows, stored["versions"], unit)
-    except services.ServiceError as error:
+        plan = imports.import_apply(request.user, movement, period, rows, stored["versions"], unit)
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(back)
     finally:

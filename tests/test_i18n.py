@@ -339,7 +339,8 @@ def test_every_change_reason_the_services_store_is_known():
     """A reason written as a literal in services.py must be in CHANGE_REASONS (or a prefix)."""
     from movements.selectors import CHANGE_REASONS, CHANGE_REASONS_WITH_TEXT
 
-    source = (Path(settings.BASE_DIR) / "movements" / "services.py").read_text(encoding="utf-8")
+    package = Path(settings.BASE_DIR) / "movements" / "services"
+    source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
     stored = set(
         re.findall(r'_change_reason(?:=| = )"([^"]+)"', source)
         + re.findall(r'_save_report\(\w+, \w+, "([^"]+)"\)', source)

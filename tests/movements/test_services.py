@@ -7,19 +7,10 @@ import pytest
 from django.core.management import call_command
 
 from movements.models import Indicator, Period, Report, Value
-from movements.services import (
-    DEMO_OPEN_STATUS,
-    EditConflict,
-    ServiceError,
-    ValuesInvalid,
-    demo_load,
-    demo_open_period,
-    report_approve,
-    report_reopen,
-    report_return,
-    report_save,
-    values_check,
-)
+from movements.rules import values_check
+from movements.services import EditConflict, ServiceError, ValuesInvalid
+from movements.services.demo import DEMO_OPEN_STATUS, demo_load, demo_open_period
+from movements.services.workflow import report_approve, report_reopen, report_return, report_save
 from reports.selectors import published_reconciliation
 from tests.factories import make_report, make_user, year
 

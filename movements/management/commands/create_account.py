@@ -5,7 +5,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from movements.models import Membership
-from movements.services import ServiceError, account_ensure
+from movements.services import ServiceError
+from movements.services.accounts import account_ensure
 
 
 class Command(BaseCommand):

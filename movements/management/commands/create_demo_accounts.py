@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from movements.models import Membership, Unit
-from movements.services import account_ensure
+from movements.services.accounts import account_ensure
 
 DEMO_PASSWORD = "demo-phong-trao"  # noqa: S105 — a demo account on a local machine, printed
 DEMO_ADMIN = "admin"

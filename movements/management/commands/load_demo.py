@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from movements.services import ServiceError, demo_load, demo_open_period
+from movements.services import ServiceError
+from movements.services.demo import demo_load, demo_open_period
 
 
 class Command(BaseCommand):

@@ -1,0 +1,288 @@
+"""The entry and review workflow: a secretary saves and submits the report of their unit; a
+reviewer approves, returns or reopens it. Access comes from the QuerySets in models.py only."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ..models import Indicator, Movement, Period, Report, Unit, Value
+from ..rules import values_check
+from ..selectors import entry_indicators, report_changes_since
+from . import EditConflict, ServiceError, ValuesInvalid
+
+REASON_MAX = 100  # simple_history's change-reason column; the full text stays on the report
+
+
+def _unit_reports_in(unit: Unit, period: Period) -> bool:
+    return unit.reports_in(period)
+
+
+def _check_can_start(unit: Unit, period: Period) -> None:
+    if not period.open_for_entry:
+        raise ServiceError(
+            _("Kỳ %(period)s chưa mở (hoặc đã đóng) nhập liệu.") % {"period": period.label}
+        )
+    if not _unit_reports_in(unit, period):
+        raise ServiceError(
+            _("%(unit)s không báo cáo trong kỳ %(period)s.")
+            % {"unit": unit.name, "period": period.label}
+        )
+
+
+def _write_values(
+    report: Report,
+    user,
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    reason: str,
+    only: set[str] | None = None,
+) -> int:
+    """Create, update or delete the report's values so they equal `values`; history for each.
+
+    With `only`, indicators outside it are left alone. Returns how many values changed.
+    """
+    current = {v.indicator_id: v for v in Value.objects.filter(report=report)}
+    to_create, to_update, to_delete = [], [], []
+    for indicator in indicators:
+        if only is not None and indicator.code not in only:
+            continue
+        new = values.get(indicator.code)
+        existing = current.get(indicator.pk)
+        if existing is None:
+            if new is not None:
+                to_create.append(Value(report=report, indicator=indicator, value=new))
+        elif new is None:
+            to_delete.append(existing)
+        elif existing.value != new:
+            existing.value = new
+            to_update.append(existing)
+    if to_create:
+        bulk_create_with_history(to_create, Value, default_user=user, default_change_reason=reason)
+    if to_update:
+        bulk_update_with_history(
+            to_update, Value, ["value"], default_user=user, default_change_reason=reason
+        )
+    # One by one so that each deletion's history row names the user and the reason
+    # (simple_history records deletions from the post_delete signal). Clearing is rare.
+    for value in to_delete:
+        value._history_user = user
+        value._change_reason = reason
+        value.delete()
+    return len(to_create) + len(to_update) + len(to_delete)
+
+
+def _save_report(report: Report, user, reason: str) -> None:
+    """Bump the version and save; always the last write of a service, so that the report's
+    history row of a version closes that version (see selectors.report_changes_since)."""
+    report.version += 1
+    report._history_user = user
+    report._change_reason = reason[:REASON_MAX]
+    report.save()
+
+
+def _locked_report(unit: Unit, period: Period, movement: Movement) -> Report | None:
+    return (
+        Report.objects.select_for_update()
+        .filter(unit=unit, period=period, movement=movement)
+        .first()
+    )
+
+
+@transaction.atomic
+def report_save(
+    *,
+    user,
+    unit: Unit,
+    period: Period,
+    movement: Movement,
+    values: dict[str, int | None],
+    highlights: str = "",
+    shortcomings: str = "",
+    version: int = 0,
+    confirm_unusual: bool = False,
+    submit: bool = False,
+) -> Report:
+    """Save the secretary's figures (a draft), and submit them when `submit`.
+
+    `version` is the report version the form was loaded with (0 for a report not yet started);
+    an older version raises EditConflict and nothing is written. Raises ValuesInvalid for
+    values that break a rule, ServiceError for anything else refused.
+    """
+    if not Unit.objects.editable_by(user).filter(pk=unit.pk).exists():
+        raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
+    report = _locked_report(unit, period, movement)
+    if report is not None and report.version != version:
+        raise EditConflict(report, report_changes_since(report, version))
+    if report is None:
+        if version:
+            raise EditConflict(Report(unit=unit, period=period, movement=movement), [])
+        _check_can_start(unit, period)
+    elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
+        raise ServiceError(
+            _("Báo cáo đang ở trạng thái “%(status)s”, không sửa được.")
+            % {"status": report.get_status_display()}
+        )
+
+    indicators = entry_indicators(movement)
+    known = {i.code for i in indicators}
+    unknown = set(values) - known
+    if unknown:
+        raise ServiceError(
+            _("Chỉ tiêu không có trong phong trào: %(codes)s.")
+            % {"codes": ", ".join(sorted(unknown))}
+        )
+    errors, warnings = values_check(indicators, values)
+    if errors or (warnings and not confirm_unusual):
+        raise ValuesInvalid(errors, {} if confirm_unusual else warnings)
+    if submit and not any(v is not None for v in values.values()):
+        raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
+
+    if report is None:
+        report = Report(unit=unit, period=period, movement=movement, version=0)
+        report._history_user = user
+        report._change_reason = "Bắt đầu nhập"
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            # Someone started the same report a moment ago: their save wins, as with versions.
+            existing = Report.objects.get(unit=unit, period=period, movement=movement)
+            raise EditConflict(existing, report_changes_since(existing, 0)) from None
+    _write_values(report, user, indicators, values, "Lưu số liệu")
+    report.highlights = highlights
+    report.shortcomings = shortcomings
+    reason = "Lưu nháp"
+    if submit:
+        report.status = Report.Status.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = user
+        reason = "Gửi duyệt"
+    _save_report(report, user, reason)
+    return report
+
+
+def _check_reviewable(user, report: Report) -> None:
+    if not Report.objects.reviewable_by(user).filter(pk=report.pk).exists():
+        raise ServiceError(_("Bạn không có quyền duyệt báo cáo của đơn vị này."))
+
+
+def _check_version(report: Report, version: int | None) -> None:
+    if version is not None and report.version != version:
+        raise ServiceError(
+            _(
+                "Báo cáo %(report)s đã thay đổi từ khi bạn mở trang (đang ở trạng thái "
+                "“%(status)s”). Chưa có gì thay đổi; hãy xem lại rồi làm lại."
+            )
+            % {"report": report, "status": report.get_status_display()}
+        )
+
+
+def _require_submitted(report: Report, action: str) -> None:
+    if report.status != Report.Status.SUBMITTED:
+        raise ServiceError(
+            _(
+                "Chỉ %(action)s được báo cáo đã gửi; báo cáo %(report)s đang ở trạng thái "
+                "“%(status)s”."
+            )
+            % {"action": action, "report": report, "status": report.get_status_display()}
+        )
+
+
+def _relock(report: Report) -> Report:
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+@transaction.atomic
+def report_approve(user, report: Report, version: int | None = None) -> Report:
+    """Approve a submitted report of the reviewer's subtree; it is then locked."""
+    _check_reviewable(user, report)
+    report = _relock(report)
+    _check_version(report, version)
+    _require_submitted(report, _("duyệt"))
+    report.status = Report.Status.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = user
+    _save_report(report, user, "Duyệt")
+    return report
+
+
+def _clean_reason(reason: str, action: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            _("Cần ghi lý do %(action)s để đơn vị biết phải sửa gì.") % {"action": action}
+        )
+    return reason
+
+
+@transaction.atomic
+def report_return(user, report: Report, reason: str, version: int | None = None) -> Report:
+    """Return a submitted report to its unit with a reason the secretary sees."""
+    reason = _clean_reason(reason, _("trả lại"))
+    _check_reviewable(user, report)
+    report = _relock(report)
+    _check_version(report, version)
+    _require_submitted(report, _("trả lại"))
+    report.status = Report.Status.RETURNED
+    report.return_reason = reason
+    report.returned_at = timezone.now()
+    report.returned_by = user
+    _save_report(report, user, f"Trả lại: {reason}")
+    return report
+
+
+def can_reopen(user) -> bool:
+    """Only provincial reviewers (reviewers of a root unit) reopen approved reports."""
+    return Unit.objects.reviewable_by(user).filter(parent__isnull=True).exists()
+
+
+@transaction.atomic
+def report_reopen(user, report: Report, reason: str, version: int | None = None) -> Report:
+    """Reopen an approved report (provincial reviewers only): it goes back to the unit as
+    returned, with the reason."""
+    reason = _clean_reason(reason, _("mở lại"))
+    _check_reviewable(user, report)
+    if not can_reopen(user):
+        raise ServiceError(_("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo đã duyệt."))
+    report = _relock(report)
+    _check_version(report, version)
+    if report.status != Report.Status.APPROVED:
+        raise ServiceError(_("Chỉ mở lại được báo cáo đã duyệt."))
+    report.status = Report.Status.RETURNED
+    report.return_reason = reason
+    report.returned_at = timezone.now()
+    report.returned_by = user
+    _save_report(report, user, f"Mở lại: {reason}")
+    return report
+
+
+@transaction.atomic
+def reports_approve(user, report_ids: list[int]) -> tuple[list[Report], list[str]]:
+    """Approve several submitted reports at once: (approved, messages for those skipped)."""
+    approved, skipped = [], []
+    reports = (
+        Report.objects.reviewable_by(user)
+        .filter(pk__in=report_ids)
+        .select_related("unit", "period")
+        .select_for_update(of=("self",))
+    )
+    found = {r.pk: r for r in reports}
+    for pk in report_ids:
+        report = found.get(pk)
+        if report is None:
+            skipped.append(_("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn."))
+        elif report.status != Report.Status.SUBMITTED:
+            skipped.append(
+                _("%(report)s: đang “%(status)s”, không duyệt.")
+                % {"report": report, "status": report.get_status_display()}
+            )
+        else:
+            report.status = Report.Status.APPROVED
+            report.approved_at = timezone.now()
+            report.approved_by = user
+            _save_report(report, user, "Duyệt (cùng lúc nhiều báo cáo)")
+            approved.append(report)
+    return approved, skipped
