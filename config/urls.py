@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from movements.views import healthz
+from config.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -7,8 +7,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,18 +17,6 @@ from . import excel, selectors
 from .forms import ReasonForm, ReportForm, UploadForm, field_name
 from .models import Report, Unit
 from .services import EditConflict, ServiceError, ValuesInvalid, imports, workflow
-
-
-@require_GET
-def healthz(request):
-    """Liveness and a database round trip; 503 when the database does not answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 — any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def _denied(request, message: str):
