@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -545,6 +546,52 @@ class Report(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.APPROVED
+
+
+class ChangeReason(models.TextChoices):
+    """Why a report or a value changed, as the services store it in the history: in Vietnamese,
+    whatever the user's language; the label shows it in the reader's language. A return and a
+    reopening are stored followed by the reviewer's own words (`with_text`)."""
+
+    STARTED = "Bắt đầu nhập", pgettext_lazy("change reason", "Bắt đầu nhập")
+    STARTED_FROM_FILE = (
+        "Bắt đầu nhập (tệp Excel)",
+        pgettext_lazy("change reason", "Bắt đầu nhập (tệp Excel)"),
+    )
+    VALUES_SAVED = "Lưu số liệu", pgettext_lazy("change reason", "Lưu số liệu")
+    DRAFT_SAVED = "Lưu nháp", pgettext_lazy("change reason", "Lưu nháp")
+    SUBMITTED = "Gửi duyệt", pgettext_lazy("change reason", "Gửi duyệt")
+    APPROVED = "Duyệt", pgettext_lazy("change reason", "Duyệt")
+    APPROVED_TOGETHER = (
+        "Duyệt (cùng lúc nhiều báo cáo)",
+        pgettext_lazy("change reason", "Duyệt (cùng lúc nhiều báo cáo)"),
+    )
+    IMPORTED = "Nhập từ tệp Excel", pgettext_lazy("change reason", "Nhập từ tệp Excel")
+    DEMO = "Dữ liệu minh hoạ", pgettext_lazy("change reason", "Dữ liệu minh hoạ")
+    RETURNED = "Trả lại: ", pgettext_lazy("change reason", "Trả lại: %(reason)s")
+    REOPENED = "Mở lại: ", pgettext_lazy("change reason", "Mở lại: %(reason)s")
+
+    @property
+    def takes_text(self) -> bool:
+        """Whether the reason is stored followed by the reviewer's words (return, reopening)."""
+        return self in (ChangeReason.RETURNED, ChangeReason.REOPENED)
+
+    def with_text(self, text: str) -> str:
+        """The stored reason of a return or a reopening: its prefix, then the reviewer's words."""
+        return f"{self.value}{text}"
+
+    @classmethod
+    def shown(cls, stored: str | None) -> str:
+        """A stored reason in the active language; the reviewer's own words stay as typed, and a
+        reason this class does not know (older rows, the admin) is shown as stored."""
+        if not stored:
+            return ""
+        for reason in cls:
+            if reason.takes_text and stored.startswith(reason.value):
+                return str(reason.label) % {"reason": stored[len(reason.value) :]}
+            if stored == reason.value:
+                return str(reason.label)
+        return stored
 
 
 class Value(models.Model):

@@ -8,10 +8,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from .formatting import format_number
-from .models import Indicator, IndicatorGroup, Movement, Period, Report, Unit, Value
+from .models import (
+    ChangeReason,
+    Indicator,
+    IndicatorGroup,
+    Movement,
+    Period,
+    Report,
+    Unit,
+    Value,
+)
 
 
 def indicators_by_group(
@@ -195,36 +204,9 @@ def _user_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-# The services store why a row changed in Vietnamese; readers see it in their language.
-CHANGE_REASONS = {
-    "Bắt đầu nhập": pgettext_lazy("change reason", "Bắt đầu nhập"),
-    "Bắt đầu nhập (tệp Excel)": pgettext_lazy("change reason", "Bắt đầu nhập (tệp Excel)"),
-    "Lưu số liệu": pgettext_lazy("change reason", "Lưu số liệu"),
-    "Lưu nháp": pgettext_lazy("change reason", "Lưu nháp"),
-    "Gửi duyệt": pgettext_lazy("change reason", "Gửi duyệt"),
-    "Duyệt": pgettext_lazy("change reason", "Duyệt"),
-    "Duyệt (cùng lúc nhiều báo cáo)": pgettext_lazy(
-        "change reason", "Duyệt (cùng lúc nhiều báo cáo)"
-    ),
-    "Nhập từ tệp Excel": pgettext_lazy("change reason", "Nhập từ tệp Excel"),
-    "Dữ liệu minh hoạ": pgettext_lazy("change reason", "Dữ liệu minh hoạ"),
-}
-CHANGE_REASONS_WITH_TEXT = {
-    "Trả lại: ": pgettext_lazy("change reason", "Trả lại: %(reason)s"),
-    "Mở lại: ": pgettext_lazy("change reason", "Mở lại: %(reason)s"),
-}
-
-
 def shown_reason(reason: str | None) -> str:
     """A stored change reason in the active language; the reviewer's own words stay as typed."""
-    if not reason:
-        return ""
-    if reason in CHANGE_REASONS:
-        return str(CHANGE_REASONS[reason])
-    for prefix, message in CHANGE_REASONS_WITH_TEXT.items():
-        if reason.startswith(prefix):
-            return str(message) % {"reason": reason[len(prefix) :]}
-    return reason
+    return ChangeReason.shown(reason)
 
 
 def _shown(value) -> str:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import Indicator, Movement, Period, PublishedFigure, Report, Unit, Value
+from ..models import ChangeReason, Indicator, Movement, Period, PublishedFigure, Report, Unit, Value
 from ..selectors import entry_indicators
 from . import ServiceError
 from .seed import LoadResult, _upsert
@@ -191,7 +191,7 @@ def demo_load(movement_code: str = "3tn") -> LoadResult:
             )
         )
     if new_reports:
-        bulk_create_with_history(new_reports, Report, default_change_reason="Dữ liệu minh hoạ")
+        bulk_create_with_history(new_reports, Report, default_change_reason=ChangeReason.DEMO)
         result.created += len(new_reports)
         existing = {
             (r.unit.code, r.period.year): r
@@ -219,11 +219,11 @@ def demo_load(movement_code: str = "3tn") -> LoadResult:
                 value.value = number
                 to_update.append(value)
     if to_create:
-        bulk_create_with_history(to_create, Value, default_change_reason="Dữ liệu minh hoạ")
+        bulk_create_with_history(to_create, Value, default_change_reason=ChangeReason.DEMO)
         result.created += len(to_create)
     if to_update:
         bulk_update_with_history(
-            to_update, Value, ["value"], default_change_reason="Dữ liệu minh hoạ"
+            to_update, Value, ["value"], default_change_reason=ChangeReason.DEMO
         )
         result.updated += len(to_update)
     return result
@@ -313,7 +313,7 @@ def demo_open_period(movement_code: str = "3tn", year: int | None = None) -> Loa
                 report.status = Report.Status.RETURNED
                 report.return_reason = DEMO_RETURN_REASON
                 report.returned_at = now - dt.timedelta(days=1)
-            report._change_reason = "Dữ liệu minh hoạ"
+            report._change_reason = ChangeReason.DEMO
             report.save()
             bulk_create_with_history(
                 [
@@ -322,7 +322,7 @@ def demo_open_period(movement_code: str = "3tn", year: int | None = None) -> Loa
                     if i.code in values
                 ],
                 Value,
-                default_change_reason="Dữ liệu minh hoạ",
+                default_change_reason=ChangeReason.DEMO,
             )
             result.created += 1
     return result

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Indicator, Movement, Period, Report, Unit, Value
+from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
 from ..rules import values_check
 from ..selectors import entry_indicators
 from . import ServiceError
@@ -245,9 +245,9 @@ def import_apply(
         if report is None:
             report = Report(unit=target, period=period, movement=movement, version=0)
             report._history_user = user
-            report._change_reason = "Bắt đầu nhập (tệp Excel)"
+            report._change_reason = ChangeReason.STARTED_FROM_FILE
             report.save()
         values = {c.indicator.code: c.new for c in unit_changes}
-        _write_values(report, user, indicators, values, "Nhập từ tệp Excel", only=set(values))
-        _save_report(report, user, "Nhập từ tệp Excel")
+        _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
+        _save_report(report, user, ChangeReason.IMPORTED)
     return plan

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import Indicator, Movement, Period, Report, Unit, Value
+from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
 from ..rules import values_check
 from ..selectors import entry_indicators, report_changes_since
 from . import EditConflict, ServiceError, ValuesInvalid
@@ -37,7 +37,7 @@ def _write_values(
     user,
     indicators: list[Indicator],
     values: dict[str, int | None],
-    reason: str,
+    reason: ChangeReason,
     only: set[str] | None = None,
 ) -> int:
     """Create, update or delete the report's values so they equal `values`; history for each.
@@ -143,7 +143,7 @@ def report_save(
     if report is None:
         report = Report(unit=unit, period=period, movement=movement, version=0)
         report._history_user = user
-        report._change_reason = "Bắt đầu nhập"
+        report._change_reason = ChangeReason.STARTED
         try:
             with transaction.atomic():
                 report.save()
@@ -151,15 +151,15 @@ def report_save(
             # Someone started the same report a moment ago: their save wins, as with versions.
             existing = Report.objects.get(unit=unit, period=period, movement=movement)
             raise EditConflict(existing, report_changes_since(existing, 0)) from None
-    _write_values(report, user, indicators, values, "Lưu số liệu")
+    _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
     report.highlights = highlights
     report.shortcomings = shortcomings
-    reason = "Lưu nháp"
+    reason = ChangeReason.DRAFT_SAVED
     if submit:
         report.status = Report.Status.SUBMITTED
         report.submitted_at = timezone.now()
         report.submitted_by = user
-        reason = "Gửi duyệt"
+        reason = ChangeReason.SUBMITTED
     _save_report(report, user, reason)
     return report
 
@@ -205,7 +205,7 @@ def report_approve(user, report: Report, version: int | None = None) -> Report:
     report.status = Report.Status.APPROVED
     report.approved_at = timezone.now()
     report.approved_by = user
-    _save_report(report, user, "Duyệt")
+    _save_report(report, user, ChangeReason.APPROVED)
     return report
 
 
@@ -230,7 +230,7 @@ def report_return(user, report: Report, reason: str, version: int | None = None)
     report.return_reason = reason
     report.returned_at = timezone.now()
     report.returned_by = user
-    _save_report(report, user, f"Trả lại: {reason}")
+    _save_report(report, user, ChangeReason.RETURNED.with_text(reason))
     return report
 
 
@@ -255,7 +255,7 @@ def report_reopen(user, report: Report, reason: str, version: int | None = None)
     report.return_reason = reason
     report.returned_at = timezone.now()
     report.returned_by = user
-    _save_report(report, user, f"Mở lại: {reason}")
+    _save_report(report, user, ChangeReason.REOPENED.with_text(reason))
     return report
 
 
@@ -283,6 +283,6 @@ def reports_approve(user, report_ids: list[int]) -> tuple[list[Report], list[str
             report.status = Report.Status.APPROVED
             report.approved_at = timezone.now()
             report.approved_by = user
-            _save_report(report, user, "Duyệt (cùng lúc nhiều báo cáo)")
+            _save_report(report, user, ChangeReason.APPROVED_TOGETHER)
             approved.append(report)
     return approved, skipped
