@@ -11,3 +11,7 @@ urlpatterns = [
     path("", include("movements.urls")),
     path("", include("reports.urls")),
 ]
+
+# The 403 page is Django's own view, which already passes the reason as `exception`.
+handler400 = "config.views.bad_request"
+handler404 = "config.views.page_not_found"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from .formatting import format_number
 from .models import Indicator, IndicatorGroup
 from .rules import NumberError, parse_number, values_check
+from .selectors import indicators_by_group
 
 
 class VietnameseNumberField(forms.Field):
@@ -95,14 +96,10 @@ class ReportForm(forms.Form):
 
     def sections(self) -> list[tuple[IndicatorGroup, list[tuple]]]:
         """[(group, [(indicator, bound field, previous value)])] in report order."""
-        out: list[tuple[IndicatorGroup, list[tuple]]] = []
-        for indicator in self.indicators:
-            if not out or out[-1][0].pk != indicator.group_id:
-                out.append((indicator.group, []))
-            out[-1][1].append(
-                (indicator, self[field_name(indicator)], self.previous.get(indicator.code))
-            )
-        return out
+        return [
+            (group, [(i, self[field_name(i)], self.previous.get(i.code)) for i in indicators])
+            for group, indicators in indicators_by_group(self.indicators)
+        ]
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """[(field id, label, message)] for the list of errors at the top of the form."""
@@ -116,14 +113,48 @@ class ReportForm(forms.Form):
         return out
 
 
-class ReasonForm(forms.Form):
+class VersionForm(forms.Form):
+    """A reviewer's action (approve): the report version the page showed. A missing or
+    malformed version is not checked: `checked_version()` gives None."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def checked_version(self) -> int | None:
+        self.is_valid()
+        return self.cleaned_data.get("version")
+
+
+class ReasonForm(VersionForm):
+    """Return or reopen a report: the reason the unit will read, and the version."""
+
     reason = forms.CharField(
         label=_lazy("Lý do"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _lazy("Cần ghi lý do để đơn vị biết phải sửa gì.")},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReportIdsField(forms.Field):
+    """The ids of the ticked reports; anything that is not a plain number is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        # ASCII digits only: "²".isdigit() is true but int() refuses it.
+        return [
+            int(i)
+            for i in value or []
+            if isinstance(i, str) and i.isascii() and i.isdigit() and len(i) < 19
+        ]
+
+
+class ApproveSelectedForm(forms.Form):
+    """The review page's bulk approval: the ticked reports."""
+
+    report = ReportIdsField(
+        error_messages={"required": _lazy("Chưa chọn báo cáo nào để duyệt.")},
+    )
 
 
 class UploadForm(forms.Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +15,7 @@ from . import ServiceError
 STAFF_GROUP = "Văn phòng Tỉnh Đoàn"
 
 
-def staff_group_ensure():
+def staff_group_ensure() -> Group:
     """The auth group of provincial staff, with the permissions the admin needs: every model
     of the movements and reports apps, and users and groups (view, add, change)."""
     group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
@@ -28,14 +29,14 @@ def staff_group_ensure():
 
 @transaction.atomic
 def account_ensure(
+    *,
     username: str,
     unit_code: str,
     role: str,
     password: str | None = None,
     full_name: str = "",
-    *,
     validate_password: bool = True,
-):
+) -> tuple[AbstractBaseUser, bool]:
     """Create or update an account and give it a membership: (user, created).
 
     A reviewer of a root unit (provincial staff) also gets is_staff and the staff group.

@@ -10,7 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import ChangeReason, Indicator, Movement, Period, PublishedFigure, Report, Unit, Value
+from ..models import (
+    DEFAULT_MOVEMENT,
+    ChangeReason,
+    Indicator,
+    Movement,
+    Period,
+    PublishedFigure,
+    Report,
+    Unit,
+    Value,
+)
+from ..rules import parts_within_wholes
 from ..selectors import entry_indicators
 from . import ServiceError
 from .seed import LoadResult, _upsert
@@ -80,7 +91,7 @@ def _noise(*key) -> float:
     return random.Random("-".join(map(str, key))).uniform(0.75, 1.25)
 
 
-def demo_reporting_units(movement: Movement) -> dict[int, list[Unit]]:
+def demo_reporting_units(*, movement: Movement) -> dict[int, list[Unit]]:
     """For each year of the stage, the units that existed on its first day and so report."""
     units = list(Unit.objects.exclude(kind=Unit.Kind.PROVINCE).order_by("sort_order"))
     return {
@@ -89,14 +100,14 @@ def demo_reporting_units(movement: Movement) -> dict[int, list[Unit]]:
     }
 
 
-def demo_values(movement: Movement) -> dict[tuple[str, int], dict[str, int]]:
+def demo_values(*, movement: Movement) -> dict[tuple[str, int], dict[str, int]]:
     """The demo figures: {(unit code, year): {indicator code: value}}.
 
     Each published total is split over the units and years it covers so that the sum equals it
     exactly; attributed figures go to their unit only; ratios published as 100% get numerator
     equal to denominator everywhere.
     """
-    by_year = demo_reporting_units(movement)
+    by_year = demo_reporting_units(movement=movement)
     cells = [(u.code, year) for year, units in by_year.items() for u in units]
     out: dict[tuple[str, int], dict[str, int]] = {cell: {} for cell in cells}
 
@@ -144,19 +155,22 @@ def demo_values(movement: Movement) -> dict[tuple[str, int], dict[str, int]]:
     return out
 
 
+def _seeded_movement(code: str) -> Movement:
+    movement = Movement.objects.filter(code=code).first()
+    if movement is None:
+        raise ServiceError(f"Chưa có phong trào “{code}”. Hãy chạy “manage.py load_seed” trước.")
+    return movement
+
+
 @transaction.atomic
-def demo_load(movement_code: str = "3tn") -> LoadResult:
+def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
     """Approved demo reports for every unit and year of the stage (idempotent, deterministic).
 
     Only reports marked `is_demo` are written; a unit's real report is never touched.
     """
-    movement = Movement.objects.filter(code=movement_code).first()
-    if movement is None:
-        raise ServiceError(
-            f"Chưa có phong trào “{movement_code}”. Hãy chạy “manage.py load_seed” trước."
-        )
+    movement = _seeded_movement(movement_code)
     result = LoadResult()
-    wanted = demo_values(movement)
+    wanted = demo_values(movement=movement)
     units = {u.code: u for u in Unit.objects.all()}
     periods = {
         p.year: p
@@ -232,9 +246,16 @@ def demo_load(movement_code: str = "3tn") -> LoadResult:
 # --- the period after the stage, open for entry (demo) ----------------------------------------
 
 DEMO_OPEN_STATUS = {
-    "draft": ["rach-gia", "hon-dat", "tan-hiep", "an-bien"],
-    "submitted": ["ha-tien", "kien-luong", "chau-thanh", "giong-rieng", "quan-su", "khoi-co-quan"],
-    "returned": ["cong-an"],
+    Report.Status.DRAFT: ["rach-gia", "hon-dat", "tan-hiep", "an-bien"],
+    Report.Status.SUBMITTED: [
+        "ha-tien",
+        "kien-luong",
+        "chau-thanh",
+        "giong-rieng",
+        "quan-su",
+        "khoi-co-quan",
+    ],
+    Report.Status.RETURNED: ["cong-an"],
 }
 DEMO_RETURN_REASON = (
     "Số lượt tham dự hội nghị triển khai chưa khớp với số cuộc đã báo cáo; đề nghị kiểm tra lại "
@@ -243,18 +264,16 @@ DEMO_RETURN_REASON = (
 
 
 @transaction.atomic
-def demo_open_period(movement_code: str = "3tn", year: int | None = None) -> LoadResult:
+def demo_open_period(
+    *, movement_code: str = DEFAULT_MOVEMENT, year: int | None = None
+) -> LoadResult:
     """Open the year after the stage (2014 for 3tn) for entry, with a realistic mix of demo
     reports: some drafts, some submitted, one returned with a reason, the rest not started.
 
     Idempotent: existing reports of that period are never touched. The stage's own figures
     (demo_load) are not read or changed except as a base for plausible numbers.
     """
-    movement = Movement.objects.filter(code=movement_code).first()
-    if movement is None:
-        raise ServiceError(
-            f"Chưa có phong trào “{movement_code}”. Hãy chạy “manage.py load_seed” trước."
-        )
+    movement = _seeded_movement(movement_code)
     year = year or movement.end_year + 1
     result = LoadResult()
     period = _upsert(
@@ -263,8 +282,7 @@ def demo_open_period(movement_code: str = "3tn", year: int | None = None) -> Loa
         {"open_for_entry": True, "deadline": dt.date(year + 1, 1, 15)},
         result,
     )
-    indicators = entry_indicators(movement)
-    by_id = {i.pk: i for i in indicators}
+    indicators = entry_indicators(movement=movement)
     existing = set(
         Report.objects.filter(movement=movement, period=period).values_list("unit__code", flat=True)
     )
@@ -287,29 +305,28 @@ def demo_open_period(movement_code: str = "3tn", year: int | None = None) -> Loa
                 continue
             values = {}
             for position, indicator in enumerate(indicators):
-                if status == "draft" and position >= len(indicators) // 2:
+                if status == Report.Status.DRAFT and position >= len(indicators) // 2:
                     break
                 start = base.get(code, {}).get(indicator.code)
                 if start is None:
                     start = random.Random(f"{code}{indicator.code}").randint(0, 20)
                 values[indicator.code] = round(start * _noise(code, indicator.code, year))
-            for indicator in indicators:  # a part never exceeds its whole
-                whole = by_id.get(indicator.part_of_id)
-                if whole and indicator.code in values and whole.code in values:
-                    values[indicator.code] = min(values[indicator.code], values[whole.code])
+            values = parts_within_wholes(indicators, values)
             report = Report(
                 unit=unit,
                 period=period,
                 movement=movement,
                 status=Report.Status.DRAFT,
                 is_demo=True,
-                highlights="" if status == "draft" else DEMO_NOTE_HIGHLIGHTS[index % 3],
-                shortcomings="" if status == "draft" else DEMO_NOTE_SHORTCOMINGS[index % 3],
+                highlights="" if status == Report.Status.DRAFT else DEMO_NOTE_HIGHLIGHTS[index % 3],
+                shortcomings=""
+                if status == Report.Status.DRAFT
+                else DEMO_NOTE_SHORTCOMINGS[index % 3],
             )
-            if status in ("submitted", "returned"):
+            if status != Report.Status.DRAFT:
                 report.status = Report.Status.SUBMITTED
                 report.submitted_at = now - dt.timedelta(days=3 + index)
-            if status == "returned":
+            if status == Report.Status.RETURNED:
                 report.status = Report.Status.RETURNED
                 report.return_reason = DEMO_RETURN_REASON
                 report.returned_at = now - dt.timedelta(days=1)

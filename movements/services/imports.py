@@ -4,15 +4,19 @@ change and every problem by row) and its application, all or nothing, on confirm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
 from ..rules import values_check
-from ..selectors import entry_indicators
+from ..selectors import entry_indicators, report_access
 from . import ServiceError
-from .workflow import _save_report, _unit_reports_in, _write_values
+from .workflow import _save_report, _write_values
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 
 @dataclass
@@ -46,11 +50,14 @@ class ImportPlan:
         return not self.problems
 
 
-def import_units(user, period: Period, unit: Unit | None = None) -> dict[str, Unit]:
+def import_units(
+    *, user: AbstractBaseUser, movement: Movement, period: Period, unit: Unit | None = None
+) -> dict[str, Unit]:
     """The units a file may write, by code: the secretary's own `unit`, or, for a provincial
     workbook (`unit` None), every reporting unit of the reviewer's subtrees."""
     if unit is not None:
-        if not Unit.objects.editable_by(user).filter(pk=unit.pk).exists():
+        access = report_access(user=user, unit=unit, period=period, movement=movement)
+        if not access.is_secretary:
             raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
         return {unit.code: unit}
     return {
@@ -61,12 +68,12 @@ def import_units(user, period: Period, unit: Unit | None = None) -> dict[str, Un
 
 
 def import_plan(
-    user,
+    *,
+    user: AbstractBaseUser,
     movement: Movement,
     period: Period,
     rows: list[ImportRow],
     unit: Unit | None = None,
-    *,
     lock: bool = False,
 ) -> ImportPlan:
     """What applying `rows` would change, and every problem by row (nothing is written).
@@ -74,9 +81,11 @@ def import_plan(
     A secretary's file (`unit` given) writes draft or returned reports of that unit only; a
     provincial workbook writes any unapproved report of the reviewer's subtrees.
     """
-    units = import_units(user, period, unit)
-    as_reviewer = unit is None
-    indicators = entry_indicators(movement)
+    units = import_units(user=user, movement=movement, period=period, unit=unit)
+    statuses = Report.Status.EDITABLE
+    if unit is None:
+        statuses |= Report.Status.REVIEWABLE
+    indicators = entry_indicators(movement=movement)
     by_code = {i.code: i for i in indicators}
     all_codes = set(Indicator.objects.filter(movement=movement).values_list("code", flat=True))
     reports_qs = Report.objects.filter(
@@ -154,47 +163,10 @@ def import_plan(
         ]
         if not unit_changes:
             continue
-        report = reports.get(unit_code)
         first_row = min(c.row for c in unit_changes)
-        allowed = [Report.Status.DRAFT, Report.Status.RETURNED]
-        if as_reviewer:
-            allowed.append(Report.Status.SUBMITTED)
-        if report is None:
-            if not period.open_for_entry:
-                problems.append(
-                    (
-                        first_row,
-                        _("%(unit)s: kỳ %(period)s chưa mở nhập liệu.")
-                        % {"unit": target.name, "period": period.label},
-                    )
-                )
-                continue
-            if not _unit_reports_in(target, period):
-                problems.append(
-                    (
-                        first_row,
-                        _("%(unit)s không báo cáo trong kỳ %(period)s.")
-                        % {"unit": target.name, "period": period.label},
-                    )
-                )
-                continue
-        elif report.status == Report.Status.APPROVED:
-            problems.append(
-                (
-                    first_row,
-                    _("Báo cáo của %(unit)s đã được duyệt và khoá; không nhận số mới.")
-                    % {"unit": target.name},
-                )
-            )
-            continue
-        elif report.status not in allowed:
-            problems.append(
-                (
-                    first_row,
-                    _("Báo cáo của %(unit)s đã gửi, đang chờ duyệt; chỉ sửa được khi được trả lại.")
-                    % {"unit": target.name},
-                )
-            )
+        report = reports.get(unit_code) or Report(unit=target, period=period, movement=movement)
+        if refusal := report.edit_refusal(statuses):
+            problems.append((first_row, refusal))
             continue
         errors, unusual = values_check(indicators, merged)
         for code, messages in errors.items():
@@ -213,7 +185,8 @@ def import_plan(
 
 @transaction.atomic
 def import_apply(
-    user,
+    *,
+    user: AbstractBaseUser,
     movement: Movement,
     period: Period,
     rows: list[ImportRow],
@@ -222,7 +195,7 @@ def import_apply(
 ) -> ImportPlan:
     """Apply a previewed file, all or nothing. Permissions and every rule are checked again;
     a report that changed since the preview (other version) refuses the whole file."""
-    plan = import_plan(user, movement, period, rows, unit, lock=True)
+    plan = import_plan(user=user, movement=movement, period=period, rows=rows, unit=unit, lock=True)
     if not plan.ok:
         raise ServiceError(plan.problems[0][1])
     touched = {c.unit.code for c in plan.changes}
@@ -235,7 +208,7 @@ def import_apply(
                 )
                 % {"unit": code}
             )
-    indicators = entry_indicators(movement)
+    indicators = entry_indicators(movement=movement)
     by_unit: dict[str, list[ImportChange]] = {}
     for change in plan.changes:
         by_unit.setdefault(change.unit.code, []).append(change)

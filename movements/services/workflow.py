@@ -1,7 +1,10 @@
 """The entry and review workflow: a secretary saves and submits the report of their unit; a
-reviewer approves, returns or reopens it. Access comes from the QuerySets in models.py only."""
+reviewer approves, returns or reopens it. Who may do what is `selectors.ReportAccess`; which
+status allows what, the rules on `Report` (models.py)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,26 +13,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
 from ..rules import values_check
-from ..selectors import entry_indicators, report_changes_since
+from ..selectors import ReportAccess, entry_indicators, report_changes_since
 from . import EditConflict, ServiceError, ValuesInvalid
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 REASON_MAX = 100  # simple_history's change-reason column; the full text stays on the report
-
-
-def _unit_reports_in(unit: Unit, period: Period) -> bool:
-    return unit.reports_in(period)
-
-
-def _check_can_start(unit: Unit, period: Period) -> None:
-    if not period.open_for_entry:
-        raise ServiceError(
-            _("Kỳ %(period)s chưa mở (hoặc đã đóng) nhập liệu.") % {"period": period.label}
-        )
-    if not _unit_reports_in(unit, period):
-        raise ServiceError(
-            _("%(unit)s không báo cáo trong kỳ %(period)s.")
-            % {"unit": unit.name, "period": period.label}
-        )
 
 
 def _write_values(
@@ -94,7 +84,7 @@ def _locked_report(unit: Unit, period: Period, movement: Movement) -> Report | N
 @transaction.atomic
 def report_save(
     *,
-    user,
+    user: AbstractBaseUser,
     unit: Unit,
     period: Period,
     movement: Movement,
@@ -111,22 +101,18 @@ def report_save(
     an older version raises EditConflict and nothing is written. Raises ValuesInvalid for
     values that break a rule, ServiceError for anything else refused.
     """
-    if not Unit.objects.editable_by(user).filter(pk=unit.pk).exists():
-        raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
     report = _locked_report(unit, period, movement)
+    access = ReportAccess(user, unit, period, movement, report)
+    if not access.is_secretary:
+        raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
     if report is not None and report.version != version:
-        raise EditConflict(report, report_changes_since(report, version))
-    if report is None:
-        if version:
-            raise EditConflict(Report(unit=unit, period=period, movement=movement), [])
-        _check_can_start(unit, period)
-    elif report.status not in (Report.Status.DRAFT, Report.Status.RETURNED):
-        raise ServiceError(
-            _("Báo cáo đang ở trạng thái “%(status)s”, không sửa được.")
-            % {"status": report.get_status_display()}
-        )
+        raise EditConflict(report, report_changes_since(report=report, version=version))
+    if report is None and version:
+        raise EditConflict(Report(unit=unit, period=period, movement=movement), [])
+    if access.why_not_editable:
+        raise ServiceError(access.why_not_editable)
 
-    indicators = entry_indicators(movement)
+    indicators = entry_indicators(movement=movement)
     known = {i.code for i in indicators}
     unknown = set(values) - known
     if unknown:
@@ -150,7 +136,7 @@ def report_save(
         except IntegrityError:
             # Someone started the same report a moment ago: their save wins, as with versions.
             existing = Report.objects.get(unit=unit, period=period, movement=movement)
-            raise EditConflict(existing, report_changes_since(existing, 0)) from None
+            raise EditConflict(existing, report_changes_since(report=existing, version=0)) from None
     _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
     report.highlights = highlights
     report.shortcomings = shortcomings
@@ -164,8 +150,8 @@ def report_save(
     return report
 
 
-def _check_reviewable(user, report: Report) -> None:
-    if not Report.objects.reviewable_by(user).filter(pk=report.pk).exists():
+def _check_reviewable(access: ReportAccess) -> None:
+    if not access.can_review:
         raise ServiceError(_("Bạn không có quyền duyệt báo cáo của đơn vị này."))
 
 
@@ -181,7 +167,7 @@ def _check_version(report: Report, version: int | None) -> None:
 
 
 def _require_submitted(report: Report, action: str) -> None:
-    if report.status != Report.Status.SUBMITTED:
+    if not report.is_reviewable:
         raise ServiceError(
             _(
                 "Chỉ %(action)s được báo cáo đã gửi; báo cáo %(report)s đang ở trạng thái "
@@ -196,9 +182,10 @@ def _relock(report: Report) -> Report:
 
 
 @transaction.atomic
-def report_approve(user, report: Report, version: int | None = None) -> Report:
-    """Approve a submitted report of the reviewer's subtree; it is then locked."""
-    _check_reviewable(user, report)
+def report_approve(*, user: AbstractBaseUser, report: Report, version: int | None = None) -> Report:
+    """Approve a submitted report of the reviewer's subtree; it is then locked. `version` is
+    the one the reviewer's page showed (None: not checked)."""
+    _check_reviewable(ReportAccess.of(user=user, report=report))
     report = _relock(report)
     _check_version(report, version)
     _require_submitted(report, _("duyệt"))
@@ -219,10 +206,12 @@ def _clean_reason(reason: str, action: str) -> str:
 
 
 @transaction.atomic
-def report_return(user, report: Report, reason: str, version: int | None = None) -> Report:
+def report_return(
+    *, user: AbstractBaseUser, report: Report, reason: str, version: int | None = None
+) -> Report:
     """Return a submitted report to its unit with a reason the secretary sees."""
     reason = _clean_reason(reason, _("trả lại"))
-    _check_reviewable(user, report)
+    _check_reviewable(ReportAccess.of(user=user, report=report))
     report = _relock(report)
     _check_version(report, version)
     _require_submitted(report, _("trả lại"))
@@ -234,22 +223,20 @@ def report_return(user, report: Report, reason: str, version: int | None = None)
     return report
 
 
-def can_reopen(user) -> bool:
-    """Only provincial reviewers (reviewers of a root unit) reopen approved reports."""
-    return Unit.objects.reviewable_by(user).filter(parent__isnull=True).exists()
-
-
 @transaction.atomic
-def report_reopen(user, report: Report, reason: str, version: int | None = None) -> Report:
+def report_reopen(
+    *, user: AbstractBaseUser, report: Report, reason: str, version: int | None = None
+) -> Report:
     """Reopen an approved report (provincial reviewers only): it goes back to the unit as
     returned, with the reason."""
     reason = _clean_reason(reason, _("mở lại"))
-    _check_reviewable(user, report)
-    if not can_reopen(user):
+    access = ReportAccess.of(user=user, report=report)
+    _check_reviewable(access)
+    if not access.can_reopen:
         raise ServiceError(_("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo đã duyệt."))
     report = _relock(report)
     _check_version(report, version)
-    if report.status != Report.Status.APPROVED:
+    if not report.is_locked:
         raise ServiceError(_("Chỉ mở lại được báo cáo đã duyệt."))
     report.status = Report.Status.RETURNED
     report.return_reason = reason
@@ -260,7 +247,9 @@ def report_reopen(user, report: Report, reason: str, version: int | None = None)
 
 
 @transaction.atomic
-def reports_approve(user, report_ids: list[int]) -> tuple[list[Report], list[str]]:
+def reports_approve(
+    *, user: AbstractBaseUser, report_ids: list[int]
+) -> tuple[list[Report], list[str]]:
     """Approve several submitted reports at once: (approved, messages for those skipped)."""
     approved, skipped = [], []
     reports = (
@@ -274,7 +263,7 @@ def reports_approve(user, report_ids: list[int]) -> tuple[list[Report], list[str
         report = found.get(pk)
         if report is None:
             skipped.append(_("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn."))
-        elif report.status != Report.Status.SUBMITTED:
+        elif not report.is_reviewable:
             skipped.append(
                 _("%(report)s: đang “%(status)s”, không duyệt.")
                 % {"report": report, "status": report.get_status_display()}

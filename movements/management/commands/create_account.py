@@ -36,9 +36,9 @@ class Command(BaseCommand):
                 raise CommandError("Hai lần nhập mật khẩu không khớp.")
         try:
             user, created = account_ensure(
-                options["username"],
-                options["unit"],
-                options["role"],
+                username=options["username"],
+                unit_code=options["unit"],
+                role=options["role"],
                 password=password,
                 full_name=options["name"],
             )

@@ -37,9 +37,9 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             # An existing account keeps its password: it may have been changed on purpose.
             account_ensure(
-                username,
-                unit_code,
-                role,
+                username=username,
+                unit_code=unit_code,
+                role=role,
                 password=None if user else DEMO_PASSWORD,
                 full_name=name,
                 validate_password=False,
