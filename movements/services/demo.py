@@ -24,7 +24,7 @@ from ..models import (
 from ..rules import parts_within_wholes
 from ..selectors import entry_indicators
 from . import ServiceError
-from .seed import LoadResult, _upsert
+from .seed import LoadResult, upsert
 
 # Relative size of each unit (members, activity); the police and Rạch Giá are the largest.
 _UNIT_SIZE = {
@@ -276,7 +276,7 @@ def demo_open_period(
     movement = _seeded_movement(movement_code)
     year = year or movement.end_year + 1
     result = LoadResult()
-    period = _upsert(
+    period = upsert(
         Period,
         {"kind": Period.Kind.YEAR, "year": year, "number": 0},
         {"open_for_entry": True, "deadline": dt.date(year + 1, 1, 15)},

@@ -21,7 +21,7 @@ class LoadResult:
         return f"{self.created} mới, {self.updated} cập nhật"
 
 
-def _upsert(model, lookup: dict, defaults: dict, result: LoadResult):
+def upsert(model, lookup: dict, defaults: dict, result: LoadResult):
     """get-or-create that saves only when something differs, so reloading changes nothing."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -43,7 +43,7 @@ def seed_load() -> LoadResult:
     """Load the units, the movement "3tn" and the figures of report 44A (idempotent)."""
     result = LoadResult()
     code, name, short, kind, gso, since = seed_data.PROVINCE_UNIT
-    province = _upsert(
+    province = upsert(
         Unit,
         {"code": code},
         {
@@ -60,7 +60,7 @@ def seed_load() -> LoadResult:
     for order, (code, name, short, kind, gso, since) in enumerate(
         seed_data.DISTRICTS + seed_data.BRANCHES, start=1
     ):
-        _upsert(
+        upsert(
             Unit,
             {"code": code},
             {
@@ -76,11 +76,11 @@ def seed_load() -> LoadResult:
         )
 
     spec = seed_data.MOVEMENT
-    movement = _upsert(
+    movement = upsert(
         Movement, {"code": spec["code"]}, {k: v for k, v in spec.items() if k != "code"}, result
     )
     for year in range(movement.start_year, movement.end_year + 1):
-        _upsert(
+        upsert(
             Period,
             {"kind": Period.Kind.YEAR, "year": year, "number": 0},
             {"deadline": dt.date(year + 1, 1, 15)},
@@ -89,7 +89,7 @@ def seed_load() -> LoadResult:
 
     groups = {}
     for order, (code, numbering, name) in enumerate(seed_data.GROUPS, start=1):
-        groups[code] = _upsert(
+        groups[code] = upsert(
             IndicatorGroup,
             {"movement": movement, "code": code},
             {"name": name, "numbering": numbering, "order": order},
@@ -100,7 +100,7 @@ def seed_load() -> LoadResult:
     for order, (group, code, name, short, measure, kind, aggregation, extra) in enumerate(
         seed_data.INDICATORS, start=1
     ):
-        indicators[code] = _upsert(
+        indicators[code] = upsert(
             Indicator,
             {"movement": movement, "code": code},
             {
@@ -124,7 +124,7 @@ def seed_load() -> LoadResult:
     for order, (indicator, unit, value, qualifier, quote) in enumerate(
         seed_data.PUBLISHED, start=1
     ):
-        _upsert(
+        upsert(
             PublishedFigure,
             {
                 "indicator": indicators[indicator],

@@ -205,6 +205,16 @@ def _clean_reason(reason: str, action: str) -> str:
     return reason
 
 
+def _send_back(report: Report, user, reason: str, why: ChangeReason) -> Report:
+    """The report goes back to its unit as returned, with the reviewer's reason."""
+    report.status = Report.Status.RETURNED
+    report.return_reason = reason
+    report.returned_at = timezone.now()
+    report.returned_by = user
+    _save_report(report, user, why.with_text(reason))
+    return report
+
+
 @transaction.atomic
 def report_return(
     *, user: AbstractBaseUser, report: Report, reason: str, version: int | None = None
@@ -215,12 +225,7 @@ def report_return(
     report = _relock(report)
     _check_version(report, version)
     _require_submitted(report, _("trả lại"))
-    report.status = Report.Status.RETURNED
-    report.return_reason = reason
-    report.returned_at = timezone.now()
-    report.returned_by = user
-    _save_report(report, user, ChangeReason.RETURNED.with_text(reason))
-    return report
+    return _send_back(report, user, reason, ChangeReason.RETURNED)
 
 
 @transaction.atomic
@@ -238,12 +243,7 @@ def report_reopen(
     _check_version(report, version)
     if not report.is_locked:
         raise ServiceError(_("Chỉ mở lại được báo cáo đã duyệt."))
-    report.status = Report.Status.RETURNED
-    report.return_reason = reason
-    report.returned_at = timezone.now()
-    report.returned_by = user
-    _save_report(report, user, ChangeReason.REOPENED.with_text(reason))
-    return report
+    return _send_back(report, user, reason, ChangeReason.REOPENED)
 
 
 @transaction.atomic
