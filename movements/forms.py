@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number
 from .models import Indicator, IndicatorGroup
@@ -45,20 +45,20 @@ class ReportForm(forms.Form):
     was loaded with, and the confirmation of unusual values."""
 
     highlights = forms.CharField(
-        label=_lazy("Kết quả nổi bật"),
+        label=_("Kết quả nổi bật"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     shortcomings = forms.CharField(
-        label=_lazy("Hạn chế, tồn tại"),
+        label=_("Hạn chế, tồn tại"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     confirm_unusual = forms.BooleanField(
-        label=_lazy("Tôi đã kiểm tra: các số liệu cao (thấp) bất thường ở trên là đúng."),
+        label=_("Tôi đã kiểm tra: các số liệu cao (thấp) bất thường ở trên là đúng."),
         required=False,
     )
 
@@ -128,10 +128,10 @@ class ReasonForm(VersionForm):
     """Return or reopen a report: the reason the unit will read, and the version."""
 
     reason = forms.CharField(
-        label=_lazy("Lý do"),
+        label=_("Lý do"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _lazy("Cần ghi lý do để đơn vị biết phải sửa gì.")},
+        error_messages={"required": _("Cần ghi lý do để đơn vị biết phải sửa gì.")},
     )
 
 
@@ -153,15 +153,15 @@ class ApproveSelectedForm(forms.Form):
     """The review page's bulk approval: the ticked reports."""
 
     report = ReportIdsField(
-        error_messages={"required": _lazy("Chưa chọn báo cáo nào để duyệt.")},
+        error_messages={"required": _("Chưa chọn báo cáo nào để duyệt.")},
     )
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Tệp Excel (.xlsx)"),
+        label=_("Tệp Excel (.xlsx)"),
         error_messages={
-            "required": _lazy("Hãy chọn một tệp Excel (.xlsx) để tải lên."),
-            "empty": _lazy("Tệp tải lên rỗng."),
+            "required": _("Hãy chọn một tệp Excel (.xlsx) để tải lên."),
+            "empty": _("Tệp tải lên rỗng."),
         },
     )
