@@ -186,7 +186,7 @@ def report_approve(request, unit: str, period: str):
     return redirect(_url(access))
 
 
-def _send_back(request, access: ReportAccess, service, done: str):
+def _with_reason(request, access: ReportAccess, service, done: str):
     """Return or reopen the report with the reviewer's reason."""
     form = ReasonForm(request.POST)
     if not form.is_valid() and "reason" in form.errors:
@@ -211,7 +211,7 @@ def _send_back(request, access: ReportAccess, service, done: str):
 def report_return(request, unit: str, period: str):
     access = _reviewed(request, unit, period)
     done = _("Đã trả lại báo cáo %(r)s cho đơn vị.")
-    return _send_back(request, access, workflow.report_return, done)
+    return _with_reason(request, access, workflow.report_return, done)
 
 
 @login_required
@@ -221,7 +221,7 @@ def report_reopen(request, unit: str, period: str):
     if not access.can_reopen:
         raise PermissionDenied(_("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo."))
     done = _("Đã mở lại báo cáo %(r)s; đơn vị có thể sửa.")
-    return _send_back(request, access, workflow.report_reopen, done)
+    return _with_reason(request, access, workflow.report_reopen, done)
 
 
 @login_required
