@@ -42,13 +42,22 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from movements.models import Membership, Unit
-    from movements.services import account_ensure
+    from movements.services.accounts import account_ensure
 
     setup_test_environment()
     user, _ = account_ensure(
-        "bench", "kien-giang", Membership.Role.REVIEWER, "bench-only-pass", validate_password=False
+        username="bench",
+        unit_code="kien-giang",
+        role=Membership.Role.REVIEWER,
+        password="bench-only-pass",
+        validate_password=False,
     )
-    account_ensure("bench", "rach-gia", Membership.Role.SECRETARY, None, validate_password=False)
+    account_ensure(
+        username="bench",
+        unit_code="rach-gia",
+        role=Membership.Role.SECRETARY,
+        validate_password=False,
+    )
     assert Unit.objects.visible_to(user).exists()
     client = Client()
     client.force_login(user)

@@ -27,7 +27,7 @@ def build(grassroots: int) -> str:
     from django.db import connection
 
     from movements.models import Indicator, Period, Report, Unit, Value
-    from movements.services import seed_load
+    from movements.services.seed import seed_load
 
     seed_load()
     movement = Indicator.objects.first().movement

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -58,5 +59,5 @@ class RefuseNullCharactersMiddleware:
         for key, values in request.GET.lists():
             texts += [key, *values]
         if any("\x00" in text for text in texts):
-            raise BadRequest("NUL character in the URL or a cookie")
+            raise BadRequest(gettext("Địa chỉ hoặc cookie gửi lên có ký tự NUL, không dùng được."))
         return self.get_response(request)

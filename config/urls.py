@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from movements.views import healthz
+from config.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,3 +11,7 @@ urlpatterns = [
     path("", include("movements.urls")),
     path("", include("reports.urls")),
 ]
+
+# The 403 page is Django's own view, which already passes the reason as `exception`.
+handler400 = "config.views.bad_request"
+handler404 = "config.views.page_not_found"

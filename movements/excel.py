@@ -1,5 +1,5 @@
 """The Excel round-trip: write a prefilled .xlsx for a unit (or every unit) of a period, and
-read one back into rows for services.import_plan. No database access here.
+read one back into rows for services.imports.import_plan. No database access here.
 
 Layout: one sheet “Số liệu” with Vietnamese headers and one row per indicator (per unit ×
 indicator in the provincial workbook). Hidden columns A–B hold the unit and indicator codes; a
@@ -19,10 +19,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .forms import BIGINT_MAX, NumberError, parse_number
 from .models import Movement, Period, Unit
-from .selectors import SheetRow
-from .services import ImportRow, ServiceError
+from .rules import BIGINT_MAX, NumberError, parse_number
+from .selectors import SheetRow, indicators_by_group
+from .services import ServiceError
+from .services.imports import ImportRow
 
 SHEET = "Số liệu"
 META_SHEET = "_ma"
@@ -96,29 +97,36 @@ def build_workbook(
     )
     sheet.add_data_validation(entry)
     line = header_row + 1
-    group_id = None
-    for row in rows:
-        if unit is not None and row.indicator.group_id != group_id:
-            group_id = row.indicator.group_id
-            sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
-            sheet.cell(row=line, column=5, value=row.indicator.group.name).font = Font(bold=True)
+    if unit is not None:  # one unit: its indicators under the heading of their section
+        by_indicator = {row.indicator.pk: row for row in rows}
+        sections = [
+            (group, [by_indicator[i.pk] for i in indicators])
+            for group, indicators in indicators_by_group(row.indicator for row in rows)
+        ]
+    else:  # every unit: one row per unit × indicator, no headings
+        sections = [(None, rows)]
+    for group, section_rows in sections:
+        if group is not None:
+            sheet.cell(row=line, column=4, value=group.numbering)
+            sheet.cell(row=line, column=5, value=group.name).font = Font(bold=True)
             line += 1
-        sheet.cell(row=line, column=1, value=row.unit.code)
-        sheet.cell(row=line, column=2, value=row.indicator.code)
-        sheet.cell(row=line, column=3, value=row.unit.short_name)
-        sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
-        sheet.cell(row=line, column=5, value=row.indicator.name).alignment = Alignment(
-            wrap_text=True
-        )
-        sheet.cell(row=line, column=6, value=row.indicator.measure)
-        previous = sheet.cell(row=line, column=7, value=row.previous)
-        previous.number_format = "#,##0"
-        previous.font = Font(color="666666")
-        value = sheet.cell(row=line, column=8, value=row.current)
-        value.number_format = "#,##0"
-        value.protection = Protection(locked=False)
-        value.fill = PatternFill("solid", fgColor="FFF9E5")
-        line += 1
+        for row in section_rows:
+            sheet.cell(row=line, column=1, value=row.unit.code)
+            sheet.cell(row=line, column=2, value=row.indicator.code)
+            sheet.cell(row=line, column=3, value=row.unit.short_name)
+            sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
+            sheet.cell(row=line, column=5, value=row.indicator.name).alignment = Alignment(
+                wrap_text=True
+            )
+            sheet.cell(row=line, column=6, value=row.indicator.measure)
+            previous = sheet.cell(row=line, column=7, value=row.previous)
+            previous.number_format = "#,##0"
+            previous.font = Font(color="666666")
+            value = sheet.cell(row=line, column=8, value=row.current)
+            value.number_format = "#,##0"
+            value.protection = Protection(locked=False)
+            value.fill = PatternFill("solid", fgColor="FFF9E5")
+            line += 1
     if line > header_row + 1:
         entry.add(f"H{header_row + 1}:H{line - 1}")
     # Locked so that codes and labels stay as written; no password: this guards against

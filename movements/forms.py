@@ -2,72 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number
 from .models import Indicator, IndicatorGroup
-from .services import values_check
-
-BIGINT_MAX = 9_223_372_036_854_775_807
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
-
-
-class NumberError(ValueError):
-    """A number that could not be read; str() is the message for the user, in Vietnamese."""
-
-
-def parse_number(text: str | None) -> int | None:
-    """A whole number as Vietnamese users type it: '8.964', '1.540.000.000', '8 964', '12'.
-
-    Blank gives None. A decimal comma ('12,5'), a minus sign or anything else that is not a
-    whole non-negative number raises NumberError with what to fix.
-    """
-    if text is None:
-        return None
-    cleaned = _SPACES.sub("", str(text))
-    if not cleaned:
-        return None
-    if cleaned.startswith("-") and len(cleaned) > 1:
-        raise NumberError(_("Không nhận số âm; hãy nhập số từ 0 trở lên."))
-    if cleaned.startswith("+"):
-        cleaned = cleaned[1:]
-    if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
-        # Beyond any stored number; int() would also refuse a string of thousands of digits.
-        raise NumberError(_("Số quá lớn."))
-    if _PLAIN.match(cleaned):
-        number = int(cleaned)
-    elif _GROUPED.match(cleaned):
-        number = int(cleaned.replace(".", ""))
-    elif re.match(r"^\d[\d.]*,\d+$", cleaned):
-        raise NumberError(
-            _(
-                "Chỉ tiêu này cần số nguyên (ví dụ 12 hoặc 8.964), không nhận số thập phân như "
-                "“%(text)s”."
-            )
-            % {"text": text.strip()}
-        )
-    elif re.match(r"^\d+\.\d{1,2}$", cleaned) or re.match(r"^[\d.]+$", cleaned):
-        raise NumberError(
-            _(
-                "“%(text)s” không rõ: dấu chấm chỉ dùng để ngăn cách hàng nghìn (8.964), mỗi "
-                "nhóm đủ 3 chữ số. Chỉ tiêu này cần số nguyên."
-            )
-            % {"text": text.strip()}
-        )
-    else:
-        raise NumberError(
-            _("“%(text)s” không phải là một con số; hãy nhập chữ số, ví dụ 8.964.")
-            % {"text": text.strip()}
-        )
-    if number > BIGINT_MAX:
-        raise NumberError(_("Số quá lớn."))
-    return number
+from .rules import NumberError, parse_number, values_check
+from .selectors import indicators_by_group
 
 
 class VietnameseNumberField(forms.Field):
@@ -104,20 +45,20 @@ class ReportForm(forms.Form):
     was loaded with, and the confirmation of unusual values."""
 
     highlights = forms.CharField(
-        label=_lazy("Kết quả nổi bật"),
+        label=_("Kết quả nổi bật"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     shortcomings = forms.CharField(
-        label=_lazy("Hạn chế, tồn tại"),
+        label=_("Hạn chế, tồn tại"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     confirm_unusual = forms.BooleanField(
-        label=_lazy("Tôi đã kiểm tra: các số liệu cao (thấp) bất thường ở trên là đúng."),
+        label=_("Tôi đã kiểm tra: các số liệu cao (thấp) bất thường ở trên là đúng."),
         required=False,
     )
 
@@ -155,14 +96,10 @@ class ReportForm(forms.Form):
 
     def sections(self) -> list[tuple[IndicatorGroup, list[tuple]]]:
         """[(group, [(indicator, bound field, previous value)])] in report order."""
-        out: list[tuple[IndicatorGroup, list[tuple]]] = []
-        for indicator in self.indicators:
-            if not out or out[-1][0].pk != indicator.group_id:
-                out.append((indicator.group, []))
-            out[-1][1].append(
-                (indicator, self[field_name(indicator)], self.previous.get(indicator.code))
-            )
-        return out
+        return [
+            (group, [(i, self[field_name(i)], self.previous.get(i.code)) for i in indicators])
+            for group, indicators in indicators_by_group(self.indicators)
+        ]
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """[(field id, label, message)] for the list of errors at the top of the form."""
@@ -176,21 +113,55 @@ class ReportForm(forms.Form):
         return out
 
 
-class ReasonForm(forms.Form):
+class VersionForm(forms.Form):
+    """A reviewer's action (approve): the report version the page showed. A missing or
+    malformed version is not checked: `checked_version()` gives None."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def checked_version(self) -> int | None:
+        self.is_valid()
+        return self.cleaned_data.get("version")
+
+
+class ReasonForm(VersionForm):
+    """Return or reopen a report: the reason the unit will read, and the version."""
+
     reason = forms.CharField(
-        label=_lazy("Lý do"),
+        label=_("Lý do"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _lazy("Cần ghi lý do để đơn vị biết phải sửa gì.")},
+        error_messages={"required": _("Cần ghi lý do để đơn vị biết phải sửa gì.")},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReportIdsField(forms.Field):
+    """The ids of the ticked reports; anything that is not a plain number is left out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        # ASCII digits only: "²".isdigit() is true but int() refuses it.
+        return [
+            int(i)
+            for i in value or []
+            if isinstance(i, str) and i.isascii() and i.isdigit() and len(i) < 19
+        ]
+
+
+class ApproveSelectedForm(forms.Form):
+    """The review page's bulk approval: the ticked reports."""
+
+    report = ReportIdsField(
+        error_messages={"required": _("Chưa chọn báo cáo nào để duyệt.")},
+    )
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Tệp Excel (.xlsx)"),
+        label=_("Tệp Excel (.xlsx)"),
         error_messages={
-            "required": _lazy("Hãy chọn một tệp Excel (.xlsx) để tải lên."),
-            "empty": _lazy("Tệp tải lên rỗng."),
+            "required": _("Hãy chọn một tệp Excel (.xlsx) để tải lên."),
+            "empty": _("Tệp tải lên rỗng."),
         },
     )

@@ -7,11 +7,13 @@ over its subtree, found through `Unit.path` (the ids from the root, "/1/5/").
 from __future__ import annotations
 
 import datetime as dt
+from enum import nonmember
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -467,6 +469,14 @@ class ReportQuerySet(models.QuerySet):
     def reviewable_by(self, user) -> ReportQuerySet:
         return self.filter(unit__in=Unit.objects.reviewable_by(user))
 
+    def editable(self) -> ReportQuerySet:
+        """Reports whose unit may still change the figures: drafts and returned reports."""
+        return self.filter(status__in=Report.Status.EDITABLE)
+
+    def awaiting_review(self) -> ReportQuerySet:
+        """Submitted reports, which a reviewer approves or returns."""
+        return self.filter(status__in=Report.Status.REVIEWABLE)
+
 
 class Report(models.Model):
     class Status(models.TextChoices):
@@ -474,6 +484,12 @@ class Report(models.Model):
         SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
         APPROVED = "approved", _("Đã duyệt")
         RETURNED = "returned", _("Trả lại để sửa")
+
+        # The workflow: the unit changes its figures in a draft or a returned report, submits
+        # it, and a reviewer approves it (locked; provincial staff may reopen it) or returns it.
+        EDITABLE = nonmember(frozenset({"draft", "returned"}))
+        REVIEWABLE = nonmember(frozenset({"submitted"}))
+        LOCKED = nonmember(frozenset({"approved"}))
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="reports"
@@ -544,7 +560,98 @@ class Report(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status == self.Status.APPROVED
+        """Approved: nothing changes until provincial staff reopen it."""
+        return self.status in self.Status.LOCKED
+
+    @property
+    def is_reviewable(self) -> bool:
+        """Submitted: waiting for a reviewer to approve or return it."""
+        return self.status in self.Status.REVIEWABLE
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the unit may change the figures now: a draft or a returned report, and a
+        report not yet started (not saved) in a period open for entry, for a unit that reports
+        in it. Who may change them is `selectors.report_access`."""
+        return not self.edit_refusal()
+
+    def edit_refusal(self, statuses: frozenset[str] = Status.EDITABLE) -> str:
+        """Why the figures cannot change now, as told to the user; "" when they can.
+
+        `statuses` are those that take new figures: draft and returned; a provincial workbook
+        also writes submitted reports.
+        """
+        if self.pk is None:
+            if not self.period.open_for_entry:
+                return gettext("Kỳ %(period)s chưa mở (hoặc đã đóng) nhập liệu.") % {
+                    "period": self.period.label
+                }
+            if not self.unit.reports_in(self.period):
+                return gettext("%(unit)s không báo cáo trong kỳ %(period)s.") % {
+                    "unit": self.unit.name,
+                    "period": self.period.label,
+                }
+            return ""
+        if self.status in statuses:
+            return ""
+        if self.is_locked:
+            return gettext("Báo cáo của %(unit)s đã được duyệt và khoá, không sửa được.") % {
+                "unit": self.unit.name
+            }
+        return gettext(
+            "Báo cáo của %(unit)s đã gửi, đang chờ duyệt nên không sửa được; chỉ sửa được khi "
+            "được trả lại."
+        ) % {"unit": self.unit.name}
+
+
+class ChangeReason(models.TextChoices):
+    """Why a report or a value changed, as the services store it in the history: in Vietnamese,
+    whatever the user's language; the label shows it in the reader's language. A return and a
+    reopening are stored followed by the reviewer's own words (`with_text`)."""
+
+    STARTED = "Bắt đầu nhập", pgettext_lazy("change reason", "Bắt đầu nhập")
+    STARTED_FROM_FILE = (
+        "Bắt đầu nhập (tệp Excel)",
+        pgettext_lazy("change reason", "Bắt đầu nhập (tệp Excel)"),
+    )
+    VALUES_SAVED = "Lưu số liệu", pgettext_lazy("change reason", "Lưu số liệu")
+    DRAFT_SAVED = "Lưu nháp", pgettext_lazy("change reason", "Lưu nháp")
+    SUBMITTED = "Gửi duyệt", pgettext_lazy("change reason", "Gửi duyệt")
+    APPROVED = "Duyệt", pgettext_lazy("change reason", "Duyệt")
+    APPROVED_TOGETHER = (
+        "Duyệt (cùng lúc nhiều báo cáo)",
+        pgettext_lazy("change reason", "Duyệt (cùng lúc nhiều báo cáo)"),
+    )
+    IMPORTED = "Nhập từ tệp Excel", pgettext_lazy("change reason", "Nhập từ tệp Excel")
+    DEMO = "Dữ liệu minh hoạ", pgettext_lazy("change reason", "Dữ liệu minh hoạ")
+    RETURNED = "Trả lại: ", pgettext_lazy("change reason", "Trả lại: %(reason)s")
+    REOPENED = "Mở lại: ", pgettext_lazy("change reason", "Mở lại: %(reason)s")
+
+    @property
+    def takes_text(self) -> bool:
+        """Whether the reason is stored followed by the reviewer's words (return, reopening)."""
+        return self in (ChangeReason.RETURNED, ChangeReason.REOPENED)
+
+    def with_text(self, text: str) -> str:
+        """The stored reason of a return or a reopening: its prefix, then the reviewer's words."""
+        return f"{self.value}{text}"
+
+    @classmethod
+    def shown(cls, stored: str | None) -> str:
+        """A stored reason in the active language; the reviewer's own words stay as typed, and a
+        reason this class does not know (older rows, the admin) is shown as stored."""
+        if not stored:
+            return ""
+        for reason in cls:
+            if reason.takes_text and stored.startswith(reason.value):
+                return str(reason.label) % {"reason": stored[len(reason.value) :]}
+            if stored == reason.value:
+                return str(reason.label)
+        return stored
 
 
 class Value(models.Model):

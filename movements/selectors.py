@@ -1,17 +1,33 @@
-"""Reads behind the entry and review pages. Access comes from the QuerySets in models.py."""
+"""Reads behind the entry and review pages, and the one access decision of a report
+(`report_access`) that views, templates and services ask. Access comes from the QuerySets in
+models.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from .formatting import format_number
-from .models import Indicator, IndicatorGroup, Movement, Period, Report, Unit, Value
+from .models import (
+    ChangeReason,
+    Indicator,
+    IndicatorGroup,
+    Movement,
+    Period,
+    Report,
+    Unit,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 def indicators_by_group(
@@ -25,7 +41,17 @@ def indicators_by_group(
     return list(groups.values())
 
 
-def movement_for_period(period: Period, code: str | None = None) -> Movement | None:
+def entry_indicators(*, movement: Movement) -> list[Indicator]:
+    """The indicators a unit enters for `movement` (ratios are computed), in report order."""
+    return list(
+        Indicator.objects.stored()
+        .filter(movement=movement)
+        .select_related("group")
+        .order_by("group__order", "order")
+    )
+
+
+def movement_for_period(*, period: Period, code: str | None = None) -> Movement | None:
     """The movement entered in `period`: the one named by `code`, else the only movement whose
     entry period kind matches (None when there is no such movement or it is ambiguous)."""
     movements = Movement.objects.filter(period_kind=period.kind)
@@ -35,7 +61,8 @@ def movement_for_period(period: Period, code: str | None = None) -> Movement | N
     return found[0] if len(found) == 1 else None
 
 
-def period_from_code(code: str) -> Period | None:
+def period_from_code(*, code: str) -> Period | None:
+    """The period a code names ('2014', '2014-H1', '2014-Q3'), or None."""
     parsed = Period.parse_code(code)
     if parsed is None:
         return None
@@ -43,7 +70,7 @@ def period_from_code(code: str) -> Period | None:
     return Period.objects.filter(kind=kind, year=year, number=number).first()
 
 
-def previous_period(period: Period) -> Period | None:
+def previous_period(*, period: Period) -> Period | None:
     """The period of the same kind just before `period` (2013 before 2014, 2013-H2 before
     2014-H1), or None when it does not exist."""
     kind, year, number = period.kind, period.year, period.number
@@ -55,6 +82,98 @@ def previous_period(period: Period) -> Period | None:
         year -= 1
         number = 2 if kind == Period.Kind.HALF else 4
     return Period.objects.filter(kind=kind, year=year, number=number).first()
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    """What `user` may do with `unit`'s report of `period` for `movement`: the one access
+    decision that the entry views, their templates and the services ask. `report` is None while
+    the report is not started. Each permission asks the access QuerySets of models.py when it is
+    first read, and only then."""
+
+    user: AbstractBaseUser | AnonymousUser
+    unit: Unit
+    period: Period
+    movement: Movement
+    report: Report | None
+
+    @classmethod
+    def of(cls, *, user: AbstractBaseUser | AnonymousUser, report: Report) -> ReportAccess:
+        """The access to a report already at hand (the services)."""
+        return cls(user, report.unit, report.period, report.movement, report)
+
+    @cached_property
+    def can_view(self) -> bool:
+        """The unit is in the user's subtrees: its report, history and file may be read."""
+        return Unit.objects.visible_to(self.user).filter(pk=self.unit.pk).exists()
+
+    @cached_property
+    def is_secretary(self) -> bool:
+        """The user enters the unit's figures (secretary of exactly this unit)."""
+        return Unit.objects.editable_by(self.user).filter(pk=self.unit.pk).exists()
+
+    @cached_property
+    def is_reviewer(self) -> bool:
+        """The user reviews the unit's reports (a reviewer of its subtree)."""
+        return Unit.objects.reviewable_by(self.user).filter(pk=self.unit.pk).exists()
+
+    @cached_property
+    def is_provincial_reviewer(self) -> bool:
+        """The user reviews a root unit: provincial staff, who reopen approved reports."""
+        return Unit.objects.reviewable_by(self.user).filter(parent__isnull=True).exists()
+
+    @property
+    def version(self) -> int:
+        """The report's version as a form loads it (0 for a report not started)."""
+        return self.report.version if self.report is not None else 0
+
+    @property
+    def why_not_editable(self) -> str:
+        """Why the user may not change the figures now, for the user; "" when they may."""
+        if not self.is_secretary:
+            return _("Chỉ bí thư (văn phòng) của đơn vị mới nhập số liệu.")
+        report = self.report or Report(unit=self.unit, period=self.period, movement=self.movement)
+        return report.edit_refusal()
+
+    @property
+    def can_edit(self) -> bool:
+        """The unit's secretary, on a report whose figures may change (Report.is_editable)."""
+        return not self.why_not_editable
+
+    @property
+    def can_review(self) -> bool:
+        """A reviewer of the unit, once the report exists (approve or return it when it is
+        submitted; the services refuse any other status with a message)."""
+        return self.report is not None and self.is_reviewer
+
+    @property
+    def can_reopen(self) -> bool:
+        """A provincial reviewer of the unit's report (reopen it when it is approved)."""
+        return self.can_review and self.is_provincial_reviewer
+
+
+def report_access(
+    *, user: AbstractBaseUser | AnonymousUser, unit: Unit, period: Period, movement: Movement
+) -> ReportAccess:
+    """What `user` may do with `unit`'s report of `period` for `movement`, with the report (or
+    None when it is not started). One query here; the permissions ask when they are read."""
+    report = (
+        Report.objects.filter(unit=unit, period=period, movement=movement)
+        .select_related("unit", "period", "movement", "submitted_by", "approved_by", "returned_by")
+        .first()
+    )
+    return ReportAccess(user, unit, period, movement, report)
+
+
+def user_is_reviewer(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether `user` reviews the reports of any unit (the review page, provincial workbooks)."""
+    return Unit.objects.reviewable_by(user).exists()
+
+
+# --- entry ---------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -73,16 +192,21 @@ class EntryRow:
         return self.report.status if self.report else "new"
 
     @property
+    def is_editable(self) -> bool:
+        """Whether the unit may still enter figures (Report.is_editable)."""
+        report = self.report or Report(unit=self.unit, period=self.period, movement=self.movement)
+        return report.is_editable
+
+    @property
     def overdue(self) -> bool:
         deadline = self.period.deadline
-        waiting = self.report is None or self.report.status in ("draft", "returned")
-        return bool(deadline and waiting and deadline < dt.date.today())
+        return bool(deadline and self.is_editable and deadline < dt.date.today())
 
 
 RECENT_PERIODS = 3
 
 
-def entry_rows(user) -> list[EntryRow]:
+def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
     """The signed-in secretary's reports that are due or recent, newest period first.
 
     For each unit the user is secretary of: every period open for entry (a row even when the
@@ -113,7 +237,7 @@ def entry_rows(user) -> list[EntryRow]:
     for report in reports:
         key = (report.unit_id, report.period_id, report.movement_id)
         recent = report.period.year > latest_year - RECENT_PERIODS
-        if key not in rows and (report.status != Report.Status.APPROVED or recent):
+        if key not in rows and (not report.is_locked or recent):
             rows[key] = EntryRow(report.unit, report.period, report.movement, report)
     return sorted(
         rows.values(),
@@ -121,16 +245,16 @@ def entry_rows(user) -> list[EntryRow]:
     )
 
 
-def report_values(report: Report | None) -> dict[str, int]:
+def report_values(*, report: Report | None) -> dict[str, int]:
     """{indicator code: value} of a report (empty when there is no report)."""
     if report is None or report.pk is None:
         return {}
     return dict(Value.objects.filter(report=report).values_list("indicator__code", "value"))
 
 
-def previous_values(unit: Unit, period: Period, movement: Movement) -> dict[str, int]:
+def previous_values(*, unit: Unit, period: Period, movement: Movement) -> dict[str, int]:
     """{indicator code: value} of the unit's report for the previous period, any status."""
-    before = previous_period(period)
+    before = previous_period(period=period)
     if before is None:
         return {}
     return dict(
@@ -140,18 +264,14 @@ def previous_values(unit: Unit, period: Period, movement: Movement) -> dict[str,
     )
 
 
-def review_queue(user):
+def review_queue(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
     """Submitted reports of the reviewer's subtrees, oldest submission first."""
     return (
         Report.objects.reviewable_by(user)
-        .filter(status=Report.Status.SUBMITTED)
+        .awaiting_review()
         .select_related("unit", "period", "movement", "submitted_by")
         .order_by("submitted_at", "unit__sort_order")
     )
-
-
-def can_review(user, report: Report) -> bool:
-    return Report.objects.reviewable_by(user).filter(pk=report.pk).exists()
 
 
 # --- history -----------------------------------------------------------------------------------
@@ -185,36 +305,9 @@ def _user_name(user) -> str:
     return user.get_full_name() or user.username
 
 
-# The services store why a row changed in Vietnamese; readers see it in their language.
-CHANGE_REASONS = {
-    "Bắt đầu nhập": pgettext_lazy("change reason", "Bắt đầu nhập"),
-    "Bắt đầu nhập (tệp Excel)": pgettext_lazy("change reason", "Bắt đầu nhập (tệp Excel)"),
-    "Lưu số liệu": pgettext_lazy("change reason", "Lưu số liệu"),
-    "Lưu nháp": pgettext_lazy("change reason", "Lưu nháp"),
-    "Gửi duyệt": pgettext_lazy("change reason", "Gửi duyệt"),
-    "Duyệt": pgettext_lazy("change reason", "Duyệt"),
-    "Duyệt (cùng lúc nhiều báo cáo)": pgettext_lazy(
-        "change reason", "Duyệt (cùng lúc nhiều báo cáo)"
-    ),
-    "Nhập từ tệp Excel": pgettext_lazy("change reason", "Nhập từ tệp Excel"),
-    "Dữ liệu minh hoạ": pgettext_lazy("change reason", "Dữ liệu minh hoạ"),
-}
-CHANGE_REASONS_WITH_TEXT = {
-    "Trả lại: ": pgettext_lazy("change reason", "Trả lại: %(reason)s"),
-    "Mở lại: ": pgettext_lazy("change reason", "Mở lại: %(reason)s"),
-}
-
-
 def shown_reason(reason: str | None) -> str:
     """A stored change reason in the active language; the reviewer's own words stay as typed."""
-    if not reason:
-        return ""
-    if reason in CHANGE_REASONS:
-        return str(CHANGE_REASONS[reason])
-    for prefix, message in CHANGE_REASONS_WITH_TEXT.items():
-        if reason.startswith(prefix):
-            return str(message) % {"reason": reason[len(prefix) :]}
-    return reason
+    return ChangeReason.shown(reason)
 
 
 def _shown(value) -> str:
@@ -225,7 +318,7 @@ def _shown(value) -> str:
     return str(value) or _("(trống)")
 
 
-def report_history(report: Report) -> list[HistoryEntry]:
+def report_history(*, report: Report) -> list[HistoryEntry]:
     """Every change of the report and its values, newest first: who, when, old → new, reason.
 
     Value changes made in the same save are grouped under that save's report entry. Three
@@ -284,7 +377,7 @@ def report_history(report: Report) -> list[HistoryEntry]:
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
-def report_changes_since(report: Report, version: int) -> list[Change]:
+def report_changes_since(*, report: Report, version: int) -> list[Change]:
     """What changed in the report since it was at `version`: old (at that version) → new (now).
 
     Uses the history: the state at `version` is the last history row of that version.
@@ -324,7 +417,8 @@ def report_changes_since(report: Report, version: int) -> list[Change]:
     return changes
 
 
-def last_change(report: Report) -> HistoryEntry | None:
+def last_change(*, report: Report) -> HistoryEntry | None:
+    """Who last saved the report, when, and why (None before any save)."""
     row = (
         Report.history.filter(id=report.pk)
         .select_related("history_user")
@@ -349,18 +443,13 @@ class SheetRow:
     previous: int | None
 
 
-def workbook_rows(movement: Movement, period: Period, units: list[Unit]) -> list[SheetRow]:
+def workbook_rows(*, movement: Movement, period: Period, units: list[Unit]) -> list[SheetRow]:
     """One row per unit × entered indicator with the current and previous period's values.
 
     Four queries whatever the number of units.
     """
-    indicators = list(
-        Indicator.objects.stored()
-        .filter(movement=movement)
-        .select_related("group")
-        .order_by("group__order", "order")
-    )
-    before = previous_period(period)
+    indicators = entry_indicators(movement=movement)
+    before = previous_period(period=period)
     wanted = Q(report__period=period)
     if before is not None:
         wanted |= Q(report__period=before)
@@ -381,7 +470,7 @@ def workbook_rows(movement: Movement, period: Period, units: list[Unit]) -> list
     ]
 
 
-def reporting_units(user, period: Period) -> list[Unit]:
+def reporting_units(*, user: AbstractBaseUser | AnonymousUser, period: Period) -> list[Unit]:
     """Units of the reviewer's subtrees that report in `period` (the provincial workbook)."""
     return [
         u

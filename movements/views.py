@@ -1,5 +1,10 @@
-"""Entry and review pages. Each view checks access through the QuerySets of models.py, parses
-input with a form, calls one service or selector, and renders."""
+"""Entry and review pages. Each view checks access (`selectors.report_access` for a report),
+parses input with a form, calls one service or selector, and renders.
+
+Refusals raise: `Http404` for what the user may not see (or that does not exist), and
+`PermissionDenied` with the reason for what they see but may not do; the error pages
+(templates/403.html, 404.html) show the reason.
+"""
 
 from __future__ import annotations
 
@@ -7,129 +12,99 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import excel, selectors, services
-from .forms import ReasonForm, ReportForm, UploadForm, field_name
-from .models import Report, Unit
+from . import excel, selectors
+from .forms import (
+    ApproveSelectedForm,
+    ReasonForm,
+    ReportForm,
+    UploadForm,
+    VersionForm,
+    field_name,
+)
+from .models import Movement, Period, Unit
+from .selectors import ReportAccess
+from .services import EditConflict, ServiceError, ValuesInvalid, imports, workflow
 
 
-@require_GET
-def healthz(request):
-    """Liveness and a database round trip; 503 when the database does not answer."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 — any database failure means "not healthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+def _period_and_movement(request, code: str) -> tuple[Period, Movement]:
+    """The period a URL names and the movement entered in it (`?movement=` when several)."""
+    period = selectors.period_from_code(code=code)
+    if period is None:
+        raise Http404(_("Không có kỳ báo cáo này."))
+    movement = selectors.movement_for_period(period=period, code=request.GET.get("movement"))
+    if movement is None:
+        raise Http404(_("Không có phong trào nhập theo kỳ này."))
+    return period, movement
 
 
-def _denied(request, message: str):
-    return render(request, "movements/denied.html", {"message": message}, status=403)
+def _access(request, unit_code: str, period_code: str) -> ReportAccess:
+    """The report a URL names, with what the signed-in user may do with it; 404 when the
+    unit, the period or the movement does not exist, or the unit is not the user's to see."""
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise Http404(_("Không có đơn vị này, hoặc bạn không được xem đơn vị này."))
+    period, movement = _period_and_movement(request, period_code)
+    access = selectors.report_access(user=request.user, unit=unit, period=period, movement=movement)
+    if not access.can_view:
+        raise Http404(_("Không có đơn vị này, hoặc bạn không được xem đơn vị này."))
+    return access
 
 
-class _Context:
-    """The report a URL names, with what the signed-in user may do with it."""
-
-    def __init__(self, request, unit_code: str, period_code: str):
-        user = request.user
-        self.unit = get_object_or_404(Unit.objects.visible_to(user), code=unit_code)
-        self.period = selectors.period_from_code(period_code)
-        if self.period is None:
-            raise Http404(_("Không có kỳ báo cáo này."))
-        self.movement = selectors.movement_for_period(self.period, request.GET.get("movement"))
-        if self.movement is None:
-            raise Http404(_("Không có phong trào nhập theo kỳ này."))
-        self.report = (
-            Report.objects.filter(unit=self.unit, period=self.period, movement=self.movement)
-            .select_related("submitted_by", "approved_by", "returned_by")
-            .first()
-        )
-        self.is_secretary = Unit.objects.editable_by(user).filter(pk=self.unit.pk).exists()
-        self.is_reviewer = Unit.objects.reviewable_by(user).filter(pk=self.unit.pk).exists()
-        self.can_reopen = self.is_reviewer and services.can_reopen(user)
-        if self.report is None:
-            self.can_edit = (
-                self.is_secretary
-                and self.period.open_for_entry
-                and self.unit.reports_in(self.period)
-            )
-        else:
-            self.can_edit = self.is_secretary and self.report.status in (
-                Report.Status.DRAFT,
-                Report.Status.RETURNED,
-            )
-
-    @property
-    def why_not_editable(self) -> str:
-        if self.report is not None:
-            return _("Báo cáo đã gửi hoặc đã duyệt nên không sửa được.")
-        if not self.unit.reports_in(self.period):
-            return _("%(unit)s không báo cáo trong kỳ %(period)s.") % {
-                "unit": self.unit.name,
-                "period": self.period.label,
-            }
-        return _("Kỳ này chưa mở (hoặc đã đóng) nhập liệu.")
-
-    @property
-    def version(self) -> int:
-        return self.report.version if self.report else 0
-
-    def url(self, name: str = "report") -> str:
-        return reverse(f"movements:{name}", args=[self.unit.code, self.period.code])
+def _url(access: ReportAccess, name: str = "report") -> str:
+    return reverse(f"movements:{name}", args=[access.unit.code, access.period.code])
 
 
 @login_required
 @require_GET
 def entry_list(request):
-    rows = selectors.entry_rows(request.user)
-    is_reviewer = Unit.objects.reviewable_by(request.user).exists()
+    rows = selectors.entry_rows(user=request.user)
+    is_reviewer = selectors.user_is_reviewer(user=request.user)
     return render(request, "movements/entry_list.html", {"rows": rows, "is_reviewer": is_reviewer})
 
 
-def _report_form(ctx: _Context, data=None) -> ReportForm:
-    indicators = services.entry_indicators(ctx.movement)
-    previous = selectors.previous_values(ctx.unit, ctx.period, ctx.movement)
+def _report_form(access: ReportAccess, data=None) -> ReportForm:
+    indicators = selectors.entry_indicators(movement=access.movement)
+    previous = selectors.previous_values(
+        unit=access.unit, period=access.period, movement=access.movement
+    )
     initial = None
     if data is None:
-        values = selectors.report_values(ctx.report)
+        values = selectors.report_values(report=access.report)
         initial = {field_name(i): values.get(i.code) for i in indicators}
-        initial["version"] = ctx.version
-        if ctx.report is not None:
-            initial["highlights"] = ctx.report.highlights
-            initial["shortcomings"] = ctx.report.shortcomings
+        initial["version"] = access.version
+        if access.report is not None:
+            initial["highlights"] = access.report.highlights
+            initial["shortcomings"] = access.report.shortcomings
     return ReportForm(data, initial=initial, indicators=indicators, previous=previous)
 
 
-def _render_report(request, ctx: _Context, form: ReportForm | None = None, **extra):
-    if form is None and ctx.can_edit:
-        form = _report_form(ctx)
-    rows = []
+def _render_report(request, access: ReportAccess, form: ReportForm | None = None, **extra):
+    if form is None and access.can_edit:
+        form = _report_form(access)
+    sections = []
     if form is None:
-        values = selectors.report_values(ctx.report)
-        previous = selectors.previous_values(ctx.unit, ctx.period, ctx.movement)
-        group = None
-        for indicator in services.entry_indicators(ctx.movement):
-            if indicator.group_id != group:
-                group = indicator.group_id
-                rows.append((indicator.group, []))
-            rows[-1][1].append(
-                (indicator, values.get(indicator.code), previous.get(indicator.code))
-            )
+        values = selectors.report_values(report=access.report)
+        previous = selectors.previous_values(
+            unit=access.unit, period=access.period, movement=access.movement
+        )
+        indicators = selectors.entry_indicators(movement=access.movement)
+        sections = [
+            (group, [(i, values.get(i.code), previous.get(i.code)) for i in items])
+            for group, items in selectors.indicators_by_group(indicators)
+        ]
     context = {
-        "ctx": ctx,
-        "report": ctx.report,
+        "access": access,
+        "report": access.report,
         "form": form,
-        "readonly_sections": rows,
-        "history": selectors.report_history(ctx.report) if ctx.report else [],
-        "reason_form": ReasonForm(initial={"version": ctx.version}),
+        "readonly_sections": sections,
+        "history": selectors.report_history(report=access.report) if access.report else [],
         "upload_form": UploadForm(),
         **extra,
     }
@@ -139,24 +114,24 @@ def _render_report(request, ctx: _Context, form: ReportForm | None = None, **ext
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_page(request, unit: str, period: str):
-    ctx = _Context(request, unit, period)
+    access = _access(request, unit, period)
     if request.method == "GET":
-        return _render_report(request, ctx)
-    if not ctx.is_secretary:
-        return _denied(request, _("Chỉ bí thư (văn phòng) của đơn vị mới nhập số liệu."))
-    if not ctx.can_edit:
-        messages.error(request, ctx.why_not_editable)
-        return redirect(ctx.url())
-    form = _report_form(ctx, request.POST)
+        return _render_report(request, access)
+    if not access.is_secretary:
+        raise PermissionDenied(access.why_not_editable)
+    if not access.can_edit:
+        messages.error(request, access.why_not_editable)
+        return redirect(_url(access))
+    form = _report_form(access, request.POST)
     if not form.is_valid():
-        return _render_report(request, ctx, form, status_message=_("Chưa lưu: xem các lỗi."))
+        return _render_report(request, access, form)
     submit = request.POST.get("action") == "submit"
     try:
-        services.report_save(
+        workflow.report_save(
             user=request.user,
-            unit=ctx.unit,
-            period=ctx.period,
-            movement=ctx.movement,
+            unit=access.unit,
+            period=access.period,
+            movement=access.movement,
             values=form.values(),
             highlights=form.cleaned_data["highlights"],
             shortcomings=form.cleaned_data["shortcomings"],
@@ -164,118 +139,127 @@ def report_page(request, unit: str, period: str):
             confirm_unusual=form.cleaned_data["confirm_unusual"],
             submit=submit,
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
+        # The report as it is now, and the user's input on the version they have now seen.
+        access = selectors.report_access(
+            user=request.user, unit=access.unit, period=access.period, movement=access.movement
+        )
         data = request.POST.copy()
         data["version"] = str(conflict.report.version)
-        ctx.report = Report.objects.filter(pk=conflict.report.pk).first()
-        form = _report_form(ctx, data)
+        form = _report_form(access, data)
         form.is_valid()
-        return _render_report(
-            request, ctx, form, conflict=conflict, last=selectors.last_change(ctx.report)
-        )
-    except services.ValuesInvalid as invalid:
+        last = selectors.last_change(report=access.report) if access.report else None
+        return _render_report(request, access, form, conflict=conflict, last=last)
+    except ValuesInvalid as invalid:
         for code, errors in {**invalid.errors, **invalid.warnings}.items():
             for message in errors:
                 form.add_error(f"v-{code}", message)
-        return _render_report(request, ctx, form)
-    except services.ServiceError as error:
+        return _render_report(request, access, form)
+    except ServiceError as error:
         messages.error(request, str(error))
-        return _render_report(request, ctx, form)
+        return _render_report(request, access, form)
     if submit:
         messages.success(request, _("Đã gửi báo cáo. Tỉnh Đoàn sẽ xem và duyệt."))
     else:
         messages.success(request, _("Đã lưu bản nháp."))
-    return redirect(ctx.url())
+    return redirect(_url(access))
 
 
-def _reviewer_action(request, unit, period, action):
-    ctx = _Context(request, unit, period)
-    if not ctx.is_reviewer or ctx.report is None:
-        return _denied(request, _("Bạn không có quyền duyệt báo cáo này."))
-    version = request.POST.get("version")
-    # ASCII digits only: "²".isdigit() is true but int() refuses it.
-    version = (
-        int(version)
-        if version and version.isascii() and version.isdigit() and len(version) < 10
-        else None
-    )
-    try:
-        if action == "approve":
-            services.report_approve(request.user, ctx.report, version)
-            messages.success(request, _("Đã duyệt báo cáo %(r)s.") % {"r": ctx.report})
-        else:
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Cần ghi lý do để đơn vị biết phải sửa gì."))
-                return redirect(ctx.url())
-            service = services.report_return if action == "return" else services.report_reopen
-            service(request.user, ctx.report, form.cleaned_data["reason"], version)
-            done = (
-                _("Đã trả lại báo cáo %(r)s cho đơn vị.")
-                if action == "return"
-                else _("Đã mở lại báo cáo %(r)s; đơn vị có thể sửa.")
-            )
-            messages.success(request, done % {"r": ctx.report})
-    except services.ServiceError as error:
-        messages.error(request, str(error))
-    return redirect(ctx.url())
+def _reviewed(request, unit: str, period: str) -> ReportAccess:
+    access = _access(request, unit, period)
+    if not access.can_review:
+        raise PermissionDenied(_("Bạn không có quyền duyệt báo cáo này."))
+    return access
 
 
 @login_required
 @require_POST
 def report_approve(request, unit: str, period: str):
-    return _reviewer_action(request, unit, period, "approve")
+    access = _reviewed(request, unit, period)
+    version = VersionForm(request.POST).checked_version()
+    try:
+        workflow.report_approve(user=request.user, report=access.report, version=version)
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Đã duyệt báo cáo %(r)s.") % {"r": access.report})
+    return redirect(_url(access))
+
+
+def _with_reason(request, access: ReportAccess, service, done: str):
+    """Return or reopen the report with the reviewer's reason."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid() and "reason" in form.errors:
+        messages.error(request, _("Cần ghi lý do để đơn vị biết phải sửa gì."))
+        return redirect(_url(access))
+    try:
+        service(
+            user=request.user,
+            report=access.report,
+            reason=form.cleaned_data["reason"],
+            version=form.checked_version(),
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done % {"r": access.report})
+    return redirect(_url(access))
 
 
 @login_required
 @require_POST
 def report_return(request, unit: str, period: str):
-    return _reviewer_action(request, unit, period, "return")
+    access = _reviewed(request, unit, period)
+    done = _("Đã trả lại báo cáo %(r)s cho đơn vị.")
+    return _with_reason(request, access, workflow.report_return, done)
 
 
 @login_required
 @require_POST
 def report_reopen(request, unit: str, period: str):
-    ctx = _Context(request, unit, period)
-    if not ctx.can_reopen:
-        return _denied(request, _("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo."))
-    return _reviewer_action(request, unit, period, "reopen")
+    access = _access(request, unit, period)
+    if not access.can_reopen:
+        raise PermissionDenied(_("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo."))
+    done = _("Đã mở lại báo cáo %(r)s; đơn vị có thể sửa.")
+    return _with_reason(request, access, workflow.report_reopen, done)
 
 
 @login_required
 @require_GET
 def report_history(request, unit: str, period: str):
-    ctx = _Context(request, unit, period)
-    if ctx.report is None:
+    access = _access(request, unit, period)
+    if access.report is None:
         raise Http404(_("Báo cáo chưa được bắt đầu."))
-    history = selectors.report_history(ctx.report)
-    return render(request, "movements/report_history.html", {"ctx": ctx, "history": history})
+    history = selectors.report_history(report=access.report)
+    return render(request, "movements/report_history.html", {"access": access, "history": history})
 
 
 # --- review -----------------------------------------------------------------------------------
 
 
+def _require_reviewer(request) -> None:
+    if not selectors.user_is_reviewer(user=request.user):
+        raise PermissionDenied(_("Trang này dành cho cán bộ duyệt báo cáo."))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request):
-    if not Unit.objects.reviewable_by(request.user).exists():
-        return _denied(request, _("Trang này dành cho cán bộ duyệt báo cáo."))
+    _require_reviewer(request)
     if request.method == "POST":
-        ids = [
-            int(i)
-            for i in request.POST.getlist("report")
-            if i.isascii() and i.isdigit() and len(i) < 19
-        ]
-        if not ids:
-            messages.error(request, _("Chưa chọn báo cáo nào để duyệt."))
-        else:
-            approved, skipped = services.reports_approve(request.user, ids)
-            if approved:
-                messages.success(request, _("Đã duyệt %(n)s báo cáo.") % {"n": len(approved)})
-            for message in skipped:
-                messages.warning(request, message)
+        form = ApproveSelectedForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, form.errors["report"][0])
+            return redirect("movements:review")
+        approved, skipped = workflow.reports_approve(
+            user=request.user, report_ids=form.cleaned_data["report"]
+        )
+        if approved:
+            messages.success(request, _("Đã duyệt %(n)s báo cáo.") % {"n": len(approved)})
+        for message in skipped:
+            messages.warning(request, message)
         return redirect("movements:review")
-    queue = list(selectors.review_queue(request.user))
+    queue = list(selectors.review_queue(user=request.user))
     open_periods = selectors.open_periods()
     return render(
         request,
@@ -301,10 +285,12 @@ def _xlsx_response(content: bytes, name: str) -> HttpResponse:
 @login_required
 @require_GET
 def report_xlsx(request, unit: str, period: str):
-    ctx = _Context(request, unit, period)
-    rows = selectors.workbook_rows(ctx.movement, ctx.period, [ctx.unit])
-    content = excel.build_workbook(ctx.movement, ctx.period, rows, ctx.unit)
-    return _xlsx_response(content, excel.filename(ctx.movement, ctx.period, ctx.unit))
+    access = _access(request, unit, period)
+    rows = selectors.workbook_rows(
+        movement=access.movement, period=access.period, units=[access.unit]
+    )
+    content = excel.build_workbook(access.movement, access.period, rows, access.unit)
+    return _xlsx_response(content, excel.filename(access.movement, access.period, access.unit))
 
 
 def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_url: str):
@@ -317,8 +303,10 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
         data = excel.read_workbook(
             form.cleaned_data["file"], movement=movement, period=period, unit=unit
         )
-        plan = services.import_plan(request.user, movement, period, data.rows, unit)
-    except services.ServiceError as error:
+        plan = imports.import_plan(
+            user=request.user, movement=movement, period=period, rows=data.rows, unit=unit
+        )
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(back)
     problems = sorted(data.problems + plan.problems, key=lambda p: p[0] or 0)
@@ -354,10 +342,17 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
     if not stored or stored.get("token") != request.POST.get("token") or stored["scope"] != scope:
         messages.error(request, _("Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại."))
         return redirect(back)
-    rows = [services.ImportRow(*row) for row in stored["rows"]]
+    rows = [imports.ImportRow(*row) for row in stored["rows"]]
     try:
-        plan = services.import_apply(request.user, movement, period, rows, stored["versions"], unit)
-    except services.ServiceError as error:
+        plan = imports.import_apply(
+            user=request.user,
+            movement=movement,
+            period=period,
+            rows=rows,
+            versions=stored["versions"],
+            unit=unit,
+        )
+    except ServiceError as error:
         messages.error(request, str(error))
         return redirect(back)
     finally:
@@ -368,67 +363,58 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
     return redirect(back)
 
 
-def _unit_import_target(ctx) -> dict:
+def _importing_secretary(request, unit: str, period: str) -> ReportAccess:
+    """The report a unit's file is sent to; only the unit's secretary sends one."""
+    access = _access(request, unit, period)
+    if not access.is_secretary:
+        raise PermissionDenied(access.why_not_editable)
+    return access
+
+
+def _unit_import_target(access: ReportAccess) -> dict:
     """What the preview and the confirmation of one unit's file are about."""
     return {
-        "movement": ctx.movement,
-        "period": ctx.period,
-        "unit": ctx.unit,
-        "scope": f"unit:{ctx.unit.code}:{ctx.period.code}:{ctx.movement.code}",
-        "back": ctx.url(),
+        "movement": access.movement,
+        "period": access.period,
+        "unit": access.unit,
+        "scope": f"unit:{access.unit.code}:{access.period.code}:{access.movement.code}",
+        "back": _url(access),
     }
-
-
-def _unit_import_context(request, unit, period):
-    ctx = _Context(request, unit, period)
-    if not ctx.is_secretary:
-        return ctx, _denied(request, _("Chỉ bí thư (văn phòng) của đơn vị mới nhập số liệu."))
-    return ctx, None
 
 
 @login_required
 @require_POST
 def report_xlsx_upload(request, unit: str, period: str):
-    ctx, denied = _unit_import_context(request, unit, period)
-    if denied:
-        return denied
-    return _preview(request, **_unit_import_target(ctx), confirm_url=ctx.url("xlsx-confirm"))
+    access = _importing_secretary(request, unit, period)
+    return _preview(
+        request, **_unit_import_target(access), confirm_url=_url(access, "xlsx-confirm")
+    )
 
 
 @login_required
 @require_POST
 def report_xlsx_confirm(request, unit: str, period: str):
-    ctx, denied = _unit_import_context(request, unit, period)
-    if denied:
-        return denied
-    return _confirm(request, **_unit_import_target(ctx))
+    access = _importing_secretary(request, unit, period)
+    return _confirm(request, **_unit_import_target(access))
 
 
-def _province_context(request, period_code: str):
-    if not Unit.objects.reviewable_by(request.user).exists():
-        return None, None, _denied(request, _("Trang này dành cho cán bộ duyệt báo cáo."))
-    period = selectors.period_from_code(period_code)
-    if period is None:
-        raise Http404(_("Không có kỳ báo cáo này."))
-    movement = selectors.movement_for_period(period, request.GET.get("movement"))
-    if movement is None:
-        raise Http404(_("Không có phong trào nhập theo kỳ này."))
-    return period, movement, None
+def _province_period(request, code: str) -> tuple[Period, Movement]:
+    """The period and movement of a provincial workbook, for reviewers only."""
+    _require_reviewer(request)
+    return _period_and_movement(request, code)
 
 
 @login_required
 @require_GET
 def province_xlsx(request, period: str):
-    period, movement, denied = _province_context(request, period)
-    if denied:
-        return denied
-    units = selectors.reporting_units(request.user, period)
-    rows = selectors.workbook_rows(movement, period, units)
-    content = excel.build_workbook(movement, period, rows, None)
-    return _xlsx_response(content, excel.filename(movement, period, None))
+    period_obj, movement = _province_period(request, period)
+    units = selectors.reporting_units(user=request.user, period=period_obj)
+    rows = selectors.workbook_rows(movement=movement, period=period_obj, units=units)
+    content = excel.build_workbook(movement, period_obj, rows, None)
+    return _xlsx_response(content, excel.filename(movement, period_obj, None))
 
 
-def _province_import_target(period, movement) -> dict:
+def _province_import_target(period: Period, movement: Movement) -> dict:
     """What the preview and the confirmation of a provincial workbook are about."""
     return {
         "movement": movement,
@@ -442,9 +428,7 @@ def _province_import_target(period, movement) -> dict:
 @login_required
 @require_POST
 def province_xlsx_upload(request, period: str):
-    period_obj, movement, denied = _province_context(request, period)
-    if denied:
-        return denied
+    period_obj, movement = _province_period(request, period)
     return _preview(
         request,
         **_province_import_target(period_obj, movement),
@@ -455,7 +439,5 @@ def province_xlsx_upload(request, period: str):
 @login_required
 @require_POST
 def province_xlsx_confirm(request, period: str):
-    period_obj, movement, denied = _province_context(request, period)
-    if denied:
-        return denied
+    period_obj, movement = _province_period(request, period)
     return _confirm(request, **_province_import_target(period_obj, movement))

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from movements.models import Membership, Movement, Unit
-from movements.services import demo_load, seed_load
+from movements.services.demo import demo_load
+from movements.services.seed import seed_load
 from tests.factories import PASSWORD, make_user
 
 # live_server runs beside Playwright's event loop; plain static files (no manifest) for it.

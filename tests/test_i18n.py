@@ -322,7 +322,7 @@ def test_excel_refusal_in_english(client, seed, cast):
 
 
 def test_stored_change_reasons_are_shown_in_the_readers_language():
-    from movements.selectors import CHANGE_REASONS, shown_reason
+    from movements.selectors import shown_reason
 
     assert shown_reason("Gửi duyệt") == "Gửi duyệt"
     assert shown_reason("Trả lại: Thiếu số liệu.") == "Trả lại: Thiếu số liệu."
@@ -332,21 +332,31 @@ def test_stored_change_reasons_are_shown_in_the_readers_language():
         assert shown_reason("Duyệt") == "Approved"
         assert shown_reason("Mở lại: Bổ sung.") == "Reopened: Bổ sung."
         assert shown_reason("lý do khác") == "lý do khác"
-        assert all(shown_reason(text) != text for text in CHANGE_REASONS)
 
 
-def test_every_change_reason_the_services_store_is_known():
-    """A reason written as a literal in services.py must be in CHANGE_REASONS (or a prefix)."""
-    from movements.selectors import CHANGE_REASONS, CHANGE_REASONS_WITH_TEXT
+def test_every_change_reason_is_translated_and_shown_in_english():
+    """Each named reason the services store: shown as stored in Vietnamese, translated in
+    English; a return or a reopening keeps the reviewer's words."""
+    from movements.models import ChangeReason
+    from movements.selectors import shown_reason
 
-    source = (Path(settings.BASE_DIR) / "movements" / "services.py").read_text(encoding="utf-8")
-    stored = set(
-        re.findall(r'_change_reason(?:=| = )"([^"]+)"', source)
-        + re.findall(r'_save_report\(\w+, \w+, "([^"]+)"\)', source)
-        + re.findall(r'_write_values\([^")]*"([^"]+)"', source)
-        + re.findall(r'reason = "([^"]+)"', source)
-    )
-    prefixes = set(re.findall(r'_save_report\(\w+, \w+, f"([^{"]+)\{', source))
-    assert "Gửi duyệt" in stored and "Trả lại: " in prefixes
-    assert stored <= set(CHANGE_REASONS)
-    assert prefixes <= set(CHANGE_REASONS_WITH_TEXT)
+    assert "Gửi duyệt" in ChangeReason.values and "Trả lại: " in ChangeReason.values
+    for reason in ChangeReason:
+        stored = reason.with_text("Thiếu số liệu.") if reason.takes_text else reason.value
+        assert shown_reason(stored) == stored, reason
+        with translation.override("en"):
+            shown = shown_reason(stored)
+        assert shown != stored, reason
+        assert shown.isascii() or reason.takes_text, (reason, shown)
+        if reason.takes_text:
+            assert shown.endswith(" Thiếu số liệu."), (reason, shown)
+
+
+def test_the_services_store_only_named_change_reasons():
+    """No history reason is written as a bare string in the services: each is a ChangeReason,
+    so the test above covers it."""
+    package = Path(settings.BASE_DIR) / "movements" / "services"
+    source = "\n".join(path.read_text(encoding="utf-8") for path in package.glob("*.py"))
+    assert "ChangeReason." in source
+    literal = re.compile(r'(_change_reason\s*=\s*f?["\']|(_save_report|_write_values)\([^)]*["\'])')
+    assert literal.findall(source) == []

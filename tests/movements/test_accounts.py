@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from movements.models import Membership
-from movements.services import STAFF_GROUP
+from movements.services.accounts import STAFF_GROUP
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ with its message and nothing saved, the edit conflict, and the full status path 
 import pytest
 from django.urls import reverse
 
-from movements.forms import NumberError, parse_number
 from movements.models import Period, Report, Value
+from movements.rules import NumberError, parse_number
 from tests.factories import make_report, make_user, year
 
 pytestmark = pytest.mark.django_db

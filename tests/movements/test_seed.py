@@ -5,7 +5,9 @@ import pytest
 from django.core.management import call_command
 
 from movements.models import Indicator, PublishedFigure, Report, Unit, Value
-from movements.services import ServiceError, demo_load, seed_load, split_exactly
+from movements.services import ServiceError
+from movements.services.demo import demo_load, split_exactly
+from movements.services.seed import seed_load
 from reports.selectors import indicator_totals, published_reconciliation
 
 pytestmark = pytest.mark.django_db

@@ -7,19 +7,10 @@ import pytest
 from django.core.management import call_command
 
 from movements.models import Indicator, Period, Report, Value
-from movements.services import (
-    DEMO_OPEN_STATUS,
-    EditConflict,
-    ServiceError,
-    ValuesInvalid,
-    demo_load,
-    demo_open_period,
-    report_approve,
-    report_reopen,
-    report_return,
-    report_save,
-    values_check,
-)
+from movements.rules import values_check
+from movements.services import EditConflict, ServiceError, ValuesInvalid
+from movements.services.demo import DEMO_OPEN_STATUS, demo_load, demo_open_period
+from movements.services.workflow import report_approve, report_reopen, report_return, report_save
 from reports.selectors import published_reconciliation
 from tests.factories import make_report, make_user, year
 
@@ -148,9 +139,9 @@ def test_reviewer_services_refuse_secretaries_and_other_subtrees(cast, period, s
     other_reviewer = make_user("duyet_congan", units.cong_an, "reviewer")
     for user in [cast.secretary_a, cast.viewer, other_reviewer]:
         with pytest.raises(ServiceError, match="không có quyền duyệt"):
-            report_approve(user, report)
+            report_approve(user=user, report=report)
         with pytest.raises(ServiceError, match="không có quyền duyệt"):
-            report_return(user, report, "lý do")
+            report_return(user=user, report=report, reason="lý do")
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
 
@@ -159,13 +150,13 @@ def test_reopen_is_for_provincial_reviewers_only(cast, period, seed, units):
     report = make_report(cast.unit_a, period, seed, status=Report.Status.APPROVED)
     district = make_user("duyet_rachgia", units.rach_gia, "reviewer")
     with pytest.raises(ServiceError, match="Tỉnh Đoàn"):
-        report_reopen(district, report, "lý do")
-    report_reopen(cast.reviewer, report, "Bổ sung")
+        report_reopen(user=district, report=report, reason="lý do")
+    report_reopen(user=cast.reviewer, report=report, reason="Bổ sung")
     report.refresh_from_db()
     assert report.status == Report.Status.RETURNED
     long_reason = "Lý do rất dài. " * 30
     report_return_path = make_report(cast.unit_b, period, seed, status=Report.Status.SUBMITTED)
-    report_return(cast.reviewer, report_return_path, long_reason)
+    report_return(user=cast.reviewer, report=report_return_path, reason=long_reason)
     report_return_path.refresh_from_db()
     assert report_return_path.return_reason == long_reason.strip()
     assert len(report_return_path.history.latest().history_change_reason) <= 100
@@ -185,6 +176,6 @@ def test_previous_period_of_each_kind(db, kind, year_, number, expected):
     from movements.selectors import previous_period
 
     period = Period.objects.create(kind=kind, year=year_, number=number)
-    assert previous_period(period) is None
+    assert previous_period(period=period) is None
     earlier = Period.objects.create(kind=expected[0], year=expected[1], number=expected[2])
-    assert previous_period(period) == earlier
+    assert previous_period(period=period) == earlier

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from movements.models import Movement, Report, Unit
-from movements.services import demo_load
+from movements.services.demo import demo_load
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db

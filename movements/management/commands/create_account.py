@@ -5,7 +5,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from movements.models import Membership
-from movements.services import ServiceError, account_ensure
+from movements.services import ServiceError
+from movements.services.accounts import account_ensure
 
 
 class Command(BaseCommand):
@@ -35,9 +36,9 @@ class Command(BaseCommand):
                 raise CommandError("Hai lần nhập mật khẩu không khớp.")
         try:
             user, created = account_ensure(
-                options["username"],
-                options["unit"],
-                options["role"],
+                username=options["username"],
+                unit_code=options["unit"],
+                role=options["role"],
                 password=password,
                 full_name=options["name"],
             )

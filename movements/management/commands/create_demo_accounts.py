@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from movements.models import Membership, Unit
-from movements.services import account_ensure
+from movements.services.accounts import account_ensure
 
 DEMO_PASSWORD = "demo-phong-trao"  # noqa: S105 — a demo account on a local machine, printed
 DEMO_ADMIN = "admin"
@@ -37,9 +37,9 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             # An existing account keeps its password: it may have been changed on purpose.
             account_ensure(
-                username,
-                unit_code,
-                role,
+                username=username,
+                unit_code=unit_code,
+                role=role,
                 password=None if user else DEMO_PASSWORD,
                 full_name=name,
                 validate_password=False,

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from movements.services import ServiceError, demo_load, demo_open_period
+from movements.models import DEFAULT_MOVEMENT
+from movements.services import ServiceError
+from movements.services.demo import demo_load, demo_open_period
 
 
 class Command(BaseCommand):
@@ -11,12 +13,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--movement", default="3tn", help="mã phong trào (mặc định 3tn)")
+        parser.add_argument(
+            "--movement",
+            default=DEFAULT_MOVEMENT,
+            help=f"mã phong trào (mặc định {DEFAULT_MOVEMENT})",
+        )
 
     def handle(self, *args, **options):
         try:
-            result = demo_load(options["movement"])
-            opened = demo_open_period(options["movement"])
+            result = demo_load(movement_code=options["movement"])
+            opened = demo_open_period(movement_code=options["movement"])
         except ServiceError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu minh hoạ: {result}."))

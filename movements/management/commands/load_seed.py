@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from movements.services import seed_load
+from movements.services.seed import seed_load
 
 
 class Command(BaseCommand):

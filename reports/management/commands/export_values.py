@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
-from movements.models import Movement, Unit
+from movements.models import DEFAULT_MOVEMENT, Movement, Unit
 from reports.selectors import EXPORT_COLUMNS, export_rows, published_rows
 
 
@@ -15,7 +15,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--movement", default="3tn", help="mã phong trào (mặc định 3tn)")
+        parser.add_argument(
+            "--movement",
+            default=DEFAULT_MOVEMENT,
+            help=f"mã phong trào (mặc định {DEFAULT_MOVEMENT})",
+        )
         parser.add_argument("--unit", default="kien-giang", help="mã đơn vị (mặc định kien-giang)")
         parser.add_argument(
             "--from", dest="start", type=str, help="từ năm (mặc định đầu giai đoạn)"

@@ -1,0 +1,166 @@
+"""Pure rules shared by the form, the Excel importer and the demo loader: numbers as Vietnamese
+users type them, and the checks of a report's values (no negative number, a part never above
+its whole, sanity bounds). No database access here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from .formatting import format_number
+from .models import Indicator
+
+BIGINT_MAX = 9_223_372_036_854_775_807
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_PLAIN = re.compile(r"^\d+$")
+
+
+class NumberError(ValueError):
+    """A number that could not be read; str() is the message for the user, in Vietnamese."""
+
+
+def parse_number(text: str | None) -> int | None:
+    """A whole number as Vietnamese users type it: '8.964', '1.540.000.000', '8 964', '12'.
+
+    Blank gives None. A decimal comma ('12,5'), a minus sign or anything else that is not a
+    whole non-negative number raises NumberError with what to fix.
+    """
+    if text is None:
+        return None
+    cleaned = _SPACES.sub("", str(text))
+    if not cleaned:
+        return None
+    if cleaned.startswith("-") and len(cleaned) > 1:
+        raise NumberError(_("Không nhận số âm; hãy nhập số từ 0 trở lên."))
+    if cleaned.startswith("+"):
+        cleaned = cleaned[1:]
+    if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
+        # Beyond any stored number; int() would also refuse a string of thousands of digits.
+        raise NumberError(_("Số quá lớn."))
+    if _PLAIN.match(cleaned):
+        number = int(cleaned)
+    elif _GROUPED.match(cleaned):
+        number = int(cleaned.replace(".", ""))
+    elif re.match(r"^\d[\d.]*,\d+$", cleaned):
+        raise NumberError(
+            _(
+                "Chỉ tiêu này cần số nguyên (ví dụ 12 hoặc 8.964), không nhận số thập phân như "
+                "“%(text)s”."
+            )
+            % {"text": text.strip()}
+        )
+    elif re.match(r"^\d+\.\d{1,2}$", cleaned) or re.match(r"^[\d.]+$", cleaned):
+        raise NumberError(
+            _(
+                "“%(text)s” không rõ: dấu chấm chỉ dùng để ngăn cách hàng nghìn (8.964), mỗi "
+                "nhóm đủ 3 chữ số. Chỉ tiêu này cần số nguyên."
+            )
+            % {"text": text.strip()}
+        )
+    else:
+        raise NumberError(
+            _("“%(text)s” không phải là một con số; hãy nhập chữ số, ví dụ 8.964.")
+            % {"text": text.strip()}
+        )
+    if number > BIGINT_MAX:
+        raise NumberError(_("Số quá lớn."))
+    return number
+
+
+def _label(indicator: Indicator) -> str:
+    return indicator.short_name or indicator.name
+
+
+def _n(value) -> str:
+    return format_number(value)
+
+
+def _whole(
+    indicator: Indicator, by_id: dict[int, Indicator], values: dict[str, int | None]
+) -> tuple[Indicator, int] | None:
+    """(whole, its value) when `indicator` is a part of an indicator that has a value: a part
+    is never above its whole."""
+    whole = by_id.get(indicator.part_of_id)
+    whole_value = values.get(whole.code) if whole is not None else None
+    return None if whole_value is None else (whole, whole_value)
+
+
+def parts_within_wholes(
+    indicators: list[Indicator], values: dict[str, int | None]
+) -> dict[str, int | None]:
+    """`values` with each part lowered to its whole where it is above it, in report order, so
+    that `values_check` finds no part above its whole (the demo loader's figures)."""
+    by_id = {i.pk: i for i in indicators}
+    out = dict(values)
+    for indicator in indicators:
+        value, bound = out.get(indicator.code), _whole(indicator, by_id, out)
+        if value is not None and bound is not None and value > bound[1]:
+            out[indicator.code] = bound[1]
+    return out
+
+
+def values_check(
+    indicators: list[Indicator], values: dict[str, int | None]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(errors, warnings) for a report's values by indicator code.
+
+    Errors block saving (negative, a part above its whole); warnings are values outside the
+    indicator's sanity bounds, which the user may confirm.
+    """
+    errors: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
+    by_id = {i.pk: i for i in indicators}
+    for indicator in indicators:
+        value = values.get(indicator.code)
+        if value is None:
+            continue
+        if value < 0:
+            errors.setdefault(indicator.code, []).append(
+                _("“%(indicator)s” không được là số âm.") % {"indicator": _label(indicator)}
+            )
+            continue
+        bound = _whole(indicator, by_id, values)
+        if bound is not None and value > bound[1]:
+            whole, whole_value = bound
+            errors.setdefault(indicator.code, []).append(
+                _(
+                    "“%(indicator)s” (%(value)s) không được lớn hơn “%(whole)s” "
+                    "(%(whole_value)s): đây là một phần của số đó."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "whole": _label(whole),
+                    "whole_value": _n(whole_value),
+                }
+            )
+        if indicator.max_value is not None and value > indicator.max_value:
+            warnings.setdefault(indicator.code, []).append(
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s cao bất thường "
+                    "(thường không quá %(bound)s). Nếu đúng, hãy xác nhận."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "measure": indicator.measure,
+                    "bound": _n(indicator.max_value),
+                }
+            )
+        if indicator.min_value is not None and value < indicator.min_value:
+            warnings.setdefault(indicator.code, []).append(
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s thấp bất thường "
+                    "(thường không dưới %(bound)s). Nếu đúng, hãy xác nhận."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "measure": indicator.measure,
+                    "bound": _n(indicator.min_value),
+                }
+            )
+    return errors, warnings

@@ -1,0 +1,42 @@
+"""Every write to the movement's data goes through the modules of this package, one per job:
+`workflow` (save, submit, approve, return, reopen), `imports` (Excel files: plan and apply),
+`accounts`, `seed` (the units, the movement and report 44A) and `demo` (demo data).
+
+Services run in one transaction, validate before they save, and raise `ServiceError` (defined
+here, with its kinds) with a message (Vietnamese, or English when the user chose it) that views
+and commands show as they are.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ..models import Report
+
+
+class ServiceError(Exception):
+    """A write that was refused; `str(error)` is the message for the user."""
+
+
+class ValuesInvalid(ServiceError):
+    """Values that break a rule; `errors` maps indicator code -> messages."""
+
+    def __init__(self, errors: dict[str, list[str]], warnings: dict[str, list[str]] | None = None):
+        self.errors = errors
+        self.warnings = warnings or {}
+        first = next(iter(errors.values()), None) or next(iter(self.warnings.values()), [""])
+        super().__init__(first[0] if first else _("Số liệu chưa hợp lệ."))
+
+
+class EditConflict(ServiceError):
+    """The report changed since the user loaded it; `changes` lists what changed in between."""
+
+    def __init__(self, report: Report, changes: list):
+        self.report = report
+        self.changes = changes
+        super().__init__(
+            _(
+                "Báo cáo vừa được người khác sửa trong lúc bạn đang nhập. Số liệu bạn nhập chưa "
+                "được lưu và vẫn còn trên màn hình; hãy xem các thay đổi bên dưới rồi lưu lại."
+            )
+        )

@@ -1,0 +1,226 @@
+"""Excel files applied through the same checks as the form: the plan (the preview of every
+change and every problem by row) and its application, all or nothing, on confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
+from ..rules import values_check
+from ..selectors import entry_indicators, report_access
+from . import ServiceError
+from .workflow import _save_report, _write_values
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+@dataclass
+class ImportRow:
+    """One figure read from a file: spreadsheet row, unit and indicator codes, the number."""
+
+    row: int
+    unit_code: str
+    indicator_code: str
+    value: int | None
+
+
+@dataclass
+class ImportChange:
+    row: int
+    unit: Unit
+    indicator: Indicator
+    old: int | None
+    new: int | None
+
+
+@dataclass
+class ImportPlan:
+    changes: list[ImportChange]
+    problems: list[tuple[int | None, str]]
+    warnings: list[tuple[int | None, str]]
+    versions: dict[str, int]  # unit code -> report version at preview time (0: no report)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def import_units(
+    *, user: AbstractBaseUser, movement: Movement, period: Period, unit: Unit | None = None
+) -> dict[str, Unit]:
+    """The units a file may write, by code: the secretary's own `unit`, or, for a provincial
+    workbook (`unit` None), every reporting unit of the reviewer's subtrees."""
+    if unit is not None:
+        access = report_access(user=user, unit=unit, period=period, movement=movement)
+        if not access.is_secretary:
+            raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
+        return {unit.code: unit}
+    return {
+        u.code: u
+        for u in Unit.objects.reviewable_by(user).exclude(kind=Unit.Kind.PROVINCE)
+        if u.reports_in(period)
+    }
+
+
+def import_plan(
+    *,
+    user: AbstractBaseUser,
+    movement: Movement,
+    period: Period,
+    rows: list[ImportRow],
+    unit: Unit | None = None,
+    lock: bool = False,
+) -> ImportPlan:
+    """What applying `rows` would change, and every problem by row (nothing is written).
+
+    A secretary's file (`unit` given) writes draft or returned reports of that unit only; a
+    provincial workbook writes any unapproved report of the reviewer's subtrees.
+    """
+    units = import_units(user=user, movement=movement, period=period, unit=unit)
+    statuses = Report.Status.EDITABLE
+    if unit is None:
+        statuses |= Report.Status.REVIEWABLE
+    indicators = entry_indicators(movement=movement)
+    by_code = {i.code: i for i in indicators}
+    all_codes = set(Indicator.objects.filter(movement=movement).values_list("code", flat=True))
+    reports_qs = Report.objects.filter(
+        movement=movement, period=period, unit__code__in=list(units)
+    ).select_related("unit")
+    if lock:
+        reports_qs = reports_qs.select_for_update(of=("self",))
+    reports = {r.unit.code: r for r in reports_qs}
+    current: dict[str, dict[str, int]] = {code: {} for code in units}
+    for unit_code, code, number in Value.objects.filter(
+        report__in=list(reports.values())
+    ).values_list("report__unit__code", "indicator__code", "value"):
+        current[unit_code][code] = number
+
+    problems: list[tuple[int | None, str]] = []
+    warnings: list[tuple[int | None, str]] = []
+    changes: list[ImportChange] = []
+    seen: dict[tuple[str, str], int] = {}
+    wanted: dict[str, dict[str, tuple[int, int | None]]] = {}
+    for row in rows:
+        key = (row.unit_code, row.indicator_code)
+        if row.unit_code not in units:
+            if unit is not None:
+                problems.append(
+                    (
+                        row.row,
+                        _("Dòng này thuộc đơn vị “%(code)s”, không phải %(unit)s.")
+                        % {"code": row.unit_code, "unit": unit.name},
+                    )
+                )
+            else:
+                problems.append(
+                    (
+                        row.row,
+                        _("Đơn vị “%(code)s” không có hoặc ngoài phạm vi của bạn.")
+                        % {"code": row.unit_code},
+                    )
+                )
+            continue
+        if row.indicator_code not in by_code:
+            if row.indicator_code in all_codes:
+                problems.append(
+                    (
+                        row.row,
+                        _("“%(code)s” là tỷ lệ tự tính, không nhập số liệu.")
+                        % {"code": row.indicator_code},
+                    )
+                )
+            else:
+                problems.append(
+                    (row.row, _("Không có chỉ tiêu mã “%(code)s”.") % {"code": row.indicator_code})
+                )
+            continue
+        if key in seen:
+            problems.append(
+                (
+                    row.row,
+                    _("Chỉ tiêu này đã có ở dòng %(row)s; mỗi chỉ tiêu chỉ một dòng.")
+                    % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = row.row
+        wanted.setdefault(row.unit_code, {})[row.indicator_code] = (row.row, row.value)
+
+    for unit_code, entries in wanted.items():
+        target = units[unit_code]
+        old_values = current[unit_code]
+        merged = dict(old_values)
+        merged.update({code: value for code, (_row, value) in entries.items()})
+        unit_changes = [
+            ImportChange(row, target, by_code[code], old_values.get(code), value)
+            for code, (row, value) in entries.items()
+            if old_values.get(code) != value
+        ]
+        if not unit_changes:
+            continue
+        first_row = min(c.row for c in unit_changes)
+        report = reports.get(unit_code) or Report(unit=target, period=period, movement=movement)
+        if refusal := report.edit_refusal(statuses):
+            problems.append((first_row, refusal))
+            continue
+        errors, unusual = values_check(indicators, merged)
+        for code, messages in errors.items():
+            row = entries.get(code, (first_row, None))[0]
+            problems.extend((row, f"{target.short_name}: {m}") for m in messages)
+        for code, messages in unusual.items():
+            if code in entries:
+                warnings.extend((entries[code][0], f"{target.short_name}: {m}") for m in messages)
+        changes.extend(unit_changes)
+
+    versions = {code: (reports[code].version if code in reports else 0) for code in units}
+    problems.sort(key=lambda p: p[0] or 0)
+    changes.sort(key=lambda c: c.row)
+    return ImportPlan(changes, problems, warnings, versions)
+
+
+@transaction.atomic
+def import_apply(
+    *,
+    user: AbstractBaseUser,
+    movement: Movement,
+    period: Period,
+    rows: list[ImportRow],
+    versions: dict[str, int],
+    unit: Unit | None = None,
+) -> ImportPlan:
+    """Apply a previewed file, all or nothing. Permissions and every rule are checked again;
+    a report that changed since the preview (other version) refuses the whole file."""
+    plan = import_plan(user=user, movement=movement, period=period, rows=rows, unit=unit, lock=True)
+    if not plan.ok:
+        raise ServiceError(plan.problems[0][1])
+    touched = {c.unit.code for c in plan.changes}
+    for code in touched:
+        if plan.versions.get(code, 0) != versions.get(code, 0):
+            raise ServiceError(
+                _(
+                    "Báo cáo của %(unit)s đã thay đổi sau khi bạn xem trước. Không có gì được "
+                    "lưu; hãy tải tệp lên lại để xem các thay đổi mới nhất."
+                )
+                % {"unit": code}
+            )
+    indicators = entry_indicators(movement=movement)
+    by_unit: dict[str, list[ImportChange]] = {}
+    for change in plan.changes:
+        by_unit.setdefault(change.unit.code, []).append(change)
+    for unit_changes in by_unit.values():
+        target = unit_changes[0].unit
+        report = Report.objects.filter(unit=target, period=period, movement=movement).first()
+        if report is None:
+            report = Report(unit=target, period=period, movement=movement, version=0)
+            report._history_user = user
+            report._change_reason = ChangeReason.STARTED_FROM_FILE
+            report.save()
+        values = {c.indicator.code: c.new for c in unit_changes}
+        _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
+        _save_report(report, user, ChangeReason.IMPORTED)
+    return plan

@@ -1,0 +1,277 @@
+"""The entry and review workflow: a secretary saves and submits the report of their unit; a
+reviewer approves, returns or reopens it. Who may do what is `selectors.ReportAccess`; which
+status allows what, the rules on `Report` (models.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
+from ..rules import values_check
+from ..selectors import ReportAccess, entry_indicators, report_changes_since
+from . import EditConflict, ServiceError, ValuesInvalid
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+REASON_MAX = 100  # simple_history's change-reason column; the full text stays on the report
+
+
+def _write_values(
+    report: Report,
+    user,
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    reason: ChangeReason,
+    only: set[str] | None = None,
+) -> int:
+    """Create, update or delete the report's values so they equal `values`; history for each.
+
+    With `only`, indicators outside it are left alone. Returns how many values changed.
+    """
+    current = {v.indicator_id: v for v in Value.objects.filter(report=report)}
+    to_create, to_update, to_delete = [], [], []
+    for indicator in indicators:
+        if only is not None and indicator.code not in only:
+            continue
+        new = values.get(indicator.code)
+        existing = current.get(indicator.pk)
+        if existing is None:
+            if new is not None:
+                to_create.append(Value(report=report, indicator=indicator, value=new))
+        elif new is None:
+            to_delete.append(existing)
+        elif existing.value != new:
+            existing.value = new
+            to_update.append(existing)
+    if to_create:
+        bulk_create_with_history(to_create, Value, default_user=user, default_change_reason=reason)
+    if to_update:
+        bulk_update_with_history(
+            to_update, Value, ["value"], default_user=user, default_change_reason=reason
+        )
+    # One by one so that each deletion's history row names the user and the reason
+    # (simple_history records deletions from the post_delete signal). Clearing is rare.
+    for value in to_delete:
+        value._history_user = user
+        value._change_reason = reason
+        value.delete()
+    return len(to_create) + len(to_update) + len(to_delete)
+
+
+def _save_report(report: Report, user, reason: str) -> None:
+    """Bump the version and save; always the last write of a service, so that the report's
+    history row of a version closes that version (see selectors.report_changes_since)."""
+    report.version += 1
+    report._history_user = user
+    report._change_reason = reason[:REASON_MAX]
+    report.save()
+
+
+def _locked_report(unit: Unit, period: Period, movement: Movement) -> Report | None:
+    return (
+        Report.objects.select_for_update()
+        .filter(unit=unit, period=period, movement=movement)
+        .first()
+    )
+
+
+@transaction.atomic
+def report_save(
+    *,
+    user: AbstractBaseUser,
+    unit: Unit,
+    period: Period,
+    movement: Movement,
+    values: dict[str, int | None],
+    highlights: str = "",
+    shortcomings: str = "",
+    version: int = 0,
+    confirm_unusual: bool = False,
+    submit: bool = False,
+) -> Report:
+    """Save the secretary's figures (a draft), and submit them when `submit`.
+
+    `version` is the report version the form was loaded with (0 for a report not yet started);
+    an older version raises EditConflict and nothing is written. Raises ValuesInvalid for
+    values that break a rule, ServiceError for anything else refused.
+    """
+    report = _locked_report(unit, period, movement)
+    access = ReportAccess(user, unit, period, movement, report)
+    if not access.is_secretary:
+        raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
+    if report is not None and report.version != version:
+        raise EditConflict(report, report_changes_since(report=report, version=version))
+    if report is None and version:
+        raise EditConflict(Report(unit=unit, period=period, movement=movement), [])
+    if access.why_not_editable:
+        raise ServiceError(access.why_not_editable)
+
+    indicators = entry_indicators(movement=movement)
+    known = {i.code for i in indicators}
+    unknown = set(values) - known
+    if unknown:
+        raise ServiceError(
+            _("Chỉ tiêu không có trong phong trào: %(codes)s.")
+            % {"codes": ", ".join(sorted(unknown))}
+        )
+    errors, warnings = values_check(indicators, values)
+    if errors or (warnings and not confirm_unusual):
+        raise ValuesInvalid(errors, {} if confirm_unusual else warnings)
+    if submit and not any(v is not None for v in values.values()):
+        raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
+
+    if report is None:
+        report = Report(unit=unit, period=period, movement=movement, version=0)
+        report._history_user = user
+        report._change_reason = ChangeReason.STARTED
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            # Someone started the same report a moment ago: their save wins, as with versions.
+            existing = Report.objects.get(unit=unit, period=period, movement=movement)
+            raise EditConflict(existing, report_changes_since(report=existing, version=0)) from None
+    _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
+    report.highlights = highlights
+    report.shortcomings = shortcomings
+    reason = ChangeReason.DRAFT_SAVED
+    if submit:
+        report.status = Report.Status.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = user
+        reason = ChangeReason.SUBMITTED
+    _save_report(report, user, reason)
+    return report
+
+
+def _check_reviewable(access: ReportAccess) -> None:
+    if not access.can_review:
+        raise ServiceError(_("Bạn không có quyền duyệt báo cáo của đơn vị này."))
+
+
+def _check_version(report: Report, version: int | None) -> None:
+    if version is not None and report.version != version:
+        raise ServiceError(
+            _(
+                "Báo cáo %(report)s đã thay đổi từ khi bạn mở trang (đang ở trạng thái "
+                "“%(status)s”). Chưa có gì thay đổi; hãy xem lại rồi làm lại."
+            )
+            % {"report": report, "status": report.get_status_display()}
+        )
+
+
+def _require_submitted(report: Report, action: str) -> None:
+    if not report.is_reviewable:
+        raise ServiceError(
+            _(
+                "Chỉ %(action)s được báo cáo đã gửi; báo cáo %(report)s đang ở trạng thái "
+                "“%(status)s”."
+            )
+            % {"action": action, "report": report, "status": report.get_status_display()}
+        )
+
+
+def _relock(report: Report) -> Report:
+    return Report.objects.select_for_update().get(pk=report.pk)
+
+
+@transaction.atomic
+def report_approve(*, user: AbstractBaseUser, report: Report, version: int | None = None) -> Report:
+    """Approve a submitted report of the reviewer's subtree; it is then locked. `version` is
+    the one the reviewer's page showed (None: not checked)."""
+    _check_reviewable(ReportAccess.of(user=user, report=report))
+    report = _relock(report)
+    _check_version(report, version)
+    _require_submitted(report, _("duyệt"))
+    report.status = Report.Status.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = user
+    _save_report(report, user, ChangeReason.APPROVED)
+    return report
+
+
+def _clean_reason(reason: str, action: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            _("Cần ghi lý do %(action)s để đơn vị biết phải sửa gì.") % {"action": action}
+        )
+    return reason
+
+
+def _send_back(report: Report, user, reason: str, why: ChangeReason) -> Report:
+    """The report goes back to its unit as returned, with the reviewer's reason."""
+    report.status = Report.Status.RETURNED
+    report.return_reason = reason
+    report.returned_at = timezone.now()
+    report.returned_by = user
+    _save_report(report, user, why.with_text(reason))
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, user: AbstractBaseUser, report: Report, reason: str, version: int | None = None
+) -> Report:
+    """Return a submitted report to its unit with a reason the secretary sees."""
+    reason = _clean_reason(reason, _("trả lại"))
+    _check_reviewable(ReportAccess.of(user=user, report=report))
+    report = _relock(report)
+    _check_version(report, version)
+    _require_submitted(report, _("trả lại"))
+    return _send_back(report, user, reason, ChangeReason.RETURNED)
+
+
+@transaction.atomic
+def report_reopen(
+    *, user: AbstractBaseUser, report: Report, reason: str, version: int | None = None
+) -> Report:
+    """Reopen an approved report (provincial reviewers only): it goes back to the unit as
+    returned, with the reason."""
+    reason = _clean_reason(reason, _("mở lại"))
+    access = ReportAccess.of(user=user, report=report)
+    _check_reviewable(access)
+    if not access.can_reopen:
+        raise ServiceError(_("Chỉ cán bộ duyệt của Tỉnh Đoàn mới mở lại được báo cáo đã duyệt."))
+    report = _relock(report)
+    _check_version(report, version)
+    if not report.is_locked:
+        raise ServiceError(_("Chỉ mở lại được báo cáo đã duyệt."))
+    return _send_back(report, user, reason, ChangeReason.REOPENED)
+
+
+@transaction.atomic
+def reports_approve(
+    *, user: AbstractBaseUser, report_ids: list[int]
+) -> tuple[list[Report], list[str]]:
+    """Approve several submitted reports at once: (approved, messages for those skipped)."""
+    approved, skipped = [], []
+    reports = (
+        Report.objects.reviewable_by(user)
+        .filter(pk__in=report_ids)
+        .select_related("unit", "period")
+        .select_for_update(of=("self",))
+    )
+    found = {r.pk: r for r in reports}
+    for pk in report_ids:
+        report = found.get(pk)
+        if report is None:
+            skipped.append(_("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn."))
+        elif not report.is_reviewable:
+            skipped.append(
+                _("%(report)s: đang “%(status)s”, không duyệt.")
+                % {"report": report, "status": report.get_status_display()}
+            )
+        else:
+            report.status = Report.Status.APPROVED
+            report.approved_at = timezone.now()
+            report.approved_by = user
+            _save_report(report, user, ChangeReason.APPROVED_TOGETHER)
+            approved.append(report)
+    return approved, skipped
