@@ -10,10 +10,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
-from movements.models import Membership, Movement, Unit
+from movements.models import Membership, Movement, Period, Unit
 from movements.services import demo_load, seed_load
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user, year
 
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
@@ -97,6 +98,21 @@ def cast(units) -> SimpleNamespace:
         viewer=make_user("lanhdao", units.kien_giang, role.VIEWER),
         outsider=make_user("nguoingoai"),
     )
+
+
+@pytest.fixture
+def open_period(seed) -> Period:
+    """The year 2014 (the first after the seed's stage), open for entry."""
+    period = year(2014)
+    period.open_for_entry = True
+    period.save()
+    return period
+
+
+def report_url(name: str = "report", *, unit: str = "rach-gia", period: str = "2014") -> str:
+    """A URL of one unit's report (Rạch Giá's of the open period by default):
+    report_url(), report_url("approve"), report_url("xlsx", unit="cong-an", period="2013")."""
+    return reverse(f"movements:{name}", kwargs={"unit": unit, "period": period})
 
 
 @pytest.fixture(scope="session")
