@@ -12,9 +12,12 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from movements.models import Membership, Movement, Period, Unit
+from movements.formatting import format_number
+from movements.models import Membership, Movement, Period, Report, Unit, Value
 from movements.services import demo_load, seed_load
-from tests.factories import PASSWORD, make_user, year
+from reports.selectors import indicator_totals
+from tests.audit import MARK, MARKED, NOTE
+from tests.factories import PASSWORD, make_report, make_user, year
 
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
@@ -107,6 +110,37 @@ def open_period(seed) -> Period:
     period.open_for_entry = True
     period.save()
     return period
+
+
+@pytest.fixture
+def reports_2014(cast, open_period, seed) -> SimpleNamespace:
+    """Rạch Giá's report of the open period, submitted with MARK + 1 and NOTE (cast.report), and
+    Công an's draft; returns the cast."""
+    report = make_report(
+        cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={MARKED: MARK + 1}
+    )
+    report.highlights = NOTE
+    report.save()
+    make_report(cast.unit_b, open_period, seed, status=Report.Status.DRAFT, values={MARKED: 3})
+    cast.report = report
+    return cast
+
+
+@pytest.fixture
+def world(demo, reports_2014) -> SimpleNamespace:
+    """The demo data, with figures and notes that only Rạch Giá's reports hold: its approved
+    2013 report and its submitted report of the open period (`reports_2014`). Returns the cast,
+    with cast.secrets: those figures and notes as a page or file would show them."""
+    cast = reports_2014
+    rach_gia_2013 = Report.objects.get(unit=cast.unit_a, period=year(2013), movement=demo)
+    Value.objects.filter(report=rach_gia_2013, indicator__code=MARKED).update(value=MARK)
+    rach_gia_2013.highlights = NOTE
+    rach_gia_2013.save()
+    total = indicator_totals(demo, cast.unit_a, 2009, 2013)[(MARKED, None, None)]
+    cast.secrets = [NOTE]
+    for number in (MARK, MARK + 1, total):
+        cast.secrets += [format_number(number), str(number)]
+    return cast
 
 
 def report_url(name: str = "report", *, unit: str = "rach-gia", period: str = "2014") -> str:

@@ -12,6 +12,7 @@ from movements.models import (
     Unit,
     Value,
 )
+from tests.audit import client_for
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,13 @@ def test_admin_pages_redirect_anonymous_users_to_login(client, seed, model):
     response = client.get(_url(model, "changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_admin_sends_anyone_but_staff_to_its_login(cast):
+    for role in ("anonymous", "secretary_a", "viewer", "outsider"):
+        response = client_for(cast, role).get("/admin/movements/report/")
+        assert response.status_code == 302, role
+        assert response["Location"].startswith("/admin/login/"), role
 
 
 def test_admin_is_refused_to_a_secretary(client, cast):

@@ -69,16 +69,6 @@ def test_malformed_numbers_say_what_to_fix(text, message):
 # --- who may open what -------------------------------------------------------------------------
 
 
-def test_anonymous_is_sent_to_login(client, cast, open_period):
-    for target in [reverse("movements:entry"), report_url()]:
-        response = client.get(target)
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("login"))
-    response = client.post(report_url(), form_data(doan_vien="5"))
-    assert response.status_code == 302
-    assert not Report.objects.exists()
-
-
 def test_entry_list_shows_only_the_secretarys_units(client, cast, open_period, seed):
     make_report(cast.unit_b, 2013, seed, values={"doan-vien": 100})
     client.force_login(cast.secretary_a)

@@ -394,13 +394,6 @@ def test_readers_who_do_not_review_cannot_edit(seed, cast, client, who):
 # --- access and bad input -----------------------------------------------------------------------
 
 
-def test_anonymous_users_are_sent_to_login(seed, client):
-    for name in ("reports:document", "reports:document-docx", "reports:document-edit"):
-        response = client.get(page_url(name=name))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
-
 @pytest.mark.parametrize("name", ["reports:document", "reports:document-docx"])
 def test_units_outside_ones_memberships_are_not_found(seed, cast, client, name):
     client.force_login(cast.secretary_b)  # Công an
