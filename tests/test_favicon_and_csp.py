@@ -3,6 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.audit import client_for
+from tests.routes import routes
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,3 +22,11 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "script-src 'self';" in policy
     assert "style-src 'self';" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_every_page_of_the_urlconf_carries_the_policy(reports_2014):
+    reviewer = client_for(reports_2014, "reviewer")
+    for route in routes():
+        if "GET" in route.methods(reviewer):
+            policy = reviewer.get(route.path()).get("Content-Security-Policy", "")
+            assert "script-src 'self';" in policy and "unsafe-inline" not in policy, route.name
