@@ -59,7 +59,8 @@ QUERY = {
 # Each of them is tried with each of these, on the page of a unit Công an's secretary may open.
 HOSTILE_QUERY = ["khong-co", "rach-gia", "2013-2009", "9" * 40, NUL, SQL, "¹²³⁴", "-2012"]
 OWN = {"unit": "cong-an", "code": "kien-giang"}
-# Odd combinations of the dashboards' parameters, tried on every page.
+# Odd combinations of the dashboards' parameters, tried on every page that reads one of them
+# (DASHBOARD).
 ODD = [
     {"xh-sort": "khong-co"},
     {"xh-sort": "-y2010"},
@@ -79,7 +80,7 @@ ODD = [
     {"start": "9" * 40},
     {"unit": "<script>"},
 ]
-# Pages that read any of these get ODD.
+# The dashboards' parameters.
 DASHBOARD = {"unit", "units", "start", "end", "indicator", "per", "export"}
 # Pages that answer a chosen parameter by sending on to the page chosen.
 REDIRECT_ON_CHOICE = {"reports:document-index"}
