@@ -1,5 +1,7 @@
 """The standing cast: the real unit tree of the seed, a secretary of Rạch Giá (unit A), one of
-the police youth union (unit B), a provincial reviewer and a viewer.
+the police youth union (unit B), a provincial reviewer and a viewer; the period open for entry
+(`open_period`) and `report_url` for the URLs of a report; the reports of that period and the
+marked demo data the outside-in checks watch (`reports_2014`, `world`).
 
 Tests marked `needs_source` read the source document beside the repository
 (`../shared/seed/…`), which a fresh clone does not have: without it they are deselected with one
