@@ -26,7 +26,9 @@ run: install
 
 # Runs the whole suite on DATABASE_URL if set, else on SQLite. Browser tests need Debian's
 # Chromium at /usr/bin/chromium (apt-get install -y chromium); without it they are deselected
-# with a warning, unless REQUIRE_BROWSER=1 (as in CI), where they then fail.
+# with a warning, unless REQUIRE_BROWSER=1 (as in CI), where they then fail. Likewise tests that
+# read the source document beside the repository (../shared/seed/) are deselected with a warning
+# when it is absent (tests/conftest.py), unless REQUIRE_SOURCE=1.
 test: install
 	@if [ -x /usr/bin/chromium ] || [ "$${REQUIRE_BROWSER:-0}" = "1" ]; then \
 		$(BIN)/pytest $(PYTEST_ARGS); \

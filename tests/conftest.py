@@ -1,15 +1,30 @@
 """The standing cast: the real unit tree of the seed, a secretary of Rạch Giá (unit A), one of
-the police youth union (unit B), a provincial reviewer and a viewer."""
+the police youth union (unit B), a provincial reviewer and a viewer; the period open for entry
+(`open_period`) and `report_url` for the URLs of a report; the reports of that period and the
+marked demo data the outside-in checks watch (`reports_2014`, `world`).
+
+Tests marked `needs_source` read the source document beside the repository
+(`../shared/seed/…`), which a fresh clone does not have: without it they are deselected with one
+printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail."""
 
 import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
-from movements.models import Membership, Movement, Unit
+from movements.formatting import format_number
+from movements.models import Membership, Movement, Period, Report, Unit, Value
 from movements.services.demo import demo_load
 from movements.services.seed import seed_load
-from tests.factories import PASSWORD, make_user
+from reports.selectors import indicator_totals
+from tests.audit import MARK, MARKED, NOTE
+from tests.factories import PASSWORD, make_report, make_user, year
+
+# Report 44A BC/TĐTN as a text file: the source the seed was written from.
+SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
+_SOURCE_DESELECTED = pytest.StashKey[int]()
 
 # live_server runs beside Playwright's event loop; plain static files (no manifest) for it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -25,6 +40,26 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def pytest_collection_modifyitems(config, items):
+    if SOURCE.exists() or os.environ.get("REQUIRE_SOURCE") == "1":
+        return
+    deselected = [item for item in items if item.get_closest_marker("needs_source")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("needs_source")]
+    config.stash[_SOURCE_DESELECTED] = len(deselected)
+
+
+def pytest_report_collectionfinish(config):
+    count = config.stash.get(_SOURCE_DESELECTED, 0)
+    if count:
+        return (
+            f"!! {SOURCE} not found: {count} test(s) reading the source document deselected"
+            " (REQUIRE_SOURCE=1 runs them)"
+        )
+    return []
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +104,54 @@ def cast(units) -> SimpleNamespace:
         viewer=make_user("lanhdao", units.kien_giang, role.VIEWER),
         outsider=make_user("nguoingoai"),
     )
+
+
+@pytest.fixture
+def open_period(seed) -> Period:
+    """The year 2014 (the first after the seed's stage), open for entry."""
+    period = year(2014)
+    period.open_for_entry = True
+    period.save()
+    return period
+
+
+@pytest.fixture
+def reports_2014(cast, open_period, seed) -> SimpleNamespace:
+    """Rạch Giá's report of the open period, submitted with MARK + 1 and NOTE (cast.report), and
+    Công an's draft; returns the cast."""
+    report = make_report(
+        cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={MARKED: MARK + 1}
+    )
+    report.highlights = NOTE
+    report.save()
+    make_report(cast.unit_b, open_period, seed, status=Report.Status.DRAFT, values={MARKED: 3})
+    cast.report = report
+    return cast
+
+
+@pytest.fixture
+def world(demo, reports_2014) -> SimpleNamespace:
+    """The demo data, with figures and notes that only Rạch Giá's reports hold: its approved
+    2013 report and its submitted report of the open period (`reports_2014`). Returns the cast,
+    with cast.secrets: those figures and notes as a page or file would show them."""
+    cast = reports_2014
+    rach_gia_2013 = Report.objects.get(unit=cast.unit_a, period=year(2013), movement=demo)
+    Value.objects.filter(report=rach_gia_2013, indicator__code=MARKED).update(value=MARK)
+    rach_gia_2013.highlights = NOTE
+    rach_gia_2013.save()
+    total = indicator_totals(movement=demo, unit=cast.unit_a, start_year=2009, end_year=2013)[
+        (MARKED, None, None)
+    ]
+    cast.secrets = [NOTE]
+    for number in (MARK, MARK + 1, total):
+        cast.secrets += [format_number(number), str(number)]
+    return cast
+
+
+def report_url(name: str = "report", *, unit: str = "rach-gia", period: str = "2014") -> str:
+    """A URL of one unit's report (Rạch Giá's of the open period by default):
+    report_url(), report_url("approve"), report_url("xlsx", unit="cong-an", period="2013")."""
+    return reverse(f"movements:{name}", kwargs={"unit": unit, "period": period})
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 
 from movements.models import Report, Value
-from tests.factories import year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,10 +15,7 @@ def log_in(page, base, username, password, next_url):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_secretary_submits_and_reviewer_approves(page, live_server, cast):
-    period = year(2014)
-    period.open_for_entry = True
-    period.save()
+def test_secretary_submits_and_reviewer_approves(page, live_server, cast, open_period):
     base = live_server.url
 
     log_in(page, base, "bithu_rachgia", cast.password, "/entry/")
@@ -44,7 +40,7 @@ def test_secretary_submits_and_reviewer_approves(page, live_server, cast):
     expect(page.get_by_text("Đã duyệt 1 báo cáo.")).to_be_visible()
     expect(page.get_by_text("Không có báo cáo nào đang chờ duyệt.")).to_be_visible()
 
-    report = Report.objects.get(unit=cast.unit_a, period=period)
+    report = Report.objects.get(unit=cast.unit_a, period=open_period)
     assert report.status == Report.Status.APPROVED
     assert report.submitted_by == cast.secretary_a
     assert report.approved_by == cast.reviewer

@@ -12,22 +12,14 @@ from tests.factories import make_report, make_user, year
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def period(seed):
-    period = year(2014)
-    period.open_for_entry = True
-    period.save()
-    return period
-
-
 def not_started(unit, period, movement) -> Report:
     return Report(unit=unit, period=period, movement=movement)
 
 
 def test_a_draft_or_returned_report_is_editable_a_submitted_or_approved_one_is_not(
-    cast, period, seed
+    cast, open_period, seed
 ):
-    report = make_report(cast.unit_a, period, seed, status=Report.Status.DRAFT)
+    report = make_report(cast.unit_a, open_period, seed, status=Report.Status.DRAFT)
     expected = {
         Report.Status.DRAFT: (True, ""),
         Report.Status.RETURNED: (True, ""),
@@ -48,9 +40,9 @@ def test_a_draft_or_returned_report_is_editable_a_submitted_or_approved_one_is_n
 
 
 def test_a_report_not_started_is_editable_only_in_an_open_period_of_a_reporting_unit(
-    cast, period, seed, units
+    cast, open_period, seed, units
 ):
-    assert not_started(cast.unit_a, period, seed).is_editable
+    assert not_started(cast.unit_a, open_period, seed).is_editable
     refusal = not_started(cast.unit_a, year(2015), seed).edit_refusal()
     assert refusal == "Kỳ 2015 chưa mở (hoặc đã đóng) nhập liệu."
     founded_later = year(2009)
@@ -58,7 +50,7 @@ def test_a_report_not_started_is_editable_only_in_an_open_period_of_a_reporting_
     founded_later.save()
     refusal = not_started(units.giang_thanh, founded_later, seed).edit_refusal()
     assert refusal == "Huyện Đoàn Giang Thành không báo cáo trong kỳ 2009."
-    assert not not_started(units.kien_giang, period, seed).is_editable  # the sum of its units
+    assert not not_started(units.kien_giang, open_period, seed).is_editable  # the sum of its units
 
 
 def test_a_started_draft_stays_editable_after_its_period_closes(cast, seed):
@@ -69,9 +61,9 @@ def test_a_started_draft_stays_editable_after_its_period_closes(cast, seed):
     assert report.is_editable
 
 
-def test_report_querysets_select_by_the_status_sets(cast, period, seed, units):
+def test_report_querysets_select_by_the_status_sets(cast, open_period, seed, units):
     reports = {
-        status: make_report(unit, period, seed, status=status)
+        status: make_report(unit, open_period, seed, status=status)
         for unit, status in [
             (units.rach_gia, Report.Status.DRAFT),
             (units.cong_an, Report.Status.RETURNED),
@@ -90,9 +82,9 @@ def access_of(user, unit, period, movement):
     return report_access(user=user, unit=unit, period=period, movement=movement)
 
 
-def test_report_access_for_each_role(cast, period, seed, units):
+def test_report_access_for_each_role(cast, open_period, seed, units):
     district_reviewer = make_user("duyet_rachgia", units.rach_gia, "reviewer")
-    report = make_report(cast.unit_a, period, seed, status=Report.Status.DRAFT)
+    report = make_report(cast.unit_a, open_period, seed, status=Report.Status.DRAFT)
     # role: (can_view, can_edit, can_review, can_reopen)
     expected = {
         "secretary_a": (True, True, False, False),
@@ -102,22 +94,22 @@ def test_report_access_for_each_role(cast, period, seed, units):
         "outsider": (False, False, False, False),
     }
     for role, answers in expected.items():
-        access = access_of(getattr(cast, role), cast.unit_a, period, seed)
+        access = access_of(getattr(cast, role), cast.unit_a, open_period, seed)
         assert access.report == report
         got = (access.can_view, access.can_edit, access.can_review, access.can_reopen)
         assert got == answers, role
-    access = access_of(district_reviewer, cast.unit_a, period, seed)
+    access = access_of(district_reviewer, cast.unit_a, open_period, seed)
     assert (access.can_review, access.can_reopen) == (True, False)
 
 
-def test_report_access_says_why_the_figures_cannot_change(cast, period, seed):
-    access = access_of(cast.viewer, cast.unit_a, period, seed)
+def test_report_access_says_why_the_figures_cannot_change(cast, open_period, seed):
+    access = access_of(cast.viewer, cast.unit_a, open_period, seed)
     assert access.why_not_editable == "Chỉ bí thư (văn phòng) của đơn vị mới nhập số liệu."
-    access = access_of(cast.secretary_a, cast.unit_a, period, seed)
+    access = access_of(cast.secretary_a, cast.unit_a, open_period, seed)
     assert access.report is None and access.version == 0
     assert access.can_edit and access.why_not_editable == ""
-    make_report(cast.unit_a, period, seed, status=Report.Status.SUBMITTED)
-    access = access_of(cast.secretary_a, cast.unit_a, period, seed)
+    make_report(cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED)
+    access = access_of(cast.secretary_a, cast.unit_a, open_period, seed)
     assert not access.can_edit
     assert access.why_not_editable == (
         "Báo cáo của Thành Đoàn Rạch Giá đã gửi, đang chờ duyệt nên không sửa được; chỉ sửa "
@@ -127,10 +119,10 @@ def test_report_access_says_why_the_figures_cannot_change(cast, period, seed):
 
 
 def test_report_access_asks_the_database_only_for_what_is_read(
-    cast, period, seed, django_assert_num_queries
+    cast, open_period, seed, django_assert_num_queries
 ):
     with django_assert_num_queries(1):  # the report
-        access = access_of(cast.secretary_a, cast.unit_a, period, seed)
+        access = access_of(cast.secretary_a, cast.unit_a, open_period, seed)
     with django_assert_num_queries(1):  # the secretary's units
         assert access.can_edit
     with django_assert_num_queries(0):
@@ -140,8 +132,8 @@ def test_report_access_asks_the_database_only_for_what_is_read(
 # --- the refusal pages say why ------------------------------------------------------------------
 
 
-def test_refusals_show_their_reason_on_the_403_and_404_pages(client, cast, period, seed):
-    make_report(cast.unit_a, period, seed, status=Report.Status.SUBMITTED)
+def test_refusals_show_their_reason_on_the_403_and_404_pages(client, cast, open_period, seed):
+    make_report(cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED)
     report_url = reverse("movements:report", args=["rach-gia", "2014"])
     client.force_login(cast.viewer)
     response = client.post(report_url, {"version": 1})

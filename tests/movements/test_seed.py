@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -9,10 +8,10 @@ from movements.services import ServiceError
 from movements.services.demo import demo_load, split_exactly
 from movements.services.seed import seed_load
 from reports.selectors import indicator_totals, published_reconciliation
+from tests.conftest import SOURCE
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
 DISTRICTS = [
     "rach-gia",
     "ha-tien",
@@ -90,8 +89,9 @@ def test_seed_loads_the_movement_with_groups_in_report_order(seed):
     ]
 
 
+@pytest.mark.needs_source
 def test_every_published_figure_quotes_a_sentence_of_the_seed_that_states_it(seed):
-    text = _squash(SEED.read_text(encoding="utf-8"))
+    text = _squash(SOURCE.read_text(encoding="utf-8"))
     figures = list(PublishedFigure.objects.select_related("indicator"))
     assert len(figures) == 36
     for figure in figures:

@@ -72,70 +72,64 @@ def test_demo_open_period_without_seed_is_a_clear_error(db):
         demo_open_period()
 
 
-@pytest.fixture
-def period(seed):
-    period = year(2014)
-    period.open_for_entry = True
-    period.save()
-    return period
-
-
 def save(user, unit, period, movement, values, **kwargs):
     return report_save(
         user=user, unit=unit, period=period, movement=movement, values=values, **kwargs
     )
 
 
-def test_report_save_refuses_users_who_are_not_the_units_secretary(cast, period, seed):
+def test_report_save_refuses_users_who_are_not_the_units_secretary(cast, open_period, seed):
     for user in [cast.secretary_b, cast.reviewer, cast.viewer, cast.outsider]:
         with pytest.raises(ServiceError, match="không được nhập"):
-            save(user, cast.unit_a, period, seed, {"cau": 1})
+            save(user, cast.unit_a, open_period, seed, {"cau": 1})
     assert not Report.objects.exists()
 
 
-def test_report_save_refuses_unknown_indicators_and_ratios(cast, period, seed):
+def test_report_save_refuses_unknown_indicators_and_ratios(cast, open_period, seed):
     for code in ["khong-co", "ty-le-dang-ky-vung-manh"]:
         with pytest.raises(ServiceError, match="Chỉ tiêu không có"):
-            save(cast.secretary_a, cast.unit_a, period, seed, {code: 1})
+            save(cast.secretary_a, cast.unit_a, open_period, seed, {code: 1})
     assert not Report.objects.exists()
 
 
-def test_report_save_checks_the_rules_again(cast, period, seed):
+def test_report_save_checks_the_rules_again(cast, open_period, seed):
     with pytest.raises(ValuesInvalid) as error:
         save(
             cast.secretary_a,
             cast.unit_a,
-            period,
+            open_period,
             seed,
             {"co-so-doan": 2, "co-so-dang-ky-phong-trao": 3},
         )
     assert "co-so-dang-ky-phong-trao" in error.value.errors
     with pytest.raises(ValuesInvalid):
-        save(cast.secretary_a, cast.unit_a, period, seed, {"cau": -1})
+        save(cast.secretary_a, cast.unit_a, open_period, seed, {"cau": -1})
     with pytest.raises(ValuesInvalid) as error:
-        save(cast.secretary_a, cast.unit_a, period, seed, {"cau": 1000})
+        save(cast.secretary_a, cast.unit_a, open_period, seed, {"cau": 1000})
     assert "cau" in error.value.warnings
     assert not Report.objects.exists()
-    report = save(cast.secretary_a, cast.unit_a, period, seed, {"cau": 1000}, confirm_unusual=True)
+    report = save(
+        cast.secretary_a, cast.unit_a, open_period, seed, {"cau": 1000}, confirm_unusual=True
+    )
     assert report.values.get().value == 1000
 
 
-def test_report_save_with_a_stale_version_changes_nothing(cast, period, seed):
-    report = save(cast.secretary_a, cast.unit_a, period, seed, {"cau": 1})
-    save(cast.secretary_a, cast.unit_a, period, seed, {"cau": 2}, version=report.version)
+def test_report_save_with_a_stale_version_changes_nothing(cast, open_period, seed):
+    report = save(cast.secretary_a, cast.unit_a, open_period, seed, {"cau": 1})
+    save(cast.secretary_a, cast.unit_a, open_period, seed, {"cau": 2}, version=report.version)
     with pytest.raises(EditConflict) as conflict:
-        save(cast.secretary_a, cast.unit_a, period, seed, {"cau": 3}, version=report.version)
+        save(cast.secretary_a, cast.unit_a, open_period, seed, {"cau": 3}, version=report.version)
     assert [(c.what, c.old, c.new) for c in conflict.value.changes] == [
         ("Cầu sửa chữa, làm mới", "1", "2")
     ]
     assert Value.objects.get().value == 2
     # A form for a report not started, saved after someone else started it, is refused too.
     with pytest.raises(EditConflict):
-        save(cast.secretary_a, cast.unit_a, period, seed, {"cau": 4}, version=0)
+        save(cast.secretary_a, cast.unit_a, open_period, seed, {"cau": 4}, version=0)
 
 
-def test_reviewer_services_refuse_secretaries_and_other_subtrees(cast, period, seed, units):
-    report = make_report(cast.unit_a, period, seed, status=Report.Status.SUBMITTED)
+def test_reviewer_services_refuse_secretaries_and_other_subtrees(cast, open_period, seed, units):
+    report = make_report(cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED)
     other_reviewer = make_user("duyet_congan", units.cong_an, "reviewer")
     for user in [cast.secretary_a, cast.viewer, other_reviewer]:
         with pytest.raises(ServiceError, match="không có quyền duyệt"):
@@ -146,8 +140,8 @@ def test_reviewer_services_refuse_secretaries_and_other_subtrees(cast, period, s
     assert report.status == Report.Status.SUBMITTED
 
 
-def test_reopen_is_for_provincial_reviewers_only(cast, period, seed, units):
-    report = make_report(cast.unit_a, period, seed, status=Report.Status.APPROVED)
+def test_reopen_is_for_provincial_reviewers_only(cast, open_period, seed, units):
+    report = make_report(cast.unit_a, open_period, seed, status=Report.Status.APPROVED)
     district = make_user("duyet_rachgia", units.rach_gia, "reviewer")
     with pytest.raises(ServiceError, match="Tỉnh Đoàn"):
         report_reopen(user=district, report=report, reason="lý do")
@@ -155,7 +149,7 @@ def test_reopen_is_for_provincial_reviewers_only(cast, period, seed, units):
     report.refresh_from_db()
     assert report.status == Report.Status.RETURNED
     long_reason = "Lý do rất dài. " * 30
-    report_return_path = make_report(cast.unit_b, period, seed, status=Report.Status.SUBMITTED)
+    report_return_path = make_report(cast.unit_b, open_period, seed, status=Report.Status.SUBMITTED)
     report_return(user=cast.reviewer, report=report_return_path, reason=long_reason)
     report_return_path.refresh_from_db()
     assert report_return_path.return_reason == long_reason.strip()

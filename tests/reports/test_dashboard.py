@@ -9,9 +9,9 @@ import html5lib
 import pytest
 from django.urls import reverse
 
-from movements.models import Movement, Report, Unit
+from movements.models import Membership, Movement, Report, Unit
 from movements.services.demo import demo_load
-from tests.factories import make_report
+from tests.factories import make_report, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +39,6 @@ def table_rows(response, caption_id: str) -> list[list[str]]:
 
 def login(client, user, cast):
     client.force_login(user)
-
-
-@pytest.mark.parametrize("name", PAGES)
-def test_anonymous_users_are_sent_to_login(client, seed, name):
-    response = client.get(reverse(name))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
-
-
-def test_home_page_redirects_anonymous_users_to_login(client, seed):
-    response = client.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -217,6 +205,24 @@ def test_bad_parameters_on_unit_and_completeness_pages(client, cast):
     response = client.get(reverse("reports:completeness"), {"start": "2013", "end": "2012"})
     assert response.status_code == 400
     assert "phải trước hoặc bằng năm kết thúc" in text(response)
+
+
+def test_ratio_indicators_are_not_divided_by_members(client, demo, cast):
+    client.force_login(cast.reviewer)
+    response = client.get(
+        reverse("reports:compare"), {"indicator": "ty-le-dang-ky-vung-manh", "per": "100dv"}
+    )
+    assert response.status_code == 200
+    assert "Chỉ tiêu tỷ lệ không tính trên 100 đoàn viên" in response.content.decode()
+
+
+def test_pages_without_any_movement_say_so(client, db):
+    unit = Unit.objects.create(code="tinh", name="Tỉnh", short_name="Tỉnh", kind="province")
+    client.force_login(make_user("a", unit, Membership.Role.REVIEWER))
+    for name in ("reports:overview", "reports:compare", "reports:completeness"):
+        response = client.get(reverse(name))
+        assert response.status_code == 400
+        assert "Chưa có phong trào nào" in response.content.decode()
 
 
 def test_unit_page_compares_with_peers_and_lists_reports(client, demo, cast):

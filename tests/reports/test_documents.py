@@ -394,13 +394,6 @@ def test_readers_who_do_not_review_cannot_edit(seed, cast, client, who):
 # --- access and bad input -----------------------------------------------------------------------
 
 
-def test_anonymous_users_are_sent_to_login(seed, client):
-    for name in ("reports:document", "reports:document-docx", "reports:document-edit"):
-        response = client.get(page_url(name=name))
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-
-
 @pytest.mark.parametrize("name", ["reports:document", "reports:document-docx"])
 def test_units_outside_ones_memberships_are_not_found(seed, cast, client, name):
     client.force_login(cast.secretary_b)  # Công an
@@ -473,13 +466,14 @@ def test_print_page_is_valid_html(demo, reviewer_client, unit):
 
 
 def test_page_queries_do_not_grow_with_units_or_years(
-    demo, reviewer_client, django_assert_max_num_queries
+    demo, reviewer_client, django_assert_num_queries
 ):
-    with django_assert_max_num_queries(18):
+    # The province's report also ranks its districts and its branches: one query each.
+    with django_assert_num_queries(18):
         assert reviewer_client.get(page_url()).status_code == 200
-    with django_assert_max_num_queries(18):
+    with django_assert_num_queries(16):
         assert reviewer_client.get(page_url("rach-gia", "2012-2013")).status_code == 200
-    with django_assert_max_num_queries(18):
+    with django_assert_num_queries(15):
         assert reviewer_client.get(page_url(name="reports:document-docx")).status_code == 200
 
 

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from movements import excel
 from movements.models import Report
-from tests.factories import make_report, year
+from tests.conftest import report_url
+from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -21,20 +22,17 @@ def valid(response):
     return response.content.decode()
 
 
-def test_entry_and_review_pages_are_valid_html(client, cast, seed):
-    period = year(2014)
-    period.open_for_entry = True
-    period.save()
-    make_report(cast.unit_b, period, seed, status=Report.Status.SUBMITTED, values={"cau": 2})
+def test_entry_and_review_pages_are_valid_html(client, cast, seed, open_period):
+    make_report(cast.unit_b, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 2})
     client.force_login(cast.secretary_a)
     valid(client.get(reverse("movements:entry")))
-    page = reverse("movements:report", args=["rach-gia", "2014"])
+    page = report_url()
     valid(client.get(page))
     html = valid(client.post(page, {"version": 0, "v-doan-vien": "60.000", "v-cau": "12,5"}))
     assert "Chưa lưu" in html and 'name="confirm_unusual"' in html
     client.post(page, {"version": 0, "v-cau": "3", "action": "submit"})
     valid(client.get(page))
-    valid(client.get(reverse("movements:history", args=["rach-gia", "2014"])))
+    valid(client.get(report_url("history")))
     valid(client.get(reverse("password_change")))
 
     client.force_login(cast.reviewer)
