@@ -67,6 +67,26 @@ class UnitQuerySet(models.QuerySet):
         return self._membership_subtrees(user, [Membership.Role.REVIEWER])
 
 
+def accounts_managed_by(user) -> models.QuerySet:
+    """Accounts whose names, active flag, password and memberships `user` may change in the
+    admin: every account for a superuser; for other staff, accounts that are neither superuser
+    nor staff and whose memberships all lie in units the staff member reviews (accounts with
+    no membership yet included: they are being set up). Never the staff member's own account.
+    """
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return accounts.none()
+    if user.is_superuser:
+        return accounts.all()
+    reviewed = Unit.objects.reviewable_by(user)
+    if not reviewed.exists():
+        return accounts.none()
+    outside = Membership.objects.exclude(unit__in=reviewed).values("user_id")
+    return accounts.filter(is_superuser=False, is_staff=False).exclude(pk__in=outside)
+
+
 class Unit(models.Model):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Tỉnh Đoàn")
