@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .formatting import format_number
 from .forms import BIGINT_MAX, NumberError, parse_number
 from .models import Movement, Period, Unit
+from .sanitise import xlsx_cell
 from .selectors import SheetRow
 from .services import ImportRow, ServiceError
 
@@ -81,18 +82,26 @@ def build_workbook(
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
+
+    def put(row: int, column: int, value):
+        return xlsx_cell(sheet.cell(row=row, column=column), value)
+
     scope = unit.name if unit is not None else "Tất cả đơn vị"
-    sheet["A1"] = f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}"
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (
-        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
-        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính."
+    put(1, 1, f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}").font = Font(
+        bold=True, size=13
     )
-    sheet["A3"] = f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}"
-    sheet["A3"].font = Font(italic=True, color="666666")
+    put(
+        2,
+        1,
+        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
+        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính.",
+    )
+    put(3, 1, f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}").font = Font(
+        italic=True, color="666666"
+    )
     header_row = 5
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=title)
+        cell = put(header_row, column, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -116,21 +125,19 @@ def build_workbook(
     for row in rows:
         if unit is not None and row.indicator.group_id != group_id:
             group_id = row.indicator.group_id
-            sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
-            sheet.cell(row=line, column=5, value=row.indicator.group.name).font = Font(bold=True)
+            put(line, 4, row.indicator.group.numbering)
+            put(line, 5, row.indicator.group.name).font = Font(bold=True)
             line += 1
-        sheet.cell(row=line, column=1, value=row.unit.code)
-        sheet.cell(row=line, column=2, value=row.indicator.code)
-        sheet.cell(row=line, column=3, value=row.unit.short_name)
-        sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
-        sheet.cell(row=line, column=5, value=row.indicator.name).alignment = Alignment(
-            wrap_text=True
-        )
-        sheet.cell(row=line, column=6, value=row.indicator.measure)
-        previous = sheet.cell(row=line, column=7, value=row.previous)
+        put(line, 1, row.unit.code)
+        put(line, 2, row.indicator.code)
+        put(line, 3, row.unit.short_name)
+        put(line, 4, row.indicator.group.numbering)
+        put(line, 5, row.indicator.name).alignment = Alignment(wrap_text=True)
+        put(line, 6, row.indicator.measure)
+        previous = put(line, 7, row.previous)
         previous.number_format = "#,##0"
         previous.font = Font(color="666666")
-        value = sheet.cell(row=line, column=8, value=row.current)
+        value = put(line, 8, row.current)
         value.number_format = "#,##0"
         value.protection = Protection(locked=False)
         value.fill = PatternFill("solid", fgColor="FFF9E5")
@@ -144,13 +151,17 @@ def build_workbook(
     sheet.protection.formatRows = False
 
     meta = book.create_sheet(META_SHEET)
-    for key, value in [
-        ("phong_trao", movement.code),
-        ("ky", period.code),
-        ("don_vi", unit.code if unit is not None else ALL_UNITS),
-        ("phien_ban_mau", FORMAT_VERSION),
-    ]:
-        meta.append([key, value])
+    for line, pair in enumerate(
+        [
+            ("phong_trao", movement.code),
+            ("ky", period.code),
+            ("don_vi", unit.code if unit is not None else ALL_UNITS),
+            ("phien_ban_mau", FORMAT_VERSION),
+        ],
+        start=1,
+    ):
+        for column, value in enumerate(pair, start=1):
+            xlsx_cell(meta.cell(row=line, column=column), value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
 

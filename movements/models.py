@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .sanitise import validate_line, validate_text
+
 
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
@@ -100,8 +102,8 @@ class Unit(models.Model):
     DISTRICT_LEVEL = (Kind.CITY, Kind.TOWN, Kind.DISTRICT)
 
     code = models.SlugField(_("mã"), max_length=64, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
-    short_name = models.CharField(_("tên ngắn"), max_length=100)
+    name = models.CharField(_("tên"), max_length=200, validators=[validate_line])
+    short_name = models.CharField(_("tên ngắn"), max_length=100, validators=[validate_line])
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -111,7 +113,9 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    gso_code = models.CharField(_("mã đơn vị hành chính (TCTK)"), max_length=10, blank=True)
+    gso_code = models.CharField(
+        _("mã đơn vị hành chính (TCTK)"), max_length=10, blank=True, validators=[validate_line]
+    )
     valid_from = models.DateField(_("thành lập từ"), null=True, blank=True)
     valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
@@ -313,8 +317,8 @@ class MovementQuerySet(models.QuerySet):
 
 class Movement(models.Model):
     code = models.SlugField(_("mã"), max_length=32, unique=True)
-    name = models.CharField(_("tên phong trào"), max_length=200)
-    description = models.TextField(_("mô tả"), blank=True)
+    name = models.CharField(_("tên phong trào"), max_length=200, validators=[validate_line])
+    description = models.TextField(_("mô tả"), blank=True, validators=[validate_text])
     start_year = models.PositiveSmallIntegerField(_("giai đoạn từ năm"))
     end_year = models.PositiveSmallIntegerField(_("đến năm"))
     period_kind = models.CharField(
@@ -346,8 +350,10 @@ class IndicatorGroup(models.Model):
         Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="groups"
     )
     code = models.SlugField(_("mã"), max_length=64)
-    name = models.CharField(_("tên phần"), max_length=200)
-    numbering = models.CharField(_("số mục trong báo cáo"), max_length=10, blank=True)
+    name = models.CharField(_("tên phần"), max_length=200, validators=[validate_line])
+    numbering = models.CharField(
+        _("số mục trong báo cáo"), max_length=10, blank=True, validators=[validate_line]
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -388,9 +394,11 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     code = models.SlugField(_("mã"), max_length=64)
-    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
-    short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
-    measure = models.CharField(_("đơn vị tính"), max_length=40)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300, validators=[validate_line])
+    short_name = models.CharField(
+        _("tên ngắn"), max_length=120, blank=True, validators=[validate_line]
+    )
+    measure = models.CharField(_("đơn vị tính"), max_length=40, validators=[validate_line])
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.COUNT)
     aggregation = models.CharField(
         _("cộng theo thời gian"),
@@ -507,9 +515,11 @@ class Report(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    highlights = models.TextField(_("kết quả nổi bật"), blank=True)
-    shortcomings = models.TextField(_("hạn chế, tồn tại"), blank=True)
-    return_reason = models.TextField(_("lý do trả lại / mở lại"), blank=True)
+    highlights = models.TextField(_("kết quả nổi bật"), blank=True, validators=[validate_text])
+    shortcomings = models.TextField(_("hạn chế, tồn tại"), blank=True, validators=[validate_text])
+    return_reason = models.TextField(
+        _("lý do trả lại / mở lại"), blank=True, validators=[validate_text]
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -575,7 +585,7 @@ class Value(models.Model):
         Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
     )
     value = models.BigIntegerField(_("số liệu"))
-    comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    comment = models.CharField(_("ghi chú"), max_length=500, blank=True, validators=[validate_line])
 
     history = HistoricalRecords()
 
@@ -616,11 +626,15 @@ class PublishedFigure(models.Model):
         _("số công bố"), help_text=_("Với chỉ tiêu tỷ lệ: phần trăm (100 nghĩa là 100%).")
     )
     qualifier = models.CharField(
-        _("cách nói"), max_length=20, blank=True, help_text=_("Ví dụ: “trên”, “khoảng”.")
+        _("cách nói"),
+        max_length=20,
+        blank=True,
+        help_text=_("Ví dụ: “trên”, “khoảng”."),
+        validators=[validate_line],
     )
-    document = models.CharField(_("văn bản"), max_length=100)
+    document = models.CharField(_("văn bản"), max_length=100, validators=[validate_line])
     document_date = models.DateField(_("ngày văn bản"))
-    quote = models.TextField(_("câu trích"))
+    quote = models.TextField(_("câu trích"), validators=[validate_text])
     order = models.PositiveSmallIntegerField(_("thứ tự trong văn bản"), default=0)
 
     class Meta:
