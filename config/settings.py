@@ -108,10 +108,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: after AXES_FAILURE_LIMIT failures the user name and address pair is locked.
+# Behind a reverse proxy (nginx, a TLS terminator), the number of proxies in front of the app
+# that append the client's address to X-Forwarded-For; 0 (none): REMOTE_ADDR is the client,
+# and the header, which anyone can send, is ignored (config.security.client_address).
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+
+# Login throttling (django-axes, config.security): AXES_FAILURE_LIMIT wrong passwords for one
+# user name from one address lock that pair — the real user, elsewhere, still gets in;
+# AXES_ADDRESS_FAILURE_LIMIT from one address across user names lock the address. Both for
+# AXES_COOLOFF_TIME; the old password of the password change form counts too.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # in this order
+AXES_HANDLER = "config.security.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
