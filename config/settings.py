@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.SecurityHeadersMiddleware",  # first: its headers go on every response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a forged session id with NUL would reach the database first.
@@ -62,7 +63,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,7 +89,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL, conn_max_age=60
+        os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        conn_max_age=60,
+        # A connection kept between requests is checked before reuse: after a database
+        # restart the next request reconnects instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -156,6 +160,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_SIZE = 2 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# A working day: a session ends when the browser closes, and in any case
+# DJANGO_SESSION_HOURS (9) after login; a shared office PC does not stay logged in overnight.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_HOURS", "9")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
