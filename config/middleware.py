@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
@@ -70,3 +72,22 @@ class RefuseNullCharactersMiddleware:
         if any("\x00" in text for text in texts):
             raise BadRequest("NUL character in the URL or a cookie")
         return self.get_response(request)
+
+
+def client_address(request) -> str:
+    """REMOTE_ADDR; behind PROXY_COUNT declared proxies (DJANGO_PROXY_COUNT), the address the
+    outermost of them saw, which it appended to X-Forwarded-For: the PROXY_COUNT-th entry from
+    the right. Anything further left was written by the client and is never believed; a
+    request with fewer entries did not pass through the proxies and keeps REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote

@@ -73,7 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.SecurityHeadersMiddleware",  # first: its headers go on every response
+    "config.logs.RequestLogMiddleware",  # first: times and logs every request, and its writes
+    "config.middleware.SecurityHeadersMiddleware",  # its headers go on every response
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a forged session id with NUL would reach the database first.
@@ -138,7 +139,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Behind a reverse proxy (nginx, a TLS terminator), the number of proxies in front of the app
 # that append the client's address to X-Forwarded-For; 0 (none): REMOTE_ADDR is the client,
-# and the header, which anyone can send, is ignored (config.security.client_address).
+# and the header, which anyone can send, is ignored (config.middleware.client_address).
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 
 # Login throttling (django-axes, config.security): AXES_FAILURE_LIMIT wrong passwords for one
@@ -149,7 +150,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # in this order
 AXES_HANDLER = "config.security.LoginThrottleHandler"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_address"
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -217,9 +218,21 @@ SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
 
+# One JSON line per request, per write (who changed what) and per error, on stdout
+# (config.logs); DJANGO_LOG_LEVEL for everything else (WARNING).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
+    "loggers": {
+        "phongtrao": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
