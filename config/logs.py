@@ -80,54 +80,42 @@ class InsertedTables:
         return execute(sql, params, many, context)
 
 
-def log_writes(user_id: int, since: dt.datetime, path: str, tables: set[str]) -> int:
-    """Log what `user_id` changed from `since` in `tables`: each history row (model, change
-    +/~/-, its fields, the reason) and each admin log entry. Returns the lines logged."""
+def _changes(user_id: int, since: dt.datetime, tables: set[str]):
+    """(model, change +/~/-, reason, values) of what `user_id` wrote in `tables` from `since`:
+    history rows, then admin log entries."""
     from django.contrib.admin.models import LogEntry
 
-    count = 0
     for historical in _historical_models():
         if historical._meta.db_table not in tables:
             continue
         rows = historical.objects.filter(history_user_id=user_id, history_date__gte=since)
         for row in rows.order_by("history_date", "history_id"):
-            write_log.info(
-                "write",
-                extra={
-                    "fields": {
-                        "user": user_id,
-                        "path": path,
-                        "model": row.instance_type._meta.label_lower,
-                        "change": row.history_type,
-                        "reason": row.history_change_reason or "",
-                        "values": _tracked(row),
-                    }
-                },
-            )
-            count += 1
+            model = row.instance_type._meta.label_lower
+            yield model, row.history_type, row.history_change_reason or "", _tracked(row)
     if LogEntry._meta.db_table not in tables:
-        return count
+        return
     entries = LogEntry.objects.filter(user_id=user_id, action_time__gte=since)
     for entry in entries.select_related("content_type").order_by("action_time", "pk"):
-        write_log.info(
-            "write",
-            extra={
-                "fields": {
-                    "user": user_id,
-                    "path": path,
-                    "model": f"{entry.content_type.app_label}.{entry.content_type.model}"
-                    if entry.content_type
-                    else "",
-                    "change": {1: "+", 2: "~", 3: "-"}.get(entry.action_flag, "?"),
-                    "reason": "admin",
-                    "values": {
-                        "id": entry.object_id,
-                        "object": entry.object_repr,
-                        "message": entry.get_change_message(),
-                    },
-                }
+        kind = entry.content_type
+        yield (
+            f"{kind.app_label}.{kind.model}" if kind else "",
+            {1: "+", 2: "~", 3: "-"}.get(entry.action_flag, "?"),
+            "admin",
+            {
+                "id": entry.object_id,
+                "object": entry.object_repr,
+                "message": entry.get_change_message(),
             },
         )
+
+
+def log_writes(user_id: int, since: dt.datetime, path: str, tables: set[str]) -> int:
+    """Log what `user_id` changed from `since` in `tables`: each history row (model, change
+    +/~/-, its fields, the reason) and each admin log entry. Returns the lines logged."""
+    count = 0
+    for model, change, reason, values in _changes(user_id, since, tables):
+        fields = {"user": user_id, "path": path, "model": model, "change": change}
+        write_log.info("write", extra={"fields": {**fields, "reason": reason, "values": values}})
         count += 1
     return count
 

@@ -56,6 +56,13 @@ def password_url(user):
     return reverse("admin:auth_user_password_change", args=[user.pk])
 
 
+def post_new_password(client, user):
+    return client.post(
+        password_url(user),
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+
 def form_data(response) -> dict:
     """What the admin's change page would post back unchanged: its form and inline forms."""
     data = {}
@@ -131,11 +138,7 @@ def test_an_account_added_by_staff_never_has_privileges(client, people):
 def test_password_form_of_accounts_not_managed_is_refused(client, people, whose):
     user = people[whose]
     assert client.get(password_url(user)).status_code == 404
-    response = client.post(
-        password_url(user),
-        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
-    assert response.status_code == 404
+    assert post_new_password(client, user).status_code == 404
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
 
@@ -192,11 +195,7 @@ def test_user_search_for_memberships_offers_only_managed_accounts(client, people
 
 def test_staff_reset_a_units_password_and_give_it_a_membership(client, people):
     secretary = people["secretary"]
-    response = client.post(
-        password_url(secretary),
-        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
-    assert response.status_code == 302
+    assert post_new_password(client, secretary).status_code == 302
     secretary.refresh_from_db()
     assert secretary.check_password(NEW_PASSWORD)
     response = client.post(
