@@ -29,13 +29,13 @@ run: prepare
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng)."
-	DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} GUNICORN_BIND=127.0.0.1:8000 \
+	exec env DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} GUNICORN_BIND=127.0.0.1:8000 \
 		$(BIN)/gunicorn -c config/gunicorn.py
 
 # Production serving: gunicorn with workers, timeout and recycling from the environment
 # (config/gunicorn.py); settings from the environment (README).
 serve: prepare
-	$(BIN)/gunicorn -c config/gunicorn.py
+	exec $(BIN)/gunicorn -c config/gunicorn.py
 
 # Runs the whole suite on DATABASE_URL if set, else on SQLite. Browser tests need Debian's
 # Chromium at /usr/bin/chromium (apt-get install -y chromium); without it they are deselected
