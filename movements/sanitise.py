@@ -42,10 +42,16 @@ def validate_text(value: str) -> None:
         )
 
 
+def plain_text(value) -> str:
+    """`value` as plain text of several lines (a .docx paragraph): control characters dropped,
+    tabs and line breaks kept."""
+    return _CONTROL.sub("", str(value))
+
+
 def plain_line(value) -> str:
     """`value` as one line of plain text: tabs and line breaks become one space, other
     control characters are dropped."""
-    return _CONTROL.sub("", _BREAKS.sub(" ", str(value)))
+    return plain_text(_BREAKS.sub(" ", str(value)))
 
 
 def _looks_like_formula(text: str) -> bool:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from movements.models import Indicator, IndicatorGroup, Movement, PublishedFigure, Unit, Value
-from movements.sanitise import chart_text, csv_cell
+from movements.sanitise import chart_text, csv_cell, plain_line, plain_text
 from tests.factories import make_user, year
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,11 @@ def test_admin_refuses_a_control_character_in_a_unit_name(client, units):
 )
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(value, written):
     assert csv_cell(value) == written
+
+
+def test_plain_text_keeps_line_breaks_and_plain_line_makes_them_spaces():
+    assert plain_text("Dòng 1\x0b\r\nDòng\t2\x00") == "Dòng 1\r\nDòng\t2"
+    assert plain_line("Dòng 1\x0b\r\nDòng\t2\x00") == "Dòng 1 Dòng 2"
 
 
 def test_chart_text_is_shown_as_typed_not_as_markup():
