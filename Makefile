@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format clean
+.PHONY: install prepare run serve test lint format clean
 
 install: $(STAMP)
 
@@ -15,14 +15,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: install
+# The database schema and the static files, as a deployment needs them before serving.
+prepare: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+# Serves as production does (gunicorn, DEBUG off, static files by WhiteNoise), with the seed
+# and demo data, on plain http at 127.0.0.1:8000: secure cookies and the https redirect are
+# off for this local run only. DJANGO_DEBUG=1 make run for Django's debug pages.
+run: prepare
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py create_demo_accounts
 	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng)."
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	exec env DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} GUNICORN_BIND=127.0.0.1:8000 \
+		$(BIN)/gunicorn -c config/gunicorn.py
+
+# Production serving: gunicorn with workers, timeout and recycling from the environment
+# (config/gunicorn.py); settings from the environment (README).
+serve: prepare
+	exec $(BIN)/gunicorn -c config/gunicorn.py
 
 # Runs the whole suite on DATABASE_URL if set, else on SQLite. Browser tests need Debian's
 # Chromium at /usr/bin/chromium (apt-get install -y chromium); without it they are deselected

@@ -13,6 +13,7 @@ def setup_database(url: str) -> None:
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_PLAIN_STATIC", "1")  # pages are rendered without collectstatic
     import django
 
     django.setup()

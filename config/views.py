@@ -1,9 +1,13 @@
-"""Views of the site itself, outside both apps: the liveness check, and the error pages that
-show the reason a view gave when it refused a request."""
+"""Views of the site itself, outside both apps: the liveness check, the error pages that show
+the reason a view gave when it refused a request, and the password change whose old password is
+throttled."""
 
 from urllib.parse import quote
 
-from django.core.exceptions import BadRequest
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import connection
 from django.http import HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
 from django.template import loader
@@ -45,3 +49,32 @@ def page_not_found(request, exception):
     """The 404 page, with the reason when a view gave one (`Http404(reason)`)."""
     context = {"request_path": quote(request.path), "exception": _reason(exception)}
     return HttpResponseNotFound(loader.render_to_string("404.html", context, request))
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked through authenticate(), so that django-axes counts a wrong
+    one as a failed login and, past the limit, refuses further guesses (the lock page)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if checked is None or checked.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change with ThrottledPasswordChangeForm."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

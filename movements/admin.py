@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +21,7 @@ from .models import (
     Report,
     Unit,
     Value,
+    accounts_managed_by,
 )
 
 admin.site.site_header = _("Phong trào — quản trị Tỉnh Đoàn")
@@ -48,10 +52,40 @@ class DateHierarchyChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipScope:
+    """For staff who are not superusers, memberships are those of the accounts they manage
+    (accounts_managed_by) in the units they review: they can neither see nor give a role to
+    themselves, another staff member or a superuser, nor a role outside their units."""
+
+    def get_queryset(self, request):
+        memberships = super().get_queryset(request)
+        if request.user.is_superuser:
+            return memberships
+        return memberships.filter(
+            user__in=accounts_managed_by(request.user),
+            unit__in=Unit.objects.reviewable_by(request.user),
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "user":
+                kwargs["queryset"] = accounts_managed_by(request.user)
+            elif db_field.name == "unit":
+                kwargs["queryset"] = Unit.objects.reviewable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(MembershipScope, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+
+
+class AccountMembershipInline(MembershipScope, admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["unit"]
 
 
 @admin.register(Unit)
@@ -70,7 +104,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MembershipScope, admin.ModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -172,3 +206,60 @@ class PublishedFigureAdmin(admin.ModelAdmin):
     search_fields = ["indicator__name", "quote", "document"]
     list_select_related = ["indicator", "unit"]
     autocomplete_fields = ["indicator", "unit"]
+
+
+admin.site.unregister(get_user_model())
+admin.site.unregister(Group)
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Django's account admin for superusers. Other staff (the provincial office) see only the
+    accounts they manage (accounts_managed_by: never a superuser, another staff member or
+    their own) and change only names, e-mail, the active flag, the password and memberships:
+    the superuser and staff flags, groups and permissions are not even in their forms."""
+
+    inlines = [AccountMembershipInline]
+    STAFF_FIELDSETS = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Trạng thái"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # memberships once the account exists
+
+    def get_queryset(self, request):
+        accounts = super().get_queryset(request)
+        if request.user.is_superuser:
+            return accounts
+        return accounts.filter(pk__in=accounts_managed_by(request.user))
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.STAFF_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("last_login", "date_joined")
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return super().get_list_filter(request)
+        return ("is_active",)
+
+
+@admin.register(Group)
+class StaffGroupAdmin(GroupAdmin):
+    """Groups carry permissions: only superusers add, change or delete them."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

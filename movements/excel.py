@@ -8,19 +8,25 @@ very hidden sheet “_ma” holds the movement, the period and the unit the file
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .formatting import format_number
 from .models import Movement, Period, Unit
 from .rules import BIGINT_MAX, NumberError, parse_number
+from .sanitise import xlsx_cell
 from .selectors import SheetRow, indicators_by_group
 from .services import ServiceError
 from .services.imports import ImportRow
@@ -43,9 +49,20 @@ HEADERS = [
     COL_VALUE,
 ]
 WIDTHS = [14, 24, 22, 6, 70, 16, 14, 18]
+# What an uploaded file may hold. Our templates use 8 columns and one row per unit × indicator
+# (a few thousand in the provincial workbook); every limit leaves ample room above that, and
+# each is checked by streaming the file's XML before openpyxl reads a single cell, so that a
+# hostile file (one cell at column 16.000, millions of tiny cells) is refused in a fraction of
+# a second and a few megabytes instead of being expanded in memory.
 MAX_ROWS = 20_000
+MAX_COLUMNS = 64
+MAX_CELLS = 200_000
+MAX_ELEMENTS = 500_000  # XML elements in all parts together (cells, shared strings, styles…)
+# The whole reading, checks included (an honest 20.000-row file takes 2–4 s).
+READ_SECONDS = 10.0
 MAX_UNPACKED = 50 * 1024 * 1024  # a small .xlsx that unpacks to more is not one of ours
 HEADER_SEARCH_ROWS = 30
+META_ROWS = 50
 
 
 class ExcelError(ServiceError):
@@ -66,18 +83,26 @@ def build_workbook(
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
+
+    def put(row: int, column: int, value):
+        return xlsx_cell(sheet.cell(row=row, column=column), value)
+
     scope = unit.name if unit is not None else "Tất cả đơn vị"
-    sheet["A1"] = f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}"
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = (
-        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
-        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính."
+    put(1, 1, f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}").font = Font(
+        bold=True, size=13
     )
-    sheet["A3"] = f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}"
-    sheet["A3"].font = Font(italic=True, color="666666")
+    put(
+        2,
+        1,
+        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
+        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính.",
+    )
+    put(3, 1, f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}").font = Font(
+        italic=True, color="666666"
+    )
     header_row = 5
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=title)
+        cell = put(header_row, column, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -107,22 +132,20 @@ def build_workbook(
         sections = [(None, rows)]
     for group, section_rows in sections:
         if group is not None:
-            sheet.cell(row=line, column=4, value=group.numbering)
-            sheet.cell(row=line, column=5, value=group.name).font = Font(bold=True)
+            put(line, 4, group.numbering)
+            put(line, 5, group.name).font = Font(bold=True)
             line += 1
         for row in section_rows:
-            sheet.cell(row=line, column=1, value=row.unit.code)
-            sheet.cell(row=line, column=2, value=row.indicator.code)
-            sheet.cell(row=line, column=3, value=row.unit.short_name)
-            sheet.cell(row=line, column=4, value=row.indicator.group.numbering)
-            sheet.cell(row=line, column=5, value=row.indicator.name).alignment = Alignment(
-                wrap_text=True
-            )
-            sheet.cell(row=line, column=6, value=row.indicator.measure)
-            previous = sheet.cell(row=line, column=7, value=row.previous)
+            put(line, 1, row.unit.code)
+            put(line, 2, row.indicator.code)
+            put(line, 3, row.unit.short_name)
+            put(line, 4, row.indicator.group.numbering)
+            put(line, 5, row.indicator.name).alignment = Alignment(wrap_text=True)
+            put(line, 6, row.indicator.measure)
+            previous = put(line, 7, row.previous)
             previous.number_format = "#,##0"
             previous.font = Font(color="666666")
-            value = sheet.cell(row=line, column=8, value=row.current)
+            value = put(line, 8, row.current)
             value.number_format = "#,##0"
             value.protection = Protection(locked=False)
             value.fill = PatternFill("solid", fgColor="FFF9E5")
@@ -136,13 +159,17 @@ def build_workbook(
     sheet.protection.formatRows = False
 
     meta = book.create_sheet(META_SHEET)
-    for key, value in [
-        ("phong_trao", movement.code),
-        ("ky", period.code),
-        ("don_vi", unit.code if unit is not None else ALL_UNITS),
-        ("phien_ban_mau", FORMAT_VERSION),
-    ]:
-        meta.append([key, value])
+    for line, pair in enumerate(
+        [
+            ("phong_trao", movement.code),
+            ("ky", period.code),
+            ("don_vi", unit.code if unit is not None else ALL_UNITS),
+            ("phien_ban_mau", FORMAT_VERSION),
+        ],
+        start=1,
+    ):
+        for column, value in enumerate(pair, start=1):
+            xlsx_cell(meta.cell(row=line, column=column), value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
 
@@ -157,7 +184,126 @@ class WorkbookData:
     problems: list[tuple[int | None, str]] = field(default_factory=list)
 
 
-def _open(upload) -> Workbook:
+class _Refused(Exception):
+    """Raised inside the XML scan to stop it at once; carries the message for ExcelError."""
+
+
+def _too_far(row: int, column: int) -> str:
+    where = f"{get_column_letter(min(column, 18_278))}{row}" if column else f"{row}"
+    return _(
+        "Tệp có ô ở vị trí %(where)s, ngoài phạm vi của tệp mẫu (tối đa %(columns)s cột, "
+        "%(rows)s dòng). Hãy xoá các ô thừa hoặc dùng tệp mẫu tải từ trang nhập liệu."
+    ) % {"where": where, "columns": MAX_COLUMNS, "rows": format_number(MAX_ROWS)}
+
+
+def _too_slow() -> ExcelError:
+    return ExcelError(_("Đọc tệp quá lâu; hãy dùng tệp mẫu tải từ trang nhập liệu."))
+
+
+class _ExtentScan:
+    """Streams every part of an archive through expat, which builds nothing, counting what a
+    reader would create; stops (_Refused) at the first limit passed. Cells are placed as
+    openpyxl places them: by their reference, else one column right of the previous cell."""
+
+    CHECK_EVERY = 4096  # elements between two looks at the clock
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+        self.elements = 0
+        self.cells = 0
+        self.row = self.column = 0
+        tags = {}
+        for namespace in (
+            "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            "http://purl.oclc.org/ooxml/spreadsheetml/main",
+        ):
+            tags[f"{namespace} c"] = self.cell
+            tags[f"{namespace} row"] = self.new_row
+            tags[f"{namespace} dimension"] = self.dimension
+        self.tags = tags
+
+    def scan(self, part) -> None:
+        self.row = self.column = 0
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self.start
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.EntityDeclHandler = self.doctype
+        parser.ParseFile(part)
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.elements += 1
+        if self.elements % self.CHECK_EVERY == 0:
+            if self.elements > MAX_ELEMENTS:
+                raise _Refused(
+                    _("Tệp chứa quá nhiều dữ liệu (hơn %(count)s phần tử) so với tệp mẫu.")
+                    % {"count": format_number(MAX_ELEMENTS)}
+                )
+            if time.monotonic() > self.deadline:
+                raise _Refused(str(_too_slow()))
+        handler = self.tags.get(name)
+        if handler is not None:
+            handler(attrs)
+
+    def doctype(self, *_args) -> None:
+        raise _Refused(_("Tệp chứa khai báo DTD, không phải tệp Excel .xlsx thông thường."))
+
+    def cell(self, attrs: dict) -> None:
+        self.cells += 1
+        if self.cells > MAX_CELLS:
+            raise _Refused(
+                _("Tệp có quá nhiều ô (hơn %(count)s) so với tệp mẫu.")
+                % {"count": format_number(MAX_CELLS)}
+            )
+        row, column = self.row, self.column + 1
+        reference = attrs.get("r")
+        if reference:
+            with contextlib.suppress(ValueError, TypeError):
+                row, column = coordinate_to_tuple(reference)
+        self.column = column
+        if column > MAX_COLUMNS or row > MAX_ROWS:
+            raise _Refused(_too_far(row, column))
+
+    def new_row(self, attrs: dict) -> None:
+        try:
+            self.row = int(float(attrs.get("r") or self.row + 1))
+        except ValueError:
+            self.row += 1
+        self.column = 0
+        if self.row > MAX_ROWS:
+            raise _Refused(_too_far(self.row, 0))
+
+    def dimension(self, attrs: dict) -> None:
+        try:
+            _first_column, _first_row, columns, rows = range_boundaries(attrs.get("ref", ""))
+        except (ValueError, TypeError):
+            return  # a malformed declaration: the real extent is checked cell by cell
+        if (columns or 0) > MAX_COLUMNS or (rows or 0) > MAX_ROWS:
+            raise _Refused(_too_far(rows or 0, columns or 0))
+
+
+def _check_extent(archive: zipfile.ZipFile, deadline: float) -> None:
+    """Refuse (ExcelError) a workbook whose XML holds more than any of our files could: a
+    declared or real cell beyond MAX_COLUMNS × MAX_ROWS, more than MAX_CELLS cells or
+    MAX_ELEMENTS elements in all, a DTD (entity expansion), or a scan past the time budget.
+    Memory stays flat however large a part, and the scan stops at the first limit passed."""
+    scan = _ExtentScan(deadline)
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        try:
+            with archive.open(info) as part:
+                scan.scan(part)
+        except _Refused as refused:
+            raise ExcelError(str(refused)) from None
+        except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+            # Not XML (an image) or damaged: openpyxl refuses what it needs and cannot read.
+            continue
+    if time.monotonic() > deadline:
+        raise _too_slow()
+
+
+def _open(upload, deadline: float) -> Workbook:
+    """The uploaded workbook opened read-only (streaming), after every size check."""
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise ExcelError(
@@ -180,30 +326,35 @@ def _open(upload) -> Workbook:
     if not data:
         raise ExcelError(_("Tệp tải lên rỗng."))
     buffer = io.BytesIO(data)
+    unreadable = ExcelError(
+        _(
+            "Tệp “%(name)s” không đọc được như một tệp Excel .xlsx; hãy lưu lại bằng Excel "
+            "rồi thử lại."
+        )
+        % {"name": name}
+    )
     if not zipfile.is_zipfile(buffer):
         raise ExcelError(
             _("Tệp “%(name)s” không phải tệp Excel .xlsx hợp lệ (không đọc được).") % {"name": name}
         )
-    with zipfile.ZipFile(buffer) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-    if unpacked > MAX_UNPACKED:
-        raise ExcelError(
-            _(
-                "Tệp “%(name)s” quá lớn khi mở ra (%(size)s MB); hãy dùng tệp mẫu tải từ trang "
-                "nhập liệu."
-            )
-            % {"name": name, "size": f"{unpacked / 1024 / 1024:.0f}"}
-        )
     try:
-        return load_workbook(buffer, data_only=False)
+        with zipfile.ZipFile(buffer) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNPACKED:
+                raise ExcelError(
+                    _(
+                        "Tệp “%(name)s” quá lớn khi mở ra (%(size)s MB); hãy dùng tệp mẫu tải "
+                        "từ trang nhập liệu."
+                    )
+                    % {"name": name, "size": f"{unpacked / 1024 / 1024:.0f}"}
+                )
+            _check_extent(archive, deadline)
+    except zipfile.BadZipFile as error:
+        raise unreadable from error
+    try:
+        return load_workbook(buffer, read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 — any reader failure is a file we cannot use
-        raise ExcelError(
-            _(
-                "Tệp “%(name)s” không đọc được như một tệp Excel .xlsx; hãy lưu lại bằng Excel "
-                "rồi thử lại."
-            )
-            % {"name": name}
-        ) from error
+        raise unreadable from error
 
 
 def _meta(book: Workbook) -> dict[str, str]:
@@ -214,9 +365,11 @@ def _meta(book: Workbook) -> dict[str, str]:
                 "tải tệp mẫu từ trang nhập liệu rồi điền vào đó."
             )
         )
+    sheet = book[META_SHEET]
+    sheet.reset_dimensions()  # a declared size is not trusted; rows are bounded here instead
     return {
         str(key).strip(): str(value).strip()
-        for key, value in book[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True)
+        for key, value in sheet.iter_rows(max_row=META_ROWS, max_col=2, values_only=True)
         if key is not None and value is not None
     }
 
@@ -268,7 +421,15 @@ def read_workbook(
     any file of the movement and period is read and every row's unit is checked later.
     Raises ExcelError when the file cannot be used at all.
     """
-    book = _open(upload)
+    deadline = time.monotonic() + READ_SECONDS
+    book = _open(upload, deadline)
+    try:
+        return _read(book, movement=movement, period=period, unit=unit, deadline=deadline)
+    finally:
+        book.close()
+
+
+def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
     meta = _meta(book)
     if meta.get("phong_trao") != movement.code:
         raise ExcelError(
@@ -297,17 +458,16 @@ def read_workbook(
             % {"sheet": SHEET}
         )
     sheet = book[SHEET]
-    if sheet.max_row > MAX_ROWS:
-        raise ExcelError(
-            _("Trang “%(sheet)s” có quá nhiều dòng (%(rows)s).")
-            % {"sheet": SHEET, "rows": sheet.max_row}
-        )
+    sheet.reset_dimensions()  # the size was checked by _check_extent; rows are bounded below
 
     header_row, columns = None, {}
-    for row in sheet.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS):
-        titles = {str(c.value).strip(): c.column for c in row if c.value is not None}
+    for number, titles_row in enumerate(
+        sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True),
+        start=1,
+    ):
+        titles = {str(v).strip(): i for i, v in enumerate(titles_row, start=1) if v is not None}
         if COL_INDICATOR in titles:
-            header_row, columns = row[0].row, titles
+            header_row, columns = number, titles
             break
     missing = [t for t in (COL_UNIT, COL_INDICATOR, COL_VALUE) if t not in columns]
     if header_row is None or missing:
@@ -316,18 +476,20 @@ def read_workbook(
             % {"sheet": SHEET, "columns": ", ".join(f"“{m}”" for m in missing)}
         )
 
+    unit_at, code_at, value_at = (columns[c] - 1 for c in (COL_UNIT, COL_INDICATOR, COL_VALUE))
     data = WorkbookData()
-    for row in sheet.iter_rows(min_row=header_row + 1):
-        by_column = {c.column: c for c in row}
-        unit_cell = by_column.get(columns[COL_UNIT])
-        code_cell = by_column.get(columns[COL_INDICATOR])
-        value_cell = by_column.get(columns[COL_VALUE])
-        if value_cell is None:
+    rows = sheet.iter_rows(
+        min_row=header_row + 1, max_row=MAX_ROWS, max_col=max(unit_at, code_at, value_at) + 1
+    )
+    for line, row in enumerate(rows, start=header_row + 1):
+        if line % 1024 == 0 and time.monotonic() > deadline:
+            raise _too_slow()
+        if not row:
             continue
-        unit_code = str(unit_cell.value).strip() if unit_cell and unit_cell.value else ""
-        code = str(code_cell.value).strip() if code_cell and code_cell.value else ""
-        number, problem = cell_number(value_cell)
-        line = value_cell.row
+        unit_value, code_value = row[unit_at].value, row[code_at].value
+        unit_code = str(unit_value).strip() if unit_value else ""
+        code = str(code_value).strip() if code_value else ""
+        number, problem = cell_number(row[value_at])
         if not code:
             if problem or number is not None:
                 data.problems.append(

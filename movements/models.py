@@ -17,6 +17,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .sanitise import validate_line, validate_text
+
 
 class UnitQuerySet(models.QuerySet):
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
@@ -69,6 +71,26 @@ class UnitQuerySet(models.QuerySet):
         return self._membership_subtrees(user, [Membership.Role.REVIEWER])
 
 
+def accounts_managed_by(user) -> models.QuerySet:
+    """Accounts whose names, active flag, password and memberships `user` may change in the
+    admin: every account for a superuser; for other staff, accounts that are neither superuser
+    nor staff and whose memberships all lie in units the staff member reviews (accounts with
+    no membership yet included: they are being set up). Never the staff member's own account.
+    """
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return accounts.none()
+    if user.is_superuser:
+        return accounts.all()
+    reviewed = Unit.objects.reviewable_by(user)
+    if not reviewed.exists():
+        return accounts.none()
+    outside = Membership.objects.exclude(unit__in=reviewed).values("user_id")
+    return accounts.filter(is_superuser=False, is_staff=False).exclude(pk__in=outside)
+
+
 class Unit(models.Model):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Tỉnh Đoàn")
@@ -82,8 +104,8 @@ class Unit(models.Model):
     DISTRICT_LEVEL = (Kind.CITY, Kind.TOWN, Kind.DISTRICT)
 
     code = models.SlugField(_("mã"), max_length=64, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
-    short_name = models.CharField(_("tên ngắn"), max_length=100)
+    name = models.CharField(_("tên"), max_length=200, validators=[validate_line])
+    short_name = models.CharField(_("tên ngắn"), max_length=100, validators=[validate_line])
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -93,7 +115,9 @@ class Unit(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    gso_code = models.CharField(_("mã đơn vị hành chính (TCTK)"), max_length=10, blank=True)
+    gso_code = models.CharField(
+        _("mã đơn vị hành chính (TCTK)"), max_length=10, blank=True, validators=[validate_line]
+    )
     valid_from = models.DateField(_("thành lập từ"), null=True, blank=True)
     valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
@@ -295,8 +319,8 @@ class MovementQuerySet(models.QuerySet):
 
 class Movement(models.Model):
     code = models.SlugField(_("mã"), max_length=32, unique=True)
-    name = models.CharField(_("tên phong trào"), max_length=200)
-    description = models.TextField(_("mô tả"), blank=True)
+    name = models.CharField(_("tên phong trào"), max_length=200, validators=[validate_line])
+    description = models.TextField(_("mô tả"), blank=True, validators=[validate_text])
     start_year = models.PositiveSmallIntegerField(_("giai đoạn từ năm"))
     end_year = models.PositiveSmallIntegerField(_("đến năm"))
     period_kind = models.CharField(
@@ -328,8 +352,10 @@ class IndicatorGroup(models.Model):
         Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="groups"
     )
     code = models.SlugField(_("mã"), max_length=64)
-    name = models.CharField(_("tên phần"), max_length=200)
-    numbering = models.CharField(_("số mục trong báo cáo"), max_length=10, blank=True)
+    name = models.CharField(_("tên phần"), max_length=200, validators=[validate_line])
+    numbering = models.CharField(
+        _("số mục trong báo cáo"), max_length=10, blank=True, validators=[validate_line]
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
     class Meta:
@@ -370,9 +396,11 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     code = models.SlugField(_("mã"), max_length=64)
-    name = models.CharField(_("tên chỉ tiêu"), max_length=300)
-    short_name = models.CharField(_("tên ngắn"), max_length=120, blank=True)
-    measure = models.CharField(_("đơn vị tính"), max_length=40)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=300, validators=[validate_line])
+    short_name = models.CharField(
+        _("tên ngắn"), max_length=120, blank=True, validators=[validate_line]
+    )
+    measure = models.CharField(_("đơn vị tính"), max_length=40, validators=[validate_line])
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices, default=Kind.COUNT)
     aggregation = models.CharField(
         _("cộng theo thời gian"),
@@ -503,9 +531,11 @@ class Report(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    highlights = models.TextField(_("kết quả nổi bật"), blank=True)
-    shortcomings = models.TextField(_("hạn chế, tồn tại"), blank=True)
-    return_reason = models.TextField(_("lý do trả lại / mở lại"), blank=True)
+    highlights = models.TextField(_("kết quả nổi bật"), blank=True, validators=[validate_text])
+    shortcomings = models.TextField(_("hạn chế, tồn tại"), blank=True, validators=[validate_text])
+    return_reason = models.TextField(
+        _("lý do trả lại / mở lại"), blank=True, validators=[validate_text]
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -662,7 +692,7 @@ class Value(models.Model):
         Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
     )
     value = models.BigIntegerField(_("số liệu"))
-    comment = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    comment = models.CharField(_("ghi chú"), max_length=500, blank=True, validators=[validate_line])
 
     history = HistoricalRecords()
 
@@ -703,11 +733,15 @@ class PublishedFigure(models.Model):
         _("số công bố"), help_text=_("Với chỉ tiêu tỷ lệ: phần trăm (100 nghĩa là 100%).")
     )
     qualifier = models.CharField(
-        _("cách nói"), max_length=20, blank=True, help_text=_("Ví dụ: “trên”, “khoảng”.")
+        _("cách nói"),
+        max_length=20,
+        blank=True,
+        help_text=_("Ví dụ: “trên”, “khoảng”."),
+        validators=[validate_line],
     )
-    document = models.CharField(_("văn bản"), max_length=100)
+    document = models.CharField(_("văn bản"), max_length=100, validators=[validate_line])
     document_date = models.DateField(_("ngày văn bản"))
-    quote = models.TextField(_("câu trích"))
+    quote = models.TextField(_("câu trích"), validators=[validate_text])
     order = models.PositiveSmallIntegerField(_("thứ tự trong văn bản"), default=0)
 
     class Meta:

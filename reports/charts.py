@@ -1,9 +1,10 @@
 """Plotly figures for the dashboards, as plain dicts ready for `json_script`.
 
-Pure functions: rows in, figure out; no database here. Hover texts are formatted the
-Vietnamese way (8.964; 1,54 tỷ đồng) and `separators` makes plotly's own axis ticks do the
-same. Districts are drawn in blue, branches in orange — the --district and --branch colours of
-static/css/app.css — each unit a shade of its group's colour.
+Pure functions: rows in, figure out; no database here. Every name, title and label passes
+through chart_text: plotly reads a little HTML in them, and ours are plain text. Hover texts
+are formatted the Vietnamese way (8.964; 1,54 tỷ đồng) and `separators` makes plotly's own
+axis ticks do the same. Districts are drawn in blue, branches in orange — the --district and
+--branch colours of static/css/app.css — each unit a shade of its group's colour.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from movements.formatting import format_number, format_value
+from movements.sanitise import chart_text
 
 DISTRICT_COLOUR = "#1f77b4"
 BRANCH_COLOUR = "#d95f02"
@@ -89,7 +91,7 @@ def wrap_title(title: str, width: int = 45) -> str:
 def _layout(title: str, y_title: str, *, x_title: str = "", height: int = 420) -> dict:
     return {
         "title": {
-            "text": wrap_title(title),
+            "text": wrap_title(chart_text(title)),
             "x": 0,
             "xanchor": "left",
             "font": {"size": 15},
@@ -98,9 +100,9 @@ def _layout(title: str, y_title: str, *, x_title: str = "", height: int = 420) -
         "font": {"family": "Segoe UI, Roboto, Noto Sans, Arial, sans-serif", "size": 13},
         "height": height,
         "margin": {"l": 60, "r": 16, "t": 70, "b": 40},
-        "xaxis": {"type": "category", "title": {"text": x_title}, "automargin": True},
+        "xaxis": {"type": "category", "title": {"text": chart_text(x_title)}, "automargin": True},
         "yaxis": {
-            "title": {"text": y_title},
+            "title": {"text": chart_text(y_title)},
             "rangemode": "tozero",
             "tickformat": ",~r",
             "automargin": True,
@@ -136,8 +138,8 @@ def grouped_bars(
         colour = shade(GROUP_COLOURS.get(s.group, OTHER_COLOUR), index, counts[s.group])
         trace = {
             "type": "bar",
-            "name": s.name,
-            "x": [str(c) for c in categories],
+            "name": chart_text(s.name),
+            "x": [chart_text(c) for c in categories],
             "y": [_plot_value(v, kind) for v in s.values],
             "customdata": [_figure_text(v, kind, measure) for v in s.values],
             "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
@@ -203,8 +205,8 @@ def heatmap(
     data = [
         {
             "type": "heatmap",
-            "x": [str(c) for c in columns],
-            "y": [r.name for r in rows],
+            "x": [chart_text(c) for c in columns],
+            "y": [chart_text(r.name) for r in rows],
             "z": z,
             "customdata": text,
             "hovertemplate": "%{y} — %{x}: %{customdata}<extra></extra>",
@@ -246,7 +248,7 @@ def trend(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": s.name,
+                "name": chart_text(s.name),
                 "x": [str(y) for y in years],
                 "y": [_plot_value(v, s_kind) for v in s.values],
                 "customdata": [_figure_text(v, s_kind, measure) for v in s.values],
@@ -265,10 +267,11 @@ def years_label(start_year: int, end_year: int) -> str:
 
 
 def _figure_text(value, kind: str, measure: str) -> str:
-    """format_value, but averages and per-100 figures keep one decimal: '10,1 cuộc'."""
+    """format_value, but averages and per-100 figures keep one decimal: '10,1 cuộc'; as
+    chart text (the measure word is typed by staff)."""
     if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
-        return f"{format_number(value, 1)} {measure}".strip()
-    return format_value(value, kind, measure)
+        return chart_text(f"{format_number(value, 1)} {measure}".strip())
+    return chart_text(format_value(value, kind, measure))
 
 
 def against_peers(
@@ -290,7 +293,7 @@ def against_peers(
     ):
         if value is None or not average:
             continue
-        ys.append(label)
+        ys.append(chart_text(label))
         xs.append(round(float(value) * 100 / float(average), 1))
         texts.append(
             _("%(value)s; bình quân cùng nhóm %(average)s")

@@ -13,6 +13,8 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from movements.sanitise import csv_cell, xlsx_cell
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -24,12 +26,6 @@ def table_values(table) -> list[list]:
     return [list(row) for row in table.as_values()]
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    return value
-
-
 def export_response(table, filename: str, fmt: str, *, sheet_title: str = "Số liệu"):
     """An attachment `<filename>.<fmt>` holding `table`'s rows (fmt 'csv' or 'xlsx')."""
     rows = table_values(table)
@@ -39,19 +35,22 @@ def export_response(table, filename: str, fmt: str, *, sheet_title: str = "Số 
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
         content: bytes | str = buffer.getvalue()
     else:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = sheet_title[:31]
-        for index, row in enumerate(rows):
-            sheet.append([_cell(v) for v in row])
-            if index == 0:
-                for cell in sheet[1]:
+        for line, row in enumerate(rows, start=1):
+            cells = [
+                xlsx_cell(sheet.cell(row=line, column=column), value)
+                for column, value in enumerate(row, start=1)
+            ]
+            if line == 1:
+                for cell in cells:
                     cell.font = Font(bold=True)
                 continue
-            for cell in sheet[index + 1]:
+            for cell in cells:
                 if isinstance(cell.value, int):
                     cell.number_format = "#,##0"
                 elif isinstance(cell.value, Decimal | float):

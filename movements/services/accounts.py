@@ -17,13 +17,18 @@ STAFF_GROUP = "Văn phòng Tỉnh Đoàn"
 
 def staff_group_ensure() -> Group:
     """The auth group of provincial staff, with the permissions the admin needs: every model
-    of the movements and reports apps, and users and groups (view, add, change)."""
+    of the movements and reports apps, users (view, add, change: the admin limits them to their
+    units' accounts and never shows permissions) and groups (view only). Set, not added, so that
+    a group made by an older version loses what it should not have."""
     group, _created = Group.objects.get_or_create(name=STAFF_GROUP)
     permissions = Permission.objects.filter(
         Q(content_type__app_label__in=["movements", "reports"])
-        | Q(content_type__app_label="auth", codename__regex=r"^(view|add|change)_(user|group)$")
+        | Q(
+            content_type__app_label="auth",
+            codename__regex=r"^((view|add|change)_user|view_group)$",
+        )
     )
-    group.permissions.add(*permissions)
+    group.permissions.set(permissions)
     return group
 
 

@@ -63,6 +63,8 @@ def test_provincial_reviewer_becomes_staff_with_the_admin_group(seed, monkeypatc
     assert user.has_perm("movements.add_membership")
     assert user.has_perm("auth.add_user")
     assert not user.has_perm("auth.delete_user")
+    assert not user.has_perm("auth.change_group")
+    assert not user.has_perm("auth.add_group")
     client.force_login(user)
     assert client.get("/admin/movements/report/").status_code == 200
     assert client.get("/admin/movements/unit/").status_code == 200

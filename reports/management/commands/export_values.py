@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 
 from movements.models import DEFAULT_MOVEMENT, Movement, Unit
+from movements.sanitise import csv_cell
 from reports.selectors import EXPORT_COLUMNS, export_rows, published_rows
 
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         else:
             writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
 
     @staticmethod
     def _year(text, default, option):

@@ -1,0 +1,29 @@
+"""gunicorn settings for `make serve` (and `make run`), read from the environment:
+
+    GUNICORN_BIND          127.0.0.1:8000
+    GUNICORN_WORKERS       2 × cores + 1 (5 on two cores)
+    GUNICORN_THREADS       1 (sync workers)
+    GUNICORN_TIMEOUT       30 s: a worker stuck longer is killed and replaced
+    GUNICORN_MAX_REQUESTS  1000 requests, then the worker is recycled (± 10% jitter, so that
+                           workers do not all restart together)
+
+Request logs come from the app (config.logging, one JSON line per request on stdout); gunicorn
+logs its own events (workers started, killed) on stderr.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = timeout
+keepalive = 5
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = max_requests // 10
+limit_request_line = 8190
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+wsgi_app = "config.wsgi:application"
