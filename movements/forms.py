@@ -135,24 +135,29 @@ class ReasonForm(VersionForm):
     )
 
 
-class ReportIdsField(forms.Field):
-    """The ids of the ticked reports; anything that is not a plain number is left out."""
+class ReportVersionsField(forms.Field):
+    """The ticked reports as {id: version}: each box sends "id:version", the version the page
+    showed, so that approving checks the report is still what the reviewer saw. Anything else
+    (a bare id, letters, huge numbers) is left out."""
 
     widget = forms.MultipleHiddenInput
 
-    def to_python(self, value) -> list[int]:
-        # ASCII digits only: "²".isdigit() is true but int() refuses it.
-        return [
-            int(i)
-            for i in value or []
-            if isinstance(i, str) and i.isascii() and i.isdigit() and len(i) < 19
-        ]
+    def to_python(self, value) -> dict[int, int]:
+        chosen = {}
+        for item in value or []:
+            if not isinstance(item, str):
+                continue
+            pk, _sep, version = item.partition(":")
+            # ASCII digits only: "²".isdigit() is true but int() refuses it.
+            if all(p.isascii() and p.isdigit() and len(p) < 19 for p in (pk, version)):
+                chosen[int(pk)] = int(version)
+        return chosen
 
 
 class ApproveSelectedForm(forms.Form):
-    """The review page's bulk approval: the ticked reports."""
+    """The review page's bulk approval: the ticked reports with the versions shown."""
 
-    report = ReportIdsField(
+    report = ReportVersionsField(
         error_messages={"required": _("Chưa chọn báo cáo nào để duyệt.")},
     )
 

@@ -252,7 +252,7 @@ def review(request):
             messages.error(request, form.errors["report"][0])
             return redirect("movements:review")
         approved, skipped = workflow.reports_approve(
-            user=request.user, report_ids=form.cleaned_data["report"]
+            user=request.user, versions=form.cleaned_data["report"]
         )
         if approved:
             messages.success(request, _("Đã duyệt %(n)s báo cáo.") % {"n": len(approved)})

@@ -71,7 +71,7 @@ def write_data(cast) -> dict:
         "action": "submit",
         f"v-{MARKED}": "5",
         "reason": "Lý do",
-        "report": [str(cast.report.pk)],
+        "report": [f"{cast.report.pk}:{cast.report.version}"],
         "number": "1",
         "assessment": "Sửa",
     }
@@ -90,7 +90,7 @@ def targets(cast) -> list[tuple[str, dict]]:
         (base + "reopen/", {**version, "reason": "Lý do"}),
         (base + "xlsx/upload/", {"file": excel_file}),
         (base + "xlsx/confirm/", {"token": "doan-bua"}),
-        ("/review/", {"report": [str(cast.report.pk)]}),
+        ("/review/", {"report": [f"{cast.report.pk}:{cast.report.version}"]}),
         ("/review/2014/xlsx/confirm/", {"token": "doan-bua"}),
         ("/reports/3tn/rach-gia/2009-2013/edit/", {"number": "1", "assessment": "Sửa"}),
         ("/reports/3tn/rach-gia/2009-2013/edit/", {"action": "regenerate"}),

@@ -5,13 +5,17 @@ marked demo data the outside-in checks watch (`reports_2014`, `world`).
 
 Tests marked `needs_source` read the source document beside the repository
 (`../shared/seed/…`), which a fresh clone does not have: without it they are deselected with one
-printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail."""
+printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests marked
+`postgresql` race real transactions against each other, which only a server database can run
+(SQLite allows one writer at a time): on SQLite they are deselected with one printed line; CI
+runs the suite on PostgreSQL too."""
 
 import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from movements.formatting import format_number
@@ -25,6 +29,7 @@ from tests.factories import PASSWORD, make_report, make_user, year
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
 _SOURCE_DESELECTED = pytest.StashKey[int]()
+_POSTGRESQL_DESELECTED = pytest.StashKey[int]()
 
 # live_server runs beside Playwright's event loop; plain static files (no manifest) for it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -42,24 +47,36 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _deselect(config, items, marker: str) -> int:
+    chosen = [item for item in items if item.get_closest_marker(marker)]
+    if chosen:
+        config.hook.pytest_deselected(items=chosen)
+        items[:] = [item for item in items if not item.get_closest_marker(marker)]
+    return len(chosen)
+
+
 def pytest_collection_modifyitems(config, items):
-    if SOURCE.exists() or os.environ.get("REQUIRE_SOURCE") == "1":
-        return
-    deselected = [item for item in items if item.get_closest_marker("needs_source")]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("needs_source")]
-    config.stash[_SOURCE_DESELECTED] = len(deselected)
+    if not (SOURCE.exists() or os.environ.get("REQUIRE_SOURCE") == "1"):
+        config.stash[_SOURCE_DESELECTED] = _deselect(config, items, "needs_source")
+    if connections["default"].vendor != "postgresql":
+        config.stash[_POSTGRESQL_DESELECTED] = _deselect(config, items, "postgresql")
 
 
 def pytest_report_collectionfinish(config):
+    lines = []
     count = config.stash.get(_SOURCE_DESELECTED, 0)
     if count:
-        return (
+        lines.append(
             f"!! {SOURCE} not found: {count} test(s) reading the source document deselected"
             " (REQUIRE_SOURCE=1 runs them)"
         )
-    return []
+    count = config.stash.get(_POSTGRESQL_DESELECTED, 0)
+    if count:
+        lines.append(
+            f"!! not on PostgreSQL: {count} test(s) racing concurrent transactions deselected"
+            " (DATABASE_URL=postgres://… runs them)"
+        )
+    return lines
 
 
 @pytest.fixture(autouse=True)

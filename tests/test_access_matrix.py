@@ -40,12 +40,6 @@ MATRIX = {
     ("password_change", "GET"): [302, 200, 200, 200, 200, 200],
     ("password_change", "POST"): [302, 200, 200, 200, 200, 200],
     ("password_change_done", "GET"): [302, 200, 200, 200, 200, 200],
-    ("password_reset", "GET"): [200, 200, 200, 200, 200, 200],
-    ("password_reset", "POST"): [200, 200, 200, 200, 200, 200],
-    ("password_reset_done", "GET"): [200, 200, 200, 200, 200, 200],
-    ("password_reset_confirm", "GET"): [200, 200, 200, 200, 200, 200],
-    ("password_reset_confirm", "POST"): [200, 200, 200, 200, 200, 200],
-    ("password_reset_complete", "GET"): [200, 200, 200, 200, 200, 200],
     ("set_language", "GET"): [302, 302, 302, 302, 302, 302],
     ("set_language", "POST"): [302, 302, 302, 302, 302, 302],
     ("healthz", "GET"): [200, 200, 200, 200, 200, 200],
@@ -165,7 +159,7 @@ def test_a_district_reviewer_cannot_approve_or_import_outside_the_district(world
     client = Client()
     client.force_login(reviewer)
     before = snapshot()
-    response = client.post("/review/", {"report": [str(cong_an.pk)]}, follow=True)
+    response = client.post("/review/", {"report": [f"{cong_an.pk}:{cong_an.version}"]}, follow=True)
     assert "không thuộc phạm vi duyệt của bạn" in response.content.decode()
     assert client.post("/entry/cong-an/2014/approve/", {}).status_code == 404
     assert client.post("/entry/rach-gia/2014/reopen/", {"reason": "x"}).status_code == 403

@@ -65,7 +65,9 @@ def test_bad_versions_and_ids_from_a_reviewer_do_not_fail(world):
     client = client_for(world, "reviewer")
     before = snapshot()
     for value in ("²", "٣", "-1", "9" * 40, "abc", ""):
-        response = client.post("/review/", {"report": [value, value]}, follow=True)
+        response = client.post(
+            "/review/", {"report": [value, f"{value}:1", f"1:{value}"]}, follow=True
+        )
         assert response.status_code == 200, value
         assert "Chưa chọn báo cáo nào" in response.content.decode(), value
         for action in ("return", "reopen"):

@@ -3,10 +3,10 @@ change and every problem by row) and its application, all or nothing, on confirm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
@@ -44,6 +44,8 @@ class ImportPlan:
     problems: list[tuple[int | None, str]]
     warnings: list[tuple[int | None, str]]
     versions: dict[str, int]  # unit code -> report version at preview time (0: no report)
+    # unit code -> the report as read (locked when planned with lock=True); none for new ones
+    reports: dict[str, Report] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -180,7 +182,32 @@ def import_plan(
     versions = {code: (reports[code].version if code in reports else 0) for code in units}
     problems.sort(key=lambda p: p[0] or 0)
     changes.sort(key=lambda c: c.row)
-    return ImportPlan(changes, problems, warnings, versions)
+    return ImportPlan(changes, problems, warnings, versions, reports)
+
+
+def _changed_since_preview(unit_code: str) -> ServiceError:
+    return ServiceError(
+        _(
+            "Báo cáo của %(unit)s đã thay đổi sau khi bạn xem trước. Không có gì được "
+            "lưu; hãy tải tệp lên lại để xem các thay đổi mới nhất."
+        )
+        % {"unit": unit_code}
+    )
+
+
+def _start_report(*, user, unit: Unit, period: Period, movement: Movement) -> Report:
+    """Create the report a file starts. Someone who started it since the preview (their first
+    form save committed first, or is committing now: the insert waits for it) wins, as a newer
+    version would: the whole file is refused, nothing is written."""
+    report = Report(unit=unit, period=period, movement=movement, version=0)
+    report._history_user = user
+    report._change_reason = ChangeReason.STARTED_FROM_FILE
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise _changed_since_preview(unit.code) from None
+    return report
 
 
 @transaction.atomic
@@ -201,25 +228,16 @@ def import_apply(
     touched = {c.unit.code for c in plan.changes}
     for code in touched:
         if plan.versions.get(code, 0) != versions.get(code, 0):
-            raise ServiceError(
-                _(
-                    "Báo cáo của %(unit)s đã thay đổi sau khi bạn xem trước. Không có gì được "
-                    "lưu; hãy tải tệp lên lại để xem các thay đổi mới nhất."
-                )
-                % {"unit": code}
-            )
+            raise _changed_since_preview(code)
     indicators = entry_indicators(movement=movement)
     by_unit: dict[str, list[ImportChange]] = {}
     for change in plan.changes:
         by_unit.setdefault(change.unit.code, []).append(change)
     for unit_changes in by_unit.values():
         target = unit_changes[0].unit
-        report = Report.objects.filter(unit=target, period=period, movement=movement).first()
+        report = plan.reports.get(target.code)  # locked by the plan, when it exists
         if report is None:
-            report = Report(unit=target, period=period, movement=movement, version=0)
-            report._history_user = user
-            report._change_reason = ChangeReason.STARTED_FROM_FILE
-            report.save()
+            report = _start_report(user=user, unit=target, period=period, movement=movement)
         values = {c.indicator.code: c.new for c in unit_changes}
         _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
         _save_report(report, user, ChangeReason.IMPORTED)

@@ -248,21 +248,30 @@ def report_reopen(
 
 @transaction.atomic
 def reports_approve(
-    *, user: AbstractBaseUser, report_ids: list[int]
+    *, user: AbstractBaseUser, versions: dict[int, int]
 ) -> tuple[list[Report], list[str]]:
-    """Approve several submitted reports at once: (approved, messages for those skipped)."""
+    """Approve several submitted reports at once, each only if it is still at the version the
+    reviewer saw ({report id: version}): (approved, messages for those skipped)."""
     approved, skipped = [], []
     reports = (
         Report.objects.reviewable_by(user)
-        .filter(pk__in=report_ids)
+        .filter(pk__in=list(versions))
         .select_related("unit", "period")
         .select_for_update(of=("self",))
     )
     found = {r.pk: r for r in reports}
-    for pk in report_ids:
+    for pk, version in versions.items():
         report = found.get(pk)
         if report is None:
             skipped.append(_("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn."))
+        elif report.version != version:
+            skipped.append(
+                _(
+                    "%(report)s: đã thay đổi từ khi bạn mở trang (đang “%(status)s”), chưa "
+                    "duyệt. Hãy xem lại số liệu mới rồi duyệt."
+                )
+                % {"report": report, "status": report.get_status_display()}
+            )
         elif not report.is_reviewable:
             skipped.append(
                 _("%(report)s: đang “%(status)s”, không duyệt.")

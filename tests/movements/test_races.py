@@ -1,0 +1,149 @@
+"""Writes that race each other: an Excel confirm against the first form save of a new report,
+and a bulk approval against a return. Real threads, each with its own connection, on
+PostgreSQL (row locks and concurrent transactions); whatever the timing, exactly one write
+wins, the other is refused with a message, and nothing is lost or half-done.
+
+The bulk approval's version check itself is deterministic and is tested through the review
+page on every database."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from movements.models import Report, Value
+from movements.services import ServiceError
+from movements.services.imports import ImportRow, import_apply
+from movements.services.workflow import report_return, report_save, reports_approve
+from tests.factories import make_report
+
+ROUNDS = 12
+
+
+def race(*writes) -> list[object]:
+    """Run the writes at the same moment in threads; what each returned or raised."""
+    barrier = threading.Barrier(len(writes))
+    outcomes: list[object] = [None] * len(writes)
+
+    def run(index, write):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = write()
+        except Exception as error:  # noqa: BLE001 — the test inspects every outcome
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(writes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a write never finished"
+    return outcomes
+
+
+def refused(outcome) -> bool:
+    return isinstance(outcome, ServiceError) and str(outcome) != ""
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_an_excel_confirm_racing_the_first_form_save_loses_nothing(cast, open_period, seed):
+    for round_ in range(ROUNDS):
+        Report.objects.filter(unit=cast.unit_a, period=open_period).delete()
+        from_file, from_form = 100 + round_, 150 + round_
+
+        def confirm(number=from_file):
+            return import_apply(
+                user=cast.secretary_a,
+                movement=seed,
+                period=open_period,
+                rows=[ImportRow(row=5, unit_code="rach-gia", indicator_code="cau", value=number)],
+                versions={"rach-gia": 0},
+                unit=cast.unit_a,
+            )
+
+        def save(number=from_form):
+            return report_save(
+                user=cast.secretary_a,
+                unit=cast.unit_a,
+                period=open_period,
+                movement=seed,
+                values={"cau": number},
+                version=0,
+            )
+
+        file_outcome, form_outcome = race(confirm, save)
+        unexpected = [o for o in (file_outcome, form_outcome) if isinstance(o, Exception)]
+        assert all(refused(o) for o in unexpected), (round_, unexpected)
+        assert len(unexpected) == 1, (round_, file_outcome, form_outcome)
+        report = Report.objects.get(unit=cast.unit_a, period=open_period)
+        stored = Value.objects.get(report=report, indicator__code="cau").value
+        winner = from_form if isinstance(file_outcome, Exception) else from_file
+        assert stored == winner, round_
+        assert report.version == 1, round_
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_approval_racing_a_return_lets_exactly_one_through(cast, open_period, seed):
+    for round_ in range(ROUNDS):
+        Report.objects.filter(unit=cast.unit_a, period=open_period).delete()
+        report = make_report(
+            cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 3}
+        )
+
+        def approve(report=report):
+            return reports_approve(user=cast.reviewer, versions={report.pk: report.version})
+
+        def send_back(report=report):
+            return report_return(
+                user=cast.reviewer, report=report, reason="Sai số", version=report.version
+            )
+
+        seen = report.version
+        approval, returning = race(approve, send_back)
+        assert not isinstance(approval, Exception), approval
+        approved, skipped = approval
+        report.refresh_from_db()
+        if isinstance(returning, Exception):
+            assert refused(returning), returning
+            assert approved and not skipped, round_
+            assert report.status == Report.Status.APPROVED
+        else:
+            assert not approved and skipped, round_
+            assert report.status == Report.Status.RETURNED
+        assert report.version == seen + 1, round_
+
+
+@pytest.mark.django_db
+def test_bulk_approval_refuses_a_report_changed_since_the_review_page(
+    client, cast, open_period, seed
+):
+    report = make_report(
+        cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 3}
+    )
+    client.force_login(cast.reviewer)
+    page = client.get(reverse("movements:review")).content.decode()
+    ticked = f"{report.pk}:{report.version}"
+    assert f'value="{ticked}"' in page
+    # Between the page and the click: returned, corrected to 30 and sent again.
+    report_return(user=cast.reviewer, report=report, reason="Kiểm tra lại", version=report.version)
+    report_save(
+        user=cast.secretary_a,
+        unit=cast.unit_a,
+        period=open_period,
+        movement=seed,
+        values={"cau": 30},
+        version=report.version + 1,
+        submit=True,
+    )
+    response = client.post(reverse("movements:review"), {"report": [ticked]}, follow=True)
+    html = response.content.decode()
+    assert "đã thay đổi từ khi bạn mở trang" in html
+    assert "Đã duyệt" not in html
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+    assert report.approved_by is None
