@@ -78,6 +78,27 @@ class Table:
 
 
 @dataclass
+class Particulars:
+    """What staff set on a báo cáo besides section III, as the edit form shows it: the legal
+    basis (one paragraph a line), the signer's title and name, the recipients (one a line)."""
+
+    legal_basis: str
+    signer_title: str
+    signer_name: str
+    recipients: str
+
+
+@dataclass
+class Signature:
+    """The signature block: on behalf of whom ("TM. BAN THƯỜNG VỤ"), the signer's title and
+    name."""
+
+    on_behalf: str
+    title: str
+    name: str
+
+
+@dataclass
 class ReportDocument:
     movement: Movement
     unit: Unit
@@ -97,6 +118,15 @@ class ReportDocument:
     generated_assessment: str
     stored: GeneratedReport | None
     is_demo: bool
+    particulars: Particulars
+    legal_basis: list[Paragraph] = field(default_factory=list)
+    signature: Signature | None = None
+    recipients: list[str] = field(default_factory=list)  # "- Ban …;" lines, "- Lưu VP." last
+
+    @property
+    def version(self) -> int:
+        """The version of staff's edits this document shows (0 before any edit)."""
+        return self.stored.version if self.stored else 0
 
     @property
     def assessment_is_edited(self) -> bool:

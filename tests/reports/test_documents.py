@@ -113,7 +113,10 @@ def test_province_page_follows_the_seed_structure(demo, reviewer_client):
     assert re.search(r"Rạch Giá, ngày \d+ tháng \d+ năm \d{4}", header)
     assert "Số:" in header and "BC/TĐTN" in header
     assert text_of(article.find(".//h1")) == "BÁO CÁO"
-    assert "kết quả triển khai phong trào “3 trách nhiệm” giai đoạn 2009 - 2013" in text_of(article)
+    assert (
+        "kết quả triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức giai đoạn 2009 - 2013"
+        in text_of(article)
+    )
     headings = [text_of(h) for h in article.iter() if h.tag in ("h2", "h3")]
     assert headings[:7] == [
         "I/ CÔNG TÁC TRIỂN KHAI",
@@ -165,7 +168,7 @@ def test_word_file_states_every_published_figure_under_its_heading(demo, reviewe
     header_cells = [c.text for c in word.tables[0].rows[0].cells]
     assert "ĐOÀN TNCS HỒ CHÍ MINH\nBCH TỈNH KIÊN GIANG" in header_cells[0]
     assert "Rạch Giá, ngày" in header_cells[1]
-    annex = word.tables[1]
+    annex = word.tables[2]  # after the header and the closing ("Nơi nhận", signature)
     assert [c.text for c in annex.rows[0].cells][:3] == ["Chỉ tiêu", "Đơn vị tính", "2009"]
     totals = {row.cells[0].text: row.cells[-1].text for row in annex.rows}
     assert totals["Hội nghị triển khai, quán triệt, sinh hoạt chi đoàn, tọa đàm về phong trào"] == (
@@ -329,7 +332,9 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
     form = reviewer_client.get(edit)
     assert form.status_code == 200
     generated = form.context["form"].initial["assessment"]
-    assert "tất cả 24 đơn vị có báo cáo" in generated
+    # every unit wrote the demo's notes: each is said once, with no list of all 24 units
+    assert "tất cả 24 đơn vị" not in generated
+    assert "- Kinh phí hoạt động hạn chế; báo cáo số liệu của một số cơ sở còn chậm.\n" in generated
 
     response = reviewer_client.post(
         edit,
@@ -338,6 +343,7 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
             "number": "44A BC/TĐTN",
             "issued_on": "25/6/2013",
             "assessment": "Phong trào được củng cố.\n- Một số nơi còn hình thức.",
+            "version": "0",
         },
     )
     assert response.status_code == 302
@@ -358,7 +364,7 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
     Report.objects.filter(unit=units.rach_gia, period__year=2013).update(highlights="Mới.")
     assert "đã thay đổi sau lần sửa" in reviewer_client.get(page_url()).content.decode()
 
-    response = reviewer_client.post(edit, {"action": "regenerate"})
+    response = reviewer_client.post(edit, {"action": "regenerate", "version": "1"})
     assert response.status_code == 302
     stored.refresh_from_db()
     assert stored.assessment == "" and stored.number == "44A BC/TĐTN"
@@ -370,7 +376,7 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
 def test_a_bad_date_is_refused_and_nothing_is_saved(seed, reviewer_client):
     response = reviewer_client.post(
         page_url(name="reports:document-edit"),
-        {"action": "save", "issued_on": "31/2/2013", "assessment": "Sửa"},
+        {"action": "save", "issued_on": "31/2/2013", "assessment": "Sửa", "version": "0"},
     )
     assert response.status_code == 400
     assert "ngày" in response.content.decode().lower()

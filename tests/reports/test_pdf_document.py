@@ -19,7 +19,7 @@ ORDER = [
     "ĐOÀN TNCS HỒ CHÍ MINH",
     "BCH TỈNH KIÊN GIANG",
     "BÁO CÁO",
-    "kết quả triển khai phong trào “3 trách nhiệm” giai đoạn 2009 - 2013",
+    "kết quả triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức giai đoạn 2009 - 2013",
     "I/ CÔNG TÁC TRIỂN KHAI",
     "được 243 cuộc có trên 8.964 lượt cán bộ, ĐVTN tham dự",
     "II/ KẾT QUẢ THỰC HIỆN",
