@@ -1,6 +1,7 @@
 """What staff add to a generated báo cáo: the number line, the date, the legal basis, the
-signature, the recipients and the edited text of section III (Nhận xét đánh giá). The figures are never stored here; they are computed afresh
-from the unit reports each time the báo cáo is shown."""
+signature, the recipients and the edited text of section III (Nhận xét đánh giá). The figures
+are never stored here; they are computed afresh from the unit reports each time the báo cáo is
+shown."""
 
 from __future__ import annotations
 

@@ -192,12 +192,12 @@ def render_docx(document: ReportDocument) -> bytes:
 
 
 def _column_widths(table, usable_cm: float) -> list[float]:
-    """Widths in cm: the first text column takes what the figures leave (at least a third of
-    the page, so that unit and indicator names keep to one or two lines), a measure column
-    2,5 cm, the figure columns share the rest equally."""
+    """Widths in cm: the first text column takes what the figures leave (at least half the
+    page, so that unit and indicator names keep to one or two lines), a measure column 2,5 cm,
+    the figure columns at most 2,5 cm each."""
     figures = len(table.columns) - table.text_columns
     measure = 2.5 if table.text_columns > 1 else 0.0
-    figure_width = min(3.0, (usable_cm * 2 / 3 - measure) / max(figures, 1))
+    figure_width = min(2.5, (usable_cm / 2 - measure) / max(figures, 1))
     first = usable_cm - measure - figure_width * figures
     widths = [first] + [measure] * (table.text_columns - 1) + [figure_width] * figures
     return widths
