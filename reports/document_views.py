@@ -141,8 +141,10 @@ def document_docx(request, movement: str, unit: str, years: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, movement: str, unit: str, years: str):
-    """Staff (reviewers of the unit, superusers) edit the number line, date and section III;
-    "Tạo lại" brings section III back to the text generated from the units' notes."""
+    """Staff (reviewers of the unit, superusers) edit the number line, date, legal basis,
+    section III, signer and recipients; "Tạo lại" brings section III back to the text generated
+    from the units' notes. Both carry the version the form was loaded from: a write from an
+    older version is refused (409) with what changed in between."""
     try:
         target = _target(request, movement, unit, years)
     except DocumentError as error:
@@ -156,35 +158,30 @@ def document_edit(request, movement: str, unit: str, years: str):
         )
     report = target.build()
     page = reverse("reports:document", args=target.args)
-    conflict = None
-    if request.method == "POST" and request.POST.get("action") == "regenerate":
-        try:
-            version = int(request.POST.get("version", ""))
-        except ValueError:
-            version = -1
-        try:
-            document_regenerate(**target.names, user=request.user, version=version)
-        except DocumentEditConflict as error:
-            conflict = error
-        else:
-            messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
-            return redirect(page)
     initial = {**asdict(report.particulars), "version": report.version}
     initial |= {
         "number": report.stored.number if report.stored else "",
         "issued_on": report.stored.issued_on if report.stored else None,
         "assessment": report.assessment_text,
     }
-    posted = request.method == "POST" and conflict is None
-    form = DocumentEditForm(request.POST if posted else None, initial=initial)
-    if posted and form.is_valid():
+    form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict = None
+    if request.method == "POST":
+        regenerate = request.POST.get("action") == "regenerate"
+        # "Tạo lại" needs only the version; the other fields are checked for a save.
+        ready = form.is_valid() or (regenerate and "version" not in form.errors)
         try:
-            document_edit_save(**target.names, user=request.user, **form.cleaned_data)
+            if ready and regenerate:
+                version = form.cleaned_data["version"]
+                document_regenerate(**target.names, user=request.user, version=version)
+                messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
+                return redirect(page)
+            if ready:
+                document_edit_save(**target.names, user=request.user, **form.cleaned_data)
+                messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+                return redirect(page)
         except DocumentEditConflict as error:
             conflict = error
-        else:
-            messages.success(request, _("Đã lưu báo cáo tổng hợp."))
-            return redirect(page)
     if conflict is not None:
         # The user's text stays on the screen, now on the version they have been shown.
         report = target.build()

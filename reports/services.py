@@ -20,6 +20,7 @@ from movements.models import Movement, Unit
 from movements.selectors import Change
 
 from .documents import build_report_document
+from .documents.wording import lines_of
 from .models import GeneratedReport
 
 # What a staff edit sets, with the names the conflict message gives them.
@@ -94,10 +95,6 @@ def _locked(movement: Movement, unit: Unit, start_year: int, end_year: int, vers
     return stored
 
 
-def _lines(text: str) -> str:
-    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
-
-
 @transaction.atomic
 def document_edit_save(
     *,
@@ -133,10 +130,10 @@ def document_edit_save(
         "issued_on": issued_on,
         "assessment": text,
         "generated_assessment": generated if text else "",
-        "legal_basis": _lines(legal_basis),
+        "legal_basis": "\n".join(lines_of(legal_basis)),
         "signer_title": signer_title.strip(),
         "signer_name": signer_name.strip(),
-        "recipients": _lines(recipients),
+        "recipients": "\n".join(lines_of(recipients)),
         "edited_by": user,
         "edited_at": timezone.now(),
     }

@@ -692,11 +692,13 @@ def test_a_save_from_an_older_version_is_refused_with_what_changed_and_changes_n
     assert stored.version == 2 and stored.assessment == "Bản của người thứ hai."
 
 
+@pytest.mark.parametrize("action", ["save", "regenerate"])
 @pytest.mark.parametrize("version", [None, "", "abc", "-1"])
 def test_an_edit_without_a_valid_version_is_refused_and_nothing_is_saved(
-    seed, reviewer_client, version
+    seed, reviewer_client, version, action
 ):
     data = {k: v for k, v in {**SIGNED, "version": version}.items() if v is not None}
+    data["action"] = action
     response = reviewer_client.post(page_url(name="reports:document-edit"), data)
     assert response.status_code == 400
     assert "Không rõ phiên bản" in response.content.decode()
