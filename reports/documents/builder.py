@@ -390,10 +390,10 @@ def build_report_document(
     ]
     document.signature = Signature(
         ON_BEHALF,
-        document.particulars.signer_title.upper(),
+        xml_text(document.particulars.signer_title.upper()),
         xml_text(document.particulars.signer_name),
     )
-    document.recipients = recipient_lines(document.particulars.recipients)
+    document.recipients = recipient_lines(xml_text(document.particulars.recipients))
     document.intro = [
         Paragraph(
             [
