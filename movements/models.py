@@ -122,6 +122,23 @@ class Unit(models.Model):
     valid_to = models.DateField(_("hoạt động đến"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # The unit's usual signature and recipients, remembered from its last báo cáo.
+    signer_title = models.CharField(
+        _("chức vụ người ký"),
+        max_length=80,
+        blank=True,
+        validators=[validate_line],
+        help_text=_("Ví dụ: PHÓ BÍ THƯ."),
+    )
+    signer_name = models.CharField(
+        _("họ tên người ký"), max_length=80, blank=True, validators=[validate_line]
+    )
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        validators=[validate_text],
+        help_text=_("Mỗi dòng một nơi nhận; dòng cuối là “Lưu VP”."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -320,11 +337,28 @@ class MovementQuerySet(models.QuerySet):
 class Movement(models.Model):
     code = models.SlugField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên phong trào"), max_length=200, validators=[validate_line])
+    full_name = models.CharField(
+        _("tên đầy đủ"),
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
+        help_text=_(
+            "Như trong tiêu đề báo cáo, ví dụ: phong trào “3 trách nhiệm” trong cán bộ, công chức."
+        ),
+    )
     description = models.TextField(_("mô tả"), blank=True, validators=[validate_text])
     start_year = models.PositiveSmallIntegerField(_("giai đoạn từ năm"))
     end_year = models.PositiveSmallIntegerField(_("đến năm"))
     period_kind = models.CharField(
         _("kỳ nhập liệu"), max_length=8, choices=Period.Kind.choices, default=Period.Kind.YEAR
+    )
+    legal_basis = models.TextField(
+        _("căn cứ của báo cáo"),
+        blank=True,
+        validators=[validate_text],
+        help_text=_(
+            "Các văn bản mà báo cáo thực hiện (“Thực hiện Công văn số …”), mỗi dòng một đoạn."
+        ),
     )
 
     class Meta:

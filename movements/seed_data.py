@@ -58,6 +58,7 @@ BRANCHES = [
 MOVEMENT = {
     "code": "3tn",
     "name": "3 trách nhiệm",
+    "full_name": "phong trào “3 trách nhiệm” trong cán bộ, công chức",
     "description": (
         "Phong trào “3 trách nhiệm” (trách nhiệm với công việc, với nhân dân, với bản thân) "
         "trong cán bộ, công chức trẻ."
@@ -65,6 +66,14 @@ MOVEMENT = {
     "start_year": 2009,
     "end_year": 2013,
     "period_kind": "year",
+    # The letters and plans report 44A answers, as its opening paragraphs say them.
+    "legal_basis": (
+        "Thực hiện Công văn số 691-CV/TWĐTN, ngày 23 tháng 5 năm 2013 của Ban Bí thư Trung ương "
+        "Đoàn, về việc báo cáo một số nội dung trong khối Thanh niên công nhân, công chức, viên "
+        "chức và đô thị;\n"
+        "Thực hiện Kế hoạch số 90-KH/ĐTN ngày 05 tháng 8 năm 2009 của Ban Thường vụ (BTV) Tỉnh "
+        "Đoàn, về việc triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức,"
+    ),
 }
 
 # code, numbering in the report, name

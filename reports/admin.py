@@ -20,4 +20,4 @@ class GeneratedReportAdmin(HistoryAdmin):
     search_fields = ["unit__name", "unit__code", "number"]
     list_select_related = ["unit", "movement", "edited_by"]
     raw_id_fields = ["unit", "edited_by"]
-    readonly_fields = ["generated_assessment", "edited_at", "edited_by"]
+    readonly_fields = ["generated_assessment", "version", "edited_at", "edited_by"]

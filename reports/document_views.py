@@ -7,7 +7,7 @@ a page that says what in Vietnamese (404 for what the user may not see, 400 for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,7 @@ from movements.models import Movement, Unit
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .forms import DocumentEditForm, YearRangeForm
-from .services import document_edit_save, document_regenerate
+from .services import DocumentEditConflict, document_edit_save, document_regenerate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -141,8 +141,10 @@ def document_docx(request, movement: str, unit: str, years: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_edit(request, movement: str, unit: str, years: str):
-    """Staff (reviewers of the unit, superusers) edit the number line, date and section III;
-    "Tạo lại" brings section III back to the text generated from the units' notes."""
+    """Staff (reviewers of the unit, superusers) edit the number line, date, legal basis,
+    section III, signer and recipients; "Tạo lại" brings section III back to the text generated
+    from the units' notes. Both carry the version the form was loaded from: a write from an
+    older version is refused (409) with what changed in between."""
     try:
         target = _target(request, movement, unit, years)
     except DocumentError as error:
@@ -156,32 +158,48 @@ def document_edit(request, movement: str, unit: str, years: str):
         )
     report = target.build()
     page = reverse("reports:document", args=target.args)
-    if request.method == "POST" and request.POST.get("action") == "regenerate":
-        document_regenerate(**target.names, user=request.user)
-        messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
-        return redirect(page)
-    stored = report.stored
-    initial = {
-        "number": stored.number if stored else "",
-        "issued_on": stored.issued_on if stored else None,
+    initial = {**asdict(report.particulars), "version": report.version}
+    initial |= {
+        "number": report.stored.number if report.stored else "",
+        "issued_on": report.stored.issued_on if report.stored else None,
         "assessment": report.assessment_text,
     }
     form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        document_edit_save(
-            **target.names,
-            user=request.user,
-            number=form.cleaned_data["number"],
-            issued_on=form.cleaned_data["issued_on"],
-            assessment=form.cleaned_data["assessment"],
-        )
-        messages.success(request, _("Đã lưu báo cáo tổng hợp."))
-        return redirect(page)
-    status = 400 if request.method == "POST" else 200
+    conflict = None
+    if request.method == "POST":
+        regenerate = request.POST.get("action") == "regenerate"
+        # "Tạo lại" needs only the version; the other fields are checked for a save.
+        ready = form.is_valid() or (regenerate and "version" not in form.errors)
+        try:
+            if ready and regenerate:
+                version = form.cleaned_data["version"]
+                document_regenerate(**target.names, user=request.user, version=version)
+                messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
+                return redirect(page)
+            if ready:
+                document_edit_save(**target.names, user=request.user, **form.cleaned_data)
+                messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+                return redirect(page)
+        except DocumentEditConflict as error:
+            conflict = error
+    if conflict is not None:
+        # The user's text stays on the screen, now on the version they have been shown.
+        report = target.build()
+        data = request.POST.copy()
+        data["version"] = str(report.version)
+        form = DocumentEditForm(data, initial=initial)
+        form.is_valid()
+    status = 409 if conflict else 400 if request.method == "POST" else 200
     return render(
         request,
         "reports/document_edit.html",
-        {"document": report, "target": target, "urls": target.urls, "form": form},
+        {
+            "document": report,
+            "target": target,
+            "urls": target.urls,
+            "form": form,
+            "conflict": conflict,
+        },
         status=status,
     )
 

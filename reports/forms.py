@@ -226,7 +226,9 @@ class YearRangeForm(forms.Form):
 
 
 class DocumentEditForm(forms.Form):
-    """Staff's edit of a báo cáo: the number line, the date of issue, section III."""
+    """Staff's edit of a báo cáo, in the document's order: the number line, the date of issue,
+    the legal basis, section III, the signer and the recipients; `version` is the version of
+    the edit the form was loaded from."""
 
     number = forms.CharField(
         label=_("Số văn bản"),
@@ -240,6 +242,16 @@ class DocumentEditForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Dạng ngày/tháng/năm, ví dụ 25/6/2013. Để trống: ngày hôm nay."),
     )
+    legal_basis = forms.CharField(
+        label=_("Căn cứ"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
+        help_text=_(
+            "Các văn bản mà báo cáo thực hiện, mỗi dòng một đoạn. Để trống: căn cứ mặc định "
+            "của phong trào."
+        ),
+    )
     assessment = forms.CharField(
         label=_("III/ Nhận xét đánh giá"),
         required=False,
@@ -247,3 +259,18 @@ class DocumentEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
         help_text=_("Mỗi dòng là một đoạn; dòng bắt đầu bằng “-” là một ý."),
     )
+    signer_title = forms.CharField(
+        label=_("Chức vụ người ký"),
+        max_length=80,
+        required=False,
+        help_text=_("Ví dụ: BÍ THƯ, PHÓ BÍ THƯ. Được nhớ cho báo cáo sau của đơn vị."),
+    )
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=80, required=False)
+    recipients = forms.CharField(
+        label=_("Nơi nhận"),
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("Mỗi dòng một nơi nhận; “Lưu VP” được thêm ở cuối nếu chưa có."),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

@@ -1,6 +1,7 @@
-"""What staff add to a generated báo cáo: the number line, the date and the edited text of
-section III (Nhận xét đánh giá). The figures are never stored here; they are computed afresh
-from the unit reports each time the báo cáo is shown."""
+"""What staff add to a generated báo cáo: the number line, the date, the legal basis, the
+signature, the recipients and the edited text of section III (Nhận xét đánh giá). The figures
+are never stored here; they are computed afresh from the unit reports each time the báo cáo is
+shown."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ class GeneratedReport(models.Model):
         blank=True,
         help_text=_("Nội dung tự tạo tại thời điểm sửa, để biết số liệu đã đổi sau đó hay chưa."),
     )
+    legal_basis = models.TextField(
+        _("căn cứ"),
+        blank=True,
+        help_text=_("Mỗi dòng một đoạn. Để trống: căn cứ mặc định của phong trào."),
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=80, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=80, blank=True)
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    # Optimistic locking: each save adds one; a save from an older version is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
     edited_at = models.DateTimeField(_("sửa lúc"), null=True, blank=True)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,7 +1,9 @@
-"""The writes of the reports app: staff's edits of a generated báo cáo (number, date, section III).
+"""The writes of the reports app: staff's edits of a generated báo cáo (number, date, legal
+basis, section III, signature and recipients).
 
 Each runs in one transaction and locks the stored edit, so two reviewers saving at once leave
-one whole edit, never a mix.
+one whole edit, never a mix; and each carries the version the user's form was loaded from, so
+that a save from an older version is refused with what changed in between.
 """
 
 from __future__ import annotations
@@ -9,13 +11,88 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from movements.models import Movement, Unit
+from movements.selectors import Change
 
 from .documents import build_report_document
+from .documents.wording import lines_of
 from .models import GeneratedReport
+
+# What a staff edit sets, with the names the conflict message gives them.
+EDITED_FIELDS = [
+    ("number", gettext_lazy("Số văn bản")),
+    ("issued_on", gettext_lazy("Ngày ban hành")),
+    ("legal_basis", gettext_lazy("Căn cứ")),
+    ("assessment", gettext_lazy("III/ Nhận xét đánh giá")),
+    ("signer_title", gettext_lazy("Chức vụ người ký")),
+    ("signer_name", gettext_lazy("Họ tên người ký")),
+    ("recipients", gettext_lazy("Nơi nhận")),
+]
+
+
+class DocumentEditConflict(Exception):
+    """The báo cáo was edited since the user loaded it; `changes` lists what changed in
+    between, `stored` is the edit as it is now."""
+
+    def __init__(self, stored: GeneratedReport, changes: list[Change]):
+        self.stored = stored
+        self.changes = changes
+        super().__init__(
+            _(
+                "Báo cáo tổng hợp vừa được người khác sửa trong lúc bạn đang sửa. Nội dung của "
+                "bạn chưa được lưu và vẫn còn trên màn hình; hãy xem các thay đổi bên dưới rồi "
+                "lưu lại."
+            )
+        )
+
+
+def _shown(value) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    text = " / ".join(line.strip() for line in str(value or "").splitlines() if line.strip())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def document_changes_since(*, stored: GeneratedReport, version: int) -> list[Change]:
+    """What staff changed in the stored edit since it was at `version` (0: before any edit):
+    one Change per field, old (at that version) → new (now)."""
+    then = (
+        stored.history.filter(version=version).order_by("-history_date").first()
+        if version
+        else None
+    )
+    changes = []
+    for name, title in EDITED_FIELDS:
+        old = getattr(then, name) if then is not None else None
+        new = getattr(stored, name)
+        if (old or None) != (new or None):
+            changes.append(
+                Change(str(title), _shown(old) or _("(trống)"), _shown(new) or _("(trống)"))
+            )
+    return changes
+
+
+def _locked(movement: Movement, unit: Unit, start_year: int, end_year: int, version: int):
+    """The stored edit, locked, after checking that the user saw its current version."""
+    stored = (
+        GeneratedReport.objects.select_for_update()
+        .filter(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
+        .first()
+    )
+    current = stored.version if stored else 0
+    if current != version:
+        if stored is None:
+            stored = GeneratedReport(
+                movement=movement, unit=unit, start_year=start_year, end_year=end_year
+            )
+            raise DocumentEditConflict(stored, [])
+        raise DocumentEditConflict(stored, document_changes_since(stored=stored, version=version))
+    return stored
 
 
 @transaction.atomic
@@ -26,13 +103,21 @@ def document_edit_save(
     start_year: int,
     end_year: int,
     user: AbstractBaseUser,
+    version: int,
     number: str,
     issued_on: dt.date | None,
     assessment: str,
+    legal_basis: str = "",
+    signer_title: str = "",
+    signer_name: str = "",
+    recipients: str = "",
 ) -> GeneratedReport:
-    """Keep staff's number line, date and section III text for this báo cáo; returns the stored
-    edit. Text equal to the generated one is not kept as an edit, so the section follows the
-    data."""
+    """Keep staff's number line, date, legal basis, section III, signer and recipients for this
+    báo cáo; returns the stored edit. `version` is the version the form was loaded from (0
+    before any edit): an older one raises DocumentEditConflict and nothing is written. Section
+    III equal to the generated text is not kept as an edit, so it follows the data. The signer
+    and recipients become the unit's usual ones, for its next báo cáo."""
+    stored = _locked(movement, unit, start_year, end_year, version)
     document = build_report_document(
         movement=movement, unit=unit, start_year=start_year, end_year=end_year
     )
@@ -45,35 +130,65 @@ def document_edit_save(
         "issued_on": issued_on,
         "assessment": text,
         "generated_assessment": generated if text else "",
+        "legal_basis": "\n".join(lines_of(legal_basis)),
+        "signer_title": signer_title.strip(),
+        "signer_name": signer_name.strip(),
+        "recipients": "\n".join(lines_of(recipients)),
         "edited_by": user,
         "edited_at": timezone.now(),
     }
-    stored, created = GeneratedReport.objects.select_for_update().get_or_create(
-        movement=movement, unit=unit, start_year=start_year, end_year=end_year, defaults=fields
-    )
-    if not created:
+    if stored is None:
+        try:
+            with transaction.atomic():
+                stored = GeneratedReport.objects.create(
+                    movement=movement,
+                    unit=unit,
+                    start_year=start_year,
+                    end_year=end_year,
+                    version=1,
+                    **fields,
+                )
+        except IntegrityError:
+            # Someone saved the first edit a moment ago: theirs stands, as with versions.
+            existing = GeneratedReport.objects.get(
+                movement=movement, unit=unit, start_year=start_year, end_year=end_year
+            )
+            raise DocumentEditConflict(
+                existing, document_changes_since(stored=existing, version=0)
+            ) from None
+    else:
         for name, value in fields.items():
             setattr(stored, name, value)
+        stored.version += 1
         stored.save()
+    Unit.objects.filter(pk=unit.pk).update(
+        signer_title=fields["signer_title"],
+        signer_name=fields["signer_name"],
+        recipients=fields["recipients"],
+    )
     return stored
 
 
 @transaction.atomic
 def document_regenerate(
-    *, movement: Movement, unit: Unit, start_year: int, end_year: int, user: AbstractBaseUser
+    *,
+    movement: Movement,
+    unit: Unit,
+    start_year: int,
+    end_year: int,
+    user: AbstractBaseUser,
+    version: int,
 ) -> GeneratedReport | None:
     """Drop the edited section III so that it is generated from the notes again (the edit
-    stays in the history); returns the stored edit, or None when there was none."""
-    stored = (
-        GeneratedReport.objects.select_for_update()
-        .filter(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
-        .first()
-    )
+    stays in the history); returns the stored edit, or None when there was none. An older
+    `version` than the stored one raises DocumentEditConflict and nothing is written."""
+    stored = _locked(movement, unit, start_year, end_year, version)
     if stored is None:
         return None
     stored.assessment = ""
     stored.generated_assessment = ""
     stored.edited_by = user
     stored.edited_at = timezone.now()
+    stored.version += 1
     stored.save()
     return stored

@@ -92,9 +92,15 @@ def targets(cast) -> list[tuple[str, dict]]:
         (base + "xlsx/confirm/", {"token": "doan-bua"}),
         ("/review/", {"report": [f"{cast.report.pk}:{cast.report.version}"]}),
         ("/review/2014/xlsx/confirm/", {"token": "doan-bua"}),
-        ("/reports/3tn/rach-gia/2009-2013/edit/", {"number": "1", "assessment": "Sửa"}),
-        ("/reports/3tn/rach-gia/2009-2013/edit/", {"action": "regenerate"}),
-        ("/reports/3tn/kien-giang/2009-2013/edit/", {"number": "1", "assessment": "Sửa"}),
+        (
+            "/reports/3tn/rach-gia/2009-2013/edit/",
+            {"number": "1", "assessment": "Sửa", "version": "0"},
+        ),
+        ("/reports/3tn/rach-gia/2009-2013/edit/", {"action": "regenerate", "version": "0"}),
+        (
+            "/reports/3tn/kien-giang/2009-2013/edit/",
+            {"number": "1", "assessment": "Sửa", "version": "0"},
+        ),
         ("/entry/cong-an/2014/approve/", {}),
         ("/entry/kien-giang/2014/", {f"v-{MARKED}": "1", "version": "0"}),
     ]

@@ -98,7 +98,13 @@ def test_control_characters_typed_in_notes_do_not_break_the_word_file(world):
     assert report.status == Report.Status.SUBMITTED and "\x01" in report.highlights
     reviewer.post(url + "approve/", {"version": report.version})
     edit = "/reports/3tn/kien-giang/2009-2013/edit/"
-    assert reviewer.post(edit, {"number": "44A\x0b", "assessment": "Ý\x02 kiến"}).status_code == 302
+    typed = {"number": "44A\x0b", "assessment": "Ý\x02 kiến", "version": "0"}
+    typed |= {
+        "signer_title": "Phó\x03 Bí thư",
+        "signer_name": "Mai\x1f",
+        "recipients": "Lưu\x0c VP",
+    }
+    assert reviewer.post(edit, typed).status_code == 302
     for path in ("/reports/3tn/kien-giang/2009-2013/", "/reports/3tn/rach-gia/2013-2013/"):
         assert reviewer.get(path).status_code == 200
         response = reviewer.get(path + "report.docx")

@@ -26,20 +26,36 @@ from reports.selectors import (
     report_published_figures,
 )
 
-from .structure import Paragraph, ReportDocument, Run, Section, Table, TableRow, xml_text
+from .structure import (
+    Paragraph,
+    Particulars,
+    ReportDocument,
+    Run,
+    Section,
+    Signature,
+    Table,
+    TableRow,
+    xml_text,
+)
 from .wording import (
     ASSESSMENT_TITLE,
+    ON_BEHALF,
     RESULTS_TITLE,
     ROMAN,
+    SIGNER_TITLE,
     TOP_UNITS,
     Stated,
     cell_measure,
     cell_text,
+    default_recipients,
     figure_text,
     header_lines,
+    lines_of,
     long_date,
     place,
+    recipient_lines,
     sentences,
+    subtitle,
     years_label,
 )
 
@@ -124,8 +140,9 @@ def _clean_note(text: str) -> str:
 
 
 def generated_assessment(coverage: ReportCoverage) -> str:
-    """Section III from the units' notes, one paragraph a line, each note attributed to the
-    units that wrote it."""
+    """Section III from the units' notes, one paragraph a line. Each note is said once, with
+    the units that wrote it; a note every reporting unit wrote (more than three) names none,
+    since how many units reported is said once, in the opening paragraph."""
     by_text: dict[str, dict[str, list[Unit]]] = {"highlights": {}, "shortcomings": {}}
     for note in coverage.notes:
         for kind in by_text:
@@ -152,7 +169,7 @@ def generated_assessment(coverage: ReportCoverage) -> str:
 
 def _attributed(text: str, units: list[Unit], reporting: int) -> str:
     if len(units) == reporting and reporting > 3:
-        return f"- {text} (tất cả {reporting} đơn vị có báo cáo)."
+        return f"- {text}."
     ordered = sorted(units, key=lambda u: (u.sort_order, u.path))
     names = [u.name if len(units) <= 3 else u.short_name for u in ordered]
     return f"- {text} ({', '.join(names)})."
@@ -228,6 +245,27 @@ def _annex_by_unit(
     cells = ["Tổng cộng"] + [cell_text(i, totals.get((i.code, None, None))) for i in headline]
     rows.append(TableRow(cells, kind="total"))
     return Table(title="", columns=columns, rows=rows, text_columns=1)
+
+
+# --- particulars ------------------------------------------------------------------------------
+
+
+def particulars(
+    movement: Movement, unit: Unit, stored: GeneratedReport | None, units_by_id: dict[int, Unit]
+) -> Particulars:
+    """The legal basis, signer and recipients of this báo cáo: as staff last saved them, else the
+    movement's legal basis and the unit's usual signer and recipients, else the defaults."""
+
+    def first(*values: str) -> str:
+        return next((v for v in values if v and v.strip()), "")
+
+    kept = stored or GeneratedReport()
+    return Particulars(
+        legal_basis=first(kept.legal_basis, movement.legal_basis),
+        signer_title=first(kept.signer_title, unit.signer_title, SIGNER_TITLE),
+        signer_name=first(kept.signer_name, unit.signer_name),
+        recipients=first(kept.recipients, unit.recipients, default_recipients(unit, units_by_id)),
+    )
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -325,9 +363,7 @@ def build_report_document(
         place_date="",
         number_line="",
         title="BÁO CÁO",
-        subtitle=(
-            f"kết quả triển khai phong trào “{movement.name}” {years_label(start_year, end_year)}"
-        ),
+        subtitle=subtitle(movement, start_year, end_year),
         notice=(
             "DỮ LIỆU MINH HOẠ (demo): số liệu theo đơn vị và năm là số giả lập, chỉ tổng cộng "
             "khớp với báo cáo đã công bố."
@@ -341,6 +377,7 @@ def build_report_document(
         generated_assessment=assessment,
         stored=stored,
         is_demo=coverage.is_demo,
+        particulars=particulars(movement, unit, stored, units_by_id),
     )
     day = (stored.issued_on if stored and stored.issued_on else None) or today
     day = day or timezone.localdate()
@@ -348,6 +385,15 @@ def build_report_document(
     default_number = "……… BC/TĐTN" if unit.parent_id is None else "……… BC/ĐTN"
     number = xml_text(stored.number) if stored and stored.number else default_number
     document.number_line = f"Số: {number}"
+    document.legal_basis = [
+        Paragraph([Run(line)], style="basis") for line in lines_of(document.particulars.legal_basis)
+    ]
+    document.signature = Signature(
+        ON_BEHALF,
+        xml_text(document.particulars.signer_title.upper()),
+        xml_text(document.particulars.signer_name),
+    )
+    document.recipients = recipient_lines(xml_text(document.particulars.recipients))
     document.intro = [
         Paragraph(
             [

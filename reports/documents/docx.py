@@ -15,11 +15,14 @@ def document_filename(document: ReportDocument, extension: str) -> str:
 
 
 def render_docx(document: ReportDocument) -> bytes:
-    """The báo cáo as a Word file: A4, Times New Roman, headings as Word headings, the annex
-    as Word tables."""
+    """The báo cáo as a Word file: A4, Times New Roman, the components of an Đoàn document in
+    their places (header, number, place and date, title, body, "Nơi nhận" and signature),
+    headings as Word headings, the annex as Word tables on landscape pages."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
@@ -106,8 +109,11 @@ def render_docx(document: ReportDocument) -> bytes:
     rule = word.add_paragraph("---------")
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    for item in document.intro:
-        add_body(item)
+    for item in [*document.legal_basis, *document.intro]:
+        paragraph = add_body(item)
+        if item.style == "basis":
+            for run in paragraph.runs:
+                run.italic = True
     for section in document.sections:
         word.add_heading(section.heading, level=1)
         for item in section.paragraphs:
@@ -122,15 +128,40 @@ def render_docx(document: ReportDocument) -> bytes:
         for item in document.differences:
             add_body(item)
 
-    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    # Closing: "Nơi nhận" at the left, the signature block at the right (no borders).
+    closing = word.add_table(rows=1, cols=2)
+    recipients, signature = closing.rows[0].cells
+    recipients.width, signature.width = Cm(7.5), Cm(9)
+    title_run = recipients.paragraphs[0].add_run("Nơi nhận:")
+    title_run.bold, title_run.italic, title_run.font.size = True, True, Pt(12)
+    for line in document.recipients:
+        recipients.add_paragraph().add_run(line).font.size = Pt(11)
+    sign = document.signature
+    for index, line in enumerate([sign.on_behalf, sign.title, "", "", "", sign.name]):
+        paragraph = signature.paragraphs[0] if index == 0 else signature.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(line).bold = True
+
+    # The annex on landscape pages, columns fitted: text columns wide, figures narrow, the
+    # header row repeated on every page.
+    annex = word.add_section(WD_SECTION.NEW_PAGE)
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Cm(29.7), Cm(21)
+    annex.left_margin, annex.right_margin = Cm(2), Cm(1.5)
+    usable = 29.7 - 2 - 1.5
     word.add_heading("PHỤ LỤC", level=1)
     for table_item in document.annex:
         word.add_heading(table_item.title, level=2)
+        widths = _column_widths(table_item, usable)
         table = word.add_table(rows=1, cols=len(table_item.columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, text in zip(table.rows[0].cells, table_item.columns, strict=True):
+        table.autofit = False
+        header_row = table.rows[0]
+        header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, text in zip(header_row.cells, table_item.columns, strict=True):
             cell.text = ""
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
             run.font.size = Pt(11)
@@ -151,7 +182,22 @@ def render_docx(document: ReportDocument) -> bytes:
                 run = paragraph.add_run(text)
                 run.font.size = Pt(11)
                 run.bold = row.kind == "total"
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
 
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _column_widths(table, usable_cm: float) -> list[float]:
+    """Widths in cm: the first text column takes what the figures leave (at least half the
+    page, so that unit and indicator names keep to one or two lines), a measure column 2,5 cm,
+    the figure columns at most 2,5 cm each."""
+    figures = len(table.columns) - table.text_columns
+    measure = 2.5 if table.text_columns > 1 else 0.0
+    figure_width = min(2.5, (usable_cm / 2 - measure) / max(figures, 1))
+    first = usable_cm - measure - figure_width * figures
+    widths = [first] + [measure] * (table.text_columns - 1) + [figure_width] * figures
+    return widths

@@ -5,19 +5,11 @@ The builder fills it; the print page and the Word file only lay it out. No wordi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from movements.models import Movement, Unit
+from movements.sanitise import plain_text as xml_text  # XML (so Word) refuses control characters
 from reports.models import GeneratedReport
-
-# Control characters that XML (so Word) refuses; a note pasted with one must not break the file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(text: str) -> str:
-    """`text` without the control characters XML cannot hold."""
-    return _NOT_XML.sub("", text)
 
 
 @dataclass
@@ -68,6 +60,9 @@ class TableRow:
     cells: list[str]
     kind: str = "data"  # data | group | total
 
+    def __post_init__(self):
+        self.cells = [xml_text(cell) for cell in self.cells]
+
 
 @dataclass
 class Table:
@@ -75,6 +70,31 @@ class Table:
     columns: list[str]
     rows: list[TableRow]
     text_columns: int = 1  # the first columns hold text; the others are right-aligned figures
+
+    def __post_init__(self):
+        self.title = xml_text(self.title)
+        self.columns = [xml_text(column) for column in self.columns]
+
+
+@dataclass
+class Particulars:
+    """What staff set on a báo cáo besides section III, as the edit form shows it: the legal
+    basis (one paragraph a line), the signer's title and name, the recipients (one a line)."""
+
+    legal_basis: str
+    signer_title: str
+    signer_name: str
+    recipients: str
+
+
+@dataclass
+class Signature:
+    """The signature block: on behalf of whom ("TM. BAN THƯỜNG VỤ"), the signer's title and
+    name."""
+
+    on_behalf: str
+    title: str
+    name: str
 
 
 @dataclass
@@ -97,6 +117,15 @@ class ReportDocument:
     generated_assessment: str
     stored: GeneratedReport | None
     is_demo: bool
+    particulars: Particulars
+    legal_basis: list[Paragraph] = field(default_factory=list)
+    signature: Signature | None = None
+    recipients: list[str] = field(default_factory=list)  # "- Ban …;" lines, "- Lưu VP." last
+
+    @property
+    def version(self) -> int:
+        """The version of staff's edits this document shows (0 before any edit)."""
+        return self.stored.version if self.stored else 0
 
     @property
     def assessment_is_edited(self) -> bool:

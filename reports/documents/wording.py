@@ -124,6 +124,46 @@ def place(unit: Unit) -> str:
     return SEATS.get(unit.kind, unit.short_name)
 
 
+def subtitle(movement: Movement, start_year: int, end_year: int) -> str:
+    """The line under "BÁO CÁO": what the report is about, from the movement's full name."""
+    name = movement.full_name.strip() or f"phong trào “{movement.name}”"
+    return f"kết quả triển khai {name[:1].lower()}{name[1:]} {years_label(start_year, end_year)}"
+
+
+# --- the signature and the recipients ---------------------------------------------------------
+
+# A báo cáo of a Đoàn committee is signed on behalf of its standing committee (Hướng dẫn
+# 29-HD/TWĐTN-VP); the secretary signs unless the unit says otherwise.
+ON_BEHALF = "TM. BAN THƯỜNG VỤ"
+SIGNER_TITLE = "BÍ THƯ"
+ARCHIVE = "Lưu VP"
+
+
+def default_recipients(unit: Unit, units_by_id: dict[int, Unit]) -> str:
+    """Where a unit's báo cáo goes when it has not said: the level above, and the archive."""
+    if unit.parent_id is None:
+        first = ["Ban Thanh niên Công nhân - Đô thị Trung ương Đoàn", "Thường trực Tỉnh Đoàn"]
+    else:
+        parent = units_by_id.get(unit.parent_id) or unit.parent
+        first = [f"Ban Thường vụ {parent.name}"]
+    return "\n".join([*first, ARCHIVE])
+
+
+def lines_of(text: str) -> list[str]:
+    """The non-empty lines of a text, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def recipient_lines(text: str) -> list[str]:
+    """The "Nơi nhận" list as printed: "- X;" a line, ending with "- Lưu VP." (added when the
+    list lacks it)."""
+    names = [line.lstrip("-–•+* ").rstrip(" ;.,") for line in lines_of(text)]
+    names = [n for n in names if n]
+    archive = [n for n in names if n.casefold().startswith("lưu")]
+    names = [n for n in names if n not in archive] + (archive[-1:] or [ARCHIVE])
+    return [f"- {n};" for n in names[:-1]] + [f"- {names[-1]}."]
+
+
 def long_date(day: dt.date) -> str:
     return f"ngày {day.day} tháng {day.month} năm {day.year}"
 

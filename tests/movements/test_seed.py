@@ -90,6 +90,19 @@ def test_seed_loads_the_movement_with_groups_in_report_order(seed):
 
 
 @pytest.mark.needs_source
+def test_seed_gives_the_movement_its_full_name_and_the_legal_basis_report_44a_opens_with(seed):
+    text = " ".join(SOURCE.read_text(encoding="utf-8").split())
+    lines = seed.legal_basis.splitlines()
+    assert [line[:33] for line in lines] == [
+        "Thực hiện Công văn số 691-CV/TWĐT",
+        "Thực hiện Kế hoạch số 90-KH/ĐTN n",
+    ]
+    assert all(line in text for line in lines)
+    assert seed.full_name == "phong trào “3 trách nhiệm” trong cán bộ, công chức"
+    assert "triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức" in text
+
+
+@pytest.mark.needs_source
 def test_every_published_figure_quotes_a_sentence_of_the_seed_that_states_it(seed):
     text = _squash(SOURCE.read_text(encoding="utf-8"))
     figures = list(PublishedFigure.objects.select_related("indicator"))

@@ -12,6 +12,7 @@ import pytest
 from django.db.models import Sum
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from movements.formatting import format_money_words, format_number, format_percent
 from movements.models import Indicator, PublishedFigure, Report, Value
@@ -49,7 +50,7 @@ def text_of(element) -> str:
 
 
 def section(tree, key: str):
-    found = tree.find(f".//section[@data-section='{key}']")
+    found = tree.find(f".//*[@data-section='{key}']")
     assert found is not None, key
     return found
 
@@ -113,7 +114,8 @@ def test_province_page_follows_the_seed_structure(demo, reviewer_client):
     assert re.search(r"Rạch Giá, ngày \d+ tháng \d+ năm \d{4}", header)
     assert "Số:" in header and "BC/TĐTN" in header
     assert text_of(article.find(".//h1")) == "BÁO CÁO"
-    assert "kết quả triển khai phong trào “3 trách nhiệm” giai đoạn 2009 - 2013" in text_of(article)
+    subtitle = "kết quả triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức"
+    assert f"{subtitle} giai đoạn 2009 - 2013" in text_of(article)
     headings = [text_of(h) for h in article.iter() if h.tag in ("h2", "h3")]
     assert headings[:7] == [
         "I/ CÔNG TÁC TRIỂN KHAI",
@@ -165,7 +167,7 @@ def test_word_file_states_every_published_figure_under_its_heading(demo, reviewe
     header_cells = [c.text for c in word.tables[0].rows[0].cells]
     assert "ĐOÀN TNCS HỒ CHÍ MINH\nBCH TỈNH KIÊN GIANG" in header_cells[0]
     assert "Rạch Giá, ngày" in header_cells[1]
-    annex = word.tables[1]
+    annex = word.tables[2]  # after the header and the closing ("Nơi nhận", signature)
     assert [c.text for c in annex.rows[0].cells][:3] == ["Chỉ tiêu", "Đơn vị tính", "2009"]
     totals = {row.cells[0].text: row.cells[-1].text for row in annex.rows}
     assert totals["Hội nghị triển khai, quán triệt, sinh hoạt chi đoàn, tọa đàm về phong trào"] == (
@@ -329,7 +331,9 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
     form = reviewer_client.get(edit)
     assert form.status_code == 200
     generated = form.context["form"].initial["assessment"]
-    assert "tất cả 24 đơn vị có báo cáo" in generated
+    # every unit wrote the demo's notes: each is said once, with no list of all 24 units
+    assert "tất cả 24 đơn vị" not in generated
+    assert "- Kinh phí hoạt động hạn chế; báo cáo số liệu của một số cơ sở còn chậm.\n" in generated
 
     response = reviewer_client.post(
         edit,
@@ -338,6 +342,7 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
             "number": "44A BC/TĐTN",
             "issued_on": "25/6/2013",
             "assessment": "Phong trào được củng cố.\n- Một số nơi còn hình thức.",
+            "version": "0",
         },
     )
     assert response.status_code == 302
@@ -358,7 +363,7 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
     Report.objects.filter(unit=units.rach_gia, period__year=2013).update(highlights="Mới.")
     assert "đã thay đổi sau lần sửa" in reviewer_client.get(page_url()).content.decode()
 
-    response = reviewer_client.post(edit, {"action": "regenerate"})
+    response = reviewer_client.post(edit, {"action": "regenerate", "version": "1"})
     assert response.status_code == 302
     stored.refresh_from_db()
     assert stored.assessment == "" and stored.number == "44A BC/TĐTN"
@@ -370,7 +375,7 @@ def test_reviewer_edits_section_three_and_the_number_then_regenerates(
 def test_a_bad_date_is_refused_and_nothing_is_saved(seed, reviewer_client):
     response = reviewer_client.post(
         page_url(name="reports:document-edit"),
-        {"action": "save", "issued_on": "31/2/2013", "assessment": "Sửa"},
+        {"action": "save", "issued_on": "31/2/2013", "assessment": "Sửa", "version": "0"},
     )
     assert response.status_code == 400
     assert "ngày" in response.content.decode().lower()
@@ -518,3 +523,194 @@ def test_edit_and_choice_pages_are_valid_html(seed, reviewer_client, url):
     parser = html5lib.HTMLParser(strict=True)
     parser.parse(response.content)
     assert parser.errors == []
+
+
+# --- the components of an Đoàn document, the signer and versions -------------------------------
+
+SIGNED = {
+    "action": "save",
+    "version": "0",
+    "number": "44A BC/TĐTN",
+    "issued_on": "25/6/2013",
+    "legal_basis": (
+        "Thực hiện Công văn số 691-CV/TWĐTN, ngày 23 tháng 5 năm 2013 của Ban Bí thư Trung ương "
+        "Đoàn;\nThực hiện Kế hoạch số 90-KH/ĐTN ngày 05 tháng 8 năm 2009 của BTV Tỉnh Đoàn,"
+    ),
+    "assessment": "Phong trào được củng cố.",
+    "signer_title": "Phó Bí thư",
+    "signer_name": "Trần Thị Mai",
+    "recipients": "- Ban TNCN-ĐT Trung ương Đoàn;\nThường trực Tỉnh ủy",
+}
+
+# Hướng dẫn 29-HD/TWĐTN-VP: tiêu đề, issuing body, number, place and date, type and summary,
+# legal basis, body, "Nơi nhận" (ending with "Lưu VP") and the signature block.
+COMPONENTS = [
+    "ĐOÀN TNCS HỒ CHÍ MINH",
+    "BCH TỈNH KIÊN GIANG",
+    "***",
+    "Số: 44A BC/TĐTN",
+    "Rạch Giá, ngày 25 tháng 6 năm 2013",
+    "BÁO CÁO",
+    "kết quả triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức giai đoạn 2009 - 2013",
+    "Thực hiện Công văn số 691-CV/TWĐTN, ngày 23 tháng 5 năm 2013",
+    "Thực hiện Kế hoạch số 90-KH/ĐTN ngày 05 tháng 8 năm 2009",
+    "Nhằm đánh giá kết quả triển khai thực hiện phong trào",
+    "I/ CÔNG TÁC TRIỂN KHAI",
+    "II/ KẾT QUẢ THỰC HIỆN",
+    "III/ NHẬN XÉT ĐÁNH GIÁ",
+    "Phong trào được củng cố.",
+    "Nơi nhận:",
+    "- Ban TNCN-ĐT Trung ương Đoàn;",
+    "- Thường trực Tỉnh ủy;",
+    "- Lưu VP.",
+    "TM. BAN THƯỜNG VỤ",
+    "PHÓ BÍ THƯ",
+    "Trần Thị Mai",
+    "PHỤ LỤC",
+]
+
+
+def in_order(texts: list[str], parts: list[str]) -> list[str]:
+    """The parts not found in `texts` one after another (each in a later or the same text)."""
+    missing, at = [], 0
+    for part in parts:
+        found = next((i for i in range(at, len(texts)) if part in texts[i]), None)
+        if found is None:
+            missing.append(part)
+        else:
+            at = found
+    return missing
+
+
+def docx_texts(content: bytes) -> list[str]:
+    """Every paragraph of the Word file in body order, table cells row by row."""
+    word = Document(io.BytesIO(content))
+    texts = []
+    for block in word.iter_inner_content():
+        if hasattr(block, "rows"):
+            texts += [p.text for row in block.rows for cell in row.cells for p in cell.paragraphs]
+        else:
+            texts.append(block.text)
+    return [t.strip() for t in texts if t.strip()]
+
+
+def test_every_component_of_an_doan_document_is_in_the_page_and_the_word_file_in_order(
+    demo, reviewer_client
+):
+    assert reviewer_client.post(page_url(name="reports:document-edit"), SIGNED).status_code == 302
+
+    tree = parse(reviewer_client.get(page_url()).content)
+    article = tree.find(".//article")
+    page_texts = [text_of(p) for p in article.iter() if p.tag in {"p", "h1", "h2", "h3"}]
+    assert in_order(page_texts, COMPONENTS) == []
+    recipients = [text_of(p) for p in section(tree, "noi-nhan").iter("p")]
+    assert recipients[-1] == "- Lưu VP." and recipients.count("- Lưu VP.") == 1
+
+    content = reviewer_client.get(page_url(name="reports:document-docx")).content
+    assert in_order(docx_texts(content), COMPONENTS) == []
+
+
+def test_a_new_report_opens_with_the_movements_legal_basis_and_the_default_signature(
+    demo, reviewer_client
+):
+    tree = parse(reviewer_client.get(page_url()).content)
+    article = tree.find(".//article")
+    texts = [text_of(p) for p in article.iter("p")]
+    basis = [t for t in texts if t.startswith("Thực hiện")]
+    assert basis == [
+        "Thực hiện Công văn số 691-CV/TWĐTN, ngày 23 tháng 5 năm 2013 của Ban Bí thư Trung ương "
+        "Đoàn, về việc báo cáo một số nội dung trong khối Thanh niên công nhân, công chức, viên "
+        "chức và đô thị;",
+        "Thực hiện Kế hoạch số 90-KH/ĐTN ngày 05 tháng 8 năm 2009 của Ban Thường vụ (BTV) Tỉnh "
+        "Đoàn, về việc triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức,",
+    ]
+    signature = [text_of(p) for p in section(tree, "chu-ky").iter("p")]
+    assert signature[:2] == ["TM. BAN THƯỜNG VỤ", "BÍ THƯ"]
+    assert [text_of(p) for p in section(tree, "noi-nhan").iter("p")][-1] == "- Lưu VP."
+
+
+def test_the_units_signer_and_recipients_are_remembered_for_its_next_report(
+    demo, units, reviewer_client
+):
+    reviewer_client.post(page_url(name="reports:document-edit"), SIGNED)
+    units.kien_giang.refresh_from_db()
+    assert (units.kien_giang.signer_title, units.kien_giang.signer_name) == (
+        "Phó Bí thư",
+        "Trần Thị Mai",
+    )
+
+    form = reviewer_client.get(page_url(years="2013-2013", name="reports:document-edit"))
+    initial = form.context["form"].initial
+    assert initial["signer_title"] == "Phó Bí thư" and initial["signer_name"] == "Trần Thị Mai"
+    assert initial["recipients"] == "- Ban TNCN-ĐT Trung ương Đoàn;\nThường trực Tỉnh ủy"
+    assert initial["version"] == 0
+    signature = section(parse(reviewer_client.get(page_url(years="2013-2013")).content), "chu-ky")
+    assert "PHÓ BÍ THƯ" in text_of(signature) and "Trần Thị Mai" in text_of(signature)
+
+
+def test_a_save_from_an_older_version_is_refused_with_what_changed_and_changes_nothing(
+    demo, units, reviewer_client
+):
+    edit = page_url(name="reports:document-edit")
+    first = reviewer_client.get(edit).context["form"].initial["version"]
+    second = reviewer_client.get(edit).context["form"].initial["version"]
+    assert first == second == 0
+    # the first reviewer saves; the second one, still on version 0, saves after
+    assert reviewer_client.post(edit, SIGNED).status_code == 302
+    stale = {**SIGNED, "assessment": "Bản của người thứ hai.", "signer_name": "Lê Văn Hai"}
+    response = reviewer_client.post(edit, stale)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "vừa được người khác sửa" in page
+    changed = {c.what for c in response.context["conflict"].changes}
+    assert {"III/ Nhận xét đánh giá", "Họ tên người ký", "Số văn bản"} <= changed
+    # the user's text stays on the screen, now on the version they have been shown
+    assert "Bản của người thứ hai." in page
+    assert response.context["form"]["version"].value() == "1"
+
+    stored = GeneratedReport.objects.get(unit=units.kien_giang, start_year=2009, end_year=2013)
+    assert stored.version == 1 and stored.assessment == "Phong trào được củng cố."
+    assert stored.signer_name == "Trần Thị Mai" and stored.history.count() == 1
+    units.kien_giang.refresh_from_db()
+    assert units.kien_giang.signer_name == "Trần Thị Mai"
+
+    # "Tạo lại" from the old version is refused too
+    response = reviewer_client.post(edit, {**stale, "action": "regenerate"})
+    assert response.status_code == 409
+    stored.refresh_from_db()
+    assert stored.assessment == "Phong trào được củng cố." and stored.history.count() == 1
+
+    # saved again from the version now shown, it goes through
+    assert reviewer_client.post(edit, {**stale, "version": "1"}).status_code == 302
+    stored.refresh_from_db()
+    assert stored.version == 2 and stored.assessment == "Bản của người thứ hai."
+
+
+@pytest.mark.parametrize("action", ["save", "regenerate"])
+@pytest.mark.parametrize("version", [None, "", "abc", "-1"])
+def test_an_edit_without_a_valid_version_is_refused_and_nothing_is_saved(
+    seed, reviewer_client, version, action
+):
+    data = {k: v for k, v in {**SIGNED, "version": version}.items() if v is not None}
+    data["action"] = action
+    response = reviewer_client.post(page_url(name="reports:document-edit"), data)
+    assert response.status_code == 400
+    assert "Không rõ phiên bản" in response.content.decode()
+    assert not GeneratedReport.objects.exists()
+
+
+def test_the_word_files_annex_is_landscape_with_fitted_columns_and_repeated_headers(
+    demo, reviewer_client
+):
+    word = Document(io.BytesIO(reviewer_client.get(page_url(name="reports:document-docx")).content))
+    assert len(word.sections) == 2
+    annex = word.sections[1]
+    assert annex.page_width.cm == pytest.approx(29.7, abs=0.01)
+    assert annex.page_height.cm == pytest.approx(21, abs=0.01)
+    for table in word.tables[2:]:
+        header = table.rows[0]._tr
+        assert header.trPr is not None and header.trPr.find(qn("w:tblHeader")) is not None
+        widths = [cell.width.cm for cell in table.rows[-1].cells]
+        usable = annex.page_width.cm - annex.left_margin.cm - annex.right_margin.cm
+        assert sum(widths) == pytest.approx(usable, abs=0.05)
+        assert widths[0] >= usable / 3 and widths[0] > max(widths[1:])

@@ -1,5 +1,6 @@
 """The print page printed to PDF by headless Chromium (Playwright's page.pdf, the engine of
-`chromium --headless --print-to-pdf`): A4 pages with the sections in the seed's order."""
+`chromium --headless --print-to-pdf`): A4 pages with the sections in the seed's order, nothing
+wider than the printable area, every column of the annex printed."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ ORDER = [
     "ĐOÀN TNCS HỒ CHÍ MINH",
     "BCH TỈNH KIÊN GIANG",
     "BÁO CÁO",
-    "kết quả triển khai phong trào “3 trách nhiệm” giai đoạn 2009 - 2013",
+    "kết quả triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức giai đoạn 2009 - 2013",
     "I/ CÔNG TÁC TRIỂN KHAI",
     "được 243 cuộc có trên 8.964 lượt cán bộ, ĐVTN tham dự",
     "II/ KẾT QUẢ THỰC HIỆN",
@@ -39,7 +40,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
 
 
-def test_pdf_of_the_print_page_has_the_sections_in_order(demo, cast, client, live_server, page):
+def open_province_report(client, cast, live_server, page):
     client.force_login(cast.reviewer)
     page.context.add_cookies(
         [
@@ -54,6 +55,10 @@ def test_pdf_of_the_print_page_has_the_sections_in_order(demo, cast, client, liv
         live_server.url + reverse("reports:document", args=["3tn", "kien-giang", "2009-2013"])
     )
     expect(page.locator("h1.document-title")).to_have_text("BÁO CÁO")
+
+
+def test_pdf_of_the_print_page_has_the_sections_in_order(demo, cast, client, live_server, page):
+    open_province_report(client, cast, live_server, page)
     # the print stylesheet is in force: Times-like serif at 14 pt on the sheet
     assert page.locator("article.document").evaluate("e => getComputedStyle(e).fontSize") == (
         "18.6667px"
@@ -74,3 +79,65 @@ def test_pdf_of_the_print_page_has_the_sections_in_order(demo, cast, client, liv
     # the annex starts on a page of its own
     annex_page = next(i for i, p in enumerate(pdf.pages) if "PHỤLỤC" in squeeze(p.extract_text()))
     assert squeeze(pdf.pages[annex_page].extract_text()).startswith("PHỤLỤC")
+
+
+# The printable width of a portrait A4 page: 210 mm less the 30 mm and 15 mm margins, in CSS
+# pixels (96 a inch). Landscape annex pages are wider; laid out at this width, the whole
+# document fits every page it is printed on.
+PORTRAIT_PRINTABLE_PX = (210 - 30 - 15) / 25.4 * 96
+
+OVERFLOWING = """(width) => {
+    const sheet = document.querySelector("article.document").getBoundingClientRect();
+    const out = [];
+    for (const element of document.querySelectorAll("article.document *")) {
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        const over = Math.max(box.right - sheet.left - width, sheet.left - box.left,
+                              element.scrollWidth - element.clientWidth > 1 &&
+                              getComputedStyle(element).overflowX !== "visible" ? 1e3 : 0);
+        if (over > 0.5) out.push(`${element.tagName}.${element.className}: ${over}`);
+    }
+    return out;
+}"""
+
+ANNEX_LAST_COLUMNS = """() => [...document.querySelectorAll("#annex table")].map((table) => {
+    const header = [...table.querySelectorAll("thead th")].at(-1).textContent;
+    const rows = [...table.querySelectorAll("tbody tr")]
+        .map((row) => [...row.querySelectorAll("td.num")].map((c) => c.textContent))
+        .filter((cells) => cells.length);
+    return {header, rows};
+})"""
+
+
+def test_printed_province_report_fits_the_page_and_prints_every_annex_column(
+    demo, cast, client, live_server, page
+):
+    open_province_report(client, cast, live_server, page)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": round(PORTRAIT_PRINTABLE_PX), "height": 1000})
+    expect(page.locator("table.annex-table")).to_have_count(2)
+    assert page.evaluate(OVERFLOWING, PORTRAIT_PRINTABLE_PX) == []
+    tables = page.evaluate(ANNEX_LAST_COLUMNS)
+
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    # every piece of text starts and ends inside its sheet
+    outside = []
+    for number, sheet in enumerate(pdf.pages):
+        width = float(sheet.mediabox.width)
+
+        def visit(text, cm, tm, font, size, number=number, width=width):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            if text.strip() and not 0 <= x < width:
+                outside.append((number, text, x))
+
+        sheet.extract_text(visitor_text=visit)
+    assert outside == []
+    annex_pages = [p for p in pdf.pages if p.mediabox.width > p.mediabox.height]
+    assert annex_pages, "the annex is printed on landscape pages"
+
+    text = squeeze("\n".join(p.extract_text() for p in annex_pages))
+    for table in tables:
+        assert squeeze(table["header"]) in text, table["header"]
+        for cells in table["rows"]:
+            # each row's figures, the last column included, in a row of the printed table
+            assert squeeze(" ".join(cells)) in text, cells
