@@ -13,25 +13,19 @@ from django.urls import reverse
 from benchmarks import hostile_xlsx
 from movements import excel
 from movements.models import Report, Value
-from tests.factories import year
 
 pytestmark = pytest.mark.django_db
 
 MEMORY_LIMIT = 100 * 1024 * 1024
-TIME_LIMIT = 1.0
+# CPU seconds of this process for one refused upload: work bounded by the reader's counts, not
+# a speed measurement (benchmarks/bench_upload.py measures that: 0,002–0,4 s). CPU time, not
+# wall time, so that other processes on the machine cannot make the test flake.
+CPU_LIMIT = 1.0
 FILES = Path(__file__).parent / "files"
 
 
 @pytest.fixture
-def period(seed):
-    period = year(2014)
-    period.open_for_entry = True
-    period.save()
-    return period
-
-
-@pytest.fixture
-def template(client, cast, period) -> bytes:
+def template(client, cast, open_period) -> bytes:
     """Rạch Giá's 2014 template as downloaded by its secretary (logged in)."""
     client.force_login(cast.secretary_a)
     response = client.get(reverse("movements:xlsx", args=["rach-gia", "2014"]))
@@ -40,14 +34,14 @@ def template(client, cast, period) -> bytes:
 
 
 def post(client, content: bytes):
-    """The upload's answer and its duration (a refusal redirects back to the report page,
-    which shows the message)."""
+    """The upload's answer and the CPU time it took (a refusal redirects back to the report
+    page, which shows the message)."""
     upload = SimpleUploadedFile("bao-cao.xlsx", content)
-    started = time.perf_counter()
+    started = time.process_time()
     response = client.post(
         reverse("movements:xlsx-upload", args=["rach-gia", "2014"]), {"file": upload}
     )
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     if response.status_code == 302:
         response = client.get(response["Location"])
     return response, elapsed
@@ -103,7 +97,7 @@ def test_hostile_file_is_refused_quickly_in_little_memory(
     response, elapsed = post(client, content)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert elapsed < TIME_LIMIT, f"{elapsed:.2f} s"
+    assert elapsed < CPU_LIMIT, f"{elapsed:.2f} s of CPU"
 
     peak, html = peak_memory(client, content, monkeypatch)
     assert message in html
