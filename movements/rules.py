@@ -70,6 +70,27 @@ def parse_number(text: str | None) -> int | None:
     return number
 
 
+def three_way_merge(base: dict | None, mine: dict, theirs: dict) -> tuple[dict, dict[str, tuple]]:
+    """(merged, clashes) of two edits of the same fields made from `base`.
+
+    A field the user left as it was in `base` takes `theirs` (the stored value, which may be a
+    colleague's later change); a field only the user changed takes `mine`; a field both changed
+    to different values keeps `mine` and is listed in `clashes` as (mine, theirs), for the user
+    to decide. With `base` None (the version loaded is not known), every difference clashes.
+    """
+    merged: dict = {}
+    clashes: dict[str, tuple] = {}
+    for key in [*mine, *(k for k in theirs if k not in mine)]:
+        ours, stored = mine.get(key), theirs.get(key)
+        if base is not None and ours == base.get(key):
+            merged[key] = stored
+            continue
+        merged[key] = ours
+        if ours != stored and (base is None or stored != base.get(key)):
+            clashes[key] = (ours, stored)
+    return merged, clashes
+
+
 def _label(indicator: Indicator) -> str:
     return indicator.short_name or indicator.name
 

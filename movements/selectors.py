@@ -377,22 +377,66 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
+def _anchor(report: Report, version: int):
+    """The report's history row that closes `version` (its last one), or None."""
+    if not version:
+        return None
+    return (
+        Report.history.filter(id=report.pk, version=version)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def _values_as_of(report: Report, anchor) -> dict[int, int]:
+    """{indicator id: value} of the report when the history row `anchor` was written."""
+    return {
+        v.indicator_id: v.value
+        for v in Value.history.as_of(anchor.history_date).filter(report_id=report.pk)
+    }
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """A report's figures and notes at one moment: values by indicator code, and the notes."""
+
+    values: dict[str, int]
+    highlights: str = ""
+    shortcomings: str = ""
+
+    def as_fields(self) -> dict[str, int | str | None]:
+        """Values by code with the notes under "highlights" and "shortcomings" (a merge's
+        fields)."""
+        return {**self.values, "highlights": self.highlights, "shortcomings": self.shortcomings}
+
+
+def report_state(*, report: Report) -> ReportState:
+    """The report's figures and notes as stored now."""
+    return ReportState(report_values(report=report), report.highlights, report.shortcomings)
+
+
+def report_state_at(*, report: Report, version: int) -> ReportState | None:
+    """The report's figures and notes as they were at `version` (empty at version 0, before
+    anything was saved); None when the history holds no such version."""
+    if not version:
+        return ReportState({})
+    anchor = _anchor(report, version)
+    if anchor is None:
+        return None
+    codes = dict(Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "code"))
+    values = {codes[i]: v for i, v in _values_as_of(report, anchor).items() if i in codes}
+    return ReportState(values, anchor.highlights, anchor.shortcomings)
+
+
 def report_changes_since(*, report: Report, version: int) -> list[Change]:
     """What changed in the report since it was at `version`: old (at that version) → new (now).
 
     Uses the history: the state at `version` is the last history row of that version.
     """
-    anchor = (
-        Report.history.filter(id=report.pk, version=version).order_by("-history_date").first()
-        if version
-        else None
-    )
+    anchor = _anchor(report, version)
     if anchor is None:
         return []
-    then = {
-        v.indicator_id: v.value
-        for v in Value.history.as_of(anchor.history_date).filter(report_id=report.pk)
-    }
+    then = _values_as_of(report, anchor)
     now = dict(Value.objects.filter(report=report).values_list("indicator_id", "value"))
     labels = dict(
         Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "short_name")

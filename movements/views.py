@@ -27,6 +27,7 @@ from .forms import (
     UploadForm,
     VersionForm,
     field_name,
+    merged_data,
 )
 from .models import Movement, Period, Unit
 from .selectors import ReportAccess
@@ -144,10 +145,11 @@ def report_page(request, unit: str, period: str):
         access = selectors.report_access(
             user=request.user, unit=access.unit, period=access.period, movement=access.movement
         )
-        data = request.POST.copy()
-        data["version"] = str(conflict.report.version)
-        form = _report_form(access, data)
+        form = _report_form(
+            access, merged_data(request.POST, conflict.merged, conflict.report.version)
+        )
         form.is_valid()
+        form.mark_clashes(conflict.clashes)
         last = selectors.last_change(report=access.report) if access.report else None
         return _render_report(request, access, form, conflict=conflict, last=last)
     except ValuesInvalid as invalid:

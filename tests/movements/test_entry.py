@@ -359,6 +359,72 @@ def test_later_save_with_an_older_version_is_refused_with_what_changed(
     assert saved(cast.unit_a, open_period, "doan-vien") == 120
 
 
+def test_resaving_after_a_conflict_keeps_the_colleagues_change_to_a_field_left_alone(
+    client, cast, open_period, units
+):
+    colleague = make_user("vanphong_rachgia", units.rach_gia, "secretary")
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), form_data(doan_vien="100", cau="4", highlights="Cũ"))
+    loaded = Report.objects.get().version
+
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(report_url(), form_data(version=loaded, doan_vien="100", cau="5", highlights="Mới"))
+
+    # The user changes only "Đoàn viên"; their form still holds the old 4 and "Cũ".
+    response = client.post(
+        report_url(), form_data(version=loaded, doan_vien="120", cau="4", highlights="Cũ")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="v-cau" value="5"' in html  # the colleague's value, not the stale 4
+    assert 'name="v-doan-vien" value="120"' in html  # the user's own change
+    assert "Mới</textarea>" in html and "Cũ</textarea>" not in html
+    assert "bạn nhập" not in html  # nothing clashed
+    new_version = Report.objects.get().version
+    assert f'name="version" value="{new_version}"' in html
+
+    # Pressing "Lưu" on the page as it came back keeps both changes.
+    response = client.post(
+        report_url(), form_data(version=new_version, doan_vien="120", cau="5", highlights="Mới")
+    )
+    assert response.status_code == 302
+    assert saved(cast.unit_a, open_period, "doan-vien") == 120
+    assert saved(cast.unit_a, open_period, "cau") == 5
+    assert Report.objects.get().highlights == "Mới"
+
+
+def test_a_field_both_changed_is_marked_with_both_values(client, cast, open_period, units):
+    colleague = make_user("vanphong_rachgia", units.rach_gia, "secretary")
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), form_data(doan_vien="100", cau="4"))
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(report_url(), form_data(version=1, doan_vien="150", cau="4"))
+
+    response = client.post(report_url(), form_data(version=1, doan_vien="120", cau="4"))
+    html = response.content.decode()
+    assert "bạn nhập “120”, bản đã lưu là “150”" in html
+    assert 'name="v-doan-vien" value="120"' in html
+    assert saved(cast.unit_a, open_period, "doan-vien") == 150
+
+
+def test_two_first_saves_merge_the_later_one_into_the_first(client, cast, open_period, units):
+    # Both opened the report before it was started (version 0); the second save is refused
+    # and its blank fields take the first one's figures.
+    colleague = make_user("vanphong_rachgia", units.rach_gia, "secretary")
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(report_url(), form_data(doan_vien="100", cau="4"))
+    client.force_login(cast.secretary_a)
+    response = client.post(report_url(), form_data(version=0, mo_cau="2"))
+    html = response.content.decode()
+    assert 'name="v-cau" value="4"' in html
+    assert 'name="v-doan-vien" value="100"' in html
+    assert 'name="v-mo-cau" value="2"' in html
+    assert saved(cast.unit_a, open_period, "mo-cau") is None
+
+
 # --- the whole path ----------------------------------------------------------------------------
 
 
