@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -63,6 +64,7 @@ READ_SECONDS = 10.0
 MAX_UNPACKED = 50 * 1024 * 1024  # a small .xlsx that unpacks to more is not one of ours
 HEADER_SEARCH_ROWS = 30
 META_ROWS = 50
+META_VERSIONS = "phien_ban_bao_cao"
 
 
 class ExcelError(ServiceError):
@@ -76,10 +78,17 @@ def filename(movement: Movement, period: Period, unit: Unit | None) -> str:
 
 
 def build_workbook(
-    movement: Movement, period: Period, rows: list[SheetRow], unit: Unit | None
+    movement: Movement,
+    period: Period,
+    rows: list[SheetRow],
+    unit: Unit | None,
+    versions: dict[str, int] | None = None,
 ) -> bytes:
     """The .xlsx bytes: for `unit`, its indicators grouped by section; with `unit` None (the
-    provincial workbook), every unit × indicator in `rows`."""
+    provincial workbook), every unit × indicator in `rows`. `versions` (unit code → report
+    version, 0 before a report is started) and the time of writing are kept in the file, so
+    that an upload knows which version its figures were downloaded from."""
+    made_at = timezone.localtime()
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -97,9 +106,7 @@ def build_workbook(
         "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
         "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính.",
     )
-    put(3, 1, f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}").font = Font(
-        italic=True, color="666666"
-    )
+    put(3, 1, f"Tạo lúc {made_at:%d/%m/%Y %H:%M}").font = Font(italic=True, color="666666")
     header_row = 5
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = put(header_row, column, title)
@@ -165,6 +172,8 @@ def build_workbook(
             ("ky", period.code),
             ("don_vi", unit.code if unit is not None else ALL_UNITS),
             ("phien_ban_mau", FORMAT_VERSION),
+            ("tai_luc", made_at.isoformat(timespec="seconds")),
+            (META_VERSIONS, ";".join(f"{c}={v}" for c, v in sorted((versions or {}).items()))),
         ],
         start=1,
     ):
@@ -182,6 +191,28 @@ def build_workbook(
 class WorkbookData:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    # unit code -> report version the file was downloaded at (empty for a file that does
+    # not say), and when it was downloaded
+    versions: dict[str, int] = field(default_factory=dict)
+    downloaded_at: dt.datetime | None = None
+
+
+def _file_versions(text: str) -> dict[str, int]:
+    """ "rach-gia=3;ha-tien=0" -> {"rach-gia": 3, "ha-tien": 0}; anything malformed is left
+    out (the file then proposes every difference, as a file that does not say)."""
+    out = {}
+    for pair in text.split(";")[:MAX_ROWS]:
+        code, _sep, number = pair.partition("=")
+        if code.strip() and number.strip().isascii() and number.strip().isdigit():
+            out[code.strip()] = int(number.strip()[:18])
+    return out
+
+
+def _downloaded_at(text: str) -> dt.datetime | None:
+    with contextlib.suppress(ValueError):
+        when = dt.datetime.fromisoformat(text[:40])
+        return when if timezone.is_aware(when) else None
+    return None
 
 
 class _Refused(Exception):
@@ -477,7 +508,10 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
         )
 
     unit_at, code_at, value_at = (columns[c] - 1 for c in (COL_UNIT, COL_INDICATOR, COL_VALUE))
-    data = WorkbookData()
+    data = WorkbookData(
+        versions=_file_versions(meta.get(META_VERSIONS, "")),
+        downloaded_at=_downloaded_at(meta.get("tai_luc", "")),
+    )
     rows = sheet.iter_rows(
         min_row=header_row + 1, max_row=MAX_ROWS, max_col=max(unit_at, code_at, value_at) + 1
     )

@@ -514,6 +514,16 @@ def workbook_rows(*, movement: Movement, period: Period, units: list[Unit]) -> l
     ]
 
 
+def report_versions(*, movement: Movement, period: Period, units: list[Unit]) -> dict[str, int]:
+    """{unit code: version of its report} for `units` (0 for a report not started). One query."""
+    versions = dict(
+        Report.objects.filter(movement=movement, period=period, unit__in=units).values_list(
+            "unit__code", "version"
+        )
+    )
+    return {u.code: versions.get(u.code, 0) for u in units}
+
+
 def reporting_units(*, user: AbstractBaseUser | AnonymousUser, period: Period) -> list[Unit]:
     """Units of the reviewer's subtrees that report in `period` (the provincial workbook)."""
     return [

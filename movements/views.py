@@ -8,6 +8,7 @@ Refusals raise: `Http404` for what the user may not see (or that does not exist)
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -291,7 +292,9 @@ def report_xlsx(request, unit: str, period: str):
     rows = selectors.workbook_rows(
         movement=access.movement, period=access.period, units=[access.unit]
     )
-    content = excel.build_workbook(access.movement, access.period, rows, access.unit)
+    content = excel.build_workbook(
+        access.movement, access.period, rows, access.unit, {access.unit.code: access.version}
+    )
     return _xlsx_response(content, excel.filename(access.movement, access.period, access.unit))
 
 
@@ -306,7 +309,13 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
             form.cleaned_data["file"], movement=movement, period=period, unit=unit
         )
         plan = imports.import_plan(
-            user=request.user, movement=movement, period=period, rows=data.rows, unit=unit
+            user=request.user,
+            movement=movement,
+            period=period,
+            rows=data.rows,
+            unit=unit,
+            file_versions=data.versions,
+            downloaded_at=data.downloaded_at,
         )
     except ServiceError as error:
         messages.error(request, str(error))
@@ -321,6 +330,8 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
             "scope": scope,
             "rows": [[r.row, r.unit_code, r.indicator_code, r.value] for r in data.rows],
             "versions": plan.versions,
+            "file_versions": data.versions,
+            "downloaded_at": data.downloaded_at.isoformat() if data.downloaded_at else None,
         }
     return render(
         request,
@@ -353,6 +364,12 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
             rows=rows,
             versions=stored["versions"],
             unit=unit,
+            file_versions=stored.get("file_versions"),
+            downloaded_at=(
+                dt.datetime.fromisoformat(stored["downloaded_at"])
+                if stored.get("downloaded_at")
+                else None
+            ),
         )
     except ServiceError as error:
         messages.error(request, str(error))
@@ -412,7 +429,8 @@ def province_xlsx(request, period: str):
     period_obj, movement = _province_period(request, period)
     units = selectors.reporting_units(user=request.user, period=period_obj)
     rows = selectors.workbook_rows(movement=movement, period=period_obj, units=units)
-    content = excel.build_workbook(movement, period_obj, rows, None)
+    versions = selectors.report_versions(movement=movement, period=period_obj, units=units)
+    content = excel.build_workbook(movement, period_obj, rows, None, versions)
     return _xlsx_response(content, excel.filename(movement, period_obj, None))
 
 

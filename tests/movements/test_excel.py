@@ -1,11 +1,13 @@
 """The Excel round-trip with real .xlsx files: download, edit with openpyxl, upload, preview,
 confirm; every malformed case gets its message and changes nothing."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from movements import excel
@@ -177,6 +179,56 @@ def test_report_changed_after_preview_refuses_the_file(client, cast, open_period
     response = client.post(report_url("xlsx-confirm"), {"token": token}, follow=True)
     assert "đã thay đổi sau khi bạn xem trước" in response.content.decode()
     assert values(cast.unit_a) == {"cau": 2}
+
+
+def test_file_keeps_the_version_and_time_it_was_downloaded_at(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4"})
+    book = download(client)
+    meta = {r[0].value: r[1].value for r in book[excel.META_SHEET].iter_rows()}
+    assert meta[excel.META_VERSIONS] == "rach-gia=1"
+    downloaded = dt.datetime.fromisoformat(meta["tai_luc"])
+    assert abs(timezone.now() - downloaded) < dt.timedelta(minutes=5)
+
+
+def test_older_file_says_so_and_does_not_revert_newer_values(client, cast, open_period, units):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4", "v-doan-vien": "100"})
+    book = download(client)  # downloaded at version 1: cầu 4
+    client.post(report_url(), {"version": 1, "action": "save", "v-cau": "5", "v-doan-vien": "100"})
+    set_value(book, "mo-cau", 2)  # the only cell changed in the file; cầu still says 4
+
+    response = upload(client, book)
+    html = response.content.decode()
+    assert "Tệp này cũ hơn báo cáo của Thành Đoàn Rạch Giá" in html
+    assert "phiên bản 1" in html and "nay là phiên bản 2" in html
+    changes = response.context["plan"].changes
+    assert [(c.indicator.code, c.old, c.new) for c in changes] == [("mo-cau", None, 2)]
+    client.post(report_url("xlsx-confirm"), {"token": response.context["token"]})
+    assert values(cast.unit_a) == {"cau": 5, "doan-vien": 100, "mo-cau": 2}
+
+
+def test_older_file_marks_a_cell_changed_in_both(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4"})
+    book = download(client)
+    client.post(report_url(), {"version": 1, "action": "save", "v-cau": "5"})
+    set_value(book, "cau", 7)
+    response = upload(client, book)
+    html = response.content.decode()
+    (change,) = response.context["plan"].changes
+    assert (change.old, change.new, change.changed_since_download) == (5, 7, 4)
+    assert "Cả tệp và bản đã lưu đều sửa ô này sau khi tải tệp; lúc tải là 4" in html
+
+
+def test_file_of_the_current_version_is_not_called_older(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4"})
+    book = download(client)
+    set_value(book, "cau", 7)
+    response = upload(client, book)
+    assert "cũ hơn" not in response.content.decode()
+    assert [c.new for c in response.context["plan"].changes] == [7]
 
 
 def cell_case(book, code, value):
@@ -493,5 +545,5 @@ def test_provincial_download_runs_a_fixed_number_of_queries(
     client, cast, open_period, django_assert_num_queries
 ):
     client.force_login(cast.reviewer)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(province_url("xlsx")).status_code == 200
