@@ -105,7 +105,7 @@ class ReportForm(forms.Form):
             for i in self.indicators
             if field_name(i) not in self.errors
         }
-        errors, warnings = values_check(self.indicators, typed)
+        errors, warnings = values_check(self.indicators, typed, self.previous)
         for code, messages in errors.items():
             for message in messages:
                 self.add_error(f"v-{code}", message)

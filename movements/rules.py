@@ -6,10 +6,11 @@ its whole, sanity bounds). No database access here.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .formatting import format_number
+from .formatting import format_number, format_percent
 from .models import Indicator
 
 BIGINT_MAX = 9_223_372_036_854_775_807
@@ -123,16 +124,113 @@ def parts_within_wholes(
     return out
 
 
+def _times(value: int, before: int) -> str:
+    return format_number(Decimal(value) / Decimal(before), 1)
+
+
+def _change_warning(indicator: Indicator, value: int, before: int) -> str | None:
+    """Why `value` looks wrong next to the previous period's `before`, or None: a flow many
+    times larger or smaller (change_ratio), a stock that moved by more than a share of itself
+    (stock_change_share); changes under change_min never warn."""
+    if abs(value - before) < indicator.change_min:
+        return None
+    what = {
+        "indicator": _label(indicator),
+        "value": _n(value),
+        "measure": indicator.measure,
+        "before": _n(before),
+    }
+    if indicator.aggregation == Indicator.Aggregation.LAST:
+        share = indicator.stock_change_share
+        if share is None or abs(value - before) <= before * share:
+            return None
+        moved = (
+            format_percent(Decimal(abs(value - before) * 100) / Decimal(before))
+            if before
+            else "–"
+        )
+        return _(
+            "“%(indicator)s” = %(value)s %(measure)s, kỳ trước %(before)s: thay đổi "
+            "%(moved)s, trong khi số cuối kỳ thường không đổi quá %(limit)s. Nếu đúng, hãy "
+            "xác nhận."
+        ) % {**what, "moved": moved, "limit": format_percent(share * 100)}
+    ratio = indicator.change_ratio
+    if ratio is None:
+        return None
+    if value > before * ratio:
+        if not before:
+            return _(
+                "“%(indicator)s” = %(value)s %(measure)s, kỳ trước là 0: tăng bất thường. "
+                "Nếu đúng, hãy xác nhận."
+            ) % what
+        return _(
+            "“%(indicator)s” = %(value)s %(measure)s, gấp %(times)s lần kỳ trước "
+            "(%(before)s). Hãy xem lại có gõ thừa chữ số không; nếu đúng, hãy xác nhận."
+        ) % {**what, "times": _times(value, before)}
+    if value * ratio < before:
+        return _(
+            "“%(indicator)s” = %(value)s %(measure)s, kỳ trước %(before)s (gấp %(times)s lần "
+            "số này). Hãy xem lại có gõ thiếu chữ số không; nếu đúng, hãy xác nhận."
+        ) % {**what, "times": _times(before, value) if value else "∞"}
+    return None
+
+
+def plausibility_check(
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    previous: dict[str, int] | None = None,
+) -> dict[str, list[str]]:
+    """Warnings by indicator code for values that look wrong next to the unit's past
+    (`previous`: its values of the previous period of the same kind) or its own members:
+    each says the previous value and why."""
+    previous = previous or {}
+    by_id = {i.pk: i for i in indicators}
+    warnings: dict[str, list[str]] = {}
+    for indicator in indicators:
+        value = values.get(indicator.code)
+        if value is None or value < 0:
+            continue
+        before = previous.get(indicator.code)
+        if before is not None and (message := _change_warning(indicator, value, before)):
+            warnings.setdefault(indicator.code, []).append(message)
+        members = by_id.get(indicator.members_id)
+        if members is None:
+            continue
+        count = values.get(members.code)
+        if count is None:
+            count = previous.get(members.code)
+        if count is not None and value > count * indicator.members_factor:
+            warnings.setdefault(indicator.code, []).append(
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s (kỳ trước %(before)s) nhiều hơn "
+                    "%(factor)s lần “%(members)s” (%(count)s). Nếu đúng, hãy xác nhận."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "measure": indicator.measure,
+                    "before": _n(before) if before is not None else _("chưa có"),
+                    "factor": format_number(indicator.members_factor, 2).rstrip("0").rstrip(","),
+                    "members": _label(members),
+                    "count": _n(count),
+                }
+            )
+    return warnings
+
+
 def values_check(
-    indicators: list[Indicator], values: dict[str, int | None]
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    previous: dict[str, int] | None = None,
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(errors, warnings) for a report's values by indicator code.
 
     Errors block saving (negative, a part above its whole); warnings are values outside the
-    indicator's sanity bounds, which the user may confirm.
+    indicator's sanity bounds or implausible next to `previous` (the unit's values of the
+    previous period, see plausibility_check), which the user may confirm.
     """
     errors: dict[str, list[str]] = {}
-    warnings: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = plausibility_check(indicators, values, previous)
     by_id = {i.pk: i for i in indicators}
     for indicator in indicators:
         value = values.get(indicator.code)

@@ -25,6 +25,7 @@ from .models import (
     Unit,
     Value,
 )
+from .rules import values_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -254,14 +255,24 @@ def report_values(*, report: Report | None) -> dict[str, int]:
 
 def previous_values(*, unit: Unit, period: Period, movement: Movement) -> dict[str, int]:
     """{indicator code: value} of the unit's report for the previous period, any status."""
+    return previous_values_by_unit(units=[unit], period=period, movement=movement)[unit.pk]
+
+
+def previous_values_by_unit(
+    *, units: Iterable[Unit], period: Period, movement: Movement
+) -> dict[int, dict[str, int]]:
+    """{unit id: {indicator code: value}} of the units' reports for the period before
+    `period`, any status (an empty dict for a unit without one). Two queries."""
+    units = list(units)
+    out: dict[int, dict[str, int]] = {u.pk: {} for u in units}
     before = previous_period(period=period)
     if before is None:
-        return {}
-    return dict(
-        Value.objects.filter(
-            report__unit=unit, report__period=before, report__movement=movement
-        ).values_list("indicator__code", "value")
-    )
+        return out
+    for unit_id, code, value in Value.objects.filter(
+        report__unit__in=units, report__period=before, report__movement=movement
+    ).values_list("report__unit_id", "indicator__code", "value"):
+        out[unit_id][code] = value
+    return out
 
 
 def review_queue(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
@@ -272,6 +283,38 @@ def review_queue(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
         .select_related("unit", "period", "movement", "submitted_by")
         .order_by("submitted_at", "unit__sort_order")
     )
+
+
+def review_flags(*, reports: list[Report]) -> dict[int, list[str]]:
+    """{report id: warnings} for reports whose values look implausible (the rules of the
+    entry form: bounds, the unit's previous period, its members), so that a reviewer sees
+    them before approving. One query for the values, one for the indicators of each
+    movement and two for the previous values of each period among `reports`."""
+    if not reports:
+        return {}
+    current: dict[int, dict[str, int]] = {r.pk: {} for r in reports}
+    for report_id, code, value in Value.objects.filter(report__in=reports).values_list(
+        "report_id", "indicator__code", "value"
+    ):
+        current[report_id][code] = value
+    indicators: dict[int, list[Indicator]] = {}
+    previous: dict[tuple[int, int], dict[int, dict[str, int]]] = {}
+    flags: dict[int, list[str]] = {}
+    for report in reports:
+        if report.movement_id not in indicators:
+            indicators[report.movement_id] = entry_indicators(movement=report.movement)
+        key = (report.period_id, report.movement_id)
+        if key not in previous:
+            same = [r.unit for r in reports if (r.period_id, r.movement_id) == key]
+            previous[key] = previous_values_by_unit(
+                units=same, period=report.period, movement=report.movement
+            )
+        _errors, warnings = values_check(
+            indicators[report.movement_id], current[report.pk], previous[key][report.unit_id]
+        )
+        if warnings:
+            flags[report.pk] = [m for messages in warnings.values() for m in messages]
+    return flags
 
 
 # --- history -----------------------------------------------------------------------------------

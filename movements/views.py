@@ -263,11 +263,13 @@ def review(request):
             messages.warning(request, message)
         return redirect("movements:review")
     queue = list(selectors.review_queue(user=request.user))
+    flags = selectors.review_flags(reports=queue)
+    rows = [(report, flags.get(report.pk, [])) for report in queue]
     open_periods = selectors.open_periods()
     return render(
         request,
         "movements/review_list.html",
-        {"queue": queue, "open_periods": open_periods, "upload_form": UploadForm()},
+        {"queue": rows, "open_periods": open_periods, "upload_form": UploadForm()},
     )
 
 
@@ -364,6 +366,7 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
             rows=rows,
             versions=stored["versions"],
             unit=unit,
+            confirm_unusual=bool(request.POST.get("confirm_unusual")),
             file_versions=stored.get("file_versions"),
             downloaded_at=(
                 dt.datetime.fromisoformat(stored["downloaded_at"])

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
 from ..rules import values_check
-from ..selectors import entry_indicators, report_access, report_state_at
+from ..selectors import (
+    entry_indicators,
+    previous_values_by_unit,
+    report_access,
+    report_state_at,
+)
 from . import ServiceError
 from .workflow import _save_report, _write_values
 
@@ -163,6 +168,9 @@ def import_plan(
         wanted.setdefault(row.unit_code, {})[row.indicator_code] = (row.row, row.value)
 
     older: list[str] = []
+    previous = previous_values_by_unit(
+        units=[units[c] for c in wanted], period=period, movement=movement
+    )
     for unit_code, entries in wanted.items():
         target = units[unit_code]
         old_values = current[unit_code]
@@ -188,7 +196,7 @@ def import_plan(
         if refusal := report.edit_refusal(statuses):
             problems.append((first_row, refusal))
             continue
-        errors, unusual = values_check(indicators, merged)
+        errors, unusual = values_check(indicators, merged, previous[target.pk])
         for code, messages in errors.items():
             row = entries.get(code, (first_row, None))[0]
             problems.extend((row, f"{target.short_name}: {m}") for m in messages)
@@ -242,9 +250,11 @@ def import_apply(
     unit: Unit | None = None,
     file_versions: dict[str, int] | None = None,
     downloaded_at: dt.datetime | None = None,
+    confirm_unusual: bool = False,
 ) -> ImportPlan:
     """Apply a previewed file, all or nothing. Permissions and every rule are checked again;
-    a report that changed since the preview (other version) refuses the whole file."""
+    a report that changed since the preview (other version) refuses the whole file, and so
+    does a file with warnings (unusual values) that the user has not confirmed."""
     plan = import_plan(
         user=user,
         movement=movement,
@@ -257,6 +267,13 @@ def import_apply(
     )
     if not plan.ok:
         raise ServiceError(plan.problems[0][1])
+    if plan.warnings and not confirm_unusual:
+        raise ServiceError(
+            _(
+                "Tệp có số liệu bất thường mà bạn chưa xác nhận; chưa có gì được lưu. Hãy tải tệp "
+                "lên lại, xem các cảnh báo và đánh dấu ô xác nhận."
+            )
+        )
     touched = {c.unit.code for c in plan.changes}
     for code in touched:
         if plan.versions.get(code, 0) != versions.get(code, 0):

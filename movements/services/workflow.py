@@ -17,6 +17,7 @@ from ..selectors import (
     ReportAccess,
     ReportState,
     entry_indicators,
+    previous_values,
     report_changes_since,
     report_state,
     report_state_at,
@@ -142,7 +143,8 @@ def report_save(
             _("Chỉ tiêu không có trong phong trào: %(codes)s.")
             % {"codes": ", ".join(sorted(unknown))}
         )
-    errors, warnings = values_check(indicators, values)
+    previous = previous_values(unit=unit, period=period, movement=movement)
+    errors, warnings = values_check(indicators, values, previous)
     if errors or (warnings and not confirm_unusual):
         raise ValuesInvalid(errors, {} if confirm_unusual else warnings)
     if submit and not any(v is not None for v in values.values()):

@@ -160,7 +160,17 @@ def test_unusual_values_are_shown_as_warnings_and_confirming_applies_them(
     response = upload(client, book)
     html = response.content.decode()
     assert "cao bất thường" in html
-    client.post(report_url("xlsx-confirm"), {"token": response.context["token"]})
+    assert 'name="confirm_unusual"' in html
+    # Without the tick nothing is saved, as in the form.
+    response = client.post(
+        report_url("xlsx-confirm"), {"token": response.context["token"]}, follow=True
+    )
+    assert "chưa xác nhận" in response.content.decode()
+    assert values(cast.unit_a) == {}
+    response = upload(client, book)
+    client.post(
+        report_url("xlsx-confirm"), {"token": response.context["token"], "confirm_unusual": "1"}
+    )
     assert values(cast.unit_a) == {"doan-vien": 60000}
 
 
