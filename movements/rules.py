@@ -125,7 +125,9 @@ def parts_within_wholes(
 
 
 def _times(value: int, before: int) -> str:
-    return format_number(Decimal(value) / Decimal(before), 1)
+    """How many times `before` is `value`: '40,6', '100'."""
+    times = Decimal(value) / Decimal(before)
+    return format_number(times, 0 if times == times.to_integral_value() else 1)
 
 
 def _change_warning(indicator: Indicator, value: int, before: int) -> str | None:
@@ -145,9 +147,7 @@ def _change_warning(indicator: Indicator, value: int, before: int) -> str | None
         if share is None or abs(value - before) <= before * share:
             return None
         moved = (
-            format_percent(Decimal(abs(value - before) * 100) / Decimal(before))
-            if before
-            else "–"
+            format_percent(Decimal(abs(value - before) * 100) / Decimal(before)) if before else "–"
         )
         return _(
             "“%(indicator)s” = %(value)s %(measure)s, kỳ trước %(before)s: thay đổi "
@@ -159,10 +159,13 @@ def _change_warning(indicator: Indicator, value: int, before: int) -> str | None
         return None
     if value > before * ratio:
         if not before:
-            return _(
-                "“%(indicator)s” = %(value)s %(measure)s, kỳ trước là 0: tăng bất thường. "
-                "Nếu đúng, hãy xác nhận."
-            ) % what
+            return (
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s, kỳ trước là 0: tăng bất thường. "
+                    "Nếu đúng, hãy xác nhận."
+                )
+                % what
+            )
         return _(
             "“%(indicator)s” = %(value)s %(measure)s, gấp %(times)s lần kỳ trước "
             "(%(before)s). Hãy xem lại có gõ thừa chữ số không; nếu đúng, hãy xác nhận."
