@@ -340,12 +340,30 @@ class HistoryEntry:
     who: str
     reason: str
     changes: list[Change] = field(default_factory=list)
+    # who and why as stored, to tell one save from another
+    user_id: int | None = None
+    stored_reason: str = ""
 
 
-def _user_name(user) -> str:
+def _user_name(user, reason: str | None = None) -> str:
     if user is None:
+        if reason == ChangeReason.DEMO:
+            return _("trình nạp dữ liệu minh hoạ")
         return _("hệ thống")
     return user.get_full_name() or user.username
+
+
+def _same_save(entry: HistoryEntry | None, row) -> bool:
+    """Whether a value's history row was written by the save that `entry` (a report history
+    row at or after it) closes: same user, and both demo data or neither. The demo loader
+    writes its values after its report rows, so that the next report row may be a user's
+    later save, which must not take them over."""
+    return (
+        entry is not None
+        and entry.user_id == row.history_user_id
+        and (entry.stored_reason == ChangeReason.DEMO)
+        == (row.history_change_reason == ChangeReason.DEMO)
+    )
 
 
 def shown_reason(reason: str | None) -> str:
@@ -384,8 +402,13 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     previous = None
     for row in report_rows:
-        entry = HistoryEntry(row.history_date, _user_name(row.history_user), "")
-        entry.reason = shown_reason(row.history_change_reason)
+        entry = HistoryEntry(
+            row.history_date,
+            _user_name(row.history_user, row.history_change_reason),
+            shown_reason(row.history_change_reason),
+            user_id=row.history_user_id,
+            stored_reason=row.history_change_reason or "",
+        )
         for name, title in REPORT_FIELDS:
             old = getattr(previous, name) if previous is not None else ""
             new = getattr(row, name)
@@ -395,6 +418,8 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
                 entry.changes.append(Change(title, _shown(old or None), _shown(new or None)))
         entries.append(entry)
         previous = row
+    report_entries = list(entries)
+    own: dict[tuple, HistoryEntry] = {}
     last: dict[int, int | None] = {}
     for row in value_rows:
         if row.history_type == "-":  # the row keeps the deleted value
@@ -406,16 +431,23 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
             continue
         change = Change(labels.get(row.indicator_id, "?"), _shown(old), _shown(new))
         # The save's report row comes last in the same transaction: attach to the first report
-        # entry at or after this value row.
-        target = next((e for e in entries if e.when >= row.history_date), None)
-        if target is None:
-            target = HistoryEntry(
+        # entry at or after this value row when it is the same save; otherwise the values are
+        # an entry of their own (one per such run of rows).
+        closing = next((e for e in report_entries if e.when >= row.history_date), None)
+        if _same_save(closing, row):
+            closing.changes.append(change)
+            continue
+        key = (id(closing), row.history_user_id, row.history_change_reason)
+        if key not in own:
+            own[key] = HistoryEntry(
                 row.history_date,
-                _user_name(row.history_user),
+                _user_name(row.history_user, row.history_change_reason),
                 shown_reason(row.history_change_reason),
+                user_id=row.history_user_id,
+                stored_reason=row.history_change_reason or "",
             )
-            entries.append(target)
-        target.changes.append(change)
+            entries.append(own[key])
+        own[key].changes.append(change)
     entries = [e for e in entries if e.changes or e.reason]
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
@@ -515,7 +547,9 @@ def last_change(*, report: Report) -> HistoryEntry | None:
     if row is None:
         return None
     return HistoryEntry(
-        row.history_date, _user_name(row.history_user), shown_reason(row.history_change_reason)
+        row.history_date,
+        _user_name(row.history_user, row.history_change_reason),
+        shown_reason(row.history_change_reason),
     )
 
 
