@@ -6,6 +6,7 @@ its whole, sanity bounds). No database access here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -15,8 +16,14 @@ from .models import Indicator
 
 BIGINT_MAX = 9_223_372_036_854_775_807
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
+# ASCII digits only: Python's \d and int() also take full-width "１２" and Arabic-Indic digits,
+# which parse_number refuses with a message instead of reading them silently.
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
+_PLAIN = re.compile(r"^\d+$", re.ASCII)
+# Two groups at least: "8,964" may be a Vietnamese decimal, "1,540,000" cannot.
+_ENGLISH_GROUPED = re.compile(r"^\d{1,3}(,\d{3}){2,}$", re.ASCII)
+_IN_WORDS = re.compile(r"^(\d+(?:[.,]\d+)?)(nghìn|ngàn|triệu|tỷ|tỉ)(đồng|đ)?$", re.ASCII | re.I)
+_SCALE_WORDS = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 
 
 class NumberError(ValueError):
@@ -41,6 +48,25 @@ def parse_number(text: str | None) -> int | None:
     if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
         # Beyond any stored number; int() would also refuse a string of thousands of digits.
         raise NumberError(_("Số quá lớn."))
+    if other := _other_digits(cleaned):
+        raise NumberError(
+            _(
+                "“%(text)s” có chữ số không phải 0–9 (chữ số toàn khổ hoặc chữ số Ả Rập); hệ "
+                "thống không nhận các chữ số này. Hãy gõ lại bằng chữ số thường: %(ascii)s."
+            )
+            % {"text": text.strip(), "ascii": other}
+        )
+    if _ENGLISH_GROUPED.match(cleaned):
+        raise NumberError(
+            _("“%(text)s”: dùng dấu chấm để phân nhóm: %(number)s (dấu phẩy là dấu thập phân).")
+            % {"text": text.strip(), "number": format_number(int(cleaned.replace(",", "")))}
+        )
+    if words := _IN_WORDS.match(cleaned.lower()):
+        amount = Decimal(words[1].replace(",", ".")) * _SCALE_WORDS[words[2]]
+        raise NumberError(
+            _("“%(text)s”: hãy viết đủ chữ số, dùng dấu chấm để phân nhóm: %(number)s.")
+            % {"text": text.strip(), "number": format_number(amount.to_integral_value())}
+        )
     if _PLAIN.match(cleaned):
         number = int(cleaned)
     elif _GROUPED.match(cleaned):
@@ -69,6 +95,14 @@ def parse_number(text: str | None) -> int | None:
     if number > BIGINT_MAX:
         raise NumberError(_("Số quá lớn."))
     return number
+
+
+def _other_digits(text: str) -> str:
+    """`text` with its digits in ASCII when it holds digits other than 0–9 ('１２' -> '12'),
+    else ''."""
+    if text.isascii() or not any(c.isdigit() and not c.isascii() for c in text):
+        return ""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
 
 
 def three_way_merge(base: dict | None, mine: dict, theirs: dict) -> tuple[dict, dict[str, tuple]]:

@@ -59,11 +59,30 @@ def test_vietnamese_numbers_are_read_as_typed(text, number):
         ("abc", "không phải là một con số"),
         ("12a", "không phải là một con số"),
         ("99999999999999999999", "Số quá lớn"),
+        ("1,540,000", "dùng dấu chấm để phân nhóm: 1.540.000"),
+        ("500 triệu", "hãy viết đủ chữ số, dùng dấu chấm để phân nhóm: 500.000.000"),
+        ("1,5 tỷ", "phân nhóm: 1.500.000.000"),
+        ("2 nghìn đồng", "phân nhóm: 2.000"),
+        # Other digit forms are refused, never read silently, with the number to type.
+        ("１２", "chữ số không phải 0–9 .* Hãy gõ lại bằng chữ số thường: 12"),
+        ("١٢", "chữ số không phải 0–9 .* Hãy gõ lại bằng chữ số thường: 12"),
+        ("８.９６４", "chữ số thường: 8.964"),
     ],
 )
 def test_malformed_numbers_say_what_to_fix(text, message):
     with pytest.raises(NumberError, match=message):
         parse_number(text)
+
+
+def test_form_says_how_to_type_an_english_grouped_number_and_saves_nothing(
+    client, cast, open_period
+):
+    client.force_login(cast.secretary_a)
+    response = client.post(report_url(), form_data(phan_qua="1,540,000", cau="１２"))
+    html = response.content.decode()
+    assert "dùng dấu chấm để phân nhóm: 1.540.000" in html
+    assert "chữ số thường: 12" in html
+    assert not Report.objects.exists()
 
 
 # --- who may open what -------------------------------------------------------------------------
