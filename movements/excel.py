@@ -50,6 +50,14 @@ HEADERS = [
     COL_VALUE,
 ]
 WIDTHS = [14, 24, 22, 6, 70, 16, 14, 18]
+TEXT_COLUMN = 3  # the first visible column: title and instructions
+COL_NAME = "Chỉ tiêu"
+INSTRUCTIONS = (
+    "Cách điền: chỉ nhập vào cột “Số liệu” (ô màu vàng): số nguyên, không âm, không dùng công "
+    "thức; để trống nếu không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự "
+    "tính. Xong, tải tệp lên ở trang nhập liệu, xem trước rồi xác nhận; sau đó bấm “Gửi báo "
+    "cáo”."
+)
 # What an uploaded file may hold. Our templates use 8 columns and one row per unit × indicator
 # (a few thousand in the provincial workbook); every limit leaves ample room above that, and
 # each is checked by streaming the file's XML before openpyxl reads a single cell, so that a
@@ -97,16 +105,19 @@ def build_workbook(
         return xlsx_cell(sheet.cell(row=row, column=column), value)
 
     scope = unit.name if unit is not None else "Tất cả đơn vị"
-    put(1, 1, f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}").font = Font(
-        bold=True, size=13
+    # Title and instructions in the first visible column (A and B hold the codes, hidden),
+    # each merged across the visible columns so that they show and print whole.
+    title = f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}"
+    put(1, TEXT_COLUMN, title).font = Font(bold=True, size=13)
+    put(2, TEXT_COLUMN, INSTRUCTIONS).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[2].height = 48
+    put(3, TEXT_COLUMN, f"Tạo lúc {made_at:%d/%m/%Y %H:%M}").font = Font(
+        italic=True, color="666666"
     )
-    put(
-        2,
-        1,
-        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
-        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính.",
-    )
-    put(3, 1, f"Tạo lúc {made_at:%d/%m/%Y %H:%M}").font = Font(italic=True, color="666666")
+    for line in (1, 2, 3):
+        sheet.merge_cells(
+            start_row=line, start_column=TEXT_COLUMN, end_row=line, end_column=len(HEADERS)
+        )
     header_row = 5
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = put(header_row, column, title)
@@ -164,6 +175,14 @@ def build_workbook(
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    # Print: landscape, every column on one page wide, the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.horizontalCentered = True
 
     meta = book.create_sheet(META_SHEET)
     for line, pair in enumerate(
@@ -512,8 +531,11 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
         versions=_file_versions(meta.get(META_VERSIONS, "")),
         downloaded_at=_downloaded_at(meta.get("tai_luc", "")),
     )
+    name_at = columns[COL_NAME] - 1 if COL_NAME in columns else None
     rows = sheet.iter_rows(
-        min_row=header_row + 1, max_row=MAX_ROWS, max_col=max(unit_at, code_at, value_at) + 1
+        min_row=header_row + 1,
+        max_row=MAX_ROWS,
+        max_col=max(unit_at, code_at, value_at, name_at or 0) + 1,
     )
     for line, row in enumerate(rows, start=header_row + 1):
         if line % 1024 == 0 and time.monotonic() > deadline:
@@ -531,7 +553,8 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
                 )
             continue
         if problem:
-            data.problems.append((line, problem))
+            name = row[name_at].value if name_at is not None and name_at < len(row) else None
+            data.problems.append((line, f"“{str(name or code)[:120]}”: {problem}"))
             continue
         data.rows.append(ImportRow(line, unit_code, code, number))
     return data

@@ -382,6 +382,14 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
     messages.success(
         request, _("Đã cập nhật %(n)s số liệu từ tệp Excel.") % {"n": len(plan.changes)}
     )
+    if unit is not None:
+        messages.warning(
+            request,
+            _(
+                "Báo cáo chưa được gửi. Bước tiếp theo: kiểm tra số liệu bên dưới rồi bấm "
+                "“Gửi báo cáo” để Tỉnh Đoàn duyệt."
+            ),
+        )
     return redirect(back)
 
 

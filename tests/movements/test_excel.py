@@ -87,6 +87,37 @@ def test_download_is_prefilled_in_vietnamese_with_hidden_codes(client, cast, ope
     assert book[excel.META_SHEET].sheet_state == "veryHidden"
 
 
+def test_template_shows_its_title_and_instructions_and_prints_on_one_page_wide(
+    client, cast, open_period
+):
+    client.force_login(cast.secretary_a)
+    sheet = download(client)[excel.SHEET]
+    hidden = {c for c, d in sheet.column_dimensions.items() if d.hidden}
+    assert hidden == {"A", "B"}  # the codes only
+    title, instructions = sheet["C1"].value, sheet["C2"].value
+    assert title.startswith("Phong trào “3 trách nhiệm”") and "Thành Đoàn Rạch Giá" in title
+    assert "chỉ nhập vào cột “Số liệu”" in instructions and "Gửi báo cáo" in instructions
+    assert sheet["A1"].value is None and sheet["A2"].value is None
+    assert {"C1:H1", "C2:H2", "C3:H3"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$5:$5"  # the header row on every page
+    # Codes locked, the value column open.
+    assert sheet.protection.sheet
+    line = row_of(sheet, "cau")
+    assert sheet.cell(line, 1).protection.locked and sheet.cell(line, 2).protection.locked
+    assert not sheet.cell(line, 8).protection.locked
+
+
+def test_row_errors_name_the_indicator(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    book = download(client)
+    set_value(book, "cau", "mười hai")
+    html = upload(client, book).content.decode()
+    assert "“Cây cầu được sửa chữa, làm mới”: Ô chứa chữ “mười hai”" in html
+
+
 def test_other_units_file_cannot_be_downloaded(client, cast, open_period):
     client.force_login(cast.secretary_b)
     assert client.get(report_url("xlsx")).status_code == 404
@@ -122,6 +153,8 @@ def test_upload_previews_changes_and_applies_them_only_on_confirmation(
     token = response.context["token"]
     response = client.post(report_url("xlsx-confirm"), {"token": token}, follow=True)
     assert "Đã cập nhật 4 số liệu" in response.content.decode()
+    assert "Báo cáo chưa được gửi. Bước tiếp theo" in response.content.decode()
+    assert "“Gửi báo cáo”" in response.content.decode()
     assert values(cast.unit_a) == {"doan-vien": 120, "mo-cau": 12, "phan-qua": 1540}
     report = Report.objects.get(unit=cast.unit_a, period=open_period)
     assert report.version == 2
