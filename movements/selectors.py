@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -183,6 +183,9 @@ class EntryRow:
     period: Period
     movement: Movement
     report: Report | None
+    # Someone other than the signed-in user changed the figures last: who and when.
+    changed_by: str = ""
+    changed_at: dt.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -217,9 +220,24 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
     units = list(Unit.objects.editable_by(user).order_by("sort_order", "name"))
     if not units:
         return []
+    last_change = Value.history.filter(report_id=OuterRef("pk")).order_by(
+        "-history_date", "-history_id"
+    )
     reports = list(
         Report.objects.filter(unit__in=units)
         .select_related("unit", "period", "movement")
+        .annotate(
+            **{
+                f"figures_{name}": Subquery(last_change.values(field)[:1])
+                for name, field in [
+                    ("by", "history_user_id"),
+                    ("username", "history_user__username"),
+                    ("first_name", "history_user__first_name"),
+                    ("last_name", "history_user__last_name"),
+                    ("at", "history_date"),
+                ]
+            }
+        )
         .order_by("-period__year", "-period__kind", "-period__number", "unit__sort_order")
     )
     open_periods = list(Period.objects.filter(open_for_entry=True))
@@ -240,6 +258,12 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
         recent = report.period.year > latest_year - RECENT_PERIODS
         if key not in rows and (not report.is_locked or recent):
             rows[key] = EntryRow(report.unit, report.period, report.movement, report)
+    for row in rows.values():
+        report = row.report
+        if report is not None and report.figures_by not in (None, user.pk):
+            full_name = f"{report.figures_first_name} {report.figures_last_name}".strip()
+            row.changed_by = full_name or report.figures_username
+            row.changed_at = report.figures_at
     return sorted(
         rows.values(),
         key=lambda r: (-r.period.year, r.period.kind, -r.period.number, r.unit.sort_order),
@@ -534,6 +558,29 @@ def report_changes_since(*, report: Report, version: int) -> list[Change]:
                 old, new = status_labels.get(old, old), status_labels.get(new, new)
             changes.append(Change(title, _shown(old or None), _shown(new or None)))
     return changes
+
+
+def figures_changed_by_other(
+    *, report: Report | None, user: AbstractBaseUser | AnonymousUser
+) -> HistoryEntry | None:
+    """The last change of the report's figures when someone other than `user` made it (not
+    the demo loader): who, when, why. None otherwise. One query."""
+    if report is None:
+        return None
+    row = (
+        Value.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if row is None or row.history_user_id in (None, user.pk):
+        return None
+    return HistoryEntry(
+        row.history_date,
+        _user_name(row.history_user),
+        shown_reason(row.history_change_reason),
+        user_id=row.history_user_id,
+    )
 
 
 def last_change(*, report: Report) -> HistoryEntry | None:

@@ -107,6 +107,11 @@ def _render_report(request, access: ReportAccess, form: ReportForm | None = None
         "form": form,
         "readonly_sections": sections,
         "history": selectors.report_history(report=access.report) if access.report else [],
+        "changed_by_other": selectors.figures_changed_by_other(
+            report=access.report, user=request.user
+        )
+        if access.is_secretary
+        else None,
         "upload_form": UploadForm(),
         **extra,
     }

@@ -2,12 +2,17 @@
 loader, the form, an Excel file, a reviewer), and the demo values are never merged into a
 later user's change."""
 
+import io
+
 import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from movements.models import Report, Value
 from movements.services.demo import demo_open_period
 from tests.conftest import report_url
-from tests.movements.test_excel import as_upload, download, set_value
+from tests.factories import make_report
+from tests.movements.test_excel import as_upload, download, province_url, set_value
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +79,31 @@ def test_history_attributes_demo_form_import_and_approval(client, cast, demo):
     assert cast.reviewer.username in entries[0] and "Duyệt" in entries[0]
     # The demo's own entry is still there, with its original values.
     assert any("trình nạp dữ liệu minh hoạ" in e and "(trống) →" in e for e in entries)
+
+
+def test_unit_is_told_when_the_province_changes_its_figures(client, cast, open_period, seed):
+    report = make_report(
+        cast.unit_a, open_period, seed, status=Report.Status.RETURNED, values={"cau": 4}
+    )
+    client.force_login(cast.secretary_a)
+    assert "changed-by-other" not in client.get(reverse("movements:entry")).content.decode()
+    client.post(report_url(), {**form_of(report), "v-cau": "5"})
+    html = client.get(reverse("movements:entry")).content.decode()
+    assert "changed-by-other" not in html  # the secretary's own change
+
+    client.force_login(cast.reviewer)
+    book = load_workbook(io.BytesIO(client.get(province_url("xlsx")).content))
+    set_value(book, "cau", 6, unit="rach-gia")
+    response = client.post(province_url("xlsx-upload"), {"file": as_upload(book)})
+    client.post(province_url("xlsx-confirm"), {"token": response.context["token"]})
+
+    client.force_login(cast.secretary_a)
+    reviewer = cast.reviewer.get_full_name() or cast.reviewer.username
+    html = client.get(reverse("movements:entry")).content.decode()
+    assert f"Số liệu vừa được {reviewer} sửa lúc" in html
+    html = client.get(report_url()).content.decode()
+    assert f"Số liệu của đơn vị được {reviewer} sửa lần cuối lúc" in html
+    assert "(Nhập từ tệp Excel)" in html
+    history = html[html.index("Lịch sử thay đổi") :]
+    assert f"<strong>{reviewer}</strong>: Nhập từ tệp Excel" in history
+    assert "Cầu sửa chữa, làm mới: 5 → 6" in history
