@@ -166,11 +166,19 @@ class Unit(models.Model):
             self.valid_to is None or self.valid_to >= day
         )
 
+    def existed_during(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the unit existed on some day from `start` to `end`."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to >= start
+        )
+
     def reports_in(self, period: Period) -> bool:
-        """Whether the unit files a report for `period`: it existed on the period's first day
-        (Giang Thành, founded 29/6/2009, reports from 2010) and is not a root unit, whose
-        figures are the sum of its units'."""
-        return self.parent_id is not None and self.existed_on(period.start_date)
+        """Whether the unit files a report for `period`: it existed during the period, even for
+        part of it (Giang Thành, founded 29/6/2009, reports for 2009 the work of its months),
+        and is not a root unit, whose figures are the sum of its units'."""
+        return self.parent_id is not None and self.existed_during(
+            period.start_date, period.end_date
+        )
 
     def save(self, *args, **kwargs):
         old_path = self.path

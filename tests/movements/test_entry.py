@@ -205,16 +205,27 @@ def test_closed_period_cannot_be_started(client, cast, seed):
 
 
 def test_unit_that_did_not_exist_cannot_report(client, cast, seed, units):
-    period = year(2009)
+    period = year(2008)
     period.open_for_entry = True
     period.save()
     user = make_user("bithu_giangthanh", units.giang_thanh, "secretary")
     client.force_login(user)
     response = client.post(
-        report_url(unit="giang-thanh", period="2009"), form_data(doan_vien="5"), follow=True
+        report_url(unit="giang-thanh", period="2008"), form_data(doan_vien="5"), follow=True
     )
     assert not Report.objects.exists()
     assert "không báo cáo trong kỳ" in response.content.decode()
+
+
+def test_unit_founded_during_a_year_reports_for_that_year(client, cast, seed, units):
+    period = year(2009)  # Giang Thành was founded on 29/6/2009
+    period.open_for_entry = True
+    period.save()
+    client.force_login(make_user("bithu_giangthanh", units.giang_thanh, "secretary"))
+    assert "2009" in client.get(reverse("movements:entry")).content.decode()
+    response = client.post(report_url(unit="giang-thanh", period="2009"), form_data(doan_vien="5"))
+    assert response.status_code == 302
+    assert saved(units.giang_thanh, period, "doan-vien") == 5
 
 
 # --- saving and validation ---------------------------------------------------------------------
