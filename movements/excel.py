@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -49,6 +50,14 @@ HEADERS = [
     COL_VALUE,
 ]
 WIDTHS = [14, 24, 22, 6, 70, 16, 14, 18]
+TEXT_COLUMN = 3  # the first visible column: title and instructions
+COL_NAME = "Chỉ tiêu"
+INSTRUCTIONS = (
+    "Cách điền: chỉ nhập vào cột “Số liệu” (ô màu vàng): số nguyên, không âm, không dùng công "
+    "thức; để trống nếu không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự "
+    "tính. Xong, tải tệp lên ở trang nhập liệu, xem trước rồi xác nhận; sau đó bấm “Gửi báo "
+    "cáo”."
+)
 # What an uploaded file may hold. Our templates use 8 columns and one row per unit × indicator
 # (a few thousand in the provincial workbook); every limit leaves ample room above that, and
 # each is checked by streaming the file's XML before openpyxl reads a single cell, so that a
@@ -63,6 +72,7 @@ READ_SECONDS = 10.0
 MAX_UNPACKED = 50 * 1024 * 1024  # a small .xlsx that unpacks to more is not one of ours
 HEADER_SEARCH_ROWS = 30
 META_ROWS = 50
+META_VERSIONS = "phien_ban_bao_cao"
 
 
 class ExcelError(ServiceError):
@@ -76,10 +86,17 @@ def filename(movement: Movement, period: Period, unit: Unit | None) -> str:
 
 
 def build_workbook(
-    movement: Movement, period: Period, rows: list[SheetRow], unit: Unit | None
+    movement: Movement,
+    period: Period,
+    rows: list[SheetRow],
+    unit: Unit | None,
+    versions: dict[str, int] | None = None,
 ) -> bytes:
     """The .xlsx bytes: for `unit`, its indicators grouped by section; with `unit` None (the
-    provincial workbook), every unit × indicator in `rows`."""
+    provincial workbook), every unit × indicator in `rows`. `versions` (unit code → report
+    version, 0 before a report is started) and the time of writing are kept in the file, so
+    that an upload knows which version its figures were downloaded from."""
+    made_at = timezone.localtime()
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -88,18 +105,19 @@ def build_workbook(
         return xlsx_cell(sheet.cell(row=row, column=column), value)
 
     scope = unit.name if unit is not None else "Tất cả đơn vị"
-    put(1, 1, f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}").font = Font(
-        bold=True, size=13
-    )
-    put(
-        2,
-        1,
-        "Chỉ nhập vào cột “Số liệu”: số nguyên, không âm, không dùng công thức; để trống nếu "
-        "không có. Không thêm, xoá hay đổi thứ tự cột. Tỷ lệ (%) do hệ thống tự tính.",
-    )
-    put(3, 1, f"Tạo lúc {dt.datetime.now():%d/%m/%Y %H:%M}").font = Font(
+    # Title and instructions in the first visible column (A and B hold the codes, hidden),
+    # each merged across the visible columns so that they show and print whole.
+    title = f"Phong trào “{movement.name}” — {scope} — kỳ {period.label}"
+    put(1, TEXT_COLUMN, title).font = Font(bold=True, size=13)
+    put(2, TEXT_COLUMN, INSTRUCTIONS).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[2].height = 48
+    put(3, TEXT_COLUMN, f"Tạo lúc {made_at:%d/%m/%Y %H:%M}").font = Font(
         italic=True, color="666666"
     )
+    for line in (1, 2, 3):
+        sheet.merge_cells(
+            start_row=line, start_column=TEXT_COLUMN, end_row=line, end_column=len(HEADERS)
+        )
     header_row = 5
     for column, (title, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = put(header_row, column, title)
@@ -157,6 +175,14 @@ def build_workbook(
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+    # Print: landscape, every column on one page wide, the header row on every page.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.horizontalCentered = True
 
     meta = book.create_sheet(META_SHEET)
     for line, pair in enumerate(
@@ -165,6 +191,8 @@ def build_workbook(
             ("ky", period.code),
             ("don_vi", unit.code if unit is not None else ALL_UNITS),
             ("phien_ban_mau", FORMAT_VERSION),
+            ("tai_luc", made_at.isoformat(timespec="seconds")),
+            (META_VERSIONS, ";".join(f"{c}={v}" for c, v in sorted((versions or {}).items()))),
         ],
         start=1,
     ):
@@ -182,6 +210,28 @@ def build_workbook(
 class WorkbookData:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[tuple[int | None, str]] = field(default_factory=list)
+    # unit code -> report version the file was downloaded at (empty for a file that does
+    # not say), and when it was downloaded
+    versions: dict[str, int] = field(default_factory=dict)
+    downloaded_at: dt.datetime | None = None
+
+
+def _file_versions(text: str) -> dict[str, int]:
+    """ "rach-gia=3;ha-tien=0" -> {"rach-gia": 3, "ha-tien": 0}; anything malformed is left
+    out (the file then proposes every difference, as a file that does not say)."""
+    out = {}
+    for pair in text.split(";")[:MAX_ROWS]:
+        code, _sep, number = pair.partition("=")
+        if code.strip() and number.strip().isascii() and number.strip().isdigit():
+            out[code.strip()] = int(number.strip()[:18])
+    return out
+
+
+def _downloaded_at(text: str) -> dt.datetime | None:
+    with contextlib.suppress(ValueError):
+        when = dt.datetime.fromisoformat(text[:40])
+        return when if timezone.is_aware(when) else None
+    return None
 
 
 class _Refused(Exception):
@@ -477,9 +527,15 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
         )
 
     unit_at, code_at, value_at = (columns[c] - 1 for c in (COL_UNIT, COL_INDICATOR, COL_VALUE))
-    data = WorkbookData()
+    data = WorkbookData(
+        versions=_file_versions(meta.get(META_VERSIONS, "")),
+        downloaded_at=_downloaded_at(meta.get("tai_luc", "")),
+    )
+    name_at = columns[COL_NAME] - 1 if COL_NAME in columns else None
     rows = sheet.iter_rows(
-        min_row=header_row + 1, max_row=MAX_ROWS, max_col=max(unit_at, code_at, value_at) + 1
+        min_row=header_row + 1,
+        max_row=MAX_ROWS,
+        max_col=max(unit_at, code_at, value_at, name_at or 0) + 1,
     )
     for line, row in enumerate(rows, start=header_row + 1):
         if line % 1024 == 0 and time.monotonic() > deadline:
@@ -497,7 +553,8 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
                 )
             continue
         if problem:
-            data.problems.append((line, problem))
+            name = row[name_at].value if name_at is not None and name_at < len(row) else None
+            data.problems.append((line, f"“{str(name or code)[:120]}”: {problem}"))
             continue
         data.rows.append(ImportRow(line, unit_code, code, number))
     return data

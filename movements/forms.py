@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number
@@ -38,6 +39,28 @@ class VietnameseNumberField(forms.Field):
 
 def field_name(indicator: Indicator) -> str:
     return f"v-{indicator.code}"
+
+
+NOTE_FIELDS = ("highlights", "shortcomings")
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return str(_("(trống)"))
+    return format_number(value) if isinstance(value, int) else str(value)
+
+
+def merged_data(data: QueryDict, merged: dict, version: int) -> QueryDict:
+    """A refused form's data with the three-way merge in place of the user's fields (see
+    services.EditConflict), on the version that is stored now."""
+    data = data.copy()
+    data["version"] = str(version)
+    for code, value in merged.items():
+        if code in NOTE_FIELDS:
+            data[code] = value or ""
+        else:
+            data[f"v-{code}"] = format_number(value) if value is not None else ""
+    return data
 
 
 class ReportForm(forms.Form):
@@ -82,7 +105,7 @@ class ReportForm(forms.Form):
             for i in self.indicators
             if field_name(i) not in self.errors
         }
-        errors, warnings = values_check(self.indicators, typed)
+        errors, warnings = values_check(self.indicators, typed, self.previous)
         for code, messages in errors.items():
             for message in messages:
                 self.add_error(f"v-{code}", message)
@@ -93,6 +116,21 @@ class ReportForm(forms.Form):
                     for message in messages:
                         self.add_error(f"v-{code}", message)
         return cleaned
+
+    def mark_clashes(self, clashes: dict[str, tuple]) -> None:
+        """Mark each field that both the user and the last save changed, with both values."""
+        for code, (mine, stored) in clashes.items():
+            name = code if code in NOTE_FIELDS else f"v-{code}"
+            if name not in self.fields:
+                continue
+            self.add_error(
+                name,
+                _(
+                    "Bạn và người lưu trước cùng sửa mục này: bạn nhập “%(mine)s”, bản đã lưu là "
+                    "“%(stored)s”. Ô đang giữ số liệu của bạn; hãy chọn số đúng rồi lưu lại."
+                )
+                % {"mine": _shown(mine), "stored": _shown(stored)},
+            )
 
     def sections(self) -> list[tuple[IndicatorGroup, list[tuple]]]:
         """[(group, [(indicator, bound field, previous value)])] in report order."""

@@ -7,10 +7,12 @@ over its subtree, found through `Unit.path` (the ids from the root, "/1/5/").
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import nonmember
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
@@ -181,11 +183,19 @@ class Unit(models.Model):
             self.valid_to is None or self.valid_to >= day
         )
 
+    def existed_during(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the unit existed on some day from `start` to `end`."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to >= start
+        )
+
     def reports_in(self, period: Period) -> bool:
-        """Whether the unit files a report for `period`: it existed on the period's first day
-        (Giang Thành, founded 29/6/2009, reports from 2010) and is not a root unit, whose
-        figures are the sum of its units'."""
-        return self.parent_id is not None and self.existed_on(period.start_date)
+        """Whether the unit files a report for `period`: it existed during the period, even for
+        part of it (Giang Thành, founded 29/6/2009, reports for 2009 the work of its months),
+        and is not a root unit, whose figures are the sum of its units'."""
+        return self.parent_id is not None and self.existed_during(
+            period.start_date, period.end_date
+        )
 
     def save(self, *args, **kwargs):
         old_path = self.path
@@ -469,6 +479,58 @@ class Indicator(models.Model):
     )
     min_value = models.BigIntegerField(_("giá trị hợp lý tối thiểu"), null=True, blank=True)
     max_value = models.BigIntegerField(_("giá trị hợp lý tối đa"), null=True, blank=True)
+    # Plausibility against the unit's past: warnings the user confirms with the same tick as
+    # the bounds above (rules.plausibility_check).
+    change_ratio = models.DecimalField(
+        _("hệ số thay đổi bất thường so với kỳ trước"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("3"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text=_(
+            "Cảnh báo khi số liệu lớn hơn (hoặc nhỏ hơn) số kỳ trước quá số lần này. Để trống "
+            "để không kiểm tra. Chỉ tiêu lấy số cuối kỳ dùng tỷ lệ thay đổi bên dưới."
+        ),
+    )
+    stock_change_share = models.DecimalField(
+        _("tỷ lệ thay đổi bất thường của số cuối kỳ"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=Decimal("0.3"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Với chỉ tiêu lấy số cuối kỳ (như số đoàn viên): cảnh báo khi số liệu tăng hoặc "
+            "giảm quá phần này so với kỳ trước (0,3 = 30%). Để trống để không kiểm tra."
+        ),
+    )
+    change_min = models.PositiveBigIntegerField(
+        _("mức thay đổi nhỏ nhất đáng cảnh báo"),
+        default=20,
+        help_text=_("Thay đổi nhỏ hơn mức này so với kỳ trước không bị cảnh báo."),
+    )
+    members = models.ForeignKey(
+        "self",
+        verbose_name=_("so với số người của chỉ tiêu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Cảnh báo khi số liệu lớn hơn số của chỉ tiêu này (thường là số đoàn viên) nhân "
+            "với hệ số bên dưới."
+        ),
+    )
+    members_factor = models.DecimalField(
+        _("hệ số so với số người"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     is_headline = models.BooleanField(_("chỉ tiêu chính của phần"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 

@@ -6,16 +6,24 @@ its whole, sanity bounds). No database access here.
 from __future__ import annotations
 
 import re
+import unicodedata
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .formatting import format_number
+from .formatting import format_number, format_percent
 from .models import Indicator
 
 BIGINT_MAX = 9_223_372_036_854_775_807
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
+# ASCII digits only: Python's \d and int() also take full-width "１２" and Arabic-Indic digits,
+# which parse_number refuses with a message instead of reading them silently.
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
+_PLAIN = re.compile(r"^\d+$", re.ASCII)
+# Two groups at least: "8,964" may be a Vietnamese decimal, "1,540,000" cannot.
+_ENGLISH_GROUPED = re.compile(r"^\d{1,3}(,\d{3}){2,}$", re.ASCII)
+_IN_WORDS = re.compile(r"^(\d+(?:[.,]\d+)?)(nghìn|ngàn|triệu|tỷ|tỉ)(đồng|đ)?$", re.ASCII | re.I)
+_SCALE_WORDS = {"nghìn": 10**3, "ngàn": 10**3, "triệu": 10**6, "tỷ": 10**9, "tỉ": 10**9}
 
 
 class NumberError(ValueError):
@@ -40,6 +48,25 @@ def parse_number(text: str | None) -> int | None:
     if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
         # Beyond any stored number; int() would also refuse a string of thousands of digits.
         raise NumberError(_("Số quá lớn."))
+    if other := _other_digits(cleaned):
+        raise NumberError(
+            _(
+                "“%(text)s” có chữ số không phải 0–9 (chữ số toàn khổ hoặc chữ số Ả Rập); hệ "
+                "thống không nhận các chữ số này. Hãy gõ lại bằng chữ số thường: %(ascii)s."
+            )
+            % {"text": text.strip(), "ascii": other}
+        )
+    if _ENGLISH_GROUPED.match(cleaned):
+        raise NumberError(
+            _("“%(text)s”: dùng dấu chấm để phân nhóm: %(number)s (dấu phẩy là dấu thập phân).")
+            % {"text": text.strip(), "number": format_number(int(cleaned.replace(",", "")))}
+        )
+    if words := _IN_WORDS.match(cleaned.lower()):
+        amount = Decimal(words[1].replace(",", ".")) * _SCALE_WORDS[words[2]]
+        raise NumberError(
+            _("“%(text)s”: hãy viết đủ chữ số, dùng dấu chấm để phân nhóm: %(number)s.")
+            % {"text": text.strip(), "number": format_number(amount.to_integral_value())}
+        )
     if _PLAIN.match(cleaned):
         number = int(cleaned)
     elif _GROUPED.match(cleaned):
@@ -68,6 +95,35 @@ def parse_number(text: str | None) -> int | None:
     if number > BIGINT_MAX:
         raise NumberError(_("Số quá lớn."))
     return number
+
+
+def _other_digits(text: str) -> str:
+    """`text` with its digits in ASCII when it holds digits other than 0–9 ('１２' -> '12'),
+    else ''."""
+    if text.isascii() or not any(c.isdigit() and not c.isascii() for c in text):
+        return ""
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+
+
+def three_way_merge(base: dict | None, mine: dict, theirs: dict) -> tuple[dict, dict[str, tuple]]:
+    """(merged, clashes) of two edits of the same fields made from `base`.
+
+    A field the user left as it was in `base` takes `theirs` (the stored value, which may be a
+    colleague's later change); a field only the user changed takes `mine`; a field both changed
+    to different values keeps `mine` and is listed in `clashes` as (mine, theirs), for the user
+    to decide. With `base` None (the version loaded is not known), every difference clashes.
+    """
+    merged: dict = {}
+    clashes: dict[str, tuple] = {}
+    for key in [*mine, *(k for k in theirs if k not in mine)]:
+        ours, stored = mine.get(key), theirs.get(key)
+        if base is not None and ours == base.get(key):
+            merged[key] = stored
+            continue
+        merged[key] = ours
+        if ours != stored and (base is None or stored != base.get(key)):
+            clashes[key] = (ours, stored)
+    return merged, clashes
 
 
 def _label(indicator: Indicator) -> str:
@@ -102,16 +158,116 @@ def parts_within_wholes(
     return out
 
 
+def _times(value: int, before: int) -> str:
+    """How many times `before` is `value`: '40,6', '100'."""
+    times = Decimal(value) / Decimal(before)
+    return format_number(times, 0 if times == times.to_integral_value() else 1)
+
+
+def _change_warning(indicator: Indicator, value: int, before: int) -> str | None:
+    """Why `value` looks wrong next to the previous period's `before`, or None: a flow many
+    times larger or smaller (change_ratio), a stock that moved by more than a share of itself
+    (stock_change_share); changes under change_min never warn."""
+    if abs(value - before) < indicator.change_min:
+        return None
+    what = {
+        "indicator": _label(indicator),
+        "value": _n(value),
+        "measure": indicator.measure,
+        "before": _n(before),
+    }
+    if indicator.aggregation == Indicator.Aggregation.LAST:
+        share = indicator.stock_change_share
+        if share is None or abs(value - before) <= before * share:
+            return None
+        moved = (
+            format_percent(Decimal(abs(value - before) * 100) / Decimal(before)) if before else "–"
+        )
+        return _(
+            "“%(indicator)s” = %(value)s %(measure)s, kỳ trước %(before)s: thay đổi "
+            "%(moved)s, trong khi số cuối kỳ thường không đổi quá %(limit)s. Nếu đúng, hãy "
+            "xác nhận."
+        ) % {**what, "moved": moved, "limit": format_percent(share * 100)}
+    ratio = indicator.change_ratio
+    if ratio is None:
+        return None
+    if value > before * ratio:
+        if not before:
+            return (
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s, kỳ trước là 0: tăng bất thường. "
+                    "Nếu đúng, hãy xác nhận."
+                )
+                % what
+            )
+        return _(
+            "“%(indicator)s” = %(value)s %(measure)s, gấp %(times)s lần kỳ trước "
+            "(%(before)s). Hãy xem lại có gõ thừa chữ số không; nếu đúng, hãy xác nhận."
+        ) % {**what, "times": _times(value, before)}
+    if value * ratio < before:
+        return _(
+            "“%(indicator)s” = %(value)s %(measure)s, kỳ trước %(before)s (gấp %(times)s lần "
+            "số này). Hãy xem lại có gõ thiếu chữ số không; nếu đúng, hãy xác nhận."
+        ) % {**what, "times": _times(before, value) if value else "∞"}
+    return None
+
+
+def plausibility_check(
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    previous: dict[str, int] | None = None,
+) -> dict[str, list[str]]:
+    """Warnings by indicator code for values that look wrong next to the unit's past
+    (`previous`: its values of the previous period of the same kind) or its own members:
+    each says the previous value and why."""
+    previous = previous or {}
+    by_id = {i.pk: i for i in indicators}
+    warnings: dict[str, list[str]] = {}
+    for indicator in indicators:
+        value = values.get(indicator.code)
+        if value is None or value < 0:
+            continue
+        before = previous.get(indicator.code)
+        if before is not None and (message := _change_warning(indicator, value, before)):
+            warnings.setdefault(indicator.code, []).append(message)
+        members = by_id.get(indicator.members_id)
+        if members is None:
+            continue
+        count = values.get(members.code)
+        if count is None:
+            count = previous.get(members.code)
+        if count is not None and value > count * indicator.members_factor:
+            warnings.setdefault(indicator.code, []).append(
+                _(
+                    "“%(indicator)s” = %(value)s %(measure)s (kỳ trước %(before)s) nhiều hơn "
+                    "%(factor)s lần “%(members)s” (%(count)s). Nếu đúng, hãy xác nhận."
+                )
+                % {
+                    "indicator": _label(indicator),
+                    "value": _n(value),
+                    "measure": indicator.measure,
+                    "before": _n(before) if before is not None else _("chưa có"),
+                    "factor": format_number(indicator.members_factor, 2).rstrip("0").rstrip(","),
+                    "members": _label(members),
+                    "count": _n(count),
+                }
+            )
+    return warnings
+
+
 def values_check(
-    indicators: list[Indicator], values: dict[str, int | None]
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    previous: dict[str, int] | None = None,
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(errors, warnings) for a report's values by indicator code.
 
     Errors block saving (negative, a part above its whole); warnings are values outside the
-    indicator's sanity bounds, which the user may confirm.
+    indicator's sanity bounds or implausible next to `previous` (the unit's values of the
+    previous period, see plausibility_check), which the user may confirm.
     """
     errors: dict[str, list[str]] = {}
-    warnings: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = plausibility_check(indicators, values, previous)
     by_id = {i.pk: i for i in indicators}
     for indicator in indicators:
         value = values.get(indicator.code)

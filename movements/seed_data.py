@@ -116,7 +116,7 @@ INDICATORS = [
         "lượt",
         "count",
         "sum",
-        {"max": 20_000},
+        {"max": 20_000, "members": "doan-vien", "members_factor": 2},
     ),
     (
         "cong-viec",
@@ -156,7 +156,7 @@ INDICATORS = [
         "người",
         "count",
         "sum",
-        {"max": 100},
+        {"max": 100, "members": "doan-vien"},
     ),
     (
         "cong-viec",
@@ -196,7 +196,7 @@ INDICATORS = [
         "ĐVTN",
         "count",
         "sum",
-        {"max": 5_000},
+        {"max": 5_000, "members": "doan-vien"},
     ),
     (
         "cong-viec",
@@ -266,7 +266,7 @@ INDICATORS = [
         "cán bộ, ĐVTN",
         "count",
         "sum",
-        {"max": 10_000},
+        {"max": 10_000, "members": "doan-vien"},
     ),
     (
         "nhan-dan",

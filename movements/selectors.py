@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +25,7 @@ from .models import (
     Unit,
     Value,
 )
+from .rules import values_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -182,6 +183,9 @@ class EntryRow:
     period: Period
     movement: Movement
     report: Report | None
+    # Someone other than the signed-in user changed the figures last: who and when.
+    changed_by: str = ""
+    changed_at: dt.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -216,9 +220,24 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
     units = list(Unit.objects.editable_by(user).order_by("sort_order", "name"))
     if not units:
         return []
+    last_change = Value.history.filter(report_id=OuterRef("pk")).order_by(
+        "-history_date", "-history_id"
+    )
     reports = list(
         Report.objects.filter(unit__in=units)
         .select_related("unit", "period", "movement")
+        .annotate(
+            **{
+                f"figures_{name}": Subquery(last_change.values(field)[:1])
+                for name, field in [
+                    ("by", "history_user_id"),
+                    ("username", "history_user__username"),
+                    ("first_name", "history_user__first_name"),
+                    ("last_name", "history_user__last_name"),
+                    ("at", "history_date"),
+                ]
+            }
+        )
         .order_by("-period__year", "-period__kind", "-period__number", "unit__sort_order")
     )
     open_periods = list(Period.objects.filter(open_for_entry=True))
@@ -239,6 +258,12 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
         recent = report.period.year > latest_year - RECENT_PERIODS
         if key not in rows and (not report.is_locked or recent):
             rows[key] = EntryRow(report.unit, report.period, report.movement, report)
+    for row in rows.values():
+        report = row.report
+        if report is not None and report.figures_by not in (None, user.pk):
+            full_name = f"{report.figures_first_name} {report.figures_last_name}".strip()
+            row.changed_by = full_name or report.figures_username
+            row.changed_at = report.figures_at
     return sorted(
         rows.values(),
         key=lambda r: (-r.period.year, r.period.kind, -r.period.number, r.unit.sort_order),
@@ -254,14 +279,24 @@ def report_values(*, report: Report | None) -> dict[str, int]:
 
 def previous_values(*, unit: Unit, period: Period, movement: Movement) -> dict[str, int]:
     """{indicator code: value} of the unit's report for the previous period, any status."""
+    return previous_values_by_unit(units=[unit], period=period, movement=movement)[unit.pk]
+
+
+def previous_values_by_unit(
+    *, units: Iterable[Unit], period: Period, movement: Movement
+) -> dict[int, dict[str, int]]:
+    """{unit id: {indicator code: value}} of the units' reports for the period before
+    `period`, any status (an empty dict for a unit without one). Two queries."""
+    units = list(units)
+    out: dict[int, dict[str, int]] = {u.pk: {} for u in units}
     before = previous_period(period=period)
     if before is None:
-        return {}
-    return dict(
-        Value.objects.filter(
-            report__unit=unit, report__period=before, report__movement=movement
-        ).values_list("indicator__code", "value")
-    )
+        return out
+    for unit_id, code, value in Value.objects.filter(
+        report__unit__in=units, report__period=before, report__movement=movement
+    ).values_list("report__unit_id", "indicator__code", "value"):
+        out[unit_id][code] = value
+    return out
 
 
 def review_queue(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
@@ -272,6 +307,38 @@ def review_queue(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
         .select_related("unit", "period", "movement", "submitted_by")
         .order_by("submitted_at", "unit__sort_order")
     )
+
+
+def review_flags(*, reports: list[Report]) -> dict[int, list[str]]:
+    """{report id: warnings} for reports whose values look implausible (the rules of the
+    entry form: bounds, the unit's previous period, its members), so that a reviewer sees
+    them before approving. One query for the values, one for the indicators of each
+    movement and two for the previous values of each period among `reports`."""
+    if not reports:
+        return {}
+    current: dict[int, dict[str, int]] = {r.pk: {} for r in reports}
+    for report_id, code, value in Value.objects.filter(report__in=reports).values_list(
+        "report_id", "indicator__code", "value"
+    ):
+        current[report_id][code] = value
+    indicators: dict[int, list[Indicator]] = {}
+    previous: dict[tuple[int, int], dict[int, dict[str, int]]] = {}
+    flags: dict[int, list[str]] = {}
+    for report in reports:
+        if report.movement_id not in indicators:
+            indicators[report.movement_id] = entry_indicators(movement=report.movement)
+        key = (report.period_id, report.movement_id)
+        if key not in previous:
+            same = [r.unit for r in reports if (r.period_id, r.movement_id) == key]
+            previous[key] = previous_values_by_unit(
+                units=same, period=report.period, movement=report.movement
+            )
+        _errors, warnings = values_check(
+            indicators[report.movement_id], current[report.pk], previous[key][report.unit_id]
+        )
+        if warnings:
+            flags[report.pk] = [m for messages in warnings.values() for m in messages]
+    return flags
 
 
 # --- history -----------------------------------------------------------------------------------
@@ -297,12 +364,30 @@ class HistoryEntry:
     who: str
     reason: str
     changes: list[Change] = field(default_factory=list)
+    # who and why as stored, to tell one save from another
+    user_id: int | None = None
+    stored_reason: str = ""
 
 
-def _user_name(user) -> str:
+def _user_name(user, reason: str | None = None) -> str:
     if user is None:
+        if reason == ChangeReason.DEMO:
+            return _("trình nạp dữ liệu minh hoạ")
         return _("hệ thống")
     return user.get_full_name() or user.username
+
+
+def _same_save(entry: HistoryEntry | None, row) -> bool:
+    """Whether a value's history row was written by the save that `entry` (a report history
+    row at or after it) closes: same user, and both demo data or neither. The demo loader
+    writes its values after its report rows, so that the next report row may be a user's
+    later save, which must not take them over."""
+    return (
+        entry is not None
+        and entry.user_id == row.history_user_id
+        and (entry.stored_reason == ChangeReason.DEMO)
+        == (row.history_change_reason == ChangeReason.DEMO)
+    )
 
 
 def shown_reason(reason: str | None) -> str:
@@ -341,8 +426,13 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     previous = None
     for row in report_rows:
-        entry = HistoryEntry(row.history_date, _user_name(row.history_user), "")
-        entry.reason = shown_reason(row.history_change_reason)
+        entry = HistoryEntry(
+            row.history_date,
+            _user_name(row.history_user, row.history_change_reason),
+            shown_reason(row.history_change_reason),
+            user_id=row.history_user_id,
+            stored_reason=row.history_change_reason or "",
+        )
         for name, title in REPORT_FIELDS:
             old = getattr(previous, name) if previous is not None else ""
             new = getattr(row, name)
@@ -352,6 +442,8 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
                 entry.changes.append(Change(title, _shown(old or None), _shown(new or None)))
         entries.append(entry)
         previous = row
+    report_entries = list(entries)
+    own: dict[tuple, HistoryEntry] = {}
     last: dict[int, int | None] = {}
     for row in value_rows:
         if row.history_type == "-":  # the row keeps the deleted value
@@ -363,18 +455,76 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
             continue
         change = Change(labels.get(row.indicator_id, "?"), _shown(old), _shown(new))
         # The save's report row comes last in the same transaction: attach to the first report
-        # entry at or after this value row.
-        target = next((e for e in entries if e.when >= row.history_date), None)
-        if target is None:
-            target = HistoryEntry(
+        # entry at or after this value row when it is the same save; otherwise the values are
+        # an entry of their own (one per such run of rows).
+        closing = next((e for e in report_entries if e.when >= row.history_date), None)
+        if _same_save(closing, row):
+            closing.changes.append(change)
+            continue
+        key = (id(closing), row.history_user_id, row.history_change_reason)
+        if key not in own:
+            own[key] = HistoryEntry(
                 row.history_date,
-                _user_name(row.history_user),
+                _user_name(row.history_user, row.history_change_reason),
                 shown_reason(row.history_change_reason),
+                user_id=row.history_user_id,
+                stored_reason=row.history_change_reason or "",
             )
-            entries.append(target)
-        target.changes.append(change)
+            entries.append(own[key])
+        own[key].changes.append(change)
     entries = [e for e in entries if e.changes or e.reason]
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def _anchor(report: Report, version: int):
+    """The report's history row that closes `version` (its last one), or None."""
+    if not version:
+        return None
+    return (
+        Report.history.filter(id=report.pk, version=version)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def _values_as_of(report: Report, anchor) -> dict[int, int]:
+    """{indicator id: value} of the report when the history row `anchor` was written."""
+    return {
+        v.indicator_id: v.value
+        for v in Value.history.as_of(anchor.history_date).filter(report_id=report.pk)
+    }
+
+
+@dataclass(frozen=True)
+class ReportState:
+    """A report's figures and notes at one moment: values by indicator code, and the notes."""
+
+    values: dict[str, int]
+    highlights: str = ""
+    shortcomings: str = ""
+
+    def as_fields(self) -> dict[str, int | str | None]:
+        """Values by code with the notes under "highlights" and "shortcomings" (a merge's
+        fields)."""
+        return {**self.values, "highlights": self.highlights, "shortcomings": self.shortcomings}
+
+
+def report_state(*, report: Report) -> ReportState:
+    """The report's figures and notes as stored now."""
+    return ReportState(report_values(report=report), report.highlights, report.shortcomings)
+
+
+def report_state_at(*, report: Report, version: int) -> ReportState | None:
+    """The report's figures and notes as they were at `version` (empty at version 0, before
+    anything was saved); None when the history holds no such version."""
+    if not version:
+        return ReportState({})
+    anchor = _anchor(report, version)
+    if anchor is None:
+        return None
+    codes = dict(Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "code"))
+    values = {codes[i]: v for i, v in _values_as_of(report, anchor).items() if i in codes}
+    return ReportState(values, anchor.highlights, anchor.shortcomings)
 
 
 def report_changes_since(*, report: Report, version: int) -> list[Change]:
@@ -382,17 +532,10 @@ def report_changes_since(*, report: Report, version: int) -> list[Change]:
 
     Uses the history: the state at `version` is the last history row of that version.
     """
-    anchor = (
-        Report.history.filter(id=report.pk, version=version).order_by("-history_date").first()
-        if version
-        else None
-    )
+    anchor = _anchor(report, version)
     if anchor is None:
         return []
-    then = {
-        v.indicator_id: v.value
-        for v in Value.history.as_of(anchor.history_date).filter(report_id=report.pk)
-    }
+    then = _values_as_of(report, anchor)
     now = dict(Value.objects.filter(report=report).values_list("indicator_id", "value"))
     labels = dict(
         Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "short_name")
@@ -417,6 +560,29 @@ def report_changes_since(*, report: Report, version: int) -> list[Change]:
     return changes
 
 
+def figures_changed_by_other(
+    *, report: Report | None, user: AbstractBaseUser | AnonymousUser
+) -> HistoryEntry | None:
+    """The last change of the report's figures when someone other than `user` made it (not
+    the demo loader): who, when, why. None otherwise. One query."""
+    if report is None:
+        return None
+    row = (
+        Value.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if row is None or row.history_user_id in (None, user.pk):
+        return None
+    return HistoryEntry(
+        row.history_date,
+        _user_name(row.history_user),
+        shown_reason(row.history_change_reason),
+        user_id=row.history_user_id,
+    )
+
+
 def last_change(*, report: Report) -> HistoryEntry | None:
     """Who last saved the report, when, and why (None before any save)."""
     row = (
@@ -428,7 +594,9 @@ def last_change(*, report: Report) -> HistoryEntry | None:
     if row is None:
         return None
     return HistoryEntry(
-        row.history_date, _user_name(row.history_user), shown_reason(row.history_change_reason)
+        row.history_date,
+        _user_name(row.history_user, row.history_change_reason),
+        shown_reason(row.history_change_reason),
     )
 
 
@@ -468,6 +636,16 @@ def workbook_rows(*, movement: Movement, period: Period, units: list[Unit]) -> l
         for unit in units
         for indicator in indicators
     ]
+
+
+def report_versions(*, movement: Movement, period: Period, units: list[Unit]) -> dict[str, int]:
+    """{unit code: version of its report} for `units` (0 for a report not started). One query."""
+    versions = dict(
+        Report.objects.filter(movement=movement, period=period, unit__in=units).values_list(
+            "unit__code", "version"
+        )
+    )
+    return {u.code: versions.get(u.code, 0) for u in units}
 
 
 def reporting_units(*, user: AbstractBaseUser | AnonymousUser, period: Period) -> list[Unit]:

@@ -8,6 +8,7 @@ Refusals raise: `Http404` for what the user may not see (or that does not exist)
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from .forms import (
     UploadForm,
     VersionForm,
     field_name,
+    merged_data,
 )
 from .models import Movement, Period, Unit
 from .selectors import ReportAccess
@@ -105,6 +107,11 @@ def _render_report(request, access: ReportAccess, form: ReportForm | None = None
         "form": form,
         "readonly_sections": sections,
         "history": selectors.report_history(report=access.report) if access.report else [],
+        "changed_by_other": selectors.figures_changed_by_other(
+            report=access.report, user=request.user
+        )
+        if access.is_secretary
+        else None,
         "upload_form": UploadForm(),
         **extra,
     }
@@ -144,10 +151,11 @@ def report_page(request, unit: str, period: str):
         access = selectors.report_access(
             user=request.user, unit=access.unit, period=access.period, movement=access.movement
         )
-        data = request.POST.copy()
-        data["version"] = str(conflict.report.version)
-        form = _report_form(access, data)
+        form = _report_form(
+            access, merged_data(request.POST, conflict.merged, conflict.report.version)
+        )
         form.is_valid()
+        form.mark_clashes(conflict.clashes)
         last = selectors.last_change(report=access.report) if access.report else None
         return _render_report(request, access, form, conflict=conflict, last=last)
     except ValuesInvalid as invalid:
@@ -260,11 +268,13 @@ def review(request):
             messages.warning(request, message)
         return redirect("movements:review")
     queue = list(selectors.review_queue(user=request.user))
+    flags = selectors.review_flags(reports=queue)
+    rows = [(report, flags.get(report.pk, [])) for report in queue]
     open_periods = selectors.open_periods()
     return render(
         request,
         "movements/review_list.html",
-        {"queue": queue, "open_periods": open_periods, "upload_form": UploadForm()},
+        {"queue": rows, "open_periods": open_periods, "upload_form": UploadForm()},
     )
 
 
@@ -289,7 +299,9 @@ def report_xlsx(request, unit: str, period: str):
     rows = selectors.workbook_rows(
         movement=access.movement, period=access.period, units=[access.unit]
     )
-    content = excel.build_workbook(access.movement, access.period, rows, access.unit)
+    content = excel.build_workbook(
+        access.movement, access.period, rows, access.unit, {access.unit.code: access.version}
+    )
     return _xlsx_response(content, excel.filename(access.movement, access.period, access.unit))
 
 
@@ -304,7 +316,13 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
             form.cleaned_data["file"], movement=movement, period=period, unit=unit
         )
         plan = imports.import_plan(
-            user=request.user, movement=movement, period=period, rows=data.rows, unit=unit
+            user=request.user,
+            movement=movement,
+            period=period,
+            rows=data.rows,
+            unit=unit,
+            file_versions=data.versions,
+            downloaded_at=data.downloaded_at,
         )
     except ServiceError as error:
         messages.error(request, str(error))
@@ -319,6 +337,8 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
             "scope": scope,
             "rows": [[r.row, r.unit_code, r.indicator_code, r.value] for r in data.rows],
             "versions": plan.versions,
+            "file_versions": data.versions,
+            "downloaded_at": data.downloaded_at.isoformat() if data.downloaded_at else None,
         }
     return render(
         request,
@@ -351,6 +371,13 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
             rows=rows,
             versions=stored["versions"],
             unit=unit,
+            confirm_unusual=bool(request.POST.get("confirm_unusual")),
+            file_versions=stored.get("file_versions"),
+            downloaded_at=(
+                dt.datetime.fromisoformat(stored["downloaded_at"])
+                if stored.get("downloaded_at")
+                else None
+            ),
         )
     except ServiceError as error:
         messages.error(request, str(error))
@@ -360,6 +387,14 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
     messages.success(
         request, _("Đã cập nhật %(n)s số liệu từ tệp Excel.") % {"n": len(plan.changes)}
     )
+    if unit is not None:
+        messages.warning(
+            request,
+            _(
+                "Báo cáo chưa được gửi. Bước tiếp theo: kiểm tra số liệu bên dưới rồi bấm "
+                "“Gửi báo cáo” để Tỉnh Đoàn duyệt."
+            ),
+        )
     return redirect(back)
 
 
@@ -410,7 +445,8 @@ def province_xlsx(request, period: str):
     period_obj, movement = _province_period(request, period)
     units = selectors.reporting_units(user=request.user, period=period_obj)
     rows = selectors.workbook_rows(movement=movement, period=period_obj, units=units)
-    content = excel.build_workbook(movement, period_obj, rows, None)
+    versions = selectors.report_versions(movement=movement, period=period_obj, units=units)
+    content = excel.build_workbook(movement, period_obj, rows, None, versions)
     return _xlsx_response(content, excel.filename(movement, period_obj, None))
 
 

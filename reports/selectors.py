@@ -857,8 +857,9 @@ class CompletenessCell:
 
     @property
     def existed(self) -> bool:
-        """The unit existed when the period began (Giang Thành did not on 1/1/2009)."""
-        return self.unit.existed_on(self.period.start_date)
+        """The unit existed during the period, even for part of it (Giang Thành, founded
+        29/6/2009, reports for 2009): Unit.reports_in."""
+        return self.unit.existed_during(self.period.start_date, self.period.end_date)
 
     @property
     def state(self) -> str:

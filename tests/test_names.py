@@ -212,9 +212,7 @@ def test_migration_cleans_names_saved_before_the_validators(client, cast, hostil
 
 def test_word_file_of_the_report_drops_control_characters_in_names(client, cast, hostile_names):
     client.force_login(cast.reviewer)
-    response = client.get(
-        reverse("reports:document-docx", args=["3tn", "kien-giang", "2009-2013"])
-    )
+    response = client.get(reverse("reports:document-docx", args=["3tn", "kien-giang", "2009-2013"]))
     assert response.status_code == 200
     assert CONTROL not in xml_parts(response.content)
     assert "Thành ĐoànRạch Giá" in xml_parts(response.content)

@@ -29,14 +29,28 @@ class ValuesInvalid(ServiceError):
 
 
 class EditConflict(ServiceError):
-    """The report changed since the user loaded it; `changes` lists what changed in between."""
+    """The report changed since the user loaded it; `changes` lists what changed in between.
 
-    def __init__(self, report: Report, changes: list):
+    `merged` is the user's edit merged with the stored report (fields by indicator code, and
+    "highlights", "shortcomings"): the stored value where the user changed nothing, the user's
+    where only they changed it. `clashes` maps each field both changed to (mine, stored).
+    """
+
+    def __init__(
+        self,
+        report: Report,
+        changes: list,
+        merged: dict | None = None,
+        clashes: dict[str, tuple] | None = None,
+    ):
         self.report = report
         self.changes = changes
+        self.merged = merged or {}
+        self.clashes = clashes or {}
         super().__init__(
             _(
-                "Báo cáo vừa được người khác sửa trong lúc bạn đang nhập. Số liệu bạn nhập chưa "
-                "được lưu và vẫn còn trên màn hình; hãy xem các thay đổi bên dưới rồi lưu lại."
+                "Báo cáo vừa được người khác sửa trong lúc bạn đang nhập. Chưa có gì được lưu. "
+                "Các ô bạn không sửa nay mang số liệu mới nhất, các ô bạn sửa vẫn giữ số của "
+                "bạn, ô cả hai cùng sửa được đánh dấu; hãy xem lại rồi lưu."
             )
         )

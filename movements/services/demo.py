@@ -92,10 +92,15 @@ def _noise(*key) -> float:
 
 
 def demo_reporting_units(*, movement: Movement) -> dict[int, list[Unit]]:
-    """For each year of the stage, the units that existed on its first day and so report."""
+    """For each year of the stage, the units that existed during it and so report (a unit
+    founded during a year reports for that year: Unit.reports_in)."""
     units = list(Unit.objects.exclude(kind=Unit.Kind.PROVINCE).order_by("sort_order"))
     return {
-        year: [u for u in units if u.code in _UNIT_SIZE and u.existed_on(dt.date(year, 1, 1))]
+        year: [
+            u
+            for u in units
+            if u.code in _UNIT_SIZE and u.existed_during(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        ]
         for year in range(movement.start_year, movement.end_year + 1)
     }
 

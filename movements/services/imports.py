@@ -3,15 +3,22 @@ change and every problem by row) and its application, all or nothing, on confirm
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
 from ..rules import values_check
-from ..selectors import entry_indicators, report_access
+from ..selectors import (
+    entry_indicators,
+    previous_values_by_unit,
+    report_access,
+    report_state_at,
+)
 from . import ServiceError
 from .workflow import _save_report, _write_values
 
@@ -36,6 +43,9 @@ class ImportChange:
     indicator: Indicator
     old: int | None
     new: int | None
+    # the stored value changed after the file was downloaded (the file's own value then)
+    changed_since_download: int | None = None
+    both_changed: bool = False
 
 
 @dataclass
@@ -44,6 +54,7 @@ class ImportPlan:
     problems: list[tuple[int | None, str]]
     warnings: list[tuple[int | None, str]]
     versions: dict[str, int]  # unit code -> report version at preview time (0: no report)
+    older: list[str] = field(default_factory=list)  # the file is older than these reports
     # unit code -> the report as read (locked when planned with lock=True); none for new ones
     reports: dict[str, Report] = field(default_factory=dict, repr=False)
 
@@ -77,11 +88,16 @@ def import_plan(
     rows: list[ImportRow],
     unit: Unit | None = None,
     lock: bool = False,
+    file_versions: dict[str, int] | None = None,
+    downloaded_at: dt.datetime | None = None,
 ) -> ImportPlan:
     """What applying `rows` would change, and every problem by row (nothing is written).
 
     A secretary's file (`unit` given) writes draft or returned reports of that unit only; a
     provincial workbook writes any unapproved report of the reviewer's subtrees.
+    `file_versions` (unit code → the report version the file was downloaded at) makes the
+    plan three-way: a cell still holding the value of that version is not a change, even
+    when the report has moved on since; each report newer than the file is named in `older`.
     """
     units = import_units(user=user, movement=movement, period=period, unit=unit)
     statuses = Report.Status.EDITABLE
@@ -153,24 +169,36 @@ def import_plan(
         seen[key] = row.row
         wanted.setdefault(row.unit_code, {})[row.indicator_code] = (row.row, row.value)
 
+    older: list[str] = []
+    previous = previous_values_by_unit(
+        units=[units[c] for c in wanted], period=period, movement=movement
+    )
     for unit_code, entries in wanted.items():
         target = units[unit_code]
         old_values = current[unit_code]
-        merged = dict(old_values)
-        merged.update({code: value for code, (_row, value) in entries.items()})
-        unit_changes = [
-            ImportChange(row, target, by_code[code], old_values.get(code), value)
-            for code, (row, value) in entries.items()
-            if old_values.get(code) != value
-        ]
+        base = _base_values(
+            reports.get(unit_code), (file_versions or {}).get(unit_code), downloaded_at, older
+        )
+        unit_changes = []
+        for code, (row, value) in entries.items():
+            stored = old_values.get(code)
+            if stored == value or (base is not None and base.get(code) == value):
+                continue  # unchanged, or not changed in the file since it was downloaded
+            change = ImportChange(row, target, by_code[code], stored, value)
+            if base is not None and base.get(code) != stored:
+                change.changed_since_download = base.get(code)
+                change.both_changed = True
+            unit_changes.append(change)
         if not unit_changes:
             continue
+        merged = dict(old_values)
+        merged.update({c.indicator.code: c.new for c in unit_changes})
         first_row = min(c.row for c in unit_changes)
         report = reports.get(unit_code) or Report(unit=target, period=period, movement=movement)
         if refusal := report.edit_refusal(statuses):
             problems.append((first_row, refusal))
             continue
-        errors, unusual = values_check(indicators, merged)
+        errors, unusual = values_check(indicators, merged, previous[target.pk])
         for code, messages in errors.items():
             row = entries.get(code, (first_row, None))[0]
             problems.extend((row, f"{target.short_name}: {m}") for m in messages)
@@ -182,7 +210,35 @@ def import_plan(
     versions = {code: (reports[code].version if code in reports else 0) for code in units}
     problems.sort(key=lambda p: p[0] or 0)
     changes.sort(key=lambda c: c.row)
-    return ImportPlan(changes, problems, warnings, versions, reports)
+    return ImportPlan(changes, problems, warnings, versions, older=older, reports=reports)
+
+
+def _base_values(
+    report: Report | None,
+    file_version: int | None,
+    downloaded_at: dt.datetime | None,
+    older: list[str],
+) -> dict[str, int] | None:
+    """The report's values at the version a file was downloaded from, when the report has
+    changed since (None otherwise: every difference is then a change); the notice that the
+    file is older is added to `older`."""
+    if report is None or file_version is None or file_version >= report.version:
+        return None
+    when = (
+        formats.date_format(timezone.localtime(downloaded_at), "j/n/Y H:i")
+        if downloaded_at is not None
+        else "?"
+    )
+    older.append(
+        _(
+            "Tệp này cũ hơn báo cáo của %(unit)s: tệp tải về lúc %(when)s (phiên bản "
+            "%(old)s), báo cáo đã được lưu lại sau đó (nay là phiên bản %(new)s). Các ô bạn "
+            "không sửa trong tệp giữ số liệu mới nhất, không được đề xuất thay đổi."
+        )
+        % {"unit": report.unit.name, "when": when, "old": file_version, "new": report.version}
+    )
+    state = report_state_at(report=report, version=file_version)
+    return state.values if state is not None else None
 
 
 def _changed_since_preview(unit_code: str) -> ServiceError:
@@ -219,12 +275,32 @@ def import_apply(
     rows: list[ImportRow],
     versions: dict[str, int],
     unit: Unit | None = None,
+    file_versions: dict[str, int] | None = None,
+    downloaded_at: dt.datetime | None = None,
+    confirm_unusual: bool = False,
 ) -> ImportPlan:
     """Apply a previewed file, all or nothing. Permissions and every rule are checked again;
-    a report that changed since the preview (other version) refuses the whole file."""
-    plan = import_plan(user=user, movement=movement, period=period, rows=rows, unit=unit, lock=True)
+    a report that changed since the preview (other version) refuses the whole file, and so
+    does a file with warnings (unusual values) that the user has not confirmed."""
+    plan = import_plan(
+        user=user,
+        movement=movement,
+        period=period,
+        rows=rows,
+        unit=unit,
+        lock=True,
+        file_versions=file_versions,
+        downloaded_at=downloaded_at,
+    )
     if not plan.ok:
         raise ServiceError(plan.problems[0][1])
+    if plan.warnings and not confirm_unusual:
+        raise ServiceError(
+            _(
+                "Tệp có số liệu bất thường mà bạn chưa xác nhận; chưa có gì được lưu. Hãy tải tệp "
+                "lên lại, xem các cảnh báo và đánh dấu ô xác nhận."
+            )
+        )
     touched = {c.unit.code for c in plan.changes}
     for code in touched:
         if plan.versions.get(code, 0) != versions.get(code, 0):

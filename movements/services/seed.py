@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -114,6 +115,8 @@ def seed_load() -> LoadResult:
                 "denominator": indicators.get(extra.get("denominator")),
                 "part_of": indicators.get(extra.get("part_of")),
                 "max_value": extra.get("max"),
+                "members": indicators.get(extra.get("members")),
+                "members_factor": Decimal(extra.get("members_factor", 1)),
                 "is_headline": extra.get("headline", False),
                 "order": order,
             },

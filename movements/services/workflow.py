@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
-from ..rules import values_check
-from ..selectors import ReportAccess, entry_indicators, report_changes_since
+from ..rules import three_way_merge, values_check
+from ..selectors import (
+    ReportAccess,
+    ReportState,
+    entry_indicators,
+    previous_values,
+    report_changes_since,
+    report_state,
+    report_state_at,
+)
 from . import EditConflict, ServiceError, ValuesInvalid
 
 if TYPE_CHECKING:
@@ -73,6 +81,20 @@ def _save_report(report: Report, user, reason: str) -> None:
     report.save()
 
 
+def _conflict(report: Report, version: int, mine: ReportState) -> EditConflict:
+    """The refusal of an edit made from `version` of a report that has moved on, with the
+    edit merged three ways (what the user loaded, what they typed, what is stored now)."""
+    base = report_state_at(report=report, version=version)
+    merged, clashes = three_way_merge(
+        base.as_fields() if base is not None else None,
+        mine.as_fields(),
+        report_state(report=report).as_fields(),
+    )
+    return EditConflict(
+        report, report_changes_since(report=report, version=version), merged, clashes
+    )
+
+
 def _locked_report(unit: Unit, period: Period, movement: Movement) -> Report | None:
     return (
         Report.objects.select_for_update()
@@ -105,8 +127,9 @@ def report_save(
     access = ReportAccess(user, unit, period, movement, report)
     if not access.is_secretary:
         raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
+    mine = ReportState(values, highlights, shortcomings)
     if report is not None and report.version != version:
-        raise EditConflict(report, report_changes_since(report=report, version=version))
+        raise _conflict(report, version, mine)
     if report is None and version:
         raise EditConflict(Report(unit=unit, period=period, movement=movement), [])
     if access.why_not_editable:
@@ -120,7 +143,8 @@ def report_save(
             _("Chỉ tiêu không có trong phong trào: %(codes)s.")
             % {"codes": ", ".join(sorted(unknown))}
         )
-    errors, warnings = values_check(indicators, values)
+    previous = previous_values(unit=unit, period=period, movement=movement)
+    errors, warnings = values_check(indicators, values, previous)
     if errors or (warnings and not confirm_unusual):
         raise ValuesInvalid(errors, {} if confirm_unusual else warnings)
     if submit and not any(v is not None for v in values.values()):
@@ -136,7 +160,7 @@ def report_save(
         except IntegrityError:
             # Someone started the same report a moment ago: their save wins, as with versions.
             existing = Report.objects.get(unit=unit, period=period, movement=movement)
-            raise EditConflict(existing, report_changes_since(report=existing, version=0)) from None
+            raise _conflict(existing, 0, mine) from None
     _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
     report.highlights = highlights
     report.shortcomings = shortcomings

@@ -59,11 +59,30 @@ def test_vietnamese_numbers_are_read_as_typed(text, number):
         ("abc", "không phải là một con số"),
         ("12a", "không phải là một con số"),
         ("99999999999999999999", "Số quá lớn"),
+        ("1,540,000", "dùng dấu chấm để phân nhóm: 1.540.000"),
+        ("500 triệu", "hãy viết đủ chữ số, dùng dấu chấm để phân nhóm: 500.000.000"),
+        ("1,5 tỷ", "phân nhóm: 1.500.000.000"),
+        ("2 nghìn đồng", "phân nhóm: 2.000"),
+        # Other digit forms are refused, never read silently, with the number to type.
+        ("１２", "chữ số không phải 0–9 .* Hãy gõ lại bằng chữ số thường: 12"),
+        ("١٢", "chữ số không phải 0–9 .* Hãy gõ lại bằng chữ số thường: 12"),
+        ("８.９６４", "chữ số thường: 8.964"),
     ],
 )
 def test_malformed_numbers_say_what_to_fix(text, message):
     with pytest.raises(NumberError, match=message):
         parse_number(text)
+
+
+def test_form_says_how_to_type_an_english_grouped_number_and_saves_nothing(
+    client, cast, open_period
+):
+    client.force_login(cast.secretary_a)
+    response = client.post(report_url(), form_data(phan_qua="1,540,000", cau="１２"))
+    html = response.content.decode()
+    assert "dùng dấu chấm để phân nhóm: 1.540.000" in html
+    assert "chữ số thường: 12" in html
+    assert not Report.objects.exists()
 
 
 # --- who may open what -------------------------------------------------------------------------
@@ -186,16 +205,27 @@ def test_closed_period_cannot_be_started(client, cast, seed):
 
 
 def test_unit_that_did_not_exist_cannot_report(client, cast, seed, units):
-    period = year(2009)
+    period = year(2008)
     period.open_for_entry = True
     period.save()
     user = make_user("bithu_giangthanh", units.giang_thanh, "secretary")
     client.force_login(user)
     response = client.post(
-        report_url(unit="giang-thanh", period="2009"), form_data(doan_vien="5"), follow=True
+        report_url(unit="giang-thanh", period="2008"), form_data(doan_vien="5"), follow=True
     )
     assert not Report.objects.exists()
     assert "không báo cáo trong kỳ" in response.content.decode()
+
+
+def test_unit_founded_during_a_year_reports_for_that_year(client, cast, seed, units):
+    period = year(2009)  # Giang Thành was founded on 29/6/2009
+    period.open_for_entry = True
+    period.save()
+    client.force_login(make_user("bithu_giangthanh", units.giang_thanh, "secretary"))
+    assert "2009" in client.get(reverse("movements:entry")).content.decode()
+    response = client.post(report_url(unit="giang-thanh", period="2009"), form_data(doan_vien="5"))
+    assert response.status_code == 302
+    assert saved(units.giang_thanh, period, "doan-vien") == 5
 
 
 # --- saving and validation ---------------------------------------------------------------------
@@ -313,11 +343,12 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     client.force_login(cast.secretary_a)
     client.post(report_url(), form_data(doan_vien="1"))
     data = form_data(version=1, **{"doan_vien": "2", "cau": "3", "mo_cau": "4", "phan_qua": "5"})
-    # 24 for the save, and 2 for the write log (config/logs.py reads back the history rows the
-    # request made: reports and values).
-    with django_assert_num_queries(26):
+    # 24 for the save, 2 for the write log (config/logs.py reads back the history rows the
+    # request made) and 2 for the service's check against the previous period, as the form's.
+    with django_assert_num_queries(28):
         assert client.post(report_url(), data).status_code == 302
-    with django_assert_num_queries(18):
+    # 18, and the last change of the figures (the notice when someone else made it).
+    with django_assert_num_queries(19):
         assert client.get(report_url()).status_code == 200
 
 
@@ -359,6 +390,72 @@ def test_later_save_with_an_older_version_is_refused_with_what_changed(
     response = client.post(report_url(), form_data(version=new_version, doan_vien="120", cau="6"))
     assert response.status_code == 302
     assert saved(cast.unit_a, open_period, "doan-vien") == 120
+
+
+def test_resaving_after_a_conflict_keeps_the_colleagues_change_to_a_field_left_alone(
+    client, cast, open_period, units
+):
+    colleague = make_user("vanphong_rachgia", units.rach_gia, "secretary")
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), form_data(doan_vien="100", cau="4", highlights="Cũ"))
+    loaded = Report.objects.get().version
+
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(report_url(), form_data(version=loaded, doan_vien="100", cau="5", highlights="Mới"))
+
+    # The user changes only "Đoàn viên"; their form still holds the old 4 and "Cũ".
+    response = client.post(
+        report_url(), form_data(version=loaded, doan_vien="120", cau="4", highlights="Cũ")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="v-cau" value="5"' in html  # the colleague's value, not the stale 4
+    assert 'name="v-doan-vien" value="120"' in html  # the user's own change
+    assert "Mới</textarea>" in html and "Cũ</textarea>" not in html
+    assert "bạn nhập" not in html  # nothing clashed
+    new_version = Report.objects.get().version
+    assert f'name="version" value="{new_version}"' in html
+
+    # Pressing "Lưu" on the page as it came back keeps both changes.
+    response = client.post(
+        report_url(), form_data(version=new_version, doan_vien="120", cau="5", highlights="Mới")
+    )
+    assert response.status_code == 302
+    assert saved(cast.unit_a, open_period, "doan-vien") == 120
+    assert saved(cast.unit_a, open_period, "cau") == 5
+    assert Report.objects.get().highlights == "Mới"
+
+
+def test_a_field_both_changed_is_marked_with_both_values(client, cast, open_period, units):
+    colleague = make_user("vanphong_rachgia", units.rach_gia, "secretary")
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), form_data(doan_vien="100", cau="4"))
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(report_url(), form_data(version=1, doan_vien="150", cau="4"))
+
+    response = client.post(report_url(), form_data(version=1, doan_vien="120", cau="4"))
+    html = response.content.decode()
+    assert "bạn nhập “120”, bản đã lưu là “150”" in html
+    assert 'name="v-doan-vien" value="120"' in html
+    assert saved(cast.unit_a, open_period, "doan-vien") == 150
+
+
+def test_two_first_saves_merge_the_later_one_into_the_first(client, cast, open_period, units):
+    # Both opened the report before it was started (version 0); the second save is refused
+    # and its blank fields take the first one's figures.
+    colleague = make_user("vanphong_rachgia", units.rach_gia, "secretary")
+    other = client.__class__()
+    other.force_login(colleague)
+    other.post(report_url(), form_data(doan_vien="100", cau="4"))
+    client.force_login(cast.secretary_a)
+    response = client.post(report_url(), form_data(version=0, mo_cau="2"))
+    html = response.content.decode()
+    assert 'name="v-cau" value="4"' in html
+    assert 'name="v-doan-vien" value="100"' in html
+    assert 'name="v-mo-cau" value="2"' in html
+    assert saved(cast.unit_a, open_period, "mo-cau") is None
 
 
 # --- the whole path ----------------------------------------------------------------------------

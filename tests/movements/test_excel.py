@@ -1,11 +1,13 @@
 """The Excel round-trip with real .xlsx files: download, edit with openpyxl, upload, preview,
 confirm; every malformed case gets its message and changes nothing."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from movements import excel
@@ -85,6 +87,37 @@ def test_download_is_prefilled_in_vietnamese_with_hidden_codes(client, cast, ope
     assert book[excel.META_SHEET].sheet_state == "veryHidden"
 
 
+def test_template_shows_its_title_and_instructions_and_prints_on_one_page_wide(
+    client, cast, open_period
+):
+    client.force_login(cast.secretary_a)
+    sheet = download(client)[excel.SHEET]
+    hidden = {c for c, d in sheet.column_dimensions.items() if d.hidden}
+    assert hidden == {"A", "B"}  # the codes only
+    title, instructions = sheet["C1"].value, sheet["C2"].value
+    assert title.startswith("Phong trào “3 trách nhiệm”") and "Thành Đoàn Rạch Giá" in title
+    assert "chỉ nhập vào cột “Số liệu”" in instructions and "Gửi báo cáo" in instructions
+    assert sheet["A1"].value is None and sheet["A2"].value is None
+    assert {"C1:H1", "C2:H2", "C3:H3"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$5:$5"  # the header row on every page
+    # Codes locked, the value column open.
+    assert sheet.protection.sheet
+    line = row_of(sheet, "cau")
+    assert sheet.cell(line, 1).protection.locked and sheet.cell(line, 2).protection.locked
+    assert not sheet.cell(line, 8).protection.locked
+
+
+def test_row_errors_name_the_indicator(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    book = download(client)
+    set_value(book, "cau", "mười hai")
+    html = upload(client, book).content.decode()
+    assert "“Cây cầu được sửa chữa, làm mới”: Ô chứa chữ “mười hai”" in html
+
+
 def test_other_units_file_cannot_be_downloaded(client, cast, open_period):
     client.force_login(cast.secretary_b)
     assert client.get(report_url("xlsx")).status_code == 404
@@ -120,6 +153,8 @@ def test_upload_previews_changes_and_applies_them_only_on_confirmation(
     token = response.context["token"]
     response = client.post(report_url("xlsx-confirm"), {"token": token}, follow=True)
     assert "Đã cập nhật 4 số liệu" in response.content.decode()
+    assert "Báo cáo chưa được gửi. Bước tiếp theo" in response.content.decode()
+    assert "“Gửi báo cáo”" in response.content.decode()
     assert values(cast.unit_a) == {"doan-vien": 120, "mo-cau": 12, "phan-qua": 1540}
     report = Report.objects.get(unit=cast.unit_a, period=open_period)
     assert report.version == 2
@@ -158,7 +193,17 @@ def test_unusual_values_are_shown_as_warnings_and_confirming_applies_them(
     response = upload(client, book)
     html = response.content.decode()
     assert "cao bất thường" in html
-    client.post(report_url("xlsx-confirm"), {"token": response.context["token"]})
+    assert 'name="confirm_unusual"' in html
+    # Without the tick nothing is saved, as in the form.
+    response = client.post(
+        report_url("xlsx-confirm"), {"token": response.context["token"]}, follow=True
+    )
+    assert "chưa xác nhận" in response.content.decode()
+    assert values(cast.unit_a) == {}
+    response = upload(client, book)
+    client.post(
+        report_url("xlsx-confirm"), {"token": response.context["token"], "confirm_unusual": "1"}
+    )
     assert values(cast.unit_a) == {"doan-vien": 60000}
 
 
@@ -177,6 +222,56 @@ def test_report_changed_after_preview_refuses_the_file(client, cast, open_period
     response = client.post(report_url("xlsx-confirm"), {"token": token}, follow=True)
     assert "đã thay đổi sau khi bạn xem trước" in response.content.decode()
     assert values(cast.unit_a) == {"cau": 2}
+
+
+def test_file_keeps_the_version_and_time_it_was_downloaded_at(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4"})
+    book = download(client)
+    meta = {r[0].value: r[1].value for r in book[excel.META_SHEET].iter_rows()}
+    assert meta[excel.META_VERSIONS] == "rach-gia=1"
+    downloaded = dt.datetime.fromisoformat(meta["tai_luc"])
+    assert abs(timezone.now() - downloaded) < dt.timedelta(minutes=5)
+
+
+def test_older_file_says_so_and_does_not_revert_newer_values(client, cast, open_period, units):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4", "v-doan-vien": "100"})
+    book = download(client)  # downloaded at version 1: cầu 4
+    client.post(report_url(), {"version": 1, "action": "save", "v-cau": "5", "v-doan-vien": "100"})
+    set_value(book, "mo-cau", 2)  # the only cell changed in the file; cầu still says 4
+
+    response = upload(client, book)
+    html = response.content.decode()
+    assert "Tệp này cũ hơn báo cáo của Thành Đoàn Rạch Giá" in html
+    assert "phiên bản 1" in html and "nay là phiên bản 2" in html
+    changes = response.context["plan"].changes
+    assert [(c.indicator.code, c.old, c.new) for c in changes] == [("mo-cau", None, 2)]
+    client.post(report_url("xlsx-confirm"), {"token": response.context["token"]})
+    assert values(cast.unit_a) == {"cau": 5, "doan-vien": 100, "mo-cau": 2}
+
+
+def test_older_file_marks_a_cell_changed_in_both(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4"})
+    book = download(client)
+    client.post(report_url(), {"version": 1, "action": "save", "v-cau": "5"})
+    set_value(book, "cau", 7)
+    response = upload(client, book)
+    html = response.content.decode()
+    (change,) = response.context["plan"].changes
+    assert (change.old, change.new, change.changed_since_download) == (5, 7, 4)
+    assert "Cả tệp và bản đã lưu đều sửa ô này sau khi tải tệp; lúc tải là 4" in html
+
+
+def test_file_of_the_current_version_is_not_called_older(client, cast, open_period):
+    client.force_login(cast.secretary_a)
+    client.post(report_url(), {"version": 0, "action": "save", "v-cau": "4"})
+    book = download(client)
+    set_value(book, "cau", 7)
+    response = upload(client, book)
+    assert "cũ hơn" not in response.content.decode()
+    assert [c.new for c in response.context["plan"].changes] == [7]
 
 
 def cell_case(book, code, value):
@@ -493,5 +588,5 @@ def test_provincial_download_runs_a_fixed_number_of_queries(
     client, cast, open_period, django_assert_num_queries
 ):
     client.force_login(cast.reviewer)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(province_url("xlsx")).status_code == 200

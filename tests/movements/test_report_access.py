@@ -45,11 +45,13 @@ def test_a_report_not_started_is_editable_only_in_an_open_period_of_a_reporting_
     assert not_started(cast.unit_a, open_period, seed).is_editable
     refusal = not_started(cast.unit_a, year(2015), seed).edit_refusal()
     assert refusal == "Kỳ 2015 chưa mở (hoặc đã đóng) nhập liệu."
-    founded_later = year(2009)
-    founded_later.open_for_entry = True
-    founded_later.save()
-    refusal = not_started(units.giang_thanh, founded_later, seed).edit_refusal()
-    assert refusal == "Huyện Đoàn Giang Thành không báo cáo trong kỳ 2009."
+    for period in (year(2008), year(2009)):
+        period.open_for_entry = True
+        period.save()
+    refusal = not_started(units.giang_thanh, year(2008), seed).edit_refusal()
+    assert refusal == "Huyện Đoàn Giang Thành không báo cáo trong kỳ 2008."
+    # Founded on 29/6/2009: it reports for 2009, the year it started.
+    assert not_started(units.giang_thanh, year(2009), seed).is_editable
     assert not not_started(units.kien_giang, open_period, seed).is_editable  # the sum of its units
 
 

@@ -149,7 +149,7 @@ def test_load_demo_twice_changes_nothing_and_duplicates_nothing(seed):
     call_command("load_demo", verbosity=0)
     assert _counts() == before
     stage = Report.objects.filter(period__year__range=(2009, 2013))
-    assert stage.count() == 24 * 5 - 1  # Giang Thành has no 2009 report
+    assert stage.count() == 24 * 5  # Giang Thành, founded 29/6/2009, reports for 2009 too
 
 
 def test_demo_data_is_deterministic(demo):
@@ -186,11 +186,12 @@ def test_demo_attributed_figures_land_only_on_their_unit(demo):
         assert not others.exists(), figure
 
 
-def test_demo_has_nothing_for_giang_thanh_before_it_existed(demo):
+def test_demo_has_giang_thanh_from_its_founding_year(demo):
+    # Founded on 29/6/2009: it reports for 2009 (its months of that year), not before.
     years = set(
         Report.objects.filter(unit__code="giang-thanh").values_list("period__year", flat=True)
     )
-    assert years == {2010, 2011, 2012, 2013}
+    assert years == {2009, 2010, 2011, 2012, 2013}
 
 
 def test_demo_reports_are_marked_as_demo_and_approved(demo):

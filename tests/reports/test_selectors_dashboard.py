@@ -76,7 +76,7 @@ def build_tree(extra_units: int = 0, extra_years: bool = False) -> SimpleNamespa
         kind="district",
         parent=tinh,
         sort_order=2,
-        valid_from=dt.date(2010, 6, 1),
+        valid_from=dt.date(2011, 1, 1),
     )
     b1 = Unit.objects.create(
         code="b1", name="Khối 1", short_name="K1", kind="branch", parent=tinh, sort_order=3
@@ -278,7 +278,7 @@ def test_completeness_marks_states_missing_not_due_and_lateness(tree):
     )
     states = {unit.code: [c.state for c in cells] for unit, cells in matrix.rows}
     assert states["h1"] == ["approved", "approved", "approved"]
-    assert states["h2"] == ["not-due", "approved", "submitted"]  # created 1/6/2010
+    assert states["h2"] == ["not-due", "approved", "submitted"]  # created 1/1/2011
     assert states["b1"] == ["approved", "returned", "draft"]
     assert len(matrix.due_cells) == 8
     late = [c for _u, cells in matrix.rows for c in cells if c.on_time is False]
