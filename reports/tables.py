@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from movements.formatting import format_date, format_number, format_value
+from movements.formatting import (
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    format_value,
+)
 
 from .charts import axis_title
 from .selectors import ratio_percent
@@ -45,12 +51,19 @@ class PercentColumn(FigureColumn):
 
 
 class SignedColumn(FigureColumn):
-    """A change: '+1.234' / '-56'."""
+    """A change: '+1.234' / '-56'; a ratio's in percentage points: '+1 điểm %'."""
+
+    def render(self, value):
+        return format_change(value, self.kind)
+
+
+class SignedPercentColumn(FigureColumn):
+    """A change in percent of the first year: '+141,7%'."""
 
     def render(self, value):
         if value is None:
             return "–"
-        text = format_value(value, self.kind)
+        text = format_percent(value)
         return f"+{text}" if value > 0 else text
 
 
@@ -94,11 +107,14 @@ def _measure_header(label, kind: str, measure: str) -> str:
 def ranking_table(
     rows: list[dict], years: list[int], *, kind: str, per_hundred: bool
 ) -> tables.Table:
-    """Rank, unit, each year, stage total, per 100 members, change first → last year.
+    """Rank, unit, each year, stage, per 100 members, change first → last year.
 
     `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent. In
-    per-100 mode the years and the change are per 100 members too.
+    per-100 mode the years, the stage and the change are per 100 members (and the separate
+    per-100 column goes). A ratio has no per-100 column, and its change is in percentage points
+    with no percent change.
     """
+    is_ratio = kind == "ratio"
     columns = [
         ("rank", tables.Column(verbose_name=_("Hạng"), attrs=_NUM)),
         ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
@@ -110,17 +126,28 @@ def ranking_table(
             else FigureColumn(verbose_name=str(year), kind=kind)
         )
         columns.append((f"y{year}", column))
-    columns += [
-        ("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind)),
-        ("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))),
-        (
-            "change",
-            SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))
-            if per_hundred
-            else SignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"), kind=kind),
-        ),
-        ("change_percent", SignedColumn(verbose_name=_("Thay đổi (%)"), kind="ratio")),
-    ]
+    if per_hundred:
+        columns += [
+            ("total", PerHundredColumn(verbose_name=_("Cả giai đoạn (trên 100 đoàn viên)"))),
+            ("change", SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
+        ]
+    else:
+        columns.append(("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind)))
+        if not is_ratio:
+            columns.append(("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))))
+        columns.append(
+            (
+                "change",
+                SignedColumn(
+                    verbose_name=_("Thay đổi năm đầu → năm cuối (điểm %)")
+                    if is_ratio
+                    else _("Thay đổi năm đầu → năm cuối"),
+                    kind=kind,
+                ),
+            )
+        )
+    if not is_ratio:
+        columns.append(("change_percent", SignedPercentColumn(verbose_name=_("Thay đổi (%)"))))
     return _table("RankingTable", columns, orderable=True)(rows, prefix="xh-")
 
 
@@ -189,11 +216,11 @@ class KindColumn(FigureColumn):
 
 
 class KindSignedColumn(KindColumn):
+    """A change of the row's indicator; a ratio's in percentage points."""
+
     def render(self, value, record):
-        if value is None:
-            return "–"
-        text = super().render(value, record)
-        return f"+{text}" if value > 0 else text
+        indicator = record.indicator if hasattr(record, "indicator") else record["indicator"]
+        return format_change(value, indicator.kind)
 
 
 def reconciliation_table(items) -> tables.Table:
