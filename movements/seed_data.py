@@ -66,6 +66,9 @@ MOVEMENT = {
     "end_year": 2013,
     "period_kind": "year",
 }
+STAGE_NAME = "Giai đoạn 2009–2013"
+# The demo opens the first year of the next stage.
+NEXT_STAGE = {"name": "Giai đoạn 2014–2018", "first_year": 2014, "last_year": 2018, "order": 2}
 
 # code, numbering in the report, name
 GROUPS = [

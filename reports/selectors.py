@@ -833,17 +833,11 @@ def unit_profile(
     return peers, rows
 
 
-def unit_reports(*, movement: Movement, unit: Unit, start_year: int, end_year: int) -> list[Report]:
-    """`unit`'s own reports of the movement for the years, oldest first. One query."""
+def unit_reports(*, movement: Movement, unit: Unit) -> list[Report]:
+    """All of `unit`'s own reports of the movement, every year, oldest first. One query."""
     return list(
-        Report.objects.filter(
-            movement=movement,
-            unit=unit,
-            period__kind=movement.period_kind,
-            period__year__gte=start_year,
-            period__year__lte=end_year,
-        )
-        .select_related("period", "submitted_by", "approved_by", "returned_by")
+        Report.objects.filter(movement=movement, unit=unit, period__kind=movement.period_kind)
+        .select_related("unit", "period", "submitted_by", "approved_by", "returned_by")
         .order_by("period__year", "period__number")
     )
 
