@@ -19,6 +19,7 @@ from .models import (
     Period,
     PublishedFigure,
     Report,
+    Stage,
     Unit,
     Value,
     accounts_managed_by,
@@ -117,11 +118,17 @@ class IndicatorGroupInline(admin.TabularInline):
     extra = 0
 
 
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    fields = ["name", "first_year", "last_year", "order"]
+
+
 @admin.register(Movement)
 class MovementAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "start_year", "end_year", "period_kind"]
     search_fields = ["code", "name"]
-    inlines = [IndicatorGroupInline]
+    inlines = [StageInline, IndicatorGroupInline]
 
 
 @admin.register(IndicatorGroup)

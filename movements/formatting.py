@@ -34,6 +34,14 @@ def format_percent(value) -> str:
     return f"{format_number(number, decimals)}%"
 
 
+def format_points(value) -> str:
+    """A change of a percentage, in percentage points: Decimal('1') -> '1 điểm %';
+    Decimal('-0.25') -> '-0,3 điểm %'."""
+    if value is None:
+        return "–"
+    return format_percent(value)[:-1] + " điểm %"
+
+
 _SCALES = [(10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn")]
 
 
@@ -87,3 +95,17 @@ def format_value(value, kind: str, measure: str = "") -> str:
         return format_money_short(value)
     text = format_number(value)
     return f"{text} {measure}".strip() if value is not None else text
+
+
+def format_change(value, kind: str, measure: str = "") -> str:
+    """A change with its sign: '+1.234 lượt', '-56', '+1 điểm %' (a ratio's change is in
+    percentage points); averages and per-100 figures keep one decimal: '+2,5'."""
+    if value is None:
+        return "–"
+    if kind == "ratio":
+        text = format_points(value)
+    elif kind == "count" and Decimal(str(value)) != Decimal(str(value)).to_integral_value():
+        text = f"{format_number(value, 1)} {measure}".strip()
+    else:
+        text = format_value(value, kind, measure)
+    return f"+{text}" if value > 0 else text

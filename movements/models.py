@@ -391,6 +391,38 @@ class Movement(models.Model):
         return f"{self.start_year}–{self.end_year}"
 
 
+class Stage(models.Model):
+    """A stage of a movement (2009–2013, then 2014–2018, …). The movement's start_year and
+    end_year are its first stage, the view a page shows by default; pages accept any year that
+    has periods, within a stage or not."""
+
+    movement = models.ForeignKey(
+        Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="stages"
+    )
+    name = models.CharField(_("tên giai đoạn"), max_length=100, validators=[validate_line])
+    first_year = models.PositiveSmallIntegerField(_("từ năm"))
+    last_year = models.PositiveSmallIntegerField(_("đến năm"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        verbose_name = _("giai đoạn")
+        verbose_name_plural = _("giai đoạn")
+        ordering = ["movement", "order", "first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")), name="stage_years_order"
+            ),
+            models.UniqueConstraint(fields=["movement", "first_year"], name="stage_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_year}–{self.last_year}"
+
+
 class IndicatorGroup(models.Model):
     movement = models.ForeignKey(
         Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="groups"

@@ -75,6 +75,9 @@ MOVEMENT = {
         "Đoàn, về việc triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức,"
     ),
 }
+STAGE_NAME = "Giai đoạn 2009–2013"
+# The demo opens the first year of the next stage.
+NEXT_STAGE = {"name": "Giai đoạn 2014–2018", "first_year": 2014, "last_year": 2018, "order": 2}
 
 # code, numbering in the report, name
 GROUPS = [

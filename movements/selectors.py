@@ -52,6 +52,27 @@ def entry_indicators(*, movement: Movement) -> list[Indicator]:
     )
 
 
+def movement_years(*, movement: Movement) -> list[int]:
+    """Every year that has a period of the movement's entry kind, with the years of its first
+    stage (the default view), ascending: the years a page or a báo cáo may show. One query."""
+    years = set(
+        Period.objects.filter(kind=movement.period_kind).values_list("year", flat=True).distinct()
+    )
+    return sorted(years | set(range(movement.start_year, movement.end_year + 1)))
+
+
+def movement_stages(*, movement: Movement, years: list[int]) -> list[tuple[str, int, int]]:
+    """(name, first year, last year) of each stage of the movement that has some of `years`,
+    its years narrowed to them (2014–2018 is 2014–2014 while only 2014 has a period). One
+    query."""
+    out = []
+    for stage in movement.stages.all():
+        inside = [y for y in years if stage.first_year <= y <= stage.last_year]
+        if inside:
+            out.append((stage.name, inside[0], inside[-1]))
+    return out
+
+
 def movement_for_period(*, period: Period, code: str | None = None) -> Movement | None:
     """The movement entered in `period`: the one named by `code`, else the only movement whose
     entry period kind matches (None when there is no such movement or it is ambiguous)."""

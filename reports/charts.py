@@ -193,7 +193,7 @@ def heatmap(
                 continue
             number = float(value)
             if normalise:
-                number = round(100 * number / column_max[j], 1) if column_max[j] else 0.0
+                number = 100 * number / column_max[j] if column_max[j] else 0.0
             elif kinds[j] == "money":
                 number = number / MONEY_SCALE
             z_row.append(number)
@@ -294,7 +294,7 @@ def against_peers(
         if value is None or not average:
             continue
         ys.append(chart_text(label))
-        xs.append(round(float(value) * 100 / float(average), 1))
+        xs.append(float(Decimal(value) * 100 / Decimal(average)))
         texts.append(
             _("%(value)s; bình quân cùng nhóm %(average)s")
             % {
@@ -310,7 +310,7 @@ def against_peers(
             "x": xs,
             "y": ys,
             "customdata": texts,
-            "hovertemplate": "%{y}: %{customdata} (%{x}%)<extra></extra>",
+            "hovertemplate": "%{y}: %{customdata} (%{x:.1f}%)<extra></extra>",
             "marker": {"color": GROUP_COLOURS.get(group, OTHER_COLOUR)},
         }
     ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from movements.models import Movement, Unit
+from movements.selectors import movement_years
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .forms import DocumentEditForm, YearRangeForm
@@ -230,6 +231,6 @@ def document_index(request, movement: str):
         {
             "movement": target_movement,
             "units": units,
-            "years": list(range(target_movement.start_year, target_movement.end_year + 1)),
+            "years": movement_years(movement=target_movement),
         },
     )

@@ -15,6 +15,11 @@ from openpyxl.styles import Font
 
 from movements.sanitise import csv_cell, xlsx_cell
 
+# Cells hold the exact number; the format only shows it, in the Vietnamese locale ([$-42A]):
+# 8.964 and 1,5 — the spreadsheet keeps adding and comparing the full value.
+WHOLE_FORMAT = "[$-42A]#,##0"
+DECIMAL_FORMAT = "[$-42A]#,##0.0"
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -51,10 +56,12 @@ def export_response(table, filename: str, fmt: str, *, sheet_title: str = "Số 
                     cell.font = Font(bold=True)
                 continue
             for cell in cells:
+                if isinstance(cell.value, bool):
+                    continue
                 if isinstance(cell.value, int):
-                    cell.number_format = "#,##0"
+                    cell.number_format = WHOLE_FORMAT
                 elif isinstance(cell.value, Decimal | float):
-                    cell.number_format = "#,##0.0"
+                    cell.number_format = DECIMAL_FORMAT
         sheet.freeze_panes = "A2"
         out = io.BytesIO()
         workbook.save(out)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from movements.models import DEFAULT_MOVEMENT, Indicator, Movement
-from movements.selectors import indicators_by_group
+from movements.selectors import indicators_by_group, movement_stages, movement_years
 
 SECTION_PREFIX = "phan:"
 
@@ -86,9 +87,17 @@ class DashboardForm(forms.Form):
         super().__init__(data)
         self.units = {u.code: u for u in units}
         self.fields["movement"].choices = [(m.code, m.name) for m in movements]
-        years = sorted({y for m in movements for y in range(m.start_year, m.end_year + 1)})
+        years = movement_years(movement=chosen) if chosen is not None else []
         for name in ("start", "end"):
             self.fields[name].choices = [(str(y), str(y)) for y in years]
+        self.stage_links = []
+        if chosen is not None:
+            for stage, first, last in movement_stages(movement=chosen, years=years):
+                link = QueryDict(mutable=True)
+                link.update(params)
+                for name, value in (("movement", chosen.code), ("start", first), ("end", last)):
+                    link[name] = str(value)
+                self.stage_links.append((stage, "?" + link.urlencode()))
         if self.with_unit:
             self.fields["unit"].choices = [(u.code, ("— " * u.depth) + u.name) for u in units]
         else:
@@ -103,17 +112,11 @@ class DashboardForm(forms.Form):
             return data
         data["movement"] = movement
         start, end = data.get("start"), data.get("end")
-        if start is not None and end is not None:
-            if start > end:
-                raise forms.ValidationError(
-                    _("Năm bắt đầu (%(start)s) phải trước hoặc bằng năm kết thúc (%(end)s).")
-                    % {"start": start, "end": end}
-                )
-            if start < movement.start_year or end > movement.end_year:
-                raise forms.ValidationError(
-                    _("Giai đoạn của phong trào “%(name)s” là %(stage)s; hãy chọn năm trong đó.")
-                    % {"name": movement.name, "stage": movement.stage_label}
-                )
+        if start is not None and end is not None and start > end:
+            raise forms.ValidationError(
+                _("Năm bắt đầu (%(start)s) phải trước hoặc bằng năm kết thúc (%(end)s).")
+                % {"start": start, "end": end}
+            )
         if self.with_unit and data.get("unit"):
             data["unit"] = self.units[data["unit"]]
         return data
@@ -181,8 +184,8 @@ _YEARS = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 class YearRangeForm(forms.Form):
-    """The years of a báo cáo as its URL writes them ('2009-2013'), within the movement's
-    stage. Cleaned `years`: (start, end)."""
+    """The years of a báo cáo as its URL writes them ('2009-2013', '2014-2014'): years that
+    have periods (`movement_years`). Cleaned `years`: (start, end)."""
 
     # A plain field: the text is checked exactly as the URL gives it, untrimmed.
     years = forms.Field(required=False)
@@ -208,16 +211,17 @@ class YearRangeForm(forms.Form):
                 gettext("Năm đầu (%(start)s) lớn hơn năm cuối (%(end)s). Hãy ghi năm nhỏ trước.")
                 % {"start": start, "end": end}
             )
-        if start < movement.start_year or end > movement.end_year:
+        years = movement_years(movement=movement)
+        if start not in years or end not in years:
             raise forms.ValidationError(
                 gettext(
-                    "Phong trào “%(name)s” có giai đoạn %(first)s–%(last)s; khoảng "
-                    "%(start)s–%(end)s nằm ngoài giai đoạn này."
+                    "Phong trào “%(name)s” có số liệu các năm %(first)s–%(last)s; khoảng "
+                    "%(start)s–%(end)s nằm ngoài các năm đó."
                 )
                 % {
                     "name": movement.name,
-                    "first": movement.start_year,
-                    "last": movement.end_year,
+                    "first": years[0],
+                    "last": years[-1],
                     "start": start,
                     "end": end,
                 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, IntegerField, Q, Sum, When
@@ -30,15 +30,15 @@ from movements.selectors import indicators_by_group
 
 # (indicator code, unit code or None, year or None)
 TotalKey = tuple[str, str | None, int | None]
+Number = int | Decimal | None
 
 
-def ratio_percent(numerator: int | None, denominator: int | None) -> Decimal | None:
-    """numerator / denominator as a percentage with one decimal, or None when undefined."""
+def ratio_percent(numerator: Number, denominator: Number) -> Decimal | None:
+    """numerator / denominator as a percentage, unrounded (Decimal's 28 significant digits), or
+    None when undefined. Pages, charts and exports round it only where they show it."""
     if numerator is None or not denominator:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    return Decimal(numerator) * 100 / Decimal(denominator)
 
 
 def indicator_totals(
@@ -278,8 +278,6 @@ def published_rows(movement: Movement, unit: Unit, start_year: int, end_year: in
 
 MEMBERS_INDICATOR = "doan-vien"
 
-Number = int | Decimal | None
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -360,25 +358,23 @@ def movement_indicators(*, movement: Movement) -> list[Indicator]:
 
 
 def per_hundred(value: Number, members: Number) -> Decimal | None:
-    """value per 100 members, one decimal; None where either is missing or members is 0."""
-    if value is None or not members:
-        return None
-    return (Decimal(value) * 100 / Decimal(members)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    """value per 100 members, unrounded; None where either is missing or members is 0."""
+    return ratio_percent(value, members)
 
 
-def change_between(first: Number, last: Number) -> tuple[Number, Decimal | None]:
-    """(last − first, change in percent of first) — None parts where undefined."""
+def change_between(
+    first: Number, last: Number, *, ratio: bool = False
+) -> tuple[Number, Decimal | None]:
+    """(last − first, change in percent of first), unrounded — None parts where undefined.
+
+    For a `ratio` (a percentage) the difference is in percentage points and there is no
+    percent change: 0,7% → 1,7% is +1 điểm %, not +143%."""
     if first is None or last is None:
         return None, None
     difference = last - first
-    percent = None
-    if first:
-        percent = (Decimal(difference) * 100 / Decimal(first)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
-    return difference, percent
+    if ratio:
+        return difference, None
+    return difference, ratio_percent(difference, first)
 
 
 @dataclass
@@ -401,11 +397,19 @@ class IndicatorYears:
 
     @property
     def change(self) -> Number:
-        return change_between(self.first, self.last)[0]
+        """last − first year; percentage points for a ratio."""
+        return self._change[0]
 
     @property
     def change_percent(self) -> Decimal | None:
-        return change_between(self.first, self.last)[1]
+        """The change in percent of the first year; None for a ratio (see `change`)."""
+        return self._change[1]
+
+    @property
+    def _change(self) -> tuple[Number, Decimal | None]:
+        return change_between(
+            self.first, self.last, ratio=self.indicator.kind == Indicator.Kind.RATIO
+        )
 
     @property
     def has_data(self) -> bool:
@@ -669,28 +673,28 @@ def unit_comparison(
 def _ranking_rows(
     comparisons: list[UnitComparison], indicator: Indicator, years: list[int], per_hundred: bool
 ) -> list[dict]:
+    """One row per unit, exact: in per-100 mode every year and the stage column ("total") are
+    per 100 members; a ratio's change is in percentage points (no percent change)."""
+    code, is_ratio = indicator.code, indicator.kind == Indicator.Kind.RATIO
     rows = []
     for c in comparisons:
-        code = indicator.code
         values = c.per_hundred_years(code) if per_hundred else c.years[code]
         first, last = values.get(years[0]), values.get(years[-1])
-        change, change_percent = change_between(first, last)
+        change, change_percent = change_between(first, last, ratio=is_ratio)
+        stage_per_hundred = None if is_ratio else c.per_hundred_total(code)
         rows.append(
             {
                 "unit": c.unit,
                 "unit_name": c.unit.short_name,
                 "peer_group": c.unit.peer_group,
                 **{f"y{y}": values.get(y) for y in years},
-                "total": c.totals.get(code),
-                "per_hundred": c.per_hundred_total(code)
-                if indicator.kind != Indicator.Kind.RATIO
-                else None,
+                "total": stage_per_hundred if per_hundred else c.totals.get(code),
+                "per_hundred": stage_per_hundred,
                 "change": change,
                 "change_percent": change_percent,
             }
         )
-    ranked_on = "per_hundred" if per_hundred else "total"
-    for row, rank in zip(rows, rank_values([r[ranked_on] for r in rows]), strict=True):
+    for row, rank in zip(rows, rank_values([r["total"] for r in rows]), strict=True):
         row["rank"] = rank
     # Best first; units without figures last, in their usual order.
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
@@ -754,7 +758,7 @@ def _peer_average(
     present = [v for v in values.values() if v is not None]
     if not present:
         return None
-    return (Decimal(sum(present)) / len(present)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Decimal(sum(present)) / len(present)
 
 
 def unit_profile(
@@ -829,17 +833,11 @@ def unit_profile(
     return peers, rows
 
 
-def unit_reports(*, movement: Movement, unit: Unit, start_year: int, end_year: int) -> list[Report]:
-    """`unit`'s own reports of the movement for the years, oldest first. One query."""
+def unit_reports(*, movement: Movement, unit: Unit) -> list[Report]:
+    """All of `unit`'s own reports of the movement, every year, oldest first. One query."""
     return list(
-        Report.objects.filter(
-            movement=movement,
-            unit=unit,
-            period__kind=movement.period_kind,
-            period__year__gte=start_year,
-            period__year__lte=end_year,
-        )
-        .select_related("period", "submitted_by", "approved_by", "returned_by")
+        Report.objects.filter(movement=movement, unit=unit, period__kind=movement.period_kind)
+        .select_related("unit", "period", "submitted_by", "approved_by", "returned_by")
         .order_by("period__year", "period__number")
     )
 

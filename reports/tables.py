@@ -6,7 +6,7 @@ which `reports.exports` writes to CSV and .xlsx.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -14,7 +14,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from movements.formatting import format_date, format_number, format_value
+from movements.formatting import (
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    format_value,
+)
 
 from .charts import axis_title
 from .selectors import ratio_percent
@@ -23,17 +29,30 @@ _NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 EMPTY = _("Không có số liệu nào để hiển thị.")
 
 
-class FigureColumn(tables.Column):
-    """A figure of one kind: shown formatted, exported raw; '–' where nobody reported."""
+Link = Callable[[object], str | None]
 
-    def __init__(self, *args, kind: str = "count", **kwargs):
-        self.kind = kind
+
+class FigureColumn(tables.Column):
+    """A figure of one kind: shown formatted, exported exact; '–' where nobody reported.
+
+    `link(record)`, if given, is where the figure comes from (the unit's page for that year,
+    its report): the cell links there, so that every figure can be traced to its reports.
+    """
+
+    def __init__(self, *args, kind: str = "count", link: Link | None = None, **kwargs):
         kwargs.setdefault("attrs", _NUM)
         kwargs.setdefault("default", None)
         super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.figure_link = link  # `link` is django-tables2's own (linkify)
 
-    def render(self, value):
+    def text(self, value, record) -> str:
         return format_value(value, self.kind)
+
+    def render(self, value, record):
+        text = self.text(value, record)
+        url = self.figure_link(record) if self.figure_link and value is not None else None
+        return format_html('<a href="{}">{}</a>', url, text) if url else text
 
     def value(self, value):
         return value
@@ -45,12 +64,19 @@ class PercentColumn(FigureColumn):
 
 
 class SignedColumn(FigureColumn):
-    """A change: '+1.234' / '-56'."""
+    """A change: '+1.234' / '-56'; a ratio's in percentage points: '+1 điểm %'."""
 
-    def render(self, value):
+    def text(self, value, record):
+        return format_change(value, self.kind)
+
+
+class SignedPercentColumn(FigureColumn):
+    """A change in percent of the first year: '+141,7%'."""
+
+    def text(self, value, record):
         if value is None:
             return "–"
-        text = format_value(value, self.kind)
+        text = format_percent(value)
         return f"+{text}" if value > 0 else text
 
 
@@ -91,81 +117,152 @@ def _measure_header(label, kind: str, measure: str) -> str:
     return f"{label} ({unit})" if unit else str(label)
 
 
+UnitUrl = Callable[[object, int, int], str]
+
+
 def ranking_table(
-    rows: list[dict], years: list[int], *, kind: str, per_hundred: bool
+    rows: list[dict],
+    years: list[int],
+    *,
+    kind: str,
+    per_hundred: bool,
+    unit_url: UnitUrl | None = None,
 ) -> tables.Table:
-    """Rank, unit, each year, stage total, per 100 members, change first → last year.
+    """Rank, unit, each year, stage, per 100 members, change first → last year.
 
     `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent. In
-    per-100 mode the years and the change are per 100 members too.
+    per-100 mode the years, the stage and the change are per 100 members (and the separate
+    per-100 column goes). A ratio has no per-100 column, and its change is in percentage points
+    with no percent change. `unit_url(unit, start, end)`: each year's and the stage's figure
+    links to the unit's page for those years (its figures and its reports).
     """
+    is_ratio = kind == "ratio"
+    year_link, stage_link = _unit_links(unit_url, years)
     columns = [
         ("rank", tables.Column(verbose_name=_("Hạng"), attrs=_NUM)),
         ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
     ]
     for year in years:
         column = (
-            PerHundredColumn(verbose_name=str(year))
+            PerHundredColumn(verbose_name=str(year), link=year_link(year))
             if per_hundred
-            else FigureColumn(verbose_name=str(year), kind=kind)
+            else FigureColumn(verbose_name=str(year), kind=kind, link=year_link(year))
         )
         columns.append((f"y{year}", column))
-    columns += [
-        ("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind)),
-        ("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))),
-        (
-            "change",
-            SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))
-            if per_hundred
-            else SignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"), kind=kind),
-        ),
-        ("change_percent", SignedColumn(verbose_name=_("Thay đổi (%)"), kind="ratio")),
-    ]
+    if per_hundred:
+        columns += [
+            (
+                "total",
+                PerHundredColumn(
+                    verbose_name=_("Cả giai đoạn (trên 100 đoàn viên)"), link=stage_link
+                ),
+            ),
+            ("change", SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
+        ]
+    else:
+        columns.append(
+            ("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind, link=stage_link))
+        )
+        if not is_ratio:
+            columns.append(("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))))
+        columns.append(
+            (
+                "change",
+                SignedColumn(
+                    verbose_name=_("Thay đổi năm đầu → năm cuối (điểm %)")
+                    if is_ratio
+                    else _("Thay đổi năm đầu → năm cuối"),
+                    kind=kind,
+                ),
+            )
+        )
+    if not is_ratio:
+        columns.append(("change_percent", SignedPercentColumn(verbose_name=_("Thay đổi (%)"))))
     return _table("RankingTable", columns, orderable=True)(rows, prefix="xh-")
 
 
-def _render_per_hundred(value):
-    return format_number(value, 1) if value is not None else "–"
-
-
 class PerHundredColumn(FigureColumn):
-    def render(self, value):
-        return _render_per_hundred(value)
+    """Per 100 members, shown with one decimal."""
+
+    def text(self, value, record):
+        return format_number(value, 1) if value is not None else "–"
 
 
 class SignedPerHundredColumn(FigureColumn):
-    def render(self, value):
+    def text(self, value, record):
         if value is None:
             return "–"
         text = format_number(value, 1)
         return f"+{text}" if value > 0 else text
 
 
-def section_table(rows: list[dict], indicators: list, *, per_hundred: bool) -> tables.Table:
-    """Units × the indicators of one section, over the stage (or per 100 members)."""
+def _unit_links(unit_url: UnitUrl | None, years: list[int]):
+    """(year → link of a row's figure of that year, link of its stage figure)."""
+    if unit_url is None:
+        return (lambda year: None), None
+
+    def year_link(year):
+        return lambda record: unit_url(record["unit"], year, year)
+
+    return year_link, lambda record: unit_url(record["unit"], years[0], years[-1])
+
+
+def section_table(
+    rows: list[dict],
+    indicators: list,
+    *,
+    per_hundred: bool,
+    years: list[int] | None = None,
+    unit_url: UnitUrl | None = None,
+) -> tables.Table:
+    """Units × the indicators of one section, over the stage `years` (or per 100 members);
+    with `unit_url`, each figure links to the unit's page for the stage."""
+    _year_link, stage_link = _unit_links(unit_url, years or [])
     columns = [("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",)))]
     for indicator in indicators:
         if per_hundred and indicator.kind != "ratio":
-            column = PerHundredColumn(verbose_name=indicator.label)
+            column = PerHundredColumn(verbose_name=indicator.label, link=stage_link)
         else:
             column = FigureColumn(
                 verbose_name=_measure_header(indicator.label, indicator.kind, indicator.measure),
                 kind=indicator.kind,
+                link=stage_link,
             )
         columns.append((f"i_{indicator.code}", column))
     return _table("SectionTable", columns, orderable=True)(rows, prefix="phan-")
 
 
-def indicator_years_table(rows, years: list[int], *, prefix: str) -> tables.Table:
-    """Indicators (rows of `IndicatorYears`) by year, the stage total and the change."""
+def indicator_years_table(
+    rows,
+    years: list[int],
+    *,
+    prefix: str,
+    compare_url: Callable[[object, int, int], str] | None = None,
+) -> tables.Table:
+    """Indicators (rows of `IndicatorYears`) by year, the stage total and the change. With
+    `compare_url(indicator, start, end)`, each figure links to the comparison of the units
+    behind it for those years (and from there to each unit and its reports)."""
+
+    def link(start, end):
+        if compare_url is None:
+            return None
+        return lambda record: compare_url(record.indicator, start, end)
+
     columns = [
         ("indicator", tables.Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
         ("measure", tables.Column(verbose_name=_("Đơn vị tính"), accessor="indicator__measure")),
     ]
     for year in years:
-        columns.append((f"y{year}", KindColumn(verbose_name=str(year), accessor=f"years__{year}")))
+        columns.append(
+            (
+                f"y{year}",
+                KindColumn(
+                    verbose_name=str(year), accessor=f"years__{year}", link=link(year, year)
+                ),
+            )
+        )
     columns += [
-        ("total", KindColumn(verbose_name=_("Cả giai đoạn"))),
+        ("total", KindColumn(verbose_name=_("Cả giai đoạn"), link=link(years[0], years[-1]))),
         ("change", KindSignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
     ]
     return _table("IndicatorYearsTable", columns, orderable=False)(rows, prefix=prefix)
@@ -174,7 +271,7 @@ def indicator_years_table(rows, years: list[int], *, prefix: str) -> tables.Tabl
 class KindColumn(FigureColumn):
     """A figure whose kind comes from the row's indicator."""
 
-    def render(self, value, record):
+    def text(self, value, record):
         indicator = record.indicator if hasattr(record, "indicator") else record["indicator"]
         if (
             indicator.kind == "count"
@@ -189,11 +286,11 @@ class KindColumn(FigureColumn):
 
 
 class KindSignedColumn(KindColumn):
-    def render(self, value, record):
-        if value is None:
-            return "–"
-        text = super().render(value, record)
-        return f"+{text}" if value > 0 else text
+    """A change of the row's indicator; a ratio's in percentage points."""
+
+    def text(self, value, record):
+        indicator = record.indicator if hasattr(record, "indicator") else record["indicator"]
+        return format_change(value, indicator.kind)
 
 
 def reconciliation_table(items) -> tables.Table:
@@ -225,8 +322,8 @@ def reconciliation_table(items) -> tables.Table:
 
 
 class PublishedColumn(KindColumn):
-    def render(self, value, record):
-        text = super().render(value, record)
+    def text(self, value, record):
+        text = super().text(value, record)
         return f"{record['qualifier']} {text}".strip()
 
 
@@ -240,14 +337,28 @@ class MatchColumn(tables.Column):
         return str(_("Khớp")) if value else str(_("Lệch"))
 
 
-def profile_table(rows, years: list[int], *, with_peers: bool) -> tables.Table:
-    """A unit's indicators by year beside its peers' average; stage, province and share."""
+def profile_table(
+    rows, years: list[int], *, with_peers: bool, report_urls: dict[int, str] | None = None
+) -> tables.Table:
+    """A unit's indicators by year beside its peers' average; stage, province and share.
+    `report_urls`: {year: the unit's report of that year}, where each year's figure links."""
+    report_urls = report_urls or {}
     columns = [
         ("indicator", tables.Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
         ("measure", tables.Column(verbose_name=_("Đơn vị tính"), accessor="indicator__measure")),
     ]
     for year in years:
-        columns.append((f"y{year}", KindColumn(verbose_name=str(year), accessor=f"years__{year}")))
+        url = report_urls.get(year)
+        columns.append(
+            (
+                f"y{year}",
+                KindColumn(
+                    verbose_name=str(year),
+                    accessor=f"years__{year}",
+                    link=(lambda record, url=url: url) if url else None,
+                ),
+            )
+        )
         if with_peers:
             columns.append(
                 (
@@ -289,13 +400,30 @@ class DateColumn(tables.Column):
 
 def unit_reports_table(reports) -> tables.Table:
     columns = [
-        ("period", tables.Column(verbose_name=_("Kỳ"), accessor="period__label")),
+        ("period", ReportColumn(verbose_name=_("Kỳ"), accessor="period__label")),
         ("status", StatusColumn(verbose_name=_("Trạng thái"))),
         ("submitted_at", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
         ("approved_at", DateColumn(verbose_name=_("Ngày duyệt"), default=None)),
         ("is_demo", DemoColumn(verbose_name=_("Nguồn"))),
     ]
     return _table("UnitReportsTable", columns, orderable=False)(reports, prefix="bc-")
+
+
+def report_url(report) -> str:
+    """The page of one report (figures, status, history): reviewers and the unit read it."""
+    return reverse(
+        "movements:report", kwargs={"unit": report.unit.code, "period": report.period.code}
+    )
+
+
+class ReportColumn(tables.Column):
+    """The report's period, linking to the report."""
+
+    def render(self, value, record):
+        return format_html('<a href="{}">{}</a>', report_url(record), value)
+
+    def value(self, value):
+        return value
 
 
 class DemoColumn(tables.Column):

@@ -15,6 +15,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -68,6 +70,23 @@ class Dashboard:
     @property
     def stage(self) -> str:
         return charts.years_label(self.data["start"], self.data["end"])
+
+    def query(self, **names) -> str:
+        """The query string of a dashboard link with this request's movement and switch."""
+        params = {"movement": self.data["movement"].code, **names}
+        if self.data["submitted"]:
+            params["submitted"] = "on"
+        return "?" + urlencode(params)
+
+    def unit_url(self, unit: Unit, start: int, end: int) -> str:
+        """The unit's page for those years: its figures and its reports."""
+        return reverse("reports:unit", args=[unit.code]) + self.query(start=start, end=end)
+
+    def compare_url(self, indicator: Indicator, start: int, end: int) -> str:
+        """The units compared on `indicator` for those years."""
+        return reverse("reports:compare") + self.query(
+            indicator=indicator.code, start=start, end=end
+        )
 
     def args(self, **names) -> dict:
         """The keyword arguments every dashboard selector takes, and `names`."""
@@ -193,7 +212,7 @@ def overview(request):
     figures = selectors.overview_figures(
         **board.args(scope=board.scope, unit=unit, include_submitted=data["submitted"])
     )
-    blocks = [_overview_block(section, unit, board.years, stage) for section in figures.sections]
+    blocks = [_overview_block(section, unit, board, stage) for section in figures.sections]
     named = {block["table"].export_name: block["table"] for block in blocks}
     reconciliation = None
     if figures.reconciliation:
@@ -225,9 +244,9 @@ def overview(request):
     )
 
 
-def _overview_block(section: selectors.SectionSummary, unit: Unit, years: list[int], stage: str):
+def _overview_block(section: selectors.SectionSummary, unit: Unit, board: Dashboard, stage: str):
     """One section of the overview: its trend chart and its table."""
-    group, headlines = section.group, section.headlines
+    group, headlines, years = section.group, section.headlines, board.years
     figure = charts.trend(
         _("%(section)s: chỉ tiêu chính theo năm, %(unit)s, %(stage)s")
         % {"section": group.name, "unit": unit.short_name, "stage": stage},
@@ -243,7 +262,9 @@ def _overview_block(section: selectors.SectionSummary, unit: Unit, years: list[i
         measures=[charts.axis_title(h.indicator.kind, h.indicator.measure) for h in headlines],
     )
     table = _named(
-        tables.indicator_years_table(section.rows, years, prefix=f"{group.code}-"),
+        tables.indicator_years_table(
+            section.rows, years, prefix=f"{group.code}-", compare_url=board.compare_url
+        ),
         f"phan-{group.code}",
         _("%(section)s — số liệu theo năm") % {"section": group.name},
     )
@@ -289,10 +310,10 @@ def compare(request):
     if data["submitted"]:
         suffix += _(" (tính cả báo cáo chờ duyệt)")
     if comparison.indicator is not None:
-        figures, table = _indicator_comparison(comparison, board.years, stage, suffix)
+        figures, table = _indicator_comparison(comparison, board, stage, suffix)
         basename = f"so-sanh-{comparison.indicator.code}-{stage}"
     else:
-        figures, table = _section_comparison(comparison, stage, suffix)
+        figures, table = _section_comparison(comparison, board, stage, suffix)
         basename = f"so-sanh-{comparison.section.code}-{stage}"
     export = _tables_or_export(request, {table.export_name: table}, basename)
     if export is not None:
@@ -317,9 +338,12 @@ def compare(request):
     )
 
 
-def _indicator_comparison(comparison: selectors.Comparison, years, stage: str, suffix: str):
+def _indicator_comparison(
+    comparison: selectors.Comparison, board: Dashboard, stage: str, suffix: str
+):
     """(figures, ranking table) of one indicator across units and years."""
     indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
+    years = board.years
     kind = "count" if per_hundred else indicator.kind
     measure = (
         _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
@@ -361,7 +385,9 @@ def _indicator_comparison(comparison: selectors.Comparison, years, stage: str, s
             },
         ]
     table = _named(
-        tables.ranking_table(rows, years, kind=indicator.kind, per_hundred=per_hundred),
+        tables.ranking_table(
+            rows, years, kind=indicator.kind, per_hundred=per_hundred, unit_url=board.unit_url
+        ),
         "xep-hang",
         _("Xếp hạng: %(indicator)s, %(stage)s") % {"indicator": indicator.label, "stage": stage}
         + suffix,
@@ -369,7 +395,9 @@ def _indicator_comparison(comparison: selectors.Comparison, years, stage: str, s
     return figures, table
 
 
-def _section_comparison(comparison: selectors.Comparison, stage: str, suffix: str):
+def _section_comparison(
+    comparison: selectors.Comparison, board: Dashboard, stage: str, suffix: str
+):
     """(figures, table) of every indicator of a section across units, over the stage."""
     section, shown, rows = comparison.section, comparison.shown, comparison.rows
     per_hundred = comparison.per_hundred
@@ -404,7 +432,9 @@ def _section_comparison(comparison: selectors.Comparison, stage: str, suffix: st
             }
         ]
     table = _named(
-        tables.section_table(rows, shown, per_hundred=per_hundred),
+        tables.section_table(
+            rows, shown, per_hundred=per_hundred, years=board.years, unit_url=board.unit_url
+        ),
         "ca-phan",
         _("%(section)s: cả giai đoạn %(stage)s") % {"section": section.name, "stage": stage}
         + suffix,
@@ -429,16 +459,26 @@ def unit_detail(request, code: str):
         **board.args(unit=unit, root=board.scope.root, include_submitted=data["submitted"])
     )
     with_peers = len(peers) > 1
+    reports = (
+        selectors.unit_reports(movement=data["movement"], unit=unit)
+        if board.scope.can_see(unit)
+        else None
+    )
+    report_urls = {
+        r.period.year: tables.report_url(r)
+        for r in reports or []
+        if r.period.kind == data["movement"].period_kind
+    }
     profile = _named(
-        tables.profile_table(rows, years, with_peers=with_peers),
+        tables.profile_table(rows, years, with_peers=with_peers, report_urls=report_urls),
         "chi-tieu",
         _("%(unit)s: các chỉ tiêu theo năm, %(stage)s") % {"unit": unit.short_name, "stage": stage},
     )
     named = {profile.export_name: profile}
     reports_table = None
-    if board.scope.can_see(unit):
+    if reports is not None:
         reports_table = _named(
-            tables.unit_reports_table(selectors.unit_reports(**board.args(unit=unit))),
+            tables.unit_reports_table(reports),
             "bao-cao",
             _("Báo cáo của đơn vị"),
         )

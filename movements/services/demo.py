@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import seed_data
 from ..models import (
     DEFAULT_MOVEMENT,
     ChangeReason,
@@ -18,6 +19,7 @@ from ..models import (
     Period,
     PublishedFigure,
     Report,
+    Stage,
     Unit,
     Value,
 )
@@ -281,6 +283,15 @@ def demo_open_period(
     movement = _seeded_movement(movement_code)
     year = year or movement.end_year + 1
     result = LoadResult()
+    stage = seed_data.NEXT_STAGE
+    if stage["first_year"] <= year <= stage["last_year"]:
+        # 2014 opens the seed's next stage.
+        upsert(
+            Stage,
+            {"movement": movement, "first_year": stage["first_year"]},
+            {k: v for k, v in stage.items() if k != "first_year"},
+            result,
+        )
     period = upsert(
         Period,
         {"kind": Period.Kind.YEAR, "year": year, "number": 0},

@@ -10,7 +10,15 @@ from decimal import Decimal
 from django.db import transaction
 
 from .. import seed_data
-from ..models import Indicator, IndicatorGroup, Movement, Period, PublishedFigure, Unit
+from ..models import (
+    Indicator,
+    IndicatorGroup,
+    Movement,
+    Period,
+    PublishedFigure,
+    Stage,
+    Unit,
+)
 
 
 @dataclass
@@ -79,6 +87,12 @@ def seed_load() -> LoadResult:
     spec = seed_data.MOVEMENT
     movement = upsert(
         Movement, {"code": spec["code"]}, {k: v for k, v in spec.items() if k != "code"}, result
+    )
+    upsert(
+        Stage,
+        {"movement": movement, "first_year": movement.start_year},
+        {"name": seed_data.STAGE_NAME, "last_year": movement.end_year, "order": 1},
+        result,
     )
     for year in range(movement.start_year, movement.end_year + 1):
         upsert(

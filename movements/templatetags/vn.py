@@ -37,3 +37,10 @@ def vn_date(value):
 def vn_value(value, indicator):
     """A figure of `indicator` with its measure word: {% vn_value total indicator %}."""
     return formatting.format_value(value, indicator.kind, indicator.measure)
+
+
+@register.simple_tag
+def vn_change(value, indicator):
+    """A change of `indicator` with its sign and measure word; a ratio's in percentage points:
+    {% vn_change h.change h.indicator %} -> +1.234 lượt, +1 điểm %."""
+    return formatting.format_change(value, indicator.kind, indicator.measure)

@@ -78,7 +78,8 @@ def test_normalised_heatmap_scales_each_column_to_its_largest_value():
         "x", ["Hội nghị", "Tỷ lệ"], rows, kinds=["count", "ratio"], normalise=True
     )
     trace = figure["data"][0]
-    assert trace["z"] == [[50.0, 100.0], [100.0, 51.3]]
+    # Plotted exactly (5000 / 97.5), not rounded to 51.3.
+    assert trace["z"] == [[50.0, 100.0], [100.0, 100 * 50 / 97.5]]
     assert trace["customdata"][0][1] == "97,5%"
 
 
@@ -133,7 +134,7 @@ def test_against_peers_shows_the_unit_as_a_percentage_of_the_peer_average():
     )
     trace = figure["data"][0]
     assert trace["y"] == ["Hội nghị", "Tiền"]
-    assert trace["x"] == [39.6, 200.0]
+    assert trace["x"] == [float(Decimal(400) / Decimal("10.1")), 200.0]  # 39.60…, unrounded
     assert trace["customdata"][0] == "4 cuộc; bình quân cùng nhóm 10,1 cuộc"
     assert trace["customdata"][1] == "2 tỷ đồng; bình quân cùng nhóm 1 tỷ đồng"
     assert trace["marker"]["color"] == charts.DISTRICT_COLOUR

@@ -151,7 +151,7 @@ def test_ratios_are_computed_after_summing_not_averaged(tree):
     )
     rows = {r.indicator.code: r for r in sections[0].rows}
     # 2011: n = 10 + 4 + 2 = 16 of d = 10 + 4 + 8 = 22 -> 72.7%, not the mean of 100/100/25.
-    assert rows["r"].years[2011] == Decimal("72.7")
+    assert rows["r"].years[2011] == Decimal(1600) / 22  # exact, not rounded to 72.7
     # Stage: both `last`, at 2012: (9 + 1) / (12 + 4).
     assert rows["r"].total == Decimal("62.5")
 
@@ -218,8 +218,8 @@ def test_compare_units_gives_each_subtree_by_year_with_members(tree):
     assert h1.totals["a"] == hand_sum("a", H1_SUBTREE, (2010, 2011, 2012)) == 20
     assert h1.members == {2010: 100, 2011: 160, 2012: 180}
     assert h1.members_total == 180
-    assert h1.per_hundred_total("a") == Decimal("11.1")  # 20 * 100 / 180
-    assert h1.per_hundred_years("a")[2011] == Decimal("6.9")  # 11 * 100 / 160
+    assert h1.per_hundred_total("a") == Decimal(2000) / 180  # 11.11…, unrounded
+    assert h1.per_hundred_years("a")[2011] == Decimal("6.875")  # 11 * 100 / 160
     assert h1.years["r"][2010] == Decimal("50.0")
     assert by_code["h2"].years["a"] == {2010: None, 2011: 2, 2012: None}
     assert by_code["b1"].totals["r"] is None  # no approved 2012 stock
@@ -232,7 +232,7 @@ def test_rank_values_use_competition_ranking():
 def test_per_hundred_and_change_handle_missing_and_zero():
     assert selectors.per_hundred(5, 0) is None
     assert selectors.per_hundred(None, 10) is None
-    assert selectors.per_hundred(1, 3) == Decimal("33.3")
+    assert selectors.per_hundred(1, 3) == Decimal(100) / 3
     assert selectors.change_between(0, 4) == (4, None)
     assert selectors.change_between(None, 4) == (None, None)
 
@@ -250,10 +250,10 @@ def test_unit_profile_compares_with_peer_average_and_province(tree):
     assert row.peer_years[2011] == Decimal("6.5")
     assert row.peer_total == Decimal("11.0")  # (20 + 2) / 2
     assert row.province_total == 28
-    assert row.share == Decimal("71.4")
+    assert row.share == Decimal(2000) / 28  # 71.43…, unrounded
     ratio = {r.indicator.code: r for r in rows}["r"]
     # Pooled: 2011 n (10 + 4 + 2) / d (10 + 4 + 8).
-    assert ratio.peer_years[2011] == Decimal("72.7")
+    assert ratio.peer_years[2011] == Decimal(1600) / 22  # unrounded
     assert ratio.share is None
 
 
