@@ -319,6 +319,26 @@ class Scope:
             key=lambda u: (u.peer_group != "district", u.sort_order, u.path),
         )
 
+    def children_of(self, parent: Unit) -> list[Unit]:
+        """Visible units directly under `parent`, by peer group (districts, branches,
+        grassroots), then in report order."""
+        return sorted(
+            (u for u in self.units if u.parent_id == parent.pk),
+            key=lambda u: (_group_position(u.peer_group), u.sort_order, u.path),
+        )
+
+    @property
+    def parents(self) -> list[Unit]:
+        """Units whose visible children may be compared: the province first (whatever the
+        user sees under it), then visible units with visible children, in tree order."""
+        with_children = {u.parent_id for u in self.units}
+        rest = [
+            u
+            for u in self.units
+            if u.pk in with_children and (self.root is None or u.pk != self.root.pk)
+        ]
+        return ([self.root] if self.root is not None else []) + rest
+
     @property
     def reporting_units(self) -> list[Unit]:
         """Visible units below the province (those that file reports): districts first, then
@@ -327,6 +347,10 @@ class Scope:
             (u for u in self.units if u.kind != Unit.Kind.PROVINCE),
             key=lambda u: (u.peer_group != "district", u.depth, u.sort_order, u.path),
         )
+
+
+def _group_position(group: str) -> int:
+    return PEER_GROUPS.index(group) if group in PEER_GROUPS else len(PEER_GROUPS)
 
 
 def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
@@ -710,6 +734,142 @@ def _section_rows(
             row[f"i_{i.code}"] = value
         rows.append(row)
     return rows
+
+
+PEER_GROUPS = ("district", "branch", "grassroots")
+ALL_GROUPS = "all"
+
+
+def _sum_present(values) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group of units in one year or over the stage, exact (no rounding).
+
+    `units`: how many units the group holds; `reporting`: how many have a figure for the
+    indicator; `total`: their sum, or for a ratio indicator the group's ratio in percent, from
+    the summed numerator and denominator; `members`: the group's summed member count.
+    """
+
+    kind: str
+    units: int
+    reporting: int
+    total: Number
+    members: Number
+
+    @property
+    def average(self) -> Decimal | None:
+        """Total per unit that reported (not for ratios)."""
+        if self.kind == Indicator.Kind.RATIO or self.total is None or not self.reporting:
+            return None
+        return Decimal(self.total) / self.reporting
+
+    @property
+    def per_hundred(self) -> Decimal | None:
+        """Total per 100 members: the sums divided, never an average of rates (not for
+        ratios)."""
+        if self.kind == Indicator.Kind.RATIO or self.total is None or not self.members:
+            return None
+        return Decimal(self.total) * 100 / Decimal(self.members)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A group of compared units ('district', 'branch', 'grassroots', or 'all' of them), each
+    year and over the stage."""
+
+    group: str
+    units: list[Unit]
+    years: dict[int, GroupFigures]
+    stage: GroupFigures
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    indicator: Indicator
+    parent: Unit
+    rows: list[GroupRow]
+
+    @property
+    def has_values(self) -> bool:
+        return any(f.total is not None for r in self.rows for f in [r.stage, *r.years.values()])
+
+
+def group_comparison(
+    *,
+    movement: Movement,
+    parent: Unit,
+    units: list[Unit],
+    indicator: Indicator,
+    members: Indicator | None,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool = False,
+) -> GroupComparison:
+    """`units` (children of `parent`) pooled by peer group (`Unit.peer_group`: huyện, thị,
+    thành Đoàn; Đoàn trực thuộc; cơ sở) on `indicator`, each year and over the stage: per
+    group the total, the average per unit that reported and the rate per 100 members
+    (`members`), all from sums; a ratio indicator pooled from its summed parts. With more than
+    one group, a last row for all of them. The parent's own reports are in no group.
+    Two queries."""
+    ratio = indicator.kind == Indicator.Kind.RATIO
+    parts = [indicator.numerator, indicator.denominator] if ratio else [indicator]
+    wanted = list(parts)
+    if members is not None and all(p.pk != members.pk for p in parts):
+        wanted.append(members)
+    common = {
+        "movement": movement,
+        "unit": parent,
+        "start_year": start_year,
+        "end_year": end_year,
+        "by_unit": True,
+        "include_submitted": include_submitted,
+        "indicators": wanted,
+        "children": units,
+    }
+    yearly = indicator_totals(by_year=True, **common)
+    stage = indicator_totals(**common)
+    members_code = members.code if members is not None else None
+
+    def figures(source, group_units: list[Unit], year: int | None) -> GroupFigures:
+        def part(code):
+            return [source.get((code, u.code, year)) for u in group_units]
+
+        reported = [any(v is not None for v in vs) for vs in zip(*(part(p.code) for p in parts))]
+        if ratio:
+            numerator = _sum_present(part(indicator.numerator.code))
+            denominator = _sum_present(part(indicator.denominator.code))
+            total = None
+            if denominator:
+                total = Decimal(numerator or 0) * 100 / Decimal(denominator)
+        else:
+            total = _sum_present(part(indicator.code))
+        return GroupFigures(
+            kind=indicator.kind,
+            units=len(group_units),
+            reporting=sum(reported),
+            total=total,
+            members=_sum_present(part(members_code)) if members_code else None,
+        )
+
+    groups = [(g, [u for u in units if u.peer_group == g]) for g in PEER_GROUPS]
+    groups = [(g, members_) for g, members_ in groups if members_]
+    if len(groups) > 1:
+        groups.append((ALL_GROUPS, list(units)))
+    years = range(start_year, end_year + 1)
+    rows = [
+        GroupRow(
+            group=group,
+            units=group_units,
+            years={y: figures(yearly, group_units, y) for y in years},
+            stage=figures(stage, group_units, None),
+        )
+        for group, group_units in groups
+    ]
+    return GroupComparison(indicator=indicator, parent=parent, rows=rows)
 
 
 def peer_units(*, unit: Unit) -> list[Unit]:

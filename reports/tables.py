@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from movements.formatting import format_date, format_number, format_value
 
-from .charts import axis_title
+from .charts import GROUP_LABELS, axis_title, years_label
 from .selectors import ratio_percent
 
 _NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -358,3 +358,54 @@ def completeness_table(matrix) -> tables.Table:
         )
     columns.append(("on_time", PercentColumn(verbose_name=_("Tỷ lệ nộp đúng hạn"))))
     return _table("CompletenessTable", columns, orderable=True)(rows, prefix="tt-")
+
+
+def group_table(comparison, years: list[int]) -> tables.Table:
+    """Groups of units (`selectors.group_comparison`) year by year, then over the stage: units
+    with figures, total (a ratio: the group's pooled ratio), average per unit, members, per 100
+    members."""
+    kind = comparison.indicator.kind
+    stage = years_label(years[0], years[-1]) if years else ""
+    rows = []
+    for row in comparison.rows:
+        periods = [(str(y), row.years[y]) for y in years]
+        periods.append((str(_("Cả giai đoạn %(stage)s") % {"stage": stage}), row.stage))
+        for period, figures in periods:
+            rows.append(
+                {
+                    "group": str(GROUP_LABELS.get(row.group, row.group)),
+                    "period": period,
+                    "units": figures.units,
+                    "reporting": figures.reporting,
+                    "total": figures.total,
+                    "average": figures.average,
+                    "members": figures.members,
+                    "per_hundred": figures.per_hundred,
+                }
+            )
+    columns = [
+        ("group", tables.Column(verbose_name=_("Nhóm đơn vị"))),
+        ("period", tables.Column(verbose_name=_("Năm"))),
+        ("units", FigureColumn(verbose_name=_("Số đơn vị"))),
+        ("reporting", FigureColumn(verbose_name=_("Số đơn vị có số liệu"))),
+    ]
+    if kind == "ratio":
+        columns.append(("total", FigureColumn(verbose_name=_("Tỷ lệ của nhóm"), kind=kind)))
+    else:
+        columns += [
+            ("total", FigureColumn(verbose_name=_("Tổng"), kind=kind)),
+            ("average", AverageColumn(verbose_name=_("Bình quân một đơn vị"), kind=kind)),
+            ("members", FigureColumn(verbose_name=_("Số đoàn viên"))),
+            ("per_hundred", AverageColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind)),
+        ]
+    return _table("GroupTable", columns, orderable=False)(rows, prefix="nhom-")
+
+
+class AverageColumn(FigureColumn):
+    """An average or a rate per 100 members: one decimal for counts (2,6 cuộc), money as
+    money; the export keeps the exact value."""
+
+    def render(self, value):
+        if self.kind == "count":
+            return _render_per_hundred(value)
+        return format_value(value, self.kind)

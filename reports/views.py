@@ -265,16 +265,22 @@ def compare(request):
         indicators = selectors.movement_indicators(movement=movement) if movement else []
         return {
             "form": CompareForm(request.GET, movements=movements, indicators=indicators),
-            "unit_filter": CompareUnitFilter(request.GET or None, units=scope.compared_units),
+            "unit_filter": CompareUnitFilter(
+                request.GET or None,
+                units=scope.compared_units,
+                parents=scope.parents,
+                children=scope.children_of,
+            ),
         }
 
     board = _dashboard(request, page="compare", template="reports/compare.html", parse=parse)
     data, stage, scope = board.data, board.stage, board.scope
     form, unit_filter = board.context["form"], board.context["unit_filter"]
     units = unit_filter.chosen_units() if unit_filter.is_bound else scope.compared_units
+    parent = unit_filter.parent or scope.root
     comparison = selectors.unit_comparison(
         **board.args(
-            root=scope.root,
+            root=parent,
             units=units,
             indicators=list(form.indicators.values()),
             indicator=data["indicator"],
@@ -288,13 +294,33 @@ def compare(request):
         suffix += _(" — trên 100 đoàn viên")
     if data["submitted"]:
         suffix += _(" (tính cả báo cáo chờ duyệt)")
+    groups = None
     if comparison.indicator is not None:
         figures, table = _indicator_comparison(comparison, board.years, stage, suffix)
         basename = f"so-sanh-{comparison.indicator.code}-{stage}"
+        if units and parent is not None:
+            groups = _group_block(
+                selectors.group_comparison(
+                    **board.args(
+                        parent=parent,
+                        units=units,
+                        indicator=comparison.indicator,
+                        members=form.indicators.get(selectors.MEMBERS_INDICATOR),
+                        include_submitted=data["submitted"],
+                    )
+                ),
+                board.years,
+                stage,
+                per_hundred=data["per"] == CompareForm.PER_HUNDRED,
+                suffix=_(" (tính cả báo cáo chờ duyệt)") if data["submitted"] else "",
+            )
     else:
         figures, table = _section_comparison(comparison, stage, suffix)
         basename = f"so-sanh-{comparison.section.code}-{stage}"
-    export = _tables_or_export(request, {table.export_name: table}, basename)
+    named = {table.export_name: table}
+    if groups is not None:
+        named[groups["table"].export_name] = groups["table"]
+    export = _tables_or_export(request, named, basename)
     if export is not None:
         return export
     return render(
@@ -309,6 +335,8 @@ def compare(request):
             "figures": figures,
             "has_values": comparison.has_values,
             "table": table,
+            "groups": groups,
+            "parent": parent,
             "units": units,
             "per_hundred": comparison.per_hundred,
             "ratio_per_hundred": comparison.ratio_per_hundred,
@@ -367,6 +395,53 @@ def _indicator_comparison(comparison: selectors.Comparison, years, stage: str, s
         + suffix,
     )
     return figures, table
+
+
+def _group_block(
+    comparison: selectors.GroupComparison,
+    years: list[int],
+    stage: str,
+    *,
+    per_hundred: bool,
+    suffix: str,
+) -> dict:
+    """The groups of compared units on one indicator: a bar per group and year (per 100
+    members when the page asks for it, else the total; a ratio as the group's ratio) and the
+    table of every group figure, which exports."""
+    indicator = comparison.indicator
+    ratio = indicator.kind == Indicator.Kind.RATIO
+    per_hundred = per_hundred and not ratio
+    series = [
+        charts.Series(
+            name=str(charts.GROUP_LABELS.get(row.group, row.group)),
+            values=[row.years[y].per_hundred if per_hundred else row.years[y].total for y in years],
+            group=row.group,
+        )
+        for row in comparison.rows
+        if row.group != selectors.ALL_GROUPS
+    ]
+    words = {"indicator": indicator.label, "parent": comparison.parent.short_name, "stage": stage}
+    if per_hundred:
+        title = _("%(indicator)s trên 100 đoàn viên theo nhóm đơn vị, %(parent)s, %(stage)s")
+        measure = _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
+    else:
+        title = _("%(indicator)s theo nhóm đơn vị, %(parent)s, %(stage)s")
+        measure = indicator.measure
+    figure = None
+    if comparison.has_values:
+        figure = charts.grouped_bars(
+            title % words + suffix,
+            years,
+            series,
+            kind="count" if per_hundred else indicator.kind,
+            measure=measure,
+        )
+    table = _named(
+        tables.group_table(comparison, years),
+        "theo-nhom",
+        _("So sánh theo nhóm đơn vị: %(indicator)s, %(parent)s, %(stage)s") % words + suffix,
+    )
+    return {"figure": figure, "table": table}
 
 
 def _section_comparison(comparison: selectors.Comparison, stage: str, suffix: str):

@@ -48,7 +48,7 @@ QUERY = {
     "movements:review": [],
     "movements:province-xlsx": ["movement"],
     "reports:overview": ["movement", "unit", "start", "end", "export"],
-    "reports:compare": ["indicator", "units", "peers", "per", "start", "export"],
+    "reports:compare": ["indicator", "units", "peers", "parent", "per", "start", "export"],
     "reports:unit": ["movement", "end", "export"],
     "reports:completeness": ["start", "end", "export"],
     "reports:document-index": ["unit", "from", "to"],
@@ -73,6 +73,8 @@ ODD = [
     {"indicator": "ty-le-dang-ky-vung-manh", "per": "100dv"},
     {"indicator": "tien-quy-xa-hoi", "per": "100dv"},
     {"units": ["rach-gia", "rach-gia"]},
+    {"parent": "rach-gia", "peers": "branch"},
+    {"parent": "kien-giang", "units": "rach-gia", "indicator": "ty-le-dang-ky-vung-manh"},
     {"unit": "rach-gia"},
     {"movement": ""},
     {"export": "", "format": ""},
@@ -81,7 +83,7 @@ ODD = [
     {"unit": "<script>"},
 ]
 # The dashboards' parameters.
-DASHBOARD = {"unit", "units", "start", "end", "indicator", "per", "export"}
+DASHBOARD = {"unit", "units", "parent", "start", "end", "indicator", "per", "export"}
 # Pages that answer a chosen parameter by sending on to the page chosen.
 REDIRECT_ON_CHOICE = {"reports:document-index"}
 

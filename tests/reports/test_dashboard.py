@@ -337,7 +337,8 @@ def grow(seed, extra_units: int = 6):
 PAGE_QUERIES = {
     # session, user, scope (memberships, units), movements, indicators, selectors, demo flag
     ("reports:overview", (), ""): 13,
-    ("reports:compare", (), ""): 9,
+    # One indicator: two more for its groups (yearly and stage totals).
+    ("reports:compare", (), ""): 11,
     # Bound unit filter: one more query for the filtered units.
     ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 10,
     ("reports:unit", ("rach-gia",), ""): 14,
