@@ -838,7 +838,11 @@ def group_comparison(
         def part(code):
             return [source.get((code, u.code, year)) for u in group_units]
 
-        reported = [any(v is not None for v in vs) for vs in zip(*(part(p.code) for p in parts))]
+        reporting = sum(
+            1
+            for u in group_units
+            if any(source.get((p.code, u.code, year)) is not None for p in parts)
+        )
         if ratio:
             numerator = _sum_present(part(indicator.numerator.code))
             denominator = _sum_present(part(indicator.denominator.code))
@@ -850,7 +854,7 @@ def group_comparison(
         return GroupFigures(
             kind=indicator.kind,
             units=len(group_units),
-            reporting=sum(reported),
+            reporting=reporting,
             total=total,
             members=_sum_present(part(members_code)) if members_code else None,
         )
