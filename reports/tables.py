@@ -409,3 +409,54 @@ class AverageColumn(FigureColumn):
         if self.kind == "count":
             return _render_per_hundred(value)
         return format_value(value, self.kind)
+
+
+class ProgressStateColumn(tables.Column):
+    """A unit's state in one period."""
+
+    def render(self, value):
+        return format_html(
+            '<span class="cell-state state-{}">{}</span>', value, STATE_LABELS[value]
+        )
+
+    def value(self, value):
+        return str(STATE_LABELS[value])
+
+
+class LateColumn(tables.Column):
+    def render(self, value):
+        if value is None:
+            return "–"
+        if value:
+            return format_html('<span class="late">{}</span>', _("Trễ hạn"))
+        return _("Đúng hạn")
+
+    def value(self, value):
+        return "" if value is None else str(_("Trễ hạn") if value else _("Đúng hạn"))
+
+
+def progress_table(rows) -> tables.Table:
+    """Units due in one period (`selectors.ProgressRow`): group, state, day submitted,
+    deadline, late."""
+    data = [
+        {
+            "row": r,
+            "unit": r.unit,
+            "unit_name": r.unit.short_name,
+            "group": str(GROUP_LABELS.get(r.unit.peer_group, r.unit.get_kind_display())),
+            "state": r.state,
+            "submitted_on": r.submitted_on,
+            "deadline": r.period.deadline,
+            "late": r.late,
+        }
+        for r in rows
+    ]
+    columns = [
+        ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
+        ("group", tables.Column(verbose_name=_("Nhóm đơn vị"))),
+        ("state", ProgressStateColumn(verbose_name=_("Tình trạng"))),
+        ("submitted_on", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
+        ("deadline", DateColumn(verbose_name=_("Hạn nộp"), default=None)),
+        ("late", LateColumn(verbose_name=_("Đúng hạn / trễ hạn"), default=None)),
+    ]
+    return _table("ProgressTable", columns, orderable=True)(data, prefix="td-")

@@ -24,7 +24,7 @@ from movements.models import Indicator, Movement, Unit
 from . import charts, selectors, tables
 from .exports import FORMATS, export_response
 from .filters import CompareUnitFilter
-from .forms import CompareForm, DashboardForm, PeriodForm, chosen_movement
+from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
 
 # --- what every dashboard shares ---------------------------------------------------------------
 
@@ -206,6 +206,17 @@ def overview(request):
     export = _tables_or_export(request, named, f"tong-quan-{unit.code}-{stage}")
     if export is not None:
         return export
+    progress = None
+    scope = board.scope
+    if scope.root is not None and scope.can_see(scope.root):
+        # Provincial staff land here: how the period open for entry is being reported.
+        period = selectors.progress_period(movement=data["movement"])
+        if period is not None:
+            progress = _progress_summary(
+                selectors.progress_counts(
+                    movement=data["movement"], period=period, units=scope.reporting_units
+                )
+            )
     return render(
         request,
         "reports/overview.html",
@@ -221,6 +232,7 @@ def overview(request):
             "documents": figures.documents,
             "include_submitted": data["submitted"],
             "can_see_breakdown": board.scope.can_see(unit),
+            "progress": progress,
         },
     )
 
@@ -554,13 +566,28 @@ def unit_detail(request, code: str):
 
 @dashboard_view
 def completeness(request):
-    """Units × periods: who reported, when, with what status; the share on time."""
+    """One period (by default the one open for entry): each unit's state, deadline and
+    lateness, counts by state and group. Several periods (years chosen): units × periods."""
+
+    def parse(scope, movements):
+        movement = chosen_movement(movements, request.GET.get("movement"))
+        periods = selectors.movement_periods(movement=movement) if movement else []
+        return {
+            "form": ProgressForm(
+                request.GET,
+                movements=movements,
+                periods=periods,
+                open_code=next((p.code for p in periods if p.open_for_entry), None),
+                state_labels={s: tables.STATE_LABELS[s] for s in selectors.PROGRESS_STATES},
+            ),
+            "periods": {p.code: p for p in periods},
+        }
+
     board = _dashboard(
-        request,
-        page="completeness",
-        template="reports/completeness.html",
-        parse=lambda scope, movements: {"form": PeriodForm(request.GET, movements=movements)},
+        request, page="completeness", template="reports/completeness.html", parse=parse
     )
+    if board.data["period"] is not None:
+        return _progress(request, board, board.context["periods"][board.data["period"]])
     stage = board.stage
     matrix = selectors.completeness(**board.args(units=board.scope.reporting_units))
     table = _named(
@@ -585,3 +612,64 @@ def completeness(request):
             "state_labels": tables.STATE_LABELS,
         },
     )
+
+
+def _progress(request, board: Dashboard, period):
+    """The completeness page for one period: counts by state and group, and the units in the
+    chosen state."""
+    movement, units = board.data["movement"], board.scope.reporting_units
+    state = board.data["state"]
+    states = selectors.PROGRESS_STATES
+    if state == ProgressForm.NOT_REPORTED:
+        states = selectors.NOT_REPORTED
+    elif state != ProgressForm.ALL:
+        states = (state,)
+    counts = selectors.progress_counts(movement=movement, period=period, units=units)
+    title = _("Tình hình nộp báo cáo %(period)s") % {"period": period.label}
+    if state == ProgressForm.NOT_REPORTED:
+        title = _("Đơn vị chưa nộp báo cáo %(period)s") % {"period": period.label}
+    elif state != ProgressForm.ALL:
+        title += " — " + str(tables.STATE_LABELS[state])
+    table = _named(
+        tables.progress_table(
+            selectors.progress_rows(movement=movement, period=period, units=units, states=states)
+        ),
+        "tien-do",
+        title,
+    )
+    export = _tables_or_export(
+        request, {table.export_name: table}, f"tinh-hinh-nop-{period.code}-{state}"
+    )
+    if export is not None:
+        return export
+    return render(
+        request,
+        "reports/completeness.html",
+        board.context
+        | {
+            "movement": movement,
+            "period": period,
+            "progress": _progress_summary(counts),
+            "table": table,
+        },
+    )
+
+
+def _progress_summary(counts: selectors.ProgressCounts) -> dict:
+    """What the progress cards show: the counts, each state's label, and the groups' rows."""
+    labels = [(s, tables.STATE_LABELS[s]) for s in selectors.PROGRESS_STATES]
+    return {
+        "counts": counts,
+        "states": [(s, label, counts.total[s]) for s, label in labels],
+        "groups": [
+            {
+                "label": charts.GROUP_LABELS.get(g, g),
+                "states": [counts.counts[g][s] for s in selectors.PROGRESS_STATES],
+                "due": sum(counts.counts[g].values()),
+                "late": counts.late[g],
+            }
+            for g in [*counts.groups, selectors.ALL_GROUPS]
+        ],
+        "labels": [label for _s, label in labels],
+        "not_reported_query": f"period={counts.period.code}&state={ProgressForm.NOT_REPORTED}",
+    }

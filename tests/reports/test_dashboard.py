@@ -335,14 +335,17 @@ def grow(seed, extra_units: int = 6):
 
 
 PAGE_QUERIES = {
-    # session, user, scope (memberships, units), movements, indicators, selectors, demo flag
-    ("reports:overview", (), ""): 13,
+    # session, user, scope (memberships, units), movements, indicators, selectors, the header's
+    # progress link, demo flag
+    # The overview: one more for the open period (none here, so no progress counts).
+    ("reports:overview", (), ""): 15,
     # One indicator: two more for its groups (yearly and stage totals).
-    ("reports:compare", (), ""): 11,
+    ("reports:compare", (), ""): 12,
     # Bound unit filter: one more query for the filtered units.
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 10,
-    ("reports:unit", ("rach-gia",), ""): 14,
-    ("reports:completeness", (), ""): 8,
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 11,
+    ("reports:unit", ("rach-gia",), ""): 15,
+    # The periods to choose from; no open period, so units × periods.
+    ("reports:completeness", (), ""): 10,
 }
 
 
