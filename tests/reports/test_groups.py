@@ -45,7 +45,7 @@ def sql_groups(movement, parent: Unit, code: str, start: int, end: int, *, stage
             JOIN movements_unit c ON c.parent_id = %s AND u.path LIKE c.path || '%%'
             WHERE i.code = %s AND r.movement_id = %s AND r.status = 'approved'
               AND p.kind = 'year' AND p.year BETWEEN %s AND %s {last_only}
-            GROUP BY {GROUP_OF_KIND}, {year_part}
+            GROUP BY {GROUP_OF_KIND}{"" if stage else ", p.year"}
             """,
             params,
         )
