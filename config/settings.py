@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "movements.context_processors.demo_notice",
+                "movements.context_processors.progress_link",
             ],
         },
     },

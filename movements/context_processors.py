@@ -1,4 +1,7 @@
+from django.utils.functional import SimpleLazyObject
+
 from .models import Report
+from .selectors import progress_period_for
 
 
 def demo_notice(request):
@@ -9,6 +12,16 @@ def demo_notice(request):
 
     # Lazy: evaluated (one query) only by pages that render the notice.
     return {"demo_data": _Lazy(has_demo)}
+
+
+def progress_link(request):
+    """`progress_period`: the period open for entry when the user reads the province's
+    progress (the header's "not reported yet" link); evaluated (one query) only where the
+    header is rendered."""
+    user = getattr(request, "user", None)  # none on a page rendered before authentication
+    if user is None:
+        return {"progress_period": None}
+    return {"progress_period": SimpleLazyObject(lambda: progress_period_for(user))}
 
 
 class _Lazy:

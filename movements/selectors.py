@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .formatting import format_number
 from .models import (
+    DEFAULT_MOVEMENT,
     ChangeReason,
     Indicator,
     IndicatorGroup,
+    Membership,
     Movement,
     Period,
     Report,
@@ -683,3 +685,25 @@ def reporting_units(*, user: AbstractBaseUser | AnonymousUser, period: Period) -
 def open_periods() -> list[Period]:
     """Periods open for entry, newest first."""
     return list(Period.objects.filter(open_for_entry=True).order_by("-year", "kind", "-number"))
+
+
+def progress_period_for(user) -> Period | None:
+    """The newest period of the default movement's entry kind open for entry, for a user who
+    reads the province's reporting progress (a reviewer or viewer, or a superuser): the
+    header's link to who has not reported yet. None for anyone else. One query (none for an
+    anonymous user)."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    periods = Period.objects.filter(
+        open_for_entry=True,
+        kind__in=Movement.objects.filter(code=DEFAULT_MOVEMENT).values("period_kind"),
+    )
+    if not user.is_superuser:
+        periods = periods.filter(
+            Exists(
+                Membership.objects.filter(
+                    user=user, role__in=[Membership.Role.REVIEWER, Membership.Role.VIEWER]
+                )
+            )
+        )
+    return periods.order_by("-year", "-number").first()

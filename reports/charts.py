@@ -26,6 +26,8 @@ GROUP_COLOURS = {"district": DISTRICT_COLOUR, "branch": BRANCH_COLOUR}
 GROUP_LABELS = {
     "district": gettext_lazy("Huyện, thị, thành Đoàn"),
     "branch": pgettext_lazy("peer group", "Đoàn trực thuộc"),
+    "grassroots": gettext_lazy("Cơ sở Đoàn"),
+    "all": gettext_lazy("Tất cả các nhóm"),
 }
 TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490"]
 MONEY_SCALE = 1_000_000

@@ -17,8 +17,19 @@ PEER_CHOICES = [
 
 
 class CompareUnitFilter(django_filters.FilterSet):
-    """Filters the units a user may compare (`Scope.compared_units`, never wider)."""
+    """Filters the units a user may compare (`Scope.compared_units`, never wider); with
+    `parent`, the visible units under another unit (e.g. the grassroots of one district)."""
 
+    parent = django_filters.ChoiceFilter(
+        label=_("Các đơn vị trực thuộc"),
+        empty_label=None,
+        method="filter_parent",
+        error_messages={
+            "invalid_choice": _(
+                "Không có đơn vị “%(value)s” có đơn vị trực thuộc mà tài khoản của bạn được xem."
+            )
+        },
+    )
     peers = django_filters.ChoiceFilter(
         label=_("Nhóm đơn vị"),
         choices=PEER_CHOICES,
@@ -41,13 +52,28 @@ class CompareUnitFilter(django_filters.FilterSet):
         model = Unit
         fields: list[str] = []
 
-    def __init__(self, data=None, *, units: list[Unit], **kwargs):
+    def __init__(
+        self, data=None, *, units: list[Unit], parents: list[Unit] = (), children=None, **kwargs
+    ):
+        """`units`: the units compared by default (under `parents[0]`); `parents`: the units
+        whose children may be compared instead; `children(parent)`: those children."""
+        self.parents = {u.code: u for u in parents}
+        self.parent = parents[0] if parents else None
+        chosen = self.parents.get((data or {}).get("parent") or "")
+        if chosen is not None and chosen is not self.parent and children is not None:
+            self.parent, units = chosen, children(chosen)
         self.allowed = units
         queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(
             "kind", "sort_order", "path"
         )
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["units"].extra["choices"] = [(u.code, u.short_name) for u in units]
+        self.filters["parent"].extra["choices"] = [
+            (u.code, ("— " * u.depth) + u.name) for u in parents
+        ]
+
+    def filter_parent(self, queryset, name, value):
+        return queryset  # the choice of units is made in __init__
 
     def filter_peers(self, queryset, name, value):
         if value == "district":

@@ -128,6 +128,48 @@ class PeriodForm(DashboardForm):
     with_unit = False
 
 
+class ProgressForm(PeriodForm):
+    """Adds the completeness page's choice of one period (its progress: who has reported) or
+    several (`MANY`: the years chosen), and which units to list by state.
+
+    Without a period and without years, the period open for entry (`open_code`) is chosen.
+    """
+
+    MANY = "nhieu-ky"
+    ALL = "tat-ca"
+    NOT_REPORTED = "chua-nop"
+
+    period = forms.ChoiceField(
+        label=_("Kỳ báo cáo"),
+        error_messages={"invalid_choice": _("Không có kỳ báo cáo “%(value)s”.")},
+    )
+    state = forms.ChoiceField(
+        label=_("Hiển thị"),
+        error_messages={"invalid_choice": _("Tình trạng “%(value)s” không hợp lệ.")},
+    )
+
+    def __init__(self, params, *, periods, open_code: str | None, state_labels, **kwargs):
+        years_chosen = any(params.get(name) for name in ("start", "end"))
+        default = open_code if open_code is not None and not years_chosen else self.MANY
+        kwargs["defaults"] = {"period": default, "state": self.ALL}
+        super().__init__(params, **kwargs)
+        self.fields["period"].choices = [
+            (self.MANY, _("Nhiều kỳ: các năm đã chọn")),
+            *((p.code, p.label) for p in periods),
+        ]
+        self.fields["state"].choices = [
+            (self.ALL, _("Mọi đơn vị")),
+            (self.NOT_REPORTED, _("Đơn vị chưa nộp (chưa có báo cáo, nháp, bị trả lại)")),
+            *state_labels.items(),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == self.MANY:
+            data["period"] = None
+        return data
+
+
 class CompareForm(PeriodForm):
     """Adds what to compare: one indicator or a whole section, absolute or per 100 members."""
 

@@ -7,12 +7,13 @@ member counts) are taken at the end of the range instead of summed over years.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, When
 from django.db.models import Value as V
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from movements.models import (
     Unit,
     Value,
 )
-from movements.selectors import indicators_by_group
+from movements.selectors import indicators_by_group, open_periods
 
 # (indicator code, unit code or None, year or None)
 TotalKey = tuple[str, str | None, int | None]
@@ -317,6 +318,26 @@ class Scope:
             key=lambda u: (u.peer_group != "district", u.sort_order, u.path),
         )
 
+    def children_of(self, parent: Unit) -> list[Unit]:
+        """Visible units directly under `parent`, by peer group (districts, branches,
+        grassroots), then in report order."""
+        return sorted(
+            (u for u in self.units if u.parent_id == parent.pk),
+            key=lambda u: (_group_position(u.peer_group), u.sort_order, u.path),
+        )
+
+    @property
+    def parents(self) -> list[Unit]:
+        """Units whose visible children may be compared: the province first (whatever the
+        user sees under it), then visible units with visible children, in tree order."""
+        with_children = {u.parent_id for u in self.units}
+        rest = [
+            u
+            for u in self.units
+            if u.pk in with_children and (self.root is None or u.pk != self.root.pk)
+        ]
+        return ([self.root] if self.root is not None else []) + rest
+
     @property
     def reporting_units(self) -> list[Unit]:
         """Visible units below the province (those that file reports): districts first, then
@@ -325,6 +346,10 @@ class Scope:
             (u for u in self.units if u.kind != Unit.Kind.PROVINCE),
             key=lambda u: (u.peer_group != "district", u.depth, u.sort_order, u.path),
         )
+
+
+def _group_position(group: str) -> int:
+    return PEER_GROUPS.index(group) if group in PEER_GROUPS else len(PEER_GROUPS)
 
 
 def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
@@ -542,6 +567,35 @@ class UnitComparison:
         return per_hundred(self.totals.get(code), self.members_total)
 
 
+def _totals_by_child(
+    *,
+    movement: Movement,
+    parent: Unit,
+    children: list[Unit],
+    indicators: list[Indicator],
+    members: Indicator | None,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool,
+) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
+    """(yearly, stage) `indicator_totals` of `indicators` and `members` for each of `children`
+    (below `parent`). Two queries."""
+    wanted = list(indicators)
+    if members is not None and all(i.pk != members.pk for i in wanted):
+        wanted.append(members)
+    common = {
+        "movement": movement,
+        "unit": parent,
+        "start_year": start_year,
+        "end_year": end_year,
+        "by_unit": True,
+        "include_submitted": include_submitted,
+        "indicators": wanted,
+        "children": children,
+    }
+    return indicator_totals(by_year=True, **common), indicator_totals(**common)
+
+
 def compare_units(
     *,
     movement: Movement,
@@ -556,22 +610,17 @@ def compare_units(
     """For each of `units` (children of `root`, e.g. districts and branches), every indicator
     year by year and over the stage, with its member count (`members`, default the
     'doan-vien' indicator) for per-100-members figures. Two queries."""
-    wanted = list(indicators)
-    if members is not None and all(i.pk != members.pk for i in wanted):
-        wanted.append(members)
+    yearly, stage = _totals_by_child(
+        movement=movement,
+        parent=root,
+        children=units,
+        indicators=indicators,
+        members=members,
+        start_year=start_year,
+        end_year=end_year,
+        include_submitted=include_submitted,
+    )
     members_code = members.code if members is not None else None
-    common = {
-        "movement": movement,
-        "unit": root,
-        "start_year": start_year,
-        "end_year": end_year,
-        "by_unit": True,
-        "include_submitted": include_submitted,
-        "indicators": wanted,
-        "children": units,
-    }
-    yearly = indicator_totals(by_year=True, **common)
-    stage = indicator_totals(**common)
     years = range(start_year, end_year + 1)
     out = []
     for unit in units:
@@ -714,6 +763,141 @@ def _section_rows(
             row[f"i_{i.code}"] = value
         rows.append(row)
     return rows
+
+
+PEER_GROUPS = ("district", "branch", "grassroots")
+ALL_GROUPS = "all"
+
+
+def _sum_present(values) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One group of units in one year or over the stage, exact (no rounding).
+
+    `units`: how many units the group holds; `reporting`: how many have a figure for the
+    indicator; `total`: their sum, or for a ratio indicator the group's ratio in percent, from
+    the summed numerator and denominator; `members`: the group's summed member count.
+    """
+
+    kind: str
+    units: int
+    reporting: int
+    total: Number
+    members: Number
+
+    @property
+    def average(self) -> Decimal | None:
+        """Total per unit that reported (not for ratios)."""
+        if self.kind == Indicator.Kind.RATIO or self.total is None or not self.reporting:
+            return None
+        return Decimal(self.total) / self.reporting
+
+    @property
+    def per_hundred(self) -> Decimal | None:
+        """Total per 100 members: the sums divided, never an average of rates (not for
+        ratios)."""
+        if self.kind == Indicator.Kind.RATIO or self.total is None or not self.members:
+            return None
+        return Decimal(self.total) * 100 / Decimal(self.members)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A group of compared units ('district', 'branch', 'grassroots', or 'all' of them), each
+    year and over the stage."""
+
+    group: str
+    units: list[Unit]
+    years: dict[int, GroupFigures]
+    stage: GroupFigures
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    indicator: Indicator
+    parent: Unit
+    rows: list[GroupRow]
+
+    @property
+    def has_values(self) -> bool:
+        return any(f.total is not None for r in self.rows for f in [r.stage, *r.years.values()])
+
+
+def group_comparison(
+    *,
+    movement: Movement,
+    parent: Unit,
+    units: list[Unit],
+    indicator: Indicator,
+    members: Indicator | None,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool = False,
+) -> GroupComparison:
+    """`units` (children of `parent`) pooled by peer group (`Unit.peer_group`: huyện, thị,
+    thành Đoàn; Đoàn trực thuộc; cơ sở) on `indicator`, each year and over the stage: per
+    group the total, the average per unit that reported and the rate per 100 members
+    (`members`), all from sums; a ratio indicator pooled from its summed parts. With more than
+    one group, a last row for all of them. The parent's own reports are in no group.
+    Two queries."""
+    ratio = indicator.kind == Indicator.Kind.RATIO
+    parts = [indicator.numerator, indicator.denominator] if ratio else [indicator]
+    yearly, stage = _totals_by_child(
+        movement=movement,
+        parent=parent,
+        children=units,
+        indicators=parts,
+        members=members,
+        start_year=start_year,
+        end_year=end_year,
+        include_submitted=include_submitted,
+    )
+    members_code = members.code if members is not None else None
+
+    def figures(source, group_units: list[Unit], year: int | None) -> GroupFigures:
+        def part(code):
+            return [source.get((code, u.code, year)) for u in group_units]
+
+        reporting = sum(
+            1
+            for u in group_units
+            if any(source.get((p.code, u.code, year)) is not None for p in parts)
+        )
+        if ratio:
+            numerator = _sum_present(part(indicator.numerator.code))
+            denominator = _sum_present(part(indicator.denominator.code))
+            total = None
+            if denominator:
+                total = Decimal(numerator or 0) * 100 / Decimal(denominator)
+        else:
+            total = _sum_present(part(indicator.code))
+        return GroupFigures(
+            kind=indicator.kind,
+            units=len(group_units),
+            reporting=reporting,
+            total=total,
+            members=_sum_present(part(members_code)) if members_code else None,
+        )
+
+    groups = [(g, [u for u in units if u.peer_group == g]) for g in PEER_GROUPS]
+    groups = [(g, members_) for g, members_ in groups if members_]
+    if len(groups) > 1:
+        groups.append((ALL_GROUPS, list(units)))
+    years = range(start_year, end_year + 1)
+    rows = [
+        GroupRow(
+            group=group,
+            units=group_units,
+            years={y: figures(yearly, group_units, y) for y in years},
+            stage=figures(stage, group_units, None),
+        )
+        for group, group_units in groups
+    ]
+    return GroupComparison(indicator=indicator, parent=parent, rows=rows)
 
 
 def peer_units(*, unit: Unit) -> list[Unit]:
@@ -925,6 +1109,157 @@ def completeness(
         for u in units
     ]
     return Completeness(periods=periods, rows=rows)
+
+
+# Reporting progress of one period (the one open for entry, by default): who has not reported.
+
+PROGRESS_STATES = ("missing", "draft", "returned", "submitted", "approved")
+NOT_REPORTED = ("missing", "draft", "returned")  # no report submitted or approved yet
+
+
+def progress_period(*, movement: Movement) -> Period | None:
+    """The newest period of the movement's entry kind open for entry
+    (`movements.selectors.open_periods`), or None. One query."""
+    return next((p for p in open_periods() if p.kind == movement.period_kind), None)
+
+
+def movement_periods(*, movement: Movement) -> list[Period]:
+    """Every period of the movement's entry kind, newest first. One query."""
+    return list(Period.objects.filter(kind=movement.period_kind).order_by("-year", "-number"))
+
+
+def _peer_group_of(kind_field: str) -> Case:
+    """`Unit.peer_group` in SQL, from the unit's kind field `kind_field`."""
+    return Case(
+        When(**{f"{kind_field}__in": Unit.DISTRICT_LEVEL}, then=V("district")),
+        default=F(kind_field),
+        output_field=CharField(),
+    )
+
+
+@dataclass(frozen=True)
+class ProgressCounts:
+    """Units due to report in `period`, by peer group ('district', 'branch', …, and 'all'):
+    {group: {state: units}} for every state of PROGRESS_STATES, and {group: late units}
+    (submitted after the deadline, or not submitted and the deadline passed)."""
+
+    period: Period
+    today: dt.date
+    groups: list[str]
+    counts: dict[str, dict[str, int]]
+    late: dict[str, int]
+
+    @property
+    def total(self) -> dict[str, int]:
+        return self.counts[ALL_GROUPS]
+
+    @property
+    def due(self) -> int:
+        return sum(self.total.values())
+
+    @property
+    def not_reported(self) -> int:
+        return sum(self.total[s] for s in NOT_REPORTED)
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.period.deadline is not None and self.today > self.period.deadline
+
+
+def progress_counts(
+    *, movement: Movement, period: Period, units: list[Unit], today: dt.date | None = None
+) -> ProgressCounts:
+    """How many of `units` (those that report in `period`: below the root, existing on its
+    first day) are in each state — no report yet, draft, returned, submitted, approved — and
+    late, by peer group. Counted in SQL: two queries, whatever the number of units."""
+    today = today or timezone.localdate()
+    due = Unit.objects.filter(pk__in=[u.pk for u in units], parent__isnull=False).existing_on(
+        period.start_date
+    )
+    unit_rows = due.annotate(grp=_peer_group_of("kind")).values("grp").annotate(n=Count("pk"))
+    late_submission = Q(pk__in=[])
+    if period.deadline is not None:
+        late_submission = Q(
+            status__in=[Report.Status.SUBMITTED, Report.Status.APPROVED],
+            submitted_at__date__gt=period.deadline,
+        )
+    report_rows = (
+        Report.objects.filter(movement=movement, period=period, unit__in=due)
+        .annotate(grp=_peer_group_of("unit__kind"))
+        .values("grp", "status")
+        .annotate(n=Count("pk"), late=Count("pk", filter=late_submission))
+        .order_by()
+    )
+    due_by_group = {row["grp"]: row["n"] for row in unit_rows.order_by()}
+    groups = sorted(due_by_group, key=_group_position)
+    counts = {g: dict.fromkeys(PROGRESS_STATES, 0) for g in [*groups, ALL_GROUPS]}
+    late = dict.fromkeys([*groups, ALL_GROUPS], 0)
+    deadline_passed = period.deadline is not None and today > period.deadline
+    for row in report_rows:
+        for group in (row["grp"], ALL_GROUPS):
+            counts[group][row["status"]] += row["n"]
+            late[group] += row["late"]
+    for group in groups:
+        filed = sum(counts[group].values())
+        counts[group]["missing"] = due_by_group[group] - filed
+        counts[ALL_GROUPS]["missing"] += counts[group]["missing"]
+        if deadline_passed:
+            pending = sum(counts[group][s] for s in NOT_REPORTED)
+            late[group] += pending
+            late[ALL_GROUPS] += pending
+    return ProgressCounts(period=period, today=today, groups=groups, counts=counts, late=late)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One unit due to report in `period`: its report (or None), its state, and whether it is
+    late (None when the period has no deadline)."""
+
+    unit: Unit
+    period: Period
+    report: Report | None
+    today: dt.date
+
+    @property
+    def state(self) -> str:
+        return self.report.status if self.report is not None else "missing"
+
+    @property
+    def submitted_on(self) -> dt.date | None:
+        if self.state in NOT_REPORTED or self.report.submitted_at is None:
+            return None
+        return timezone.localtime(self.report.submitted_at).date()
+
+    @property
+    def late(self) -> bool | None:
+        deadline = self.period.deadline
+        if deadline is None:
+            return None
+        if self.state in NOT_REPORTED:
+            return self.today > deadline
+        return self.submitted_on is not None and self.submitted_on > deadline
+
+
+def progress_rows(
+    *,
+    movement: Movement,
+    period: Period,
+    units: list[Unit],
+    states: tuple[str, ...] = PROGRESS_STATES,
+    today: dt.date | None = None,
+) -> list[ProgressRow]:
+    """`units` that report in `period` (in the order given) whose state is one of `states`,
+    each with its report. One query."""
+    today = today or timezone.localdate()
+    due = [u for u in units if u.reports_in(period)]
+    reports = {
+        r.unit_id: r
+        for r in Report.objects.filter(
+            movement=movement, period=period, unit__in=[u.pk for u in due]
+        ).only("pk", "unit_id", "period_id", "status", "submitted_at", "approved_at", "is_demo")
+    }
+    rows = [ProgressRow(unit=u, period=period, report=reports.get(u.pk), today=today) for u in due]
+    return [r for r in rows if r.state in states]
 
 
 # ---------------------------------------------------------------------------------------------

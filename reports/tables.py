@@ -22,7 +22,7 @@ from movements.formatting import (
     format_value,
 )
 
-from .charts import axis_title
+from .charts import GROUP_LABELS, axis_title, years_label
 from .selectors import ratio_percent
 
 _NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -439,7 +439,7 @@ STATE_LABELS = {
     "submitted": _("Chờ duyệt"),
     "returned": _("Trả lại"),
     "draft": _("Nháp"),
-    "missing": _("Chưa nộp"),
+    "missing": _("Chưa có báo cáo"),
     "not-due": _("Chưa thành lập"),
 }
 
@@ -486,3 +486,105 @@ def completeness_table(matrix) -> tables.Table:
         )
     columns.append(("on_time", PercentColumn(verbose_name=_("Tỷ lệ nộp đúng hạn"))))
     return _table("CompletenessTable", columns, orderable=True)(rows, prefix="tt-")
+
+
+def group_table(comparison, years: list[int]) -> tables.Table:
+    """Groups of units (`selectors.group_comparison`) year by year, then over the stage: units
+    with figures, total (a ratio: the group's pooled ratio), average per unit, members, per 100
+    members."""
+    kind = comparison.indicator.kind
+    stage = years_label(years[0], years[-1]) if years else ""
+    rows = []
+    for row in comparison.rows:
+        periods = [(str(y), row.years[y]) for y in years]
+        periods.append((str(_("Cả giai đoạn %(stage)s") % {"stage": stage}), row.stage))
+        for period, figures in periods:
+            rows.append(
+                {
+                    "group": str(GROUP_LABELS.get(row.group, row.group)),
+                    "period": period,
+                    "units": figures.units,
+                    "reporting": figures.reporting,
+                    "total": figures.total,
+                    "average": figures.average,
+                    "members": figures.members,
+                    "per_hundred": figures.per_hundred,
+                }
+            )
+    columns = [
+        ("group", tables.Column(verbose_name=_("Nhóm đơn vị"))),
+        ("period", tables.Column(verbose_name=_("Năm"))),
+        ("units", FigureColumn(verbose_name=_("Số đơn vị"))),
+        ("reporting", FigureColumn(verbose_name=_("Số đơn vị có số liệu"))),
+    ]
+    if kind == "ratio":
+        columns.append(("total", FigureColumn(verbose_name=_("Tỷ lệ của nhóm"), kind=kind)))
+    else:
+        columns += [
+            ("total", FigureColumn(verbose_name=_("Tổng"), kind=kind)),
+            ("average", AverageColumn(verbose_name=_("Bình quân một đơn vị"), kind=kind)),
+            ("members", FigureColumn(verbose_name=_("Số đoàn viên"))),
+            ("per_hundred", AverageColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind)),
+        ]
+    return _table("GroupTable", columns, orderable=False)(rows, prefix="nhom-")
+
+
+class AverageColumn(FigureColumn):
+    """An average or a rate per 100 members: one decimal for counts (2,6 cuộc), money as
+    money; the export keeps the exact value."""
+
+    def text(self, value, record) -> str:
+        if self.kind == "count":
+            return PerHundredColumn.text(self, value, record)
+        return super().text(value, record)
+
+
+class ProgressStateColumn(tables.Column):
+    """A unit's state in one period."""
+
+    def render(self, value):
+        return format_html(
+            '<span class="cell-state state-{}">{}</span>', value, STATE_LABELS[value]
+        )
+
+    def value(self, value):
+        return str(STATE_LABELS[value])
+
+
+class LateColumn(tables.Column):
+    def render(self, value):
+        if value is None:
+            return "–"
+        if value:
+            return format_html('<span class="late">{}</span>', _("Trễ hạn"))
+        return _("Đúng hạn")
+
+    def value(self, value):
+        return "" if value is None else str(_("Trễ hạn") if value else _("Đúng hạn"))
+
+
+def progress_table(rows) -> tables.Table:
+    """Units due in one period (`selectors.ProgressRow`): group, state, day submitted,
+    deadline, late."""
+    data = [
+        {
+            "row": r,
+            "unit": r.unit,
+            "unit_name": r.unit.short_name,
+            "group": str(GROUP_LABELS.get(r.unit.peer_group, r.unit.get_kind_display())),
+            "state": r.state,
+            "submitted_on": r.submitted_on,
+            "deadline": r.period.deadline,
+            "late": r.late,
+        }
+        for r in rows
+    ]
+    columns = [
+        ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
+        ("group", tables.Column(verbose_name=_("Nhóm đơn vị"))),
+        ("state", ProgressStateColumn(verbose_name=_("Tình trạng"))),
+        ("submitted_on", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
+        ("deadline", DateColumn(verbose_name=_("Hạn nộp"), default=None)),
+        ("late", LateColumn(verbose_name=_("Đúng hạn / trễ hạn"), default=None)),
+    ]
+    return _table("ProgressTable", columns, orderable=True)(data, prefix="td-")

@@ -26,7 +26,7 @@ from movements.models import Indicator, Movement, Unit
 from . import charts, selectors, tables
 from .exports import FORMATS, export_response
 from .filters import CompareUnitFilter
-from .forms import CompareForm, DashboardForm, PeriodForm, chosen_movement
+from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
 
 # --- what every dashboard shares ---------------------------------------------------------------
 
@@ -225,6 +225,17 @@ def overview(request):
     export = _tables_or_export(request, named, f"tong-quan-{unit.code}-{stage}")
     if export is not None:
         return export
+    progress = None
+    scope = board.scope
+    if scope.root is not None and scope.can_see(scope.root):
+        # Provincial staff land here: how the period open for entry is being reported.
+        period = selectors.progress_period(movement=data["movement"])
+        if period is not None:
+            progress = _progress_summary(
+                selectors.progress_counts(
+                    movement=data["movement"], period=period, units=scope.reporting_units
+                )
+            )
     return render(
         request,
         "reports/overview.html",
@@ -240,6 +251,7 @@ def overview(request):
             "documents": figures.documents,
             "include_submitted": data["submitted"],
             "can_see_breakdown": board.scope.can_see(unit),
+            "progress": progress,
         },
     )
 
@@ -286,16 +298,22 @@ def compare(request):
         indicators = selectors.movement_indicators(movement=movement) if movement else []
         return {
             "form": CompareForm(request.GET, movements=movements, indicators=indicators),
-            "unit_filter": CompareUnitFilter(request.GET or None, units=scope.compared_units),
+            "unit_filter": CompareUnitFilter(
+                request.GET or None,
+                units=scope.compared_units,
+                parents=scope.parents,
+                children=scope.children_of,
+            ),
         }
 
     board = _dashboard(request, page="compare", template="reports/compare.html", parse=parse)
     data, stage, scope = board.data, board.stage, board.scope
     form, unit_filter = board.context["form"], board.context["unit_filter"]
     units = unit_filter.chosen_units() if unit_filter.is_bound else scope.compared_units
+    parent = unit_filter.parent or scope.root
     comparison = selectors.unit_comparison(
         **board.args(
-            root=scope.root,
+            root=parent,
             units=units,
             indicators=list(form.indicators.values()),
             indicator=data["indicator"],
@@ -309,13 +327,33 @@ def compare(request):
         suffix += _(" — trên 100 đoàn viên")
     if data["submitted"]:
         suffix += _(" (tính cả báo cáo chờ duyệt)")
+    groups = None
     if comparison.indicator is not None:
         figures, table = _indicator_comparison(comparison, board, stage, suffix)
         basename = f"so-sanh-{comparison.indicator.code}-{stage}"
+        if units and parent is not None:
+            groups = _group_block(
+                selectors.group_comparison(
+                    **board.args(
+                        parent=parent,
+                        units=units,
+                        indicator=comparison.indicator,
+                        members=form.indicators.get(selectors.MEMBERS_INDICATOR),
+                        include_submitted=data["submitted"],
+                    )
+                ),
+                board.years,
+                stage,
+                per_hundred=data["per"] == CompareForm.PER_HUNDRED,
+                suffix=_(" (tính cả báo cáo chờ duyệt)") if data["submitted"] else "",
+            )
     else:
         figures, table = _section_comparison(comparison, board, stage, suffix)
         basename = f"so-sanh-{comparison.section.code}-{stage}"
-    export = _tables_or_export(request, {table.export_name: table}, basename)
+    named = {table.export_name: table}
+    if groups is not None:
+        named[groups["table"].export_name] = groups["table"]
+    export = _tables_or_export(request, named, basename)
     if export is not None:
         return export
     return render(
@@ -330,6 +368,8 @@ def compare(request):
             "figures": figures,
             "has_values": comparison.has_values,
             "table": table,
+            "groups": groups,
+            "parent": parent,
             "units": units,
             "per_hundred": comparison.per_hundred,
             "ratio_per_hundred": comparison.ratio_per_hundred,
@@ -393,6 +433,53 @@ def _indicator_comparison(
         + suffix,
     )
     return figures, table
+
+
+def _group_block(
+    comparison: selectors.GroupComparison,
+    years: list[int],
+    stage: str,
+    *,
+    per_hundred: bool,
+    suffix: str,
+) -> dict:
+    """The groups of compared units on one indicator: a bar per group and year (per 100
+    members when the page asks for it, else the total; a ratio as the group's ratio) and the
+    table of every group figure, which exports."""
+    indicator = comparison.indicator
+    ratio = indicator.kind == Indicator.Kind.RATIO
+    per_hundred = per_hundred and not ratio
+    series = [
+        charts.Series(
+            name=str(charts.GROUP_LABELS.get(row.group, row.group)),
+            values=[row.years[y].per_hundred if per_hundred else row.years[y].total for y in years],
+            group=row.group,
+        )
+        for row in comparison.rows
+        if row.group != selectors.ALL_GROUPS
+    ]
+    words = {"indicator": indicator.label, "parent": comparison.parent.short_name, "stage": stage}
+    if per_hundred:
+        title = _("%(indicator)s trên 100 đoàn viên theo nhóm đơn vị, %(parent)s, %(stage)s")
+        measure = _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
+    else:
+        title = _("%(indicator)s theo nhóm đơn vị, %(parent)s, %(stage)s")
+        measure = indicator.measure
+    figure = None
+    if comparison.has_values:
+        figure = charts.grouped_bars(
+            title % words + suffix,
+            years,
+            series,
+            kind="count" if per_hundred else indicator.kind,
+            measure=measure,
+        )
+    table = _named(
+        tables.group_table(comparison, years),
+        "theo-nhom",
+        _("So sánh theo nhóm đơn vị: %(indicator)s, %(parent)s, %(stage)s") % words + suffix,
+    )
+    return {"figure": figure, "table": table}
 
 
 def _section_comparison(
@@ -519,13 +606,28 @@ def unit_detail(request, code: str):
 
 @dashboard_view
 def completeness(request):
-    """Units × periods: who reported, when, with what status; the share on time."""
+    """One period (by default the one open for entry): each unit's state, deadline and
+    lateness, counts by state and group. Several periods (years chosen): units × periods."""
+
+    def parse(scope, movements):
+        movement = chosen_movement(movements, request.GET.get("movement"))
+        periods = selectors.movement_periods(movement=movement) if movement else []
+        return {
+            "form": ProgressForm(
+                request.GET,
+                movements=movements,
+                periods=periods,
+                open_code=next((p.code for p in periods if p.open_for_entry), None),
+                state_labels={s: tables.STATE_LABELS[s] for s in selectors.PROGRESS_STATES},
+            ),
+            "periods": {p.code: p for p in periods},
+        }
+
     board = _dashboard(
-        request,
-        page="completeness",
-        template="reports/completeness.html",
-        parse=lambda scope, movements: {"form": PeriodForm(request.GET, movements=movements)},
+        request, page="completeness", template="reports/completeness.html", parse=parse
     )
+    if board.data["period"] is not None:
+        return _progress(request, board, board.context["periods"][board.data["period"]])
     stage = board.stage
     matrix = selectors.completeness(**board.args(units=board.scope.reporting_units))
     table = _named(
@@ -550,3 +652,64 @@ def completeness(request):
             "state_labels": tables.STATE_LABELS,
         },
     )
+
+
+def _progress(request, board: Dashboard, period):
+    """The completeness page for one period: counts by state and group, and the units in the
+    chosen state."""
+    movement, units = board.data["movement"], board.scope.reporting_units
+    state = board.data["state"]
+    states = selectors.PROGRESS_STATES
+    if state == ProgressForm.NOT_REPORTED:
+        states = selectors.NOT_REPORTED
+    elif state != ProgressForm.ALL:
+        states = (state,)
+    counts = selectors.progress_counts(movement=movement, period=period, units=units)
+    title = _("Tình hình nộp báo cáo %(period)s") % {"period": period.label}
+    if state == ProgressForm.NOT_REPORTED:
+        title = _("Đơn vị chưa nộp báo cáo %(period)s") % {"period": period.label}
+    elif state != ProgressForm.ALL:
+        title += " — " + str(tables.STATE_LABELS[state])
+    table = _named(
+        tables.progress_table(
+            selectors.progress_rows(movement=movement, period=period, units=units, states=states)
+        ),
+        "tien-do",
+        title,
+    )
+    export = _tables_or_export(
+        request, {table.export_name: table}, f"tinh-hinh-nop-{period.code}-{state}"
+    )
+    if export is not None:
+        return export
+    return render(
+        request,
+        "reports/completeness.html",
+        board.context
+        | {
+            "movement": movement,
+            "period": period,
+            "progress": _progress_summary(counts),
+            "table": table,
+        },
+    )
+
+
+def _progress_summary(counts: selectors.ProgressCounts) -> dict:
+    """What the progress cards show: the counts, each state's label, and the groups' rows."""
+    labels = [(s, tables.STATE_LABELS[s]) for s in selectors.PROGRESS_STATES]
+    return {
+        "counts": counts,
+        "states": [(s, label, counts.total[s]) for s, label in labels],
+        "groups": [
+            {
+                "label": charts.GROUP_LABELS.get(g, g),
+                "states": [counts.counts[g][s] for s in selectors.PROGRESS_STATES],
+                "due": sum(counts.counts[g].values()),
+                "late": counts.late[g],
+            }
+            for g in [*counts.groups, selectors.ALL_GROUPS]
+        ],
+        "labels": [label for _s, label in labels],
+        "not_reported_query": f"period={counts.period.code}&state={ProgressForm.NOT_REPORTED}",
+    }

@@ -42,9 +42,9 @@ QUERY = {
     "movements:review": [],
     "movements:province-xlsx": ["movement"],
     "reports:overview": ["movement", "unit", "start", "end", "export"],
-    "reports:compare": ["indicator", "units", "peers", "per", "start", "export"],
+    "reports:compare": ["indicator", "units", "peers", "parent", "per", "start", "export"],
     "reports:unit": ["movement", "end", "export"],
-    "reports:completeness": ["start", "end", "export"],
+    "reports:completeness": ["start", "end", "period", "state", "export"],
     "reports:document-index": ["unit", "from", "to"],
     "reports:document": [],
     "reports:document-docx": [],
@@ -67,6 +67,11 @@ ODD = [
     {"indicator": "ty-le-dang-ky-vung-manh", "per": "100dv"},
     {"indicator": "tien-quy-xa-hoi", "per": "100dv"},
     {"units": ["rach-gia", "rach-gia"]},
+    {"parent": "rach-gia", "peers": "branch"},
+    {"period": "2014", "state": "chua-nop", "export": "tien-do", "format": "xlsx"},
+    {"period": "nhieu-ky", "state": "approved"},
+    {"period": "2014", "start": "2010"},
+    {"parent": "kien-giang", "units": "rach-gia", "indicator": "ty-le-dang-ky-vung-manh"},
     {"unit": "rach-gia"},
     {"movement": ""},
     {"export": "", "format": ""},
@@ -75,7 +80,18 @@ ODD = [
     {"unit": "<script>"},
 ]
 # The dashboards' parameters.
-DASHBOARD = {"unit", "units", "start", "end", "indicator", "per", "export"}
+DASHBOARD = {
+    "unit",
+    "units",
+    "parent",
+    "start",
+    "end",
+    "period",
+    "state",
+    "indicator",
+    "per",
+    "export",
+}
 # Pages that answer a chosen parameter by sending on to the page chosen.
 REDIRECT_ON_CHOICE = {"reports:document-index"}
 

@@ -124,12 +124,13 @@ def test_entry_list_query_count_does_not_grow_with_units(
     from movements.models import Membership
 
     client.force_login(cast.secretary_a)
-    with django_assert_num_queries(8):
+    # With the header's progress link (one query: is the user a reviewer or viewer?).
+    with django_assert_num_queries(9):
         client.get(reverse("movements:entry"))
     for unit in [units.ha_tien, units.hon_dat, units.kien_hai, units.quan_su]:
         Membership.objects.create(user=cast.secretary_a, unit=unit, role="secretary")
         make_report(unit, 2013, seed, values={"doan-vien": 1})
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("movements:entry"))
     assert response.content.decode().count("Chưa bắt đầu") == 5
 
@@ -347,8 +348,9 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     # request made) and 2 for the service's check against the previous period, as the form's.
     with django_assert_num_queries(28):
         assert client.post(report_url(), data).status_code == 302
-    # 18, and the last change of the figures (the notice when someone else made it).
-    with django_assert_num_queries(19):
+    # 18, the last change of the figures (the notice when someone else made it) and the
+    # header's progress link.
+    with django_assert_num_queries(20):
         assert client.get(report_url()).status_code == 200
 
 
@@ -552,8 +554,8 @@ def test_history_query_count_does_not_grow_with_changes(client, cast, open_perio
         return len(context)
 
     save(1)
-    assert count() == 12
+    assert count() == 13  # with the header's progress link
     for number in range(2, 12):
         save(number)
     assert Report.objects.get().version == 11
-    assert count() == 12
+    assert count() == 13
