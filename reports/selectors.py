@@ -968,19 +968,16 @@ def unit_profile(
                 if part.code not in codes:
                     codes.add(part.code)
                     parts_needed.append(part)
-    parent = unit.parent if unit.parent_id is not None else unit
-    common = {
-        "movement": movement,
-        "unit": parent,
-        "start_year": start_year,
-        "end_year": end_year,
-        "by_unit": True,
-        "include_submitted": include_submitted,
-        "indicators": parts_needed,
-        "children": peers if unit.parent_id is not None else [],
-    }
-    yearly = indicator_totals(by_year=True, **common)
-    stage = indicator_totals(**common)
+    yearly, stage = _totals_by_child(
+        movement=movement,
+        parent=unit.parent if unit.parent_id is not None else unit,
+        children=peers if unit.parent_id is not None else [],
+        indicators=parts_needed,
+        members=None,
+        start_year=start_year,
+        end_year=end_year,
+        include_submitted=include_submitted,
+    )
     province = indicator_totals(
         movement=movement,
         unit=root,
