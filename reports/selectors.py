@@ -499,11 +499,13 @@ def unit_overview(
 
 @dataclass(frozen=True)
 class Overview:
-    """The overview page's figures: every indicator by section, and the published figures the
-    user may read, each beside the data's total."""
+    """The overview page's figures: every indicator by section, the published figures the
+    user may read, each beside the data's total, and the headline indicators of every section
+    compared between the groups of the unit's children (`groups`, empty without children)."""
 
     sections: list[SectionSummary]
     reconciliation: list[Reconciliation]
+    groups: list[GroupComparison]
 
     @property
     def mismatches(self) -> list[Reconciliation]:
@@ -527,17 +529,35 @@ def overview_figures(
     start_year: int,
     end_year: int,
     include_submitted: bool = False,
+    children: list[Unit] | None = None,
 ) -> Overview:
     """`unit_overview` of `unit`, and the published figures of its subtree that lie within the
     years and whose unit's totals `scope` may read. A figure attributed to a unit below (e.g.
-    Rạch Giá) is compared with that unit's own data."""
+    Rạch Giá) is compared with that unit's own data. With `children` (units directly under
+    `unit`), the `group_comparisons` of every section's headline indicators between them.
+    Five queries with children (indicators, totals by year and over the stage, groups by year
+    and over the stage), three without, and the published figures'."""
+    indicators = movement_indicators(movement=movement)
     sections = unit_overview(
         movement=movement,
         unit=unit,
         start_year=start_year,
         end_year=end_year,
         include_submitted=include_submitted,
+        indicators=indicators,
     )
+    groups = []
+    if children:
+        groups = group_comparisons(
+            movement=movement,
+            parent=unit,
+            units=children,
+            indicators=[h.indicator for section in sections for h in section.headlines],
+            members=next((i for i in indicators if i.code == MEMBERS_INDICATOR), None),
+            start_year=start_year,
+            end_year=end_year,
+            include_submitted=include_submitted,
+        )
     reconciliation = [
         r
         for r in published_reconciliation(
@@ -547,7 +567,7 @@ def overview_figures(
         and r.figure.end_year <= end_year
         and scope.can_see_totals(r.figure.unit)
     ]
-    return Overview(sections=sections, reconciliation=reconciliation)
+    return Overview(sections=sections, reconciliation=reconciliation, groups=groups)
 
 
 @dataclass
@@ -844,13 +864,40 @@ def group_comparison(
     (`members`), all from sums; a ratio indicator pooled from its summed parts. With more than
     one group, a last row for all of them. The parent's own reports are in no group.
     Two queries."""
-    ratio = indicator.kind == Indicator.Kind.RATIO
-    parts = [indicator.numerator, indicator.denominator] if ratio else [indicator]
+    return group_comparisons(
+        movement=movement,
+        parent=parent,
+        units=units,
+        indicators=[indicator],
+        members=members,
+        start_year=start_year,
+        end_year=end_year,
+        include_submitted=include_submitted,
+    )[0]
+
+
+def group_comparisons(
+    *,
+    movement: Movement,
+    parent: Unit,
+    units: list[Unit],
+    indicators: list[Indicator],
+    members: Indicator | None,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool = False,
+) -> list[GroupComparison]:
+    """`group_comparison` of each of `indicators`, in their order, from the same two queries
+    (yearly and stage totals by child), whatever the number of units or indicators."""
+    parts_of = {
+        i.code: [i.numerator, i.denominator] if i.kind == Indicator.Kind.RATIO else [i]
+        for i in indicators
+    }
     yearly, stage = _totals_by_child(
         movement=movement,
         parent=parent,
         children=units,
-        indicators=parts,
+        indicators=list({p.pk: p for ps in parts_of.values() for p in ps}.values()),
         members=members,
         start_year=start_year,
         end_year=end_year,
@@ -858,16 +905,19 @@ def group_comparison(
     )
     members_code = members.code if members is not None else None
 
-    def figures(source, group_units: list[Unit], year: int | None) -> GroupFigures:
+    def figures(
+        indicator: Indicator, source, group_units: list[Unit], year: int | None
+    ) -> GroupFigures:
         def part(code):
             return [source.get((code, u.code, year)) for u in group_units]
 
+        parts = parts_of[indicator.code]
         reporting = sum(
             1
             for u in group_units
             if any(source.get((p.code, u.code, year)) is not None for p in parts)
         )
-        if ratio:
+        if indicator.kind == Indicator.Kind.RATIO:
             numerator = _sum_present(part(indicator.numerator.code))
             denominator = _sum_present(part(indicator.denominator.code))
             total = None
@@ -888,16 +938,22 @@ def group_comparison(
     if len(groups) > 1:
         groups.append((ALL_GROUPS, list(units)))
     years = range(start_year, end_year + 1)
-    rows = [
-        GroupRow(
-            group=group,
-            units=group_units,
-            years={y: figures(yearly, group_units, y) for y in years},
-            stage=figures(stage, group_units, None),
+    return [
+        GroupComparison(
+            indicator=indicator,
+            parent=parent,
+            rows=[
+                GroupRow(
+                    group=group,
+                    units=group_units,
+                    years={y: figures(indicator, yearly, group_units, y) for y in years},
+                    stage=figures(indicator, stage, group_units, None),
+                )
+                for group, group_units in groups
+            ],
         )
-        for group, group_units in groups
+        for indicator in indicators
     ]
-    return GroupComparison(indicator=indicator, parent=parent, rows=rows)
 
 
 def peer_units(*, unit: Unit) -> list[Unit]:

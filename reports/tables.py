@@ -488,17 +488,23 @@ def completeness_table(matrix) -> tables.Table:
     return _table("CompletenessTable", columns, orderable=True)(rows, prefix="tt-")
 
 
-def group_table(comparison, years: list[int]) -> tables.Table:
+GroupUrl = Callable[..., str]
+
+
+def group_table(comparison, years: list[int], *, group_url: GroupUrl | None = None) -> tables.Table:
     """Groups of units (`selectors.group_comparison`) year by year, then over the stage: units
     with figures, total (a ratio: the group's pooled ratio), average per unit, members, per 100
-    members."""
+    members. With `group_url(group, start, end, per_hundred)`, each figure links to the units
+    of its group compared for its years (per 100 members for that column)."""
     kind = comparison.indicator.kind
     stage = years_label(years[0], years[-1]) if years else ""
     rows = []
     for row in comparison.rows:
-        periods = [(str(y), row.years[y]) for y in years]
-        periods.append((str(_("Cả giai đoạn %(stage)s") % {"stage": stage}), row.stage))
-        for period, figures in periods:
+        periods = [(str(y), y, y, row.years[y]) for y in years]
+        periods.append(
+            (str(_("Cả giai đoạn %(stage)s") % {"stage": stage}), years[0], years[-1], row.stage)
+        )
+        for period, start, end, figures in periods:
             rows.append(
                 {
                     "group": str(GROUP_LABELS.get(row.group, row.group)),
@@ -509,22 +515,37 @@ def group_table(comparison, years: list[int]) -> tables.Table:
                     "average": figures.average,
                     "members": figures.members,
                     "per_hundred": figures.per_hundred,
+                    "link": (row.group, start, end),
                 }
             )
+
+    def link(per_hundred: bool = False) -> Link | None:
+        if group_url is None:
+            return None
+        return lambda record: group_url(*record["link"], per_hundred)
+
     columns = [
         ("group", tables.Column(verbose_name=_("Nhóm đơn vị"))),
         ("period", tables.Column(verbose_name=_("Năm"))),
         ("units", FigureColumn(verbose_name=_("Số đơn vị"))),
-        ("reporting", FigureColumn(verbose_name=_("Số đơn vị có số liệu"))),
+        ("reporting", FigureColumn(verbose_name=_("Số đơn vị có số liệu"), link=link())),
     ]
     if kind == "ratio":
-        columns.append(("total", FigureColumn(verbose_name=_("Tỷ lệ của nhóm"), kind=kind)))
+        columns.append(
+            ("total", FigureColumn(verbose_name=_("Tỷ lệ của nhóm"), kind=kind, link=link()))
+        )
     else:
         columns += [
-            ("total", FigureColumn(verbose_name=_("Tổng"), kind=kind)),
-            ("average", AverageColumn(verbose_name=_("Bình quân một đơn vị"), kind=kind)),
+            ("total", FigureColumn(verbose_name=_("Tổng"), kind=kind, link=link())),
+            (
+                "average",
+                AverageColumn(verbose_name=_("Bình quân một đơn vị"), kind=kind, link=link()),
+            ),
             ("members", FigureColumn(verbose_name=_("Số đoàn viên"))),
-            ("per_hundred", AverageColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind)),
+            (
+                "per_hundred",
+                AverageColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind, link=link(True)),
+            ),
         ]
     return _table("GroupTable", columns, orderable=False)(rows, prefix="nhom-")
 

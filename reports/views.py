@@ -88,6 +88,28 @@ class Dashboard:
             indicator=indicator.code, start=start, end=end
         )
 
+    def group_url(
+        self,
+        comparison: selectors.GroupComparison,
+        group: str,
+        start: int,
+        end: int,
+        *,
+        per_hundred: bool = False,
+    ) -> str:
+        """The units of `group` under the comparison's parent, compared on its indicator for
+        those years (per 100 members if asked): the units behind a group's figure."""
+        params = {
+            "indicator": comparison.indicator.code,
+            "start": start,
+            "end": end,
+            "parent": comparison.parent.code,
+            "peers": group if group in ("district", "branch") else "all",
+        }
+        if per_hundred:
+            params["per"] = CompareForm.PER_HUNDRED
+        return reverse("reports:compare") + self.query(**params)
+
     def args(self, **names) -> dict:
         """The keyword arguments every dashboard selector takes, and `names`."""
         return {
@@ -197,7 +219,8 @@ def _named(table, name: str, title: str):
 
 @dashboard_view
 def overview(request):
-    """Headline cards, a yearly trend per section, and the reconciliation line."""
+    """A summary first (every section's headline figures, districts against branches, the
+    open period's progress), then the groups and each section in detail."""
     board = _dashboard(
         request,
         page="overview",
@@ -208,12 +231,30 @@ def overview(request):
             )
         },
     )
-    data, stage, unit = board.data, board.stage, board.data["unit"]
+    data, stage, unit, scope = board.data, board.stage, board.data["unit"], board.scope
+    can_see_breakdown = scope.can_see(unit)
     figures = selectors.overview_figures(
-        **board.args(scope=board.scope, unit=unit, include_submitted=data["submitted"])
+        **board.args(
+            scope=scope,
+            unit=unit,
+            include_submitted=data["submitted"],
+            children=scope.children_of(unit) if can_see_breakdown else None,
+        )
     )
     blocks = [_overview_block(section, unit, board, stage) for section in figures.sections]
     named = {block["table"].export_name: block["table"] for block in blocks}
+    groups = [
+        _group_block(
+            comparison,
+            board,
+            stage,
+            per_hundred=True,
+            suffix=_(" (tính cả báo cáo chờ duyệt)") if data["submitted"] else "",
+            name=f"nhom-{comparison.indicator.code}",
+        )
+        for comparison in figures.groups
+    ]
+    named |= {block["table"].export_name: block["table"] for block in groups}
     reconciliation = None
     if figures.reconciliation:
         reconciliation = _named(
@@ -226,7 +267,6 @@ def overview(request):
     if export is not None:
         return export
     progress = None
-    scope = board.scope
     if scope.root is not None and scope.can_see(scope.root):
         # Provincial staff land here: how the period open for entry is being reported.
         period = selectors.progress_period(movement=data["movement"])
@@ -245,15 +285,49 @@ def overview(request):
             "unit": unit,
             "stage": stage,
             "blocks": blocks,
+            "groups": groups,
+            "group_summary": _group_summary(figures.groups, board),
+            "group_parent": unit,
             "reconciliation": reconciliation,
             "mismatches": figures.mismatches,
             "matched": figures.matched,
             "documents": figures.documents,
             "include_submitted": data["submitted"],
-            "can_see_breakdown": board.scope.can_see(unit),
+            "can_see_breakdown": can_see_breakdown,
             "progress": progress,
         },
     )
+
+
+def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboard) -> dict | None:
+    """The overview's compact comparison of the groups: per headline indicator, each group's
+    figure over the stage and per 100 members (a ratio: the group's ratio), each linking to
+    the units behind it."""
+    if not comparisons:
+        return None
+    start, end = board.data["start"], board.data["end"]
+    groups = [r.group for r in comparisons[0].rows if r.group != selectors.ALL_GROUPS]
+    rows = []
+    for comparison in comparisons:
+        by_group = {r.group: r for r in comparison.rows}
+        cells = []
+        for group in groups:
+            figures = by_group[group].stage
+            cells.append(
+                {
+                    "total": figures.total,
+                    "total_url": board.group_url(comparison, group, start, end),
+                    "per_hundred": figures.per_hundred,
+                    "per_hundred_url": board.group_url(
+                        comparison, group, start, end, per_hundred=True
+                    ),
+                }
+            )
+        rows.append({"indicator": comparison.indicator, "cells": cells})
+    return {
+        "groups": [(g, charts.GROUP_LABELS.get(g, g)) for g in groups],
+        "rows": rows,
+    }
 
 
 def _overview_block(section: selectors.SectionSummary, unit: Unit, board: Dashboard, stage: str):
@@ -282,6 +356,7 @@ def _overview_block(section: selectors.SectionSummary, unit: Unit, board: Dashbo
     )
     return {
         "section": section,
+        "headlines": [(h, board.compare_url(h.indicator, years[0], years[-1])) for h in headlines],
         "figure": figure,
         "figure_id": f"bieu-do-{group.code}",
         "table": table,
@@ -342,10 +417,12 @@ def compare(request):
                         include_submitted=data["submitted"],
                     )
                 ),
-                board.years,
+                board,
                 stage,
                 per_hundred=data["per"] == CompareForm.PER_HUNDRED,
                 suffix=_(" (tính cả báo cáo chờ duyệt)") if data["submitted"] else "",
+                name="theo-nhom",
+                chart_id="bieu-do-nhom",
             )
     else:
         figures, table = _section_comparison(comparison, board, stage, suffix)
@@ -368,7 +445,8 @@ def compare(request):
             "figures": figures,
             "has_values": comparison.has_values,
             "table": table,
-            "groups": groups,
+            "groups": [groups] if groups is not None else [],
+            "group_parent": parent,
             "parent": parent,
             "units": units,
             "per_hundred": comparison.per_hundred,
@@ -437,16 +515,19 @@ def _indicator_comparison(
 
 def _group_block(
     comparison: selectors.GroupComparison,
-    years: list[int],
+    board: Dashboard,
     stage: str,
     *,
     per_hundred: bool,
     suffix: str,
+    name: str,
+    chart_id: str | None = None,
 ) -> dict:
     """The groups of compared units on one indicator: a bar per group and year (per 100
     members when the page asks for it, else the total; a ratio as the group's ratio) and the
-    table of every group figure, which exports."""
-    indicator = comparison.indicator
+    table of every group figure, which exports as `name`; each figure links to the units
+    behind it (/compare/ of the group's units for its years)."""
+    indicator, years = comparison.indicator, board.years
     ratio = indicator.kind == Indicator.Kind.RATIO
     per_hundred = per_hundred and not ratio
     series = [
@@ -473,13 +554,25 @@ def _group_block(
             series,
             kind="count" if per_hundred else indicator.kind,
             measure=measure,
+            x_title="",  # the years speak for themselves; the legend sits there
         )
     table = _named(
-        tables.group_table(comparison, years),
-        "theo-nhom",
+        tables.group_table(
+            comparison,
+            years,
+            group_url=lambda group, start, end, per=False: board.group_url(
+                comparison, group, start, end, per_hundred=per
+            ),
+        ),
+        name,
         _("So sánh theo nhóm đơn vị: %(indicator)s, %(parent)s, %(stage)s") % words + suffix,
     )
-    return {"figure": figure, "table": table}
+    return {
+        "indicator": indicator,
+        "figure": figure,
+        "chart_id": chart_id or f"bieu-do-{name}",
+        "table": table,
+    }
 
 
 def _section_comparison(

@@ -62,7 +62,8 @@ def test_overview_shows_headline_cards_trends_and_reconciliation(client, demo, c
     assert "243 cuộc" in page  # hội nghị triển khai, stage total
     assert page.count('data-figure="') == 0  # text only; charts are containers
     html = response.content.decode()
-    assert html.count('class="chart"') == 4
+    # A trend per section (4), and the groups compared on each headline indicator (5).
+    assert html.count('class="chart"') == 4 + 5
     assert 'id="bieu-do-trien-khai-data" type="application/json"' in html
     assert "<script>" not in html and 'style="' not in html  # CSP: no inline script or style
     assert "Dữ liệu minh hoạ (demo)" in response.content.decode()
@@ -338,7 +339,8 @@ PAGE_QUERIES = {
     # session, user, scope (memberships, units), movements, the years that have periods and
     # the stages, indicators, selectors, the header's progress link, demo flag
     # The overview: one more for the open period (none here, so no progress counts).
-    ("reports:overview", (), ""): 17,
+    # The overview: two more for the groups of its children (by year and over the stage).
+    ("reports:overview", (), ""): 19,
     # One indicator: two more for its groups (yearly and stage totals).
     ("reports:compare", (), ""): 14,
     # Bound unit filter: one more query for the filtered units.
