@@ -541,7 +541,7 @@ def _group_block(
     ]
     words = {"indicator": indicator.label, "parent": comparison.parent.short_name, "stage": stage}
     if per_hundred:
-        title = _("%(indicator)s trên 100 đoàn viên theo nhóm đơn vị, %(parent)s, %(stage)s")
+        title = _("%(indicator)s trên 100 đoàn viên, theo nhóm đơn vị, %(parent)s, %(stage)s")
         measure = _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
     else:
         title = _("%(indicator)s theo nhóm đơn vị, %(parent)s, %(stage)s")

@@ -11,13 +11,16 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _signed_in(page, client, live_server, user):
-    # Signed in through the session cookie: the login page is not under test here.
+def _overview(page, client, live_server, user, *, width: int, height: int):
+    """The overview at that screen size, signed in through the session cookie (the login page
+    is not under test here)."""
+    page.set_viewport_size({"width": width, "height": height})
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     )
+    page.goto(f"{live_server.url}/")
 
 
 def _bottom(locator) -> float:
@@ -29,9 +32,7 @@ def _bottom(locator) -> float:
 def test_the_first_screen_holds_the_headlines_the_groups_and_the_progress(
     live_server, page, client, demo, cast, open_period, reports_2014
 ):
-    page.set_viewport_size({"width": 1366, "height": 900})
-    _signed_in(page, client, live_server, cast.reviewer)
-    page.goto(f"{live_server.url}/")
+    _overview(page, client, live_server, cast.reviewer, width=1366, height=900)
     cards = page.locator(".overview-summary .card.headline")
     expect(cards.first).to_be_visible()
     groups = page.locator('section[aria-labelledby="nhom-tom-tat"]')
@@ -51,9 +52,7 @@ def test_the_first_screen_holds_the_headlines_the_groups_and_the_progress(
 def test_on_a_phone_the_overview_does_not_overflow_sideways(
     live_server, page, client, demo, cast, open_period, reports_2014
 ):
-    page.set_viewport_size({"width": 390, "height": 844})
-    _signed_in(page, client, live_server, cast.reviewer)
-    page.goto(f"{live_server.url}/")
+    _overview(page, client, live_server, cast.reviewer, width=390, height=844)
     cards = page.locator(".overview-summary .card.headline")
     expect(cards.nth(4)).to_be_attached()
     # The charts are drawn (they are the widest things on the page) before measuring.

@@ -187,16 +187,29 @@ def test_the_summary_comes_before_the_detail(client, demo, cast, open_period):
     assert "243 cuộc" in cards[0] and "2009 → 2013" in cards[0]
 
 
-def test_the_grassroots_of_a_district_are_grouped_on_its_overview(client, seed, cast, units):
-    for n in (1, 2):
+def _grassroots(parent: Unit, numbers, seed, years, values) -> None:
+    """Grassroots units `CĐ <n>` under `parent`, each with approved reports of those years
+    holding `values(n)`."""
+    for n in numbers:
         unit = Unit.objects.create(
             code=f"co-so-{n}",
             name=f"Chi đoàn {n}",
             short_name=f"CĐ {n}",
             kind="grassroots",
-            parent=units.rach_gia,
+            parent=parent,
         )
-        make_report(unit, 2012, seed, values={"hoi-nghi-trien-khai": 3 * n, "doan-vien": 20})
+        for year in years:
+            make_report(unit, year, seed, values=values(n))
+
+
+def test_the_grassroots_of_a_district_are_grouped_on_its_overview(client, seed, cast, units):
+    _grassroots(
+        units.rach_gia,
+        (1, 2),
+        seed,
+        [2012],
+        lambda n: {"hoi-nghi-trien-khai": 3 * n, "doan-vien": 20},
+    )
     make_report(units.rach_gia, 2012, seed, values={"hoi-nghi-trien-khai": 50})
     client.force_login(cast.secretary_a)
     params = {"unit": "rach-gia", "start": "2012", "end": "2012"}
@@ -229,16 +242,13 @@ def test_a_secretary_sees_no_groups_of_the_province(client, demo, cast):
 def test_the_overview_of_a_unit_with_children_runs_a_fixed_number_of_queries(
     client, seed, cast, units, django_assert_num_queries, extra
 ):
-    for n in range(extra):
-        unit = Unit.objects.create(
-            code=f"co-so-{n}",
-            name=f"Chi đoàn {n}",
-            short_name=f"CĐ {n}",
-            kind="grassroots",
-            parent=units.rach_gia,
-        )
-        for year in (2011, 2012):
-            make_report(unit, year, seed, values={"hoi-nghi-trien-khai": n, "doan-vien": 10})
+    _grassroots(
+        units.rach_gia,
+        range(extra),
+        seed,
+        (2011, 2012),
+        lambda n: {"hoi-nghi-trien-khai": n, "doan-vien": 10},
+    )
     client.force_login(cast.reviewer)
     # session, user, scope (memberships, units), movements, the years that have periods and the
     # stages, indicators, totals by year and over the stage, the groups of its children by year
