@@ -174,7 +174,15 @@ def ranking(
     order = ranked(points)
     names = [chart_text(p.name) for p in order]
     data = []
-    groups = list(dict.fromkeys(p.group for p in order))
+    known = list(GROUP_COLOURS)
+    groups = sorted(
+        dict.fromkeys(p.group for p in order),
+        key=lambda g: known.index(g) if g in known else len(known),
+    )
+    # Small rates (per 100 members, under 10) keep two decimals, so that labels that differ
+    # are seen to differ; the order comes from the exact values anyway.
+    small = all(abs(p.value) < 10 for p in order if p.value is not None)
+    decimals = 2 if small else 1
     for group in groups:
         members = [p for p in order if p.group == group]
         data.append(
@@ -186,12 +194,13 @@ def ranking(
                 "y": [chart_text(p.name) for p in members],
                 "x": [_plot_value(p.value, kind) for p in members],
                 "text": [
-                    _figure_text(p.value, kind, "") if p.value is not None else "" for p in members
+                    _figure_text(p.value, kind, "", decimals) if p.value is not None else ""
+                    for p in members
                 ],
                 "textposition": "outside",
                 "cliponaxis": False,
                 "customdata": [
-                    _figure_text(p.value, kind, measure)
+                    _figure_text(p.value, kind, measure, decimals)
                     if p.value is not None
                     else _("không có số liệu")
                     for p in members
@@ -214,7 +223,7 @@ def ranking(
                 "mode": "lines",
                 "name": chart_text(
                     f"{reference_label} {GROUP_LABELS.get(group, group)}: "
-                    f"{_figure_text(value, kind, '')}".strip()
+                    f"{_figure_text(value, kind, '', decimals)}".strip()
                 ),
                 "legendgroup": str(group),
                 "x": [x, x],
@@ -504,11 +513,11 @@ def years_label(start_year: int, end_year: int) -> str:
     return str(start_year) if start_year == end_year else f"{start_year}–{end_year}"
 
 
-def _figure_text(value, kind: str, measure: str) -> str:
-    """format_value, but averages and per-100 figures keep one decimal: '10,1 cuộc'; as
-    chart text (the measure word is typed by staff)."""
+def _figure_text(value, kind: str, measure: str, decimals: int = 1) -> str:
+    """format_value, but averages and per-100 figures keep one decimal (or `decimals`):
+    '10,1 cuộc'; as chart text (the measure word is typed by staff)."""
     if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
-        return chart_text(f"{format_number(value, 1)} {measure}".strip())
+        return chart_text(f"{format_number(value, decimals)} {measure}".strip())
     return chart_text(format_value(value, kind, measure))
 
 

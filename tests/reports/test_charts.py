@@ -96,6 +96,22 @@ def test_ranking_colours_bars_by_group_with_a_legend_of_groups_and_their_referen
     assert figure["layout"]["xaxis"]["range"][1] > 8964
 
 
+def test_ranking_of_small_rates_labels_them_with_two_decimals():
+    points = [
+        charts.Point("Tân Hiệp", Decimal("0.804"), "district"),
+        charts.Point("Quân sự tỉnh", Decimal("0.795"), "branch"),
+    ]
+    figure = charts.ranking("x", points, references={"branch": Decimal("0.6449")})
+    assert [t["text"] for t in figure["data"][:2]] == [["0,80"], ["0,80"]]
+    assert axis_labels(figure) == ["Tân Hiệp", "Quân sự tỉnh"]  # 0,804 > 0,795
+    assert figure["data"][2]["name"].endswith(": 0,64")
+    # Districts first in the legend, whatever unit leads.
+    flipped = charts.ranking(
+        "x", [charts.Point("Công an tỉnh", 5, "branch"), charts.Point("Rạch Giá", 1, "district")]
+    )
+    assert [t["name"] for t in flipped["data"]] == ["Huyện, thị, thành Đoàn", "Đoàn trực thuộc"]
+
+
 def test_ranking_grows_with_the_number_of_units():
     few = charts.ranking("x", POINTS[:2])
     many = charts.ranking("x", [charts.Point(f"U{i}", i, "district") for i in range(40)])
