@@ -314,22 +314,10 @@ def small_multiples(
                 }
             )
             top = max([top, *(_plot_value(v, kind) for v in reference if v is not None)])
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": chart_text(s.name),
-                "x": xs,
-                "y": [_plot_value(v, kind) for v in s.values],
-                "xaxis": f"x{suffix}",
-                "yaxis": f"y{suffix}",
-                "line": {"color": colour, "width": 2.5},
-                "marker": {"color": colour, "size": 5},
-                "customdata": [_figure_text(v, kind, measure) for v in s.values],
-                "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
-                "connectgaps": False,
-            }
+        line = _line(
+            s.name, years, s.values, kind=kind, measure=measure, colour=colour, width=2.5, marker=5
         )
+        data.append(line | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
         top = max([top, *(_plot_value(v, kind) for v in s.values if v is not None)])
         layout[f"xaxis{suffix}"] = {
             "type": "category",
@@ -383,23 +371,18 @@ def group_lines(
     measure: str = "",
 ) -> dict:
     """One line per peer group over the years, in the group's colour."""
-    data = []
-    for s in series:
-        colour = GROUP_COLOURS.get(s.group, OTHER_COLOUR)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": chart_text(s.name),
-                "x": [str(y) for y in years],
-                "y": [_plot_value(v, kind) for v in s.values],
-                "customdata": [_figure_text(v, kind, measure) for v in s.values],
-                "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
-                "line": {"color": colour, "width": 3},
-                "marker": {"color": colour, "size": 8},
-                "connectgaps": False,
-            }
+    data = [
+        _line(
+            s.name,
+            years,
+            s.values,
+            kind=kind,
+            measure=measure,
+            colour=GROUP_COLOURS.get(s.group, OTHER_COLOUR),
+            marker=8,
         )
+        for s in series
+    ]
     layout = _layout(title, axis_title(kind, measure), x_title=_("Năm"), height=360)
     return {"data": data, "layout": layout}
 
@@ -487,25 +470,45 @@ def trend(
     Each series carries its measure in `extra["measure"]` for the hover text; the y axis
     names the measure words.
     """
-    data = []
-    for index, s in enumerate(series):
-        measure = s.extra.get("measure", "")
-        s_kind = s.extra.get("kind", kind)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": chart_text(s.name),
-                "x": [str(y) for y in years],
-                "y": [_plot_value(v, s_kind) for v in s.values],
-                "customdata": [_figure_text(v, s_kind, measure) for v in s.values],
-                "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
-                "line": {"color": TREND_COLOURS[index % len(TREND_COLOURS)], "width": 3},
-                "connectgaps": False,
-            }
+    data = [
+        _line(
+            s.name,
+            years,
+            s.values,
+            kind=s.extra.get("kind", kind),
+            measure=s.extra.get("measure", ""),
+            colour=TREND_COLOURS[index % len(TREND_COLOURS)],
         )
+        for index, s in enumerate(series)
+    ]
     y_title = ", ".join(dict.fromkeys(m for m in measures if m))
     return {"data": data, "layout": _layout(title, y_title, x_title=_("Năm"), height=340)}
+
+
+def _line(
+    name: str,
+    years: Sequence[int],
+    values: Sequence[int | Decimal | None],
+    *,
+    kind: str,
+    measure: str,
+    colour: str,
+    width: float = 3,
+    marker: int = 7,
+) -> dict:
+    """A line with a marker per year; hover "<name> — <year>: <figure with its measure>"."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": chart_text(name),
+        "x": [str(y) for y in years],
+        "y": [_plot_value(v, kind) for v in values],
+        "customdata": [_figure_text(v, kind, measure) for v in values],
+        "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
+        "line": {"color": colour, "width": width},
+        "marker": {"color": colour, "size": marker},
+        "connectgaps": False,
+    }
 
 
 def years_label(start_year: int, end_year: int) -> str:
