@@ -4,12 +4,29 @@ Pure functions: rows in, figure out; no database here. Every name, title and lab
 through chart_text: plotly reads a little HTML in them, and ours are plain text. Hover texts
 are formatted the Vietnamese way (8.964; 1,54 tỷ đồng) and `separators` makes plotly's own
 axis ticks do the same. Districts are drawn in blue, branches in orange — the --district and
---branch colours of static/css/app.css — each unit a shade of its group's colour.
+--branch colours of static/css/app.css — one colour per group, never a shade per unit.
+
+Which chart for which question (about 25 units, up to a handful of years):
+- Units on one figure (one year, or the whole stage): `ranking`, a horizontal bar per unit
+  sorted by the exact value, every unit named on the y axis, its group's colour, and each
+  group's reference (average per unit, or the group's pooled rate) as a labelled dashed line.
+  Grouped bars of units × years (120 bars in 24 shades) could not be read.
+- Units over the years: `small_multiples`, one small line per unit on a shared y scale, in
+  the ranking's order, each beside its group's reference. A slope chart (first → last year)
+  was rejected: with 24 units its end labels collide, and it hides the years between.
+  charts.js lays the panels out in 2 to 6 columns by the width of the screen.
+- Units × years as colours: `heatmap`, rows in the caller's order (the ranking's).
+- The groups over the years: `group_lines`, one line per group.
+- One unit among its peers: `peer_range`, per indicator the unit's rate per 100 members (a
+  ratio as itself) as a dot on its peers' min–max band, the peer median marked; the band is
+  scaled per indicator, since measures differ, and the hover text gives the real figures.
+  Comparing totals with the peers' average mostly compared sizes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,6 +40,8 @@ DISTRICT_COLOUR = "#1f77b4"
 BRANCH_COLOUR = "#d95f02"
 OTHER_COLOUR = "#5c5c5c"
 GROUP_COLOURS = {"district": DISTRICT_COLOUR, "branch": BRANCH_COLOUR}
+# For text: the orange darkened to a contrast of 4.5:1 on white (--branch-text).
+GROUP_TEXT_COLOURS = {"district": DISTRICT_COLOUR, "branch": "#b34d00"}
 GROUP_LABELS = {
     "district": gettext_lazy("Huyện, thị, thành Đoàn"),
     "branch": pgettext_lazy("peer group", "Đoàn trực thuộc"),
@@ -42,17 +61,6 @@ class Series:
     values: Sequence[int | Decimal | None]
     group: str | None = None
     extra: dict = field(default_factory=dict)
-
-
-def shade(colour: str, index: int, count: int) -> str:
-    """`colour` mixed with white, lighter for later units of a group (at most 55% white)."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    weight = 0.0 if count <= 1 else 0.55 * index / (count - 1)
-
-    def mix(channel: int) -> int:
-        return round(channel + (255 - channel) * weight)
-
-    return f"#{mix(red):02x}{mix(green):02x}{mix(blue):02x}"
 
 
 def _plot_value(value, kind: str) -> float | None:
@@ -102,60 +110,280 @@ def _layout(title: str, y_title: str, *, x_title: str = "", height: int = 420) -
         "font": {"family": "Segoe UI, Roboto, Noto Sans, Arial, sans-serif", "size": 13},
         "height": height,
         "margin": {"l": 60, "r": 16, "t": 70, "b": 40},
-        "xaxis": {"type": "category", "title": {"text": chart_text(x_title)}, "automargin": True},
+        # No zoom or pan: on a phone a swipe over a chart must scroll the page.
+        "xaxis": {
+            "type": "category",
+            "title": {"text": chart_text(x_title)},
+            "automargin": True,
+            "fixedrange": True,
+        },
         "yaxis": {
             "title": {"text": chart_text(y_title)},
             "rangemode": "tozero",
             "tickformat": ",~r",
             "automargin": True,
+            "fixedrange": True,
         },
-        "legend": {"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0},
+        # At the foot of the figure (yref "container"): plotly reserves the margin it takes,
+        # so that it never meets the x axis title, at any width; a short legend wraps.
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+        },
         "hoverlabel": {"namelength": -1},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
 
 
-def grouped_bars(
+@dataclass
+class Point:
+    """One unit's figure on a ranking: its name, its value and its peer group (colour)."""
+
+    name: str
+    value: int | Decimal | None
+    group: str | None = None
+
+
+def ranked(points: Sequence[Point]) -> list[Point]:
+    """Largest first by the exact value; equal values keep their given order; units without
+    a figure last."""
+    present = [p for p in points if p.value is not None]
+    missing = [p for p in points if p.value is None]
+    return sorted(present, key=lambda p: Decimal(p.value), reverse=True) + missing
+
+
+def ranking(
     title: str,
-    categories: Sequence[str],
+    points: Sequence[Point],
+    *,
+    kind: str = "count",
+    measure: str = "",
+    references: Mapping[str, int | Decimal | None] | None = None,
+    reference_label: str = "",
+) -> dict:
+    """Every unit's figure as a horizontal bar, largest at the top, each unit named on the y
+    axis (a unit without a figure is named too, with no bar); one trace per peer group, so the
+    legend holds the groups only. `references`: {group: figure} (e.g. the group's average per
+    unit) drawn as a dashed line in the group's colour and named in the legend as
+    "<reference_label> <group>: <figure>". Bars carry their rounded figure; plotted exactly."""
+    order = ranked(points)
+    names = [chart_text(p.name) for p in order]
+    data = []
+    known = list(GROUP_COLOURS)
+    groups = sorted(
+        dict.fromkeys(p.group for p in order),
+        key=lambda g: known.index(g) if g in known else len(known),
+    )
+    # Small rates (per 100 members, under 10) keep two decimals, so that labels that differ
+    # are seen to differ; the order comes from the exact values anyway.
+    small = all(abs(p.value) < 10 for p in order if p.value is not None)
+    decimals = 2 if small else 1
+    for group in groups:
+        members = [p for p in order if p.group == group]
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": str(GROUP_LABELS.get(group, _("Đơn vị"))),
+                "legendgroup": str(group),
+                "y": [chart_text(p.name) for p in members],
+                "x": [_plot_value(p.value, kind) for p in members],
+                "text": [
+                    _figure_text(p.value, kind, "", decimals) if p.value is not None else ""
+                    for p in members
+                ],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "customdata": [
+                    _figure_text(p.value, kind, measure, decimals)
+                    if p.value is not None
+                    else _("không có số liệu")
+                    for p in members
+                ],
+                "hovertemplate": "%{y}: %{customdata}<extra></extra>",
+                "marker": {"color": GROUP_COLOURS.get(group, OTHER_COLOUR)},
+            }
+        )
+    lines = []
+    for group, value in (references or {}).items():
+        if value is None or group not in groups:
+            continue
+        x = _plot_value(value, kind)
+        lines.append(x)
+        colour = GROUP_COLOURS.get(group, OTHER_COLOUR)
+        # A dashed line across the bars, named in the legend with its figure.
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": chart_text(
+                    f"{reference_label} {GROUP_LABELS.get(group, group)}: "
+                    f"{_figure_text(value, kind, '', decimals)}".strip()
+                ),
+                "legendgroup": str(group),
+                "x": [x, x],
+                "y": [names[0], names[-1]],
+                "line": {"color": colour, "dash": "dash", "width": 2},
+                "hoverinfo": "skip",
+            }
+        )
+    present = [_plot_value(p.value, kind) for p in order if p.value is not None]
+    top = max([*present, *lines, 0.0])
+    layout = _layout(title, "", height=max(260, 150 + 24 * len(order)))
+    layout["barmode"] = "overlay"
+    layout["bargap"] = 0.25
+    layout["xaxis"] = {
+        "title": {"text": chart_text(axis_title(kind, measure))},
+        # Room for the figures written beside the longest bar.
+        "range": [0, top * 1.18 if top > 0 else 1],
+        "tickformat": ",~r",
+        "automargin": True,
+        "fixedrange": True,
+        "side": "bottom",
+    }
+    layout["yaxis"] = {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": names,
+        "autorange": "reversed",
+        "automargin": True,
+        "fixedrange": True,
+        "tickfont": {"size": 12},
+    }
+    layout["showlegend"] = len(data) > 1
+    return {"data": data, "layout": layout}
+
+
+def small_multiples(
+    title: str,
+    years: Sequence[int],
     series: Sequence[Series],
     *,
     kind: str = "count",
     measure: str = "",
-    x_title: str | None = None,
+    references: Mapping[str, Sequence[int | Decimal | None]] | None = None,
+    reference_label: str = "",
+    reference_note: str = "",
+    columns: int = 6,
+    panel_height: int = 110,
 ) -> dict:
-    """Bars grouped by category (years): one trace per series (unit), coloured by peer group.
-
-    Hover: "<unit> — <year>: <value with its measure word>".
-    """
-    counts: dict[str | None, int] = {}
-    for s in series:
-        counts[s.group] = counts.get(s.group, 0) + 1
-    seen: dict[str | None, int] = {}
-    data = []
-    for s in series:
-        index = seen.get(s.group, 0)
-        seen[s.group] = index + 1
-        colour = shade(GROUP_COLOURS.get(s.group, OTHER_COLOUR), index, counts[s.group])
-        trace = {
-            "type": "bar",
-            "name": chart_text(s.name),
-            "x": [chart_text(c) for c in categories],
-            "y": [_plot_value(v, kind) for v in s.values],
-            "customdata": [_figure_text(v, kind, measure) for v in s.values],
-            "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
-            "marker": {"color": colour},
+    """One small line chart per unit, in the given order (the ranking's), all on one y scale,
+    each titled with the unit's name; `references` {group: a value per year} adds the group's
+    line, grey and dotted, behind each unit (`reference_note`, under the title, says what it
+    is). A grid of `columns` columns; charts.js changes the number of columns to fit the screen
+    (layout.meta.facets says how)."""
+    count = len(series)
+    rows = max(1, math.ceil(count / columns))
+    xs = [str(y) for y in years]
+    data, annotations = [], []
+    layout = _layout(title, "", height=140 + rows * panel_height)
+    layout["showlegend"] = False
+    layout["grid"] = {
+        "rows": rows,
+        "columns": columns,
+        "pattern": "independent",
+        "xgap": 0.12,
+        "ygap": 0.45,
+    }
+    top = 0.0
+    for index, s in enumerate(series, start=1):
+        suffix = "" if index == 1 else str(index)
+        colour = GROUP_COLOURS.get(s.group, OTHER_COLOUR)
+        reference = (references or {}).get(s.group)
+        if reference is not None:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": chart_text(
+                        f"{reference_label} {GROUP_LABELS.get(s.group, '')}".strip()
+                    ),
+                    "x": xs,
+                    "y": [_plot_value(v, kind) for v in reference],
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "line": {"color": "#9a9a9a", "dash": "dot", "width": 1.5},
+                    "customdata": [_figure_text(v, kind, measure) for v in reference],
+                    "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
+                    "connectgaps": False,
+                }
+            )
+            top = max([top, *(_plot_value(v, kind) for v in reference if v is not None)])
+        line = _line(
+            s.name, years, s.values, kind=kind, measure=measure, colour=colour, width=2.5, marker=5
+        )
+        data.append(line | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        top = max([top, *(_plot_value(v, kind) for v in s.values if v is not None)])
+        layout[f"xaxis{suffix}"] = {
+            "type": "category",
+            "matches": "x" if suffix else None,
+            "tickvals": [xs[0], xs[-1]] if xs else [],
+            "tickfont": {"size": 10},
+            "fixedrange": True,
+            "showgrid": False,
         }
-        if s.group in GROUP_LABELS:
-            trace["legendgroup"] = s.group
-            trace["legendgrouptitle"] = {"text": str(GROUP_LABELS[s.group])}
-        data.append(trace)
-    if x_title is None:
-        x_title = _("Năm")
-    layout = _layout(title, axis_title(kind, measure), x_title=x_title, height=460)
-    layout["barmode"] = "group"
-    layout["legend"]["groupclick"] = "toggleitem"
+        layout[f"yaxis{suffix}"] = {
+            "matches": "y" if suffix else None,
+            "range": None,
+            "nticks": 3,
+            "tickformat": ",~s" if top >= 10_000 else ",~r",
+            "tickfont": {"size": 10},
+            "fixedrange": True,
+            "rangemode": "tozero",
+        }
+        annotations.append(
+            {
+                "text": chart_text(s.name),
+                "xref": f"x{suffix} domain",
+                "yref": f"y{suffix} domain",
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 12, "color": GROUP_TEXT_COLOURS.get(s.group, OTHER_COLOUR)},
+            }
+        )
+    for key, axis in list(layout.items()):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            layout[key] = {k: v for k, v in axis.items() if v is not None}
+    # One y scale for all: the first axis fixes it, the others match it.
+    layout["yaxis"]["range"] = [0, top * 1.08 if top > 0 else 1]
+    if references and reference_note:
+        layout["title"]["subtitle"] = {"text": chart_text(reference_note)}
+    layout["annotations"] = annotations
+    layout["meta"] = {"facets": {"count": count, "panel_height": panel_height, "extra": 140}}
+    layout["margin"] = {"l": 48, "r": 12, "t": 80, "b": 30}
+    return {"data": data, "layout": layout}
+
+
+def group_lines(
+    title: str,
+    years: Sequence[int],
+    series: Sequence[Series],
+    *,
+    kind: str = "count",
+    measure: str = "",
+) -> dict:
+    """One line per peer group over the years, in the group's colour."""
+    data = [
+        _line(
+            s.name,
+            years,
+            s.values,
+            kind=kind,
+            measure=measure,
+            colour=GROUP_COLOURS.get(s.group, OTHER_COLOUR),
+            marker=8,
+        )
+        for s in series
+    ]
+    layout = _layout(title, axis_title(kind, measure), x_title=_("Năm"), height=360)
     return {"data": data, "layout": layout}
 
 
@@ -242,25 +470,45 @@ def trend(
     Each series carries its measure in `extra["measure"]` for the hover text; the y axis
     names the measure words.
     """
-    data = []
-    for index, s in enumerate(series):
-        measure = s.extra.get("measure", "")
-        s_kind = s.extra.get("kind", kind)
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": chart_text(s.name),
-                "x": [str(y) for y in years],
-                "y": [_plot_value(v, s_kind) for v in s.values],
-                "customdata": [_figure_text(v, s_kind, measure) for v in s.values],
-                "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
-                "line": {"color": TREND_COLOURS[index % len(TREND_COLOURS)], "width": 3},
-                "connectgaps": False,
-            }
+    data = [
+        _line(
+            s.name,
+            years,
+            s.values,
+            kind=s.extra.get("kind", kind),
+            measure=s.extra.get("measure", ""),
+            colour=TREND_COLOURS[index % len(TREND_COLOURS)],
         )
+        for index, s in enumerate(series)
+    ]
     y_title = ", ".join(dict.fromkeys(m for m in measures if m))
     return {"data": data, "layout": _layout(title, y_title, x_title=_("Năm"), height=340)}
+
+
+def _line(
+    name: str,
+    years: Sequence[int],
+    values: Sequence[int | Decimal | None],
+    *,
+    kind: str,
+    measure: str,
+    colour: str,
+    width: float = 3,
+    marker: int = 7,
+) -> dict:
+    """A line with a marker per year; hover "<name> — <year>: <figure with its measure>"."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": chart_text(name),
+        "x": [str(y) for y in years],
+        "y": [_plot_value(v, kind) for v in values],
+        "customdata": [_figure_text(v, kind, measure) for v in values],
+        "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
+        "line": {"color": colour, "width": width},
+        "marker": {"color": colour, "size": marker},
+        "connectgaps": False,
+    }
 
 
 def years_label(start_year: int, end_year: int) -> str:
@@ -268,72 +516,110 @@ def years_label(start_year: int, end_year: int) -> str:
     return str(start_year) if start_year == end_year else f"{start_year}–{end_year}"
 
 
-def _figure_text(value, kind: str, measure: str) -> str:
-    """format_value, but averages and per-100 figures keep one decimal: '10,1 cuộc'; as
-    chart text (the measure word is typed by staff)."""
+def _figure_text(value, kind: str, measure: str, decimals: int = 1) -> str:
+    """format_value, but averages and per-100 figures keep one decimal (or `decimals`):
+    '10,1 cuộc'; as chart text (the measure word is typed by staff)."""
     if kind == "count" and isinstance(value, Decimal) and value != value.to_integral_value():
-        return chart_text(f"{format_number(value, 1)} {measure}".strip())
+        return chart_text(f"{format_number(value, decimals)} {measure}".strip())
     return chart_text(format_value(value, kind, measure))
 
 
-def against_peers(
-    title: str,
-    labels: Sequence[str],
-    values: Sequence[int | Decimal | None],
-    averages: Sequence[int | Decimal | None],
-    *,
-    kinds: Sequence[str],
-    measures: Sequence[str],
-    group: str | None = None,
-) -> dict:
-    """One unit against the average of its peers, indicator by indicator: horizontal bars of
-    the unit's figure as a percentage of the peer average (100 = average), so that indicators
-    in different measures fit one chart. Indicators without both figures are left out."""
-    ys, xs, texts = [], [], []
-    for label, value, average, kind, measure in zip(
-        labels, values, averages, kinds, measures, strict=True
-    ):
-        if value is None or not average:
-            continue
-        ys.append(chart_text(label))
-        xs.append(float(Decimal(value) * 100 / Decimal(average)))
-        texts.append(
-            _("%(value)s; bình quân cùng nhóm %(average)s")
-            % {
-                "value": _figure_text(value, kind, measure),
-                "average": _figure_text(average, kind, measure),
-            }
-        )
+@dataclass
+class PeerRange:
+    """One indicator of a unit among its peers: the unit's figure and the peers' lowest,
+    median and highest (the unit included), exact."""
+
+    label: str
+    value: int | Decimal | None
+    low: int | Decimal | None
+    median: int | Decimal | None
+    high: int | Decimal | None
+    kind: str = "count"
+    measure: str = ""
+
+
+def _position(value, low, high) -> float:
+    """Where `value` lies between `low` (0) and `high` (1); the middle when they are equal."""
+    if high == low:
+        return 0.5
+    return float((Decimal(value) - Decimal(low)) / (Decimal(high) - Decimal(low)))
+
+
+def peer_range(title: str, rows: Sequence[PeerRange], *, group: str | None = None) -> dict:
+    """Per indicator, a grey band from the peers' lowest to their highest figure, a black tick
+    at their median and the unit as a dot in its group's colour. Each band is scaled to its own
+    range (0 = lowest, 1 = highest), since the indicators' measures differ; the hover text and
+    the figure beside the dot are the real numbers. Indicators without the unit's figure or
+    without a range are left out."""
+    shown = [r for r in rows if r.value is not None and r.low is not None and r.high is not None]
+    labels = [chart_text(r.label) for r in shown]
+    colour = GROUP_COLOURS.get(group, OTHER_COLOUR)
+    band_x, band_y = [], []
+    for label in labels:
+        band_x += [0, 1, None]
+        band_y += [label, label, None]
+
+    def describe(r: PeerRange) -> str:
+        return _(
+            "%(value)s; cùng nhóm: thấp nhất %(low)s, trung vị %(median)s, cao nhất %(high)s"
+        ) % {
+            "value": _figure_text(r.value, r.kind, r.measure),
+            "low": _figure_text(r.low, r.kind, ""),
+            "median": _figure_text(r.median, r.kind, ""),
+            "high": _figure_text(r.high, r.kind, ""),
+        }
+
     data = [
         {
-            "type": "bar",
-            "orientation": "h",
-            "name": _("so với bình quân"),
-            "x": xs,
-            "y": ys,
-            "customdata": texts,
-            "hovertemplate": "%{y}: %{customdata} (%{x:.1f}%)<extra></extra>",
-            "marker": {"color": GROUP_COLOURS.get(group, OTHER_COLOUR)},
-        }
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("Khoảng của các đơn vị cùng nhóm"),
+            "x": band_x,
+            "y": band_y,
+            "line": {"color": "#d6d6d6", "width": 10},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": _("Trung vị cùng nhóm"),
+            "x": [_position(r.median, r.low, r.high) for r in shown],
+            "y": labels,
+            "marker": {"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#1b1b1b"}},
+            "customdata": [_figure_text(r.median, r.kind, r.measure) for r in shown],
+            "hovertemplate": _("Trung vị cùng nhóm") + ": %{customdata}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": _("Đơn vị"),
+            "x": [_position(r.value, r.low, r.high) for r in shown],
+            "y": labels,
+            "text": [_figure_text(r.value, r.kind, "") for r in shown],
+            "textposition": "top center",
+            "textfont": {"size": 11},
+            "cliponaxis": False,
+            "marker": {"color": colour, "size": 13, "line": {"width": 1, "color": "#ffffff"}},
+            "customdata": [describe(r) for r in shown],
+            "hovertemplate": "%{y}: %{customdata}<extra></extra>",
+        },
     ]
-    layout = _layout(title, "", height=max(260, 110 + 34 * len(ys)))
+    layout = _layout(title, "", height=max(260, 150 + 44 * len(shown)))
     layout["xaxis"] = {
-        "title": {"text": "% " + _("so với bình quân cùng nhóm (100 = bình quân)")},
-        "rangemode": "tozero",
+        "range": [-0.06, 1.06],
+        "tickvals": [0, 1],
+        "ticktext": [_("thấp nhất"), _("cao nhất")],
+        "showgrid": False,
+        "zeroline": False,
+        "fixedrange": True,
         "automargin": True,
     }
-    layout["yaxis"] = {"type": "category", "autorange": "reversed", "automargin": True}
-    layout["shapes"] = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": 100,
-            "x1": 100,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": "#1b1b1b", "dash": "dash", "width": 1},
-        }
-    ]
-    layout["showlegend"] = False
+    layout["yaxis"] = {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": labels,
+        "autorange": "reversed",
+        "automargin": True,
+        "fixedrange": True,
+    }
     return {"data": data, "layout": layout}

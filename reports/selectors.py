@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -967,7 +967,9 @@ def peer_units(*, unit: Unit) -> list[Unit]:
 
 @dataclass
 class ProfileRow:
-    """One indicator of a unit beside its peers' average and the province."""
+    """One indicator of a unit beside its peers' average and the province. `rate`: the unit's
+    stage figure per 100 members (a ratio indicator: the ratio itself; None for the member
+    count); `peer_rates`: the same for each peer that has it, the unit included."""
 
     indicator: Indicator
     years: dict[int, Number]
@@ -975,6 +977,28 @@ class ProfileRow:
     peer_years: dict[int, Number]
     peer_total: Number
     province_total: Number
+    rate: Number = None
+    peer_rates: list[Number] = field(default_factory=list)
+
+    @property
+    def rate_low(self) -> Number:
+        """The lowest stage rate among the peers (the unit included)."""
+        return min(self.peer_rates, default=None)
+
+    @property
+    def rate_high(self) -> Number:
+        return max(self.peer_rates, default=None)
+
+    @property
+    def rate_median(self) -> Decimal | None:
+        """The peers' median stage rate, exact (the mean of the middle two for an even count)."""
+        ordered = sorted(self.peer_rates)
+        if not ordered:
+            return None
+        middle = len(ordered) // 2
+        if len(ordered) % 2:
+            return Decimal(ordered[middle])
+        return (Decimal(ordered[middle - 1]) + Decimal(ordered[middle])) / 2
 
     @property
     def share(self) -> Decimal | None:
@@ -1012,12 +1036,14 @@ def unit_profile(
     indicators: list[Indicator] | None = None,
 ) -> tuple[list[Unit], list[ProfileRow]]:
     """(peers, rows): each indicator of `unit` by year and over the stage, beside the average of
-    its peers (`peer_units`) and the total of `root`. Four queries besides the indicators."""
+    its peers (`peer_units`) and the total of `root`, and the stage rates per 100 members of
+    the unit and of each peer. Four queries besides the indicators."""
     if indicators is None:
         indicators = movement_indicators(movement=movement)
     peers = peer_units(unit=unit)
     codes = {i.code for i in indicators}
     parts_needed = list(indicators)
+    members = next((i for i in indicators if i.code == MEMBERS_INDICATOR), None)
     for indicator in indicators:
         if indicator.kind == Indicator.Kind.RATIO:
             for part in (indicator.numerator, indicator.denominator):
@@ -1052,10 +1078,26 @@ def unit_profile(
 
     yearly_parts = {y: by_peer(yearly, y) for y in years}
     stage_parts = by_peer(stage, None)
+
+    def stage_rate(indicator: Indicator, code: str) -> Number:
+        if indicator.kind == Indicator.Kind.RATIO:
+            return ratio_percent(
+                stage.get((indicator.numerator.code, code, None)),
+                stage.get((indicator.denominator.code, code, None)),
+            )
+        if members is None or indicator.code == members.code:
+            return None
+        return per_hundred(
+            stage.get((indicator.code, code, None)), stage.get((members.code, code, None))
+        )
+
     rows = []
     for indicator in indicators:
+        rates = [stage_rate(indicator, c) for c in peer_codes]
         rows.append(
             ProfileRow(
+                rate=stage_rate(indicator, unit.code),
+                peer_rates=[r for r in rates if r is not None],
                 indicator=indicator,
                 years={y: yearly.get((indicator.code, unit.code, y)) for y in years},
                 total=stage.get((indicator.code, unit.code, None)),

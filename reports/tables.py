@@ -337,10 +337,23 @@ class MatchColumn(tables.Column):
         return str(_("Khớp")) if value else str(_("Lệch"))
 
 
+class RateColumn(FigureColumn):
+    """A figure per 100 members with one decimal; a ratio indicator's percentage as itself."""
+
+    def text(self, value, record):
+        if value is None:
+            return "–"
+        if record.indicator.kind == "ratio":
+            return format_percent(value)
+        return format_number(value, 1)
+
+
 def profile_table(
     rows, years: list[int], *, with_peers: bool, report_urls: dict[int, str] | None = None
 ) -> tables.Table:
-    """A unit's indicators by year beside its peers' average; stage, province and share.
+    """A unit's indicators by year and over the stage; with peers, its stage rate per 100
+    members beside its peers' lowest, median and highest rate (an average of totals would
+    mostly compare sizes); the province and the unit's share of it.
     `report_urls`: {year: the unit's report of that year}, where each year's figure links."""
     report_urls = report_urls or {}
     columns = [
@@ -359,20 +372,15 @@ def profile_table(
                 ),
             )
         )
-        if with_peers:
-            columns.append(
-                (
-                    f"p{year}",
-                    KindColumn(
-                        verbose_name=_("%(year)s (bình quân cùng nhóm)") % {"year": year},
-                        accessor=f"peer_years__{year}",
-                        attrs={"td": {"class": "num peer"}, "th": {"class": "num peer"}},
-                    ),
-                )
-            )
     columns.append(("total", KindColumn(verbose_name=_("Cả giai đoạn"))))
     if with_peers:
-        columns.append(("peer_total", KindColumn(verbose_name=_("Bình quân cùng nhóm"))))
+        peer = {"td": {"class": "num peer"}, "th": {"class": "num peer"}}
+        columns += [
+            ("rate", RateColumn(verbose_name=_("Trên 100 đoàn viên (tỷ lệ: %)"))),
+            ("rate_low", RateColumn(verbose_name=_("Cùng nhóm: thấp nhất"), attrs=peer)),
+            ("rate_median", RateColumn(verbose_name=_("Cùng nhóm: trung vị"), attrs=peer)),
+            ("rate_high", RateColumn(verbose_name=_("Cùng nhóm: cao nhất"), attrs=peer)),
+        ]
     columns += [
         ("province_total", KindColumn(verbose_name=_("Toàn tỉnh"))),
         ("share", PercentColumn(verbose_name=_("Tỷ trọng trong toàn tỉnh"))),

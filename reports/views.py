@@ -404,19 +404,19 @@ def compare(request):
         suffix += _(" (tính cả báo cáo chờ duyệt)")
     groups = None
     if comparison.indicator is not None:
-        figures, table = _indicator_comparison(comparison, board, stage, suffix)
-        basename = f"so-sanh-{comparison.indicator.code}-{stage}"
+        group_figures = None
         if units and parent is not None:
+            group_figures = selectors.group_comparison(
+                **board.args(
+                    parent=parent,
+                    units=units,
+                    indicator=comparison.indicator,
+                    members=form.indicators.get(selectors.MEMBERS_INDICATOR),
+                    include_submitted=data["submitted"],
+                )
+            )
             groups = _group_block(
-                selectors.group_comparison(
-                    **board.args(
-                        parent=parent,
-                        units=units,
-                        indicator=comparison.indicator,
-                        members=form.indicators.get(selectors.MEMBERS_INDICATOR),
-                        include_submitted=data["submitted"],
-                    )
-                ),
+                group_figures,
                 board,
                 stage,
                 per_hundred=data["per"] == CompareForm.PER_HUNDRED,
@@ -424,6 +424,8 @@ def compare(request):
                 name="theo-nhom",
                 chart_id="bieu-do-nhom",
             )
+        figures, table = _indicator_comparison(comparison, board, stage, suffix, group_figures)
+        basename = f"so-sanh-{comparison.indicator.code}-{stage}"
     else:
         figures, table = _section_comparison(comparison, board, stage, suffix)
         basename = f"so-sanh-{comparison.section.code}-{stage}"
@@ -456,10 +458,25 @@ def compare(request):
     )
 
 
+def _group_reference(figures: selectors.GroupFigures, *, per_hundred: bool):
+    """The figure a group's units are read against: its pooled rate per 100 members, its pooled
+    ratio, or its average per unit that reported — all exact, from the group's sums."""
+    if per_hundred:
+        return figures.per_hundred
+    if figures.kind == Indicator.Kind.RATIO:
+        return figures.total
+    return figures.average
+
+
 def _indicator_comparison(
-    comparison: selectors.Comparison, board: Dashboard, stage: str, suffix: str
+    comparison: selectors.Comparison,
+    board: Dashboard,
+    stage: str,
+    suffix: str,
+    groups: selectors.GroupComparison | None,
 ):
-    """(figures, ranking table) of one indicator across units and years."""
+    """(figures, ranking table) of one indicator across units and years: the units ranked on
+    the year or the stage, and with several years each unit's line and the heatmap."""
     indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
     years = board.years
     kind = "count" if per_hundred else indicator.kind
@@ -468,38 +485,75 @@ def _indicator_comparison(
         if per_hundred
         else indicator.measure
     )
-    series = [
-        charts.Series(
-            name=r["unit"].short_name,
-            values=[r[f"y{y}"] for y in years],
-            group=r["peer_group"],
+    group_rows = [r for r in (groups.rows if groups else []) if r.group in charts.GROUP_COLOURS]
+    if per_hundred or indicator.kind == Indicator.Kind.RATIO:
+        reference_label = _("Cả nhóm")
+        reference_note = _("Đường chấm xám: số liệu của cả nhóm đơn vị")
+    else:
+        reference_label = _("Bình quân")
+        reference_note = _("Đường chấm xám: bình quân một đơn vị của nhóm")
+    words = {"indicator": indicator.label, "stage": stage}
+    if len(years) == 1:
+        ranking_title = _("%(indicator)s: các đơn vị xếp theo số liệu năm %(stage)s") % words
+    else:
+        ranking_title = (
+            _("%(indicator)s: các đơn vị xếp theo số liệu cả giai đoạn %(stage)s") % words
         )
-        for r in rows
-    ]
-    title = _("%(indicator)s theo đơn vị và năm, %(stage)s") % {
-        "indicator": indicator.label,
-        "stage": stage,
-    }
     figures = []
     if comparison.has_values:
-        figures = [
+        figures.append(
             {
-                "id": "bieu-do-cot",
-                "figure": charts.grouped_bars(
-                    title + suffix, years, series, kind=kind, measure=measure
+                "id": "bieu-do-xep-hang",
+                "figure": charts.ranking(
+                    ranking_title + suffix,
+                    [charts.Point(r["unit"].short_name, r["total"], r["peer_group"]) for r in rows],
+                    kind=kind,
+                    measure=measure,
+                    references={
+                        g.group: _group_reference(g.stage, per_hundred=per_hundred)
+                        for g in group_rows
+                    },
+                    reference_label=reference_label,
                 ),
-                "label": _("Biểu đồ cột: mỗi đơn vị một màu, nhóm theo năm"),
+            }
+        )
+    if comparison.has_values and len(years) > 1:
+        series = [
+            charts.Series(
+                name=r["unit"].short_name,
+                values=[r[f"y{y}"] for y in years],
+                group=r["peer_group"],
+            )
+            for r in rows
+        ]
+        figures += [
+            {
+                "id": "bieu-do-tung-don-vi",
+                "figure": charts.small_multiples(
+                    _("%(indicator)s: từng đơn vị theo năm, %(stage)s") % words + suffix,
+                    years,
+                    series,
+                    kind=kind,
+                    measure=measure,
+                    references={
+                        g.group: [
+                            _group_reference(g.years[y], per_hundred=per_hundred) for y in years
+                        ]
+                        for g in group_rows
+                    },
+                    reference_label=reference_label,
+                    reference_note=reference_note,
+                ),
             },
             {
                 "id": "bieu-do-nhiet",
                 "figure": charts.heatmap(
-                    _("Bản đồ nhiệt: ") + title + suffix,
+                    _("Bản đồ nhiệt: %(indicator)s theo đơn vị và năm, %(stage)s") % words + suffix,
                     years,
                     series,
                     kinds=[kind] * len(years),
                     measures=[measure] * len(years),
                 ),
-                "label": _("Bản đồ nhiệt đơn vị × năm"),
             },
         ]
     table = _named(
@@ -507,8 +561,7 @@ def _indicator_comparison(
             rows, years, kind=indicator.kind, per_hundred=per_hundred, unit_url=board.unit_url
         ),
         "xep-hang",
-        _("Xếp hạng: %(indicator)s, %(stage)s") % {"indicator": indicator.label, "stage": stage}
-        + suffix,
+        _("Xếp hạng: %(indicator)s, %(stage)s") % words + suffix,
     )
     return figures, table
 
@@ -523,7 +576,7 @@ def _group_block(
     name: str,
     chart_id: str | None = None,
 ) -> dict:
-    """The groups of compared units on one indicator: a bar per group and year (per 100
+    """The groups of compared units on one indicator: a line per group over the years (per 100
     members when the page asks for it, else the total; a ratio as the group's ratio) and the
     table of every group figure, which exports as `name`; each figure links to the units
     behind it (/compare/ of the group's units for its years)."""
@@ -548,13 +601,12 @@ def _group_block(
         measure = indicator.measure
     figure = None
     if comparison.has_values:
-        figure = charts.grouped_bars(
+        figure = charts.group_lines(
             title % words + suffix,
             years,
             series,
             kind="count" if per_hundred else indicator.kind,
             measure=measure,
-            x_title="",  # the years speak for themselves; the legend sits there
         )
     table = _named(
         tables.group_table(
@@ -668,15 +720,24 @@ def unit_detail(request, code: str):
         return export
     figure = None
     if with_peers:
-        shown = [r for r in rows if r.indicator.kind != Indicator.Kind.RATIO]
-        figure = charts.against_peers(
-            _("%(unit)s so với bình quân %(n)s đơn vị cùng nhóm, cả giai đoạn %(stage)s")
+        per_hundred = _("%(measure)s / 100 đoàn viên")
+        figure = charts.peer_range(
+            _("%(unit)s trong %(n)s đơn vị cùng nhóm: trên 100 đoàn viên, cả giai đoạn %(stage)s")
             % {"unit": unit.short_name, "n": len(peers), "stage": stage},
-            [r.indicator.label for r in shown],
-            [r.total for r in shown],
-            [r.peer_total for r in shown],
-            kinds=[r.indicator.kind for r in shown],
-            measures=[r.indicator.measure for r in shown],
+            [
+                charts.PeerRange(
+                    label=r.indicator.label,
+                    value=r.rate,
+                    low=r.rate_low,
+                    median=r.rate_median,
+                    high=r.rate_high,
+                    kind="ratio" if r.indicator.kind == Indicator.Kind.RATIO else "count",
+                    measure=""
+                    if r.indicator.kind == Indicator.Kind.RATIO
+                    else per_hundred % {"measure": r.indicator.measure},
+                )
+                for r in rows
+            ],
             group=unit.peer_group,
         )
     return render(

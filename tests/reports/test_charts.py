@@ -24,39 +24,165 @@ UNITS = [
 ]
 
 
-def test_grouped_bars_has_one_trace_per_unit_coloured_by_peer_group():
-    figure = charts.grouped_bars("Hội nghị, 2009–2011", [2009, 2010, 2011], UNITS, measure="cuộc")
-    traces = figure["data"]
-    assert [t["name"] for t in traces] == ["Rạch Giá", "Hà Tiên", "Công an tỉnh"]
-    assert all(t["type"] == "bar" for t in traces)
-    assert traces[0]["x"] == ["2009", "2010", "2011"]
-    assert traces[0]["marker"]["color"] == charts.DISTRICT_COLOUR
-    assert traces[1]["marker"]["color"] != charts.DISTRICT_COLOUR  # a lighter shade
-    assert traces[2]["marker"]["color"] == charts.BRANCH_COLOUR
-    assert [t["legendgroup"] for t in traces] == ["district", "district", "branch"]
-    assert figure["layout"]["barmode"] == "group"
-    assert figure["layout"]["title"]["text"] == "Hội nghị, 2009–2011"
-    long = charts.grouped_bars("Hội nghị triển khai theo đơn vị và năm, 2009–2013", [], [])
-    assert long["layout"]["title"]["text"] == (
-        "Hội nghị triển khai theo đơn vị và năm, <br>2009–2013"
+POINTS = [
+    charts.Point("Hà Tiên", Decimal("10.01"), "district"),
+    charts.Point("Công an tỉnh", 7, "branch"),
+    charts.Point("Không báo cáo", None, "district"),
+    charts.Point("Rạch Giá", Decimal("10.04"), "district"),
+    charts.Point("Quân sự tỉnh", 7, "branch"),
+    charts.Point("Kiên Hải", 8964, "district"),
+]
+
+
+def axis_labels(figure) -> list[str]:
+    return figure["layout"]["yaxis"]["categoryarray"]
+
+
+def test_ranking_names_every_unit_on_the_axis_largest_first_by_exact_value():
+    figure = charts.ranking("Hội nghị, 2012", POINTS, measure="cuộc")
+    # 10,04 before 10,01 although both show as "10,0": ordered before rounding; the two sevens
+    # keep their order; the unit without a figure is named, last, with no bar.
+    assert axis_labels(figure) == [
+        "Kiên Hải",
+        "Rạch Giá",
+        "Hà Tiên",
+        "Công an tỉnh",
+        "Quân sự tỉnh",
+        "Không báo cáo",
+    ]
+    assert figure["layout"]["yaxis"]["categoryorder"] == "array"
+    assert figure["layout"]["yaxis"]["autorange"] == "reversed"  # the first at the top
+    bars = [t for t in figure["data"] if t["type"] == "bar"]
+    named = [name for t in bars for name in t["y"]]
+    assert sorted(named) == sorted(p.name for p in POINTS)  # every unit has its row
+    districts = bars[0]
+    assert districts["y"] == ["Kiên Hải", "Rạch Giá", "Hà Tiên", "Không báo cáo"]
+    assert districts["x"] == [8964.0, 10.04, 10.01, None]  # plotted exactly
+    assert districts["text"] == ["8.964", "10,0", "10,0", ""]  # rounded only in labels
+    assert districts["customdata"][3] == "không có số liệu"
+    assert districts["customdata"][1] == "10,0 cuộc"
+
+
+def test_ranking_ties_only_units_with_equal_values():
+    points = [charts.Point(str(i), Decimal(1) + Decimal(i) / 10**9) for i in range(5)]
+    assert [p.name for p in charts.ranked(points)] == ["4", "3", "2", "1", "0"]
+    equal = [charts.Point("b", 2), charts.Point("a", Decimal("2.0")), charts.Point("c", 3)]
+    assert [p.name for p in charts.ranked(equal)] == ["c", "b", "a"]
+
+
+def test_ranking_colours_bars_by_group_with_a_legend_of_groups_and_their_references():
+    figure = charts.ranking(
+        "x",
+        POINTS,
+        measure="cuộc",
+        references={"district": Decimal(27045) / 3, "branch": Decimal(7)},
+        reference_label="Bình quân",
     )
-    assert figure["layout"]["yaxis"]["title"]["text"] == "cuộc"
+    bars = [t for t in figure["data"] if t["type"] == "bar"]
+    assert [t["name"] for t in bars] == ["Huyện, thị, thành Đoàn", "Đoàn trực thuộc"]
+    assert [t["marker"]["color"] for t in bars] == [charts.DISTRICT_COLOUR, charts.BRANCH_COLOUR]
+    lines = [t for t in figure["data"] if t["type"] == "scatter"]
+    assert [t["name"] for t in lines] == [
+        "Bình quân Huyện, thị, thành Đoàn: 9.015",
+        "Bình quân Đoàn trực thuộc: 7",
+    ]
+    assert lines[0]["x"] == [float(Decimal(27045) / 3)] * 2  # exact, not 9015
+    assert [t["line"]["color"] for t in lines] == [charts.DISTRICT_COLOUR, charts.BRANCH_COLOUR]
+    assert all(t["line"]["dash"] == "dash" for t in lines)
+    assert lines[0]["y"] == ["Kiên Hải", "Không báo cáo"]  # across every row
+    legend = figure["layout"]["legend"]
+    assert legend["orientation"] == "h" and legend["yref"] == "container"
+    # Room for the figures written beside the longest bar.
+    assert figure["layout"]["xaxis"]["range"][1] > 8964
 
 
-def test_hover_texts_and_axis_ticks_use_vietnamese_formats():
-    figure = charts.grouped_bars("x", [2009, 2010, 2011], UNITS, measure="lượt")
-    assert figure["data"][1]["customdata"] == ["1 lượt", "8.964 lượt", "2 lượt"]
-    assert figure["data"][0]["customdata"][2] == "–"
-    assert figure["data"][0]["y"] == [3.0, 4.0, None]
-    assert figure["layout"]["separators"] == ",."
+def test_ranking_of_small_rates_labels_them_with_two_decimals():
+    points = [
+        charts.Point("Tân Hiệp", Decimal("0.804"), "district"),
+        charts.Point("Quân sự tỉnh", Decimal("0.795"), "branch"),
+    ]
+    figure = charts.ranking("x", points, references={"branch": Decimal("0.6449")})
+    assert [t["text"] for t in figure["data"][:2]] == [["0,80"], ["0,80"]]
+    assert axis_labels(figure) == ["Tân Hiệp", "Quân sự tỉnh"]  # 0,804 > 0,795
+    assert figure["data"][2]["name"].endswith(": 0,64")
+    # Districts first in the legend, whatever unit leads.
+    flipped = charts.ranking(
+        "x", [charts.Point("Công an tỉnh", 5, "branch"), charts.Point("Rạch Giá", 1, "district")]
+    )
+    assert [t["name"] for t in flipped["data"]] == ["Huyện, thị, thành Đoàn", "Đoàn trực thuộc"]
+
+
+def test_ranking_grows_with_the_number_of_units():
+    few = charts.ranking("x", POINTS[:2])
+    many = charts.ranking("x", [charts.Point(f"U{i}", i, "district") for i in range(40)])
+    assert many["layout"]["height"] > few["layout"]["height"]
+    assert many["layout"]["height"] >= 24 * 40
 
 
 def test_money_is_plotted_in_millions_and_hovered_in_words_readers_use():
-    series = [charts.Series("Rạch Giá", [1_540_000_000], group="district")]
-    figure = charts.grouped_bars("Tiền", [2012], series, kind="money", measure="đồng")
-    assert figure["data"][0]["y"] == [1540.0]
+    points = [charts.Point("Rạch Giá", 1_540_000_000, "district")]
+    figure = charts.ranking("Tiền", points, kind="money", measure="đồng")
+    assert figure["data"][0]["x"] == [1540.0]
     assert figure["data"][0]["customdata"] == ["1,54 tỷ đồng"]
-    assert figure["layout"]["yaxis"]["title"]["text"] == "triệu đồng"
+    assert figure["layout"]["xaxis"]["title"]["text"] == "triệu đồng"
+
+
+def test_small_multiples_draw_one_panel_per_unit_on_one_scale():
+    figure = charts.small_multiples(
+        "Hội nghị theo năm",
+        [2009, 2010, 2011],
+        UNITS,
+        measure="lượt",
+        references={"district": [2, None, Decimal("1.5")]},
+        reference_label="Bình quân",
+        reference_note="Đường chấm xám: bình quân",
+    )
+    layout = figure["layout"]
+    units = [t for t in figure["data"] if t["mode"] == "lines+markers"]
+    assert [t["name"] for t in units] == ["Rạch Giá", "Hà Tiên", "Công an tỉnh"]
+    assert [t["yaxis"] for t in units] == ["y", "y2", "y3"]
+    assert [a["text"] for a in layout["annotations"]] == ["Rạch Giá", "Hà Tiên", "Công an tỉnh"]
+    assert layout["annotations"][1]["yref"] == "y2 domain"
+    assert layout["yaxis2"]["matches"] == "y" and layout["yaxis3"]["matches"] == "y"
+    assert layout["yaxis"]["range"] == [0, 8964 * 1.08]
+    assert [t["line"]["color"] for t in units] == [
+        charts.DISTRICT_COLOUR,
+        charts.DISTRICT_COLOUR,
+        charts.BRANCH_COLOUR,
+    ]
+    assert units[1]["customdata"] == ["1 lượt", "8.964 lượt", "2 lượt"]
+    # The districts' reference behind each district, none for the branch.
+    references = [t for t in figure["data"] if t["mode"] == "lines"]
+    assert [t["yaxis"] for t in references] == ["y", "y2"]
+    assert references[0]["y"] == [2.0, None, 1.5]
+    assert layout["grid"]["columns"] * layout["grid"]["rows"] >= 3
+    assert layout["meta"]["facets"]["count"] == 3
+    assert layout["title"]["subtitle"]["text"] == "Đường chấm xám: bình quân"
+
+
+def test_group_lines_draw_a_line_per_group_in_its_colour():
+    series = [
+        charts.Series("Huyện", [Decimal("3.1"), None], group="district"),
+        charts.Series("Trực thuộc", [Decimal(200) / 3, 5], group="branch"),
+    ]
+    figure = charts.group_lines("x", [2012, 2013], series, measure="cuộc")
+    assert [t["line"]["color"] for t in figure["data"]] == [
+        charts.DISTRICT_COLOUR,
+        charts.BRANCH_COLOUR,
+    ]
+    assert figure["data"][1]["y"] == [float(Decimal(200) / 3), 5.0]
+    assert figure["data"][1]["customdata"][0] == "66,7 cuộc"
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Năm"
+
+
+def test_hover_texts_and_axis_ticks_use_vietnamese_formats():
+    figure = charts.ranking("x", POINTS, measure="lượt")
+    assert figure["data"][0]["customdata"][0] == "8.964 lượt"
+    assert figure["layout"]["separators"] == ",."
+    long = charts.ranking("Hội nghị triển khai theo đơn vị và năm, 2009–2013", [])
+    assert long["layout"]["title"]["text"] == (
+        "Hội nghị triển khai theo đơn vị và năm, <br>2009–2013"
+    )
 
 
 def test_heatmap_leaves_missing_cells_blank_and_says_so():
@@ -96,17 +222,18 @@ def test_trend_draws_one_line_per_indicator_with_measures():
 
 def test_figures_are_valid_plotly_and_json():
     for figure in (
-        charts.grouped_bars("x", [2009, 2010, 2011], UNITS),
+        charts.ranking("x", POINTS, references={"district": 5}, reference_label="Bình quân"),
+        charts.small_multiples("x", [2009, 2010, 2011], UNITS, references={"branch": [1, 2, 3]}),
         charts.heatmap("x", [2009, 2010, 2011], UNITS),
         charts.trend("x", [2009, 2010, 2011], UNITS),
+        charts.group_lines("x", [2009, 2010, 2011], UNITS),
+        charts.peer_range("x", PEER_ROWS, group="branch"),
     ):
         go.Figure(figure)  # raises on any property plotly does not know
         json.dumps(figure)
 
 
-def test_shades_stay_within_the_group_colour_towards_white():
-    assert charts.shade("#1f77b4", 0, 3) == "#1f77b4"
-    assert charts.shade("#000000", 2, 3) == "#8c8c8c"
+def test_years_label():
     assert charts.years_label(2009, 2013) == "2009–2013"
     assert charts.years_label(2012, 2012) == "2012"
 
@@ -122,29 +249,42 @@ def test_vendored_plotly_matches_the_installed_wheel():
     assert extract_injected_css(wheel)[0] in assets.read_text(encoding="utf-8")
 
 
-def test_against_peers_shows_the_unit_as_a_percentage_of_the_peer_average():
-    figure = charts.against_peers(
-        "Giang Thành so với bình quân",
-        ["Hội nghị", "Tiền", "Không ai"],
-        [4, 2_000_000_000, None],
-        [Decimal("10.1"), 1_000_000_000, 5],
-        kinds=["count", "money", "count"],
-        measures=["cuộc", "đồng", "cuộc"],
-        group="district",
+PEER_ROWS = [
+    charts.PeerRange(
+        "Hội nghị",
+        Decimal("0.75"),
+        Decimal("0.5"),
+        Decimal("0.6"),
+        1,
+        "count",
+        "cuộc / 100 đoàn viên",
+    ),
+    charts.PeerRange("Không ai", None, None, None, None),
+    charts.PeerRange("Tỷ lệ", Decimal("62.5"), 25, Decimal("62.5"), 100, "ratio"),
+    charts.PeerRange("Như nhau", 0, 0, 0, 0),
+]
+
+
+def test_peer_range_places_the_unit_on_its_peers_band_with_the_median():
+    figure = charts.peer_range("Rạch Giá trong 15 đơn vị cùng nhóm", PEER_ROWS, group="district")
+    band, median, unit = figure["data"]
+    assert unit["y"] == ["Hội nghị", "Tỷ lệ", "Như nhau"]  # no figure, no row
+    assert figure["layout"]["yaxis"]["categoryarray"] == ["Hội nghị", "Tỷ lệ", "Như nhau"]
+    # Each band from its lowest (0) to its highest (1) figure; equal figures in the middle.
+    assert unit["x"] == [0.5, 0.5, 0.5]
+    assert median["x"] == [float(Decimal("0.1") / Decimal("0.5")), 0.5, 0.5]
+    assert band["x"][:3] == [0, 1, None]
+    assert unit["marker"]["color"] == charts.DISTRICT_COLOUR
+    assert unit["text"] == ["0,8", "62,5%", "0"]
+    assert unit["customdata"][0] == (
+        "0,8 cuộc / 100 đoàn viên; cùng nhóm: thấp nhất 0,5, trung vị 0,6, cao nhất 1"
     )
-    trace = figure["data"][0]
-    assert trace["y"] == ["Hội nghị", "Tiền"]
-    assert trace["x"] == [float(Decimal(400) / Decimal("10.1")), 200.0]  # 39.60…, unrounded
-    assert trace["customdata"][0] == "4 cuộc; bình quân cùng nhóm 10,1 cuộc"
-    assert trace["customdata"][1] == "2 tỷ đồng; bình quân cùng nhóm 1 tỷ đồng"
-    assert trace["marker"]["color"] == charts.DISTRICT_COLOUR
-    assert figure["layout"]["shapes"][0]["x0"] == 100
-    go.Figure(figure)
+    assert figure["layout"]["xaxis"]["ticktext"] == ["thấp nhất", "cao nhất"]
 
 
 def test_per_hundred_members_keep_their_decimal_in_hover_and_cells():
     series = [charts.Series("Rạch Giá", [Decimal("0.7"), Decimal("1.0")], group="district")]
-    bars = charts.grouped_bars("x", [2009, 2010], series, measure="cuộc / 100 đoàn viên")
-    assert bars["data"][0]["customdata"] == ["0,7 cuộc / 100 đoàn viên", "1 cuộc / 100 đoàn viên"]
+    lines = charts.small_multiples("x", [2009, 2010], series, measure="cuộc / 100 đoàn viên")
+    assert lines["data"][0]["customdata"] == ["0,7 cuộc / 100 đoàn viên", "1 cuộc / 100 đoàn viên"]
     cells = charts.heatmap("x", [2009, 2010], series)
     assert cells["data"][0]["text"] == [["0,7", "1"]]

@@ -117,8 +117,10 @@ def test_compare_shows_every_district_and_branch_to_the_reviewer(client, demo, c
     names = [r[1] for r in rows]
     assert "Rạch Giá" in names and "Công an tỉnh" in names
     html = response.content.decode()
-    assert 'id="bieu-do-cot-data"' in html and 'id="bieu-do-nhiet-data"' in html
-    assert "Hội nghị triển khai theo đơn vị và năm, 2009–2013" in html
+    for chart in ("bieu-do-xep-hang", "bieu-do-tung-don-vi", "bieu-do-nhiet"):
+        assert f'id="{chart}-data"' in html
+    assert "Hội nghị triển khai: các đơn vị xếp theo số liệu cả giai đoạn 2009–2013" in html
+    assert "Hội nghị triển khai: từng đơn vị theo năm, 2009–2013" in html
 
 
 def test_compare_for_a_secretary_shows_only_their_unit(client, demo, cast):
@@ -231,7 +233,7 @@ def test_unit_page_compares_with_peers_and_lists_reports(client, demo, cast):
     response = client.get(reverse("reports:unit", args=["rach-gia"]))
     assert response.status_code == 200
     page = text(response)
-    assert "so với bình quân 15 đơn vị cùng nhóm" in page
+    assert "so với 15 đơn vị cùng nhóm, trên 100 đoàn viên" in page
     assert "Tỷ trọng trong toàn tỉnh" in page
     reports = table_rows(response, "bao-cao-title")
     assert [r[0] for r in reports] == ["2009", "2010", "2011", "2012", "2013"]
@@ -241,7 +243,7 @@ def test_unit_page_compares_with_peers_and_lists_reports(client, demo, cast):
 def test_unit_page_of_a_branch_compares_with_branches(client, demo, cast):
     login(client, cast.secretary_b, cast)
     response = client.get(reverse("reports:unit", args=["cong-an"]))
-    assert "so với bình quân 9 đơn vị cùng nhóm" in text(response)
+    assert "so với 9 đơn vị cùng nhóm, trên 100 đoàn viên" in text(response)
 
 
 def test_giang_thanh_reports_for_2009_the_year_it_was_founded(client, demo, cast):
@@ -271,7 +273,7 @@ def test_an_indicator_nobody_reported_and_a_unit_without_data_read_well(client, 
     assert response.status_code == 200
     rows = table_rows(response, "xep-hang-title")
     assert len(rows) == 24 and all(r[0] == "–" and r[7] == "–" for r in rows)
-    assert "bieu-do-cot" not in response.content.decode()
+    assert "bieu-do-xep-hang" not in response.content.decode()
     assert "Chưa có đơn vị nào có số liệu được duyệt cho lựa chọn này" in text(response)
     response = client.get(reverse("reports:overview"))
     assert response.status_code == 200

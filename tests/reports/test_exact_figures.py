@@ -88,7 +88,7 @@ def test_per_hundred_chart_plots_the_exact_values(client, figures):
     client.force_login(figures.reviewer)
     response = compare(client, PER_HUNDRED)
     tree = html5lib.parse(response.content, treebuilder="etree", namespaceHTMLElements=False)
-    source = next(s for s in tree.iter("script") if s.get("id") == "bieu-do-cot-data")
+    source = next(s for s in tree.iter("script") if s.get("id") == "bieu-do-tung-don-vi-data")
     traces = {t["name"]: t for t in json.loads(source.text)["data"]}
     assert traces["Hà Tiên"]["y"] == [0.49, None, None, None, 1.0]
     assert traces["An Minh"]["y"] == [0.47, None, None, None, 1.0]

@@ -193,6 +193,13 @@ def test_group_rate_is_the_ratio_of_sums_not_the_average_of_rates(seed, units):
     assert everyone.stage.total == 33 and everyone.stage.members == 1003
 
 
+def reference_lines(page: str) -> dict[str, float]:
+    """The ranking chart's group lines: {legend name: x}."""
+    source = re.search(r'id="bieu-do-xep-hang-data"[^>]*>(.*?)</script>', page).group(1)
+    traces = json.loads(source)["data"]
+    return {t["name"]: t["x"][0] for t in traces if t["type"] == "scatter"}
+
+
 def test_compare_shows_districts_against_branches_with_chart_and_exports(client, seed, cast, units):
     make_report(units.rach_gia, 2012, seed, values={"hoi-nghi-trien-khai": 1, "doan-vien": 100})
     make_report(units.ha_tien, 2012, seed, values={"hoi-nghi-trien-khai": 30, "doan-vien": 900})
@@ -209,6 +216,17 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
     assert figure["data"][0]["y"] == [3.1]
     assert figure["data"][1]["y"] == [float(Decimal(200) / 3)]
     assert figure["data"][1]["customdata"] == ["66,7 cuộc / 100 đoàn viên"]
+    # The ranking marks each group's pooled rate, from the sums: (1 + 30) * 100 / 1000 and
+    # 2 * 100 / 3; without per 100 members, each group's average per unit that reported.
+    assert reference_lines(page) == {
+        "Cả nhóm Huyện, thị, thành Đoàn: 3,1": 3.1,
+        "Cả nhóm Đoàn trực thuộc: 66,7": float(Decimal(200) / 3),
+    }
+    absolute = client.get(url, {**params, "per": "tong"}).content.decode()
+    assert reference_lines(absolute) == {
+        "Bình quân Huyện, thị, thành Đoàn: 15,5": 15.5,
+        "Bình quân Đoàn trực thuộc: 2": 2.0,
+    }
     # The table: rounded for display only.
     assert "66,7" in page and "15,5" in page
 

@@ -257,6 +257,50 @@ def test_unit_profile_compares_with_peer_average_and_province(tree):
     assert ratio.share is None
 
 
+def test_unit_profile_places_the_units_rate_per_100_members_among_its_peers(tree):
+    u = tree.units
+    args = {"movement": tree.movement, "unit": u.h1, "root": u.tinh}
+    peers, rows = selectors.unit_profile(**args, start_year=2010, end_year=2012)
+    row = {r.indicator.code: r for r in rows}["a"]
+    # h1 with xa1: 20 activities, 130 + 50 members at the end of 2012. h2's 2012 report is
+    # only submitted: no member count at the end of the stage, so no rate.
+    assert row.rate == Decimal(2000) / 180  # 11.11…, unrounded
+    assert row.peer_rates == [Decimal(2000) / 180]
+
+    peers, rows = selectors.unit_profile(
+        **args, start_year=2010, end_year=2012, include_submitted=True
+    )
+    by_code = {r.indicator.code: r for r in rows}
+    row = by_code["a"]
+    # With it, h2: 2 + 9 activities, 90 members.
+    h1, h2 = Decimal(2000) / 180, Decimal(1100) / 90
+    assert row.peer_rates == [h1, h2]
+    assert (row.rate_low, row.rate_high) == (h1, h2)
+    assert row.rate_median == (h1 + h2) / 2  # exact, not of rounded rates
+    # A ratio is compared as itself: h1 (9 + 1) / (12 + 4), h2 8 / 8.
+    ratio = by_code["r"]
+    assert ratio.rate == Decimal("62.5")
+    assert (ratio.rate_low, ratio.rate_high) == (Decimal("62.5"), Decimal(100))
+    # The member count has no rate per 100 members; nobody's figure, no rate.
+    assert by_code[selectors.MEMBERS_INDICATOR].rate is None
+    assert by_code[selectors.MEMBERS_INDICATOR].rate_median is None
+    assert by_code["khong-ai"].peer_rates == []
+
+
+def test_the_median_of_an_odd_number_of_rates_is_the_middle_one():
+    row = selectors.ProfileRow(
+        indicator=None,
+        years={},
+        total=None,
+        peer_years={},
+        peer_total=None,
+        province_total=None,
+        peer_rates=[Decimal(3), Decimal(1), Decimal(2)],
+    )
+    assert row.rate_median == Decimal(2)
+    assert (row.rate_low, row.rate_high) == (Decimal(1), Decimal(3))
+
+
 def test_unit_profile_of_the_province_has_no_peers(tree):
     peers, rows = selectors.unit_profile(
         movement=tree.movement,
