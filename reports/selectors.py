@@ -337,8 +337,8 @@ class Scope:
 
     @property
     def home(self) -> Unit | None:
-        """Where the user's pages start: the province if they may read all of it, else the
-        unit just above their first unit (which lists it), else their first unit."""
+        """Where the user's pages start: the province if they may read all of it, else their
+        first unit."""
         if self.root is not None and self.can_see(self.root):
             return self.root
         return self.tops[0] if self.tops else None

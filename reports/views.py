@@ -1,7 +1,8 @@
 """Dashboards: overview, comparison, one unit, completeness — each a page and its exports.
 
-Each view starts the same way (`_dashboard`: the user's scope, built on
-`Unit.objects.visible_to`, and the query parameters parsed by forms), calls a selector, and
+Each view starts the same way (`_dashboard`: the user's scope — their units and the province,
+visibility checked by path prefix as `Unit.objects.visible_to` does, never every unit — and
+the query parameters parsed by forms), calls a selector, and
 renders; charts are built by `reports.charts` and drawn by static/js/charts.js. Bad parameters
 give the page back with a Vietnamese message and status 400.
 """
