@@ -22,6 +22,7 @@ from movements.selectors import movement_years
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .forms import DocumentEditForm, YearRangeForm
+from .selectors import dashboard_scope, unit_choices
 from .services import DocumentEditConflict, document_edit_save, document_regenerate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -214,7 +215,14 @@ def document_index(request, movement: str):
         return _error(
             request, DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement})
         )
-    units = list(Unit.objects.visible_to(request.user).order_by("path"))
+    # The user's units and those just under them, and the units matching the search `q`:
+    # never every unit (a national tree holds thousands).
+    scope = dashboard_scope(user=request.user)
+    units = [
+        u
+        for u in unit_choices(scope=scope, unit=scope.home, query=request.GET.get("q") or "")
+        if scope.can_see(u)
+    ]
     if request.GET.get("unit"):
         years = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}"
         try:
@@ -231,6 +239,7 @@ def document_index(request, movement: str):
         {
             "movement": target_movement,
             "units": units,
+            "query": request.GET.get("q") or "",
             "years": movement_years(movement=target_movement),
         },
     )

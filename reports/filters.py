@@ -17,8 +17,9 @@ PEER_CHOICES = [
 
 
 class CompareUnitFilter(django_filters.FilterSet):
-    """Filters the units a user may compare (`Scope.compared_units`, never wider); with
-    `parent`, the visible units under another unit (e.g. the grassroots of one district)."""
+    """Filters the units a user may compare: the visible units directly under `parent` (the
+    districts and branches of the province, or e.g. the grassroots of one district), never
+    wider."""
 
     parent = django_filters.ChoiceFilter(
         label=_("Các đơn vị trực thuộc"),
@@ -37,6 +38,13 @@ class CompareUnitFilter(django_filters.FilterSet):
         method="filter_peers",
         error_messages={"invalid_choice": _("Nhóm đơn vị “%(value)s” không hợp lệ.")},
     )
+    q = django_filters.CharFilter(
+        label=_("Tìm đơn vị có đơn vị trực thuộc"),
+        method="filter_search",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Gõ một phần tên hoặc mã rồi bấm “Xem”: các đơn vị tìm thấy có trong ô trên."),
+    )
     units = django_filters.MultipleChoiceFilter(
         label=_("Chỉ các đơn vị"),
         method="filter_units",
@@ -53,15 +61,19 @@ class CompareUnitFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(
-        self, data=None, *, units: list[Unit], parents: list[Unit] = (), children=None, **kwargs
+        self,
+        data=None,
+        *,
+        parent: Unit | None,
+        units: list[Unit],
+        parents: list[Unit] = (),
+        **kwargs,
     ):
-        """`units`: the units compared by default (under `parents[0]`); `parents`: the units
-        whose children may be compared instead; `children(parent)`: those children."""
-        self.parents = {u.code: u for u in parents}
-        self.parent = parents[0] if parents else None
-        chosen = self.parents.get((data or {}).get("parent") or "")
-        if chosen is not None and chosen is not self.parent and children is not None:
-            self.parent, units = chosen, children(chosen)
+        """`parent`: the unit whose children are compared (the province by default; None when
+        the one asked for is unknown or hidden, which the form then says); `units`: its
+        visible children, the units compared by default; `parents`: the units offered instead
+        (`selectors.unit_choices`: around `parent`, and those matching the search)."""
+        self.parent = parent
         self.allowed = units
         queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(
             "kind", "sort_order", "path"
@@ -74,6 +86,9 @@ class CompareUnitFilter(django_filters.FilterSet):
 
     def filter_parent(self, queryset, name, value):
         return queryset  # the choice of units is made in __init__
+
+    def filter_search(self, queryset, name, value):
+        return queryset  # the search adds choices of `parent`, made in the view
 
     def filter_peers(self, queryset, name, value):
         if value == "district":
@@ -89,5 +104,7 @@ class CompareUnitFilter(django_filters.FilterSet):
 
     def chosen_units(self) -> list[Unit]:
         """The filtered units in comparison order (districts first, then branches)."""
+        if not self.is_bound:
+            return list(self.allowed)
         codes = set(self.qs.values_list("code", flat=True))
         return [u for u in self.allowed if u.code in codes]

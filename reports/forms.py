@@ -44,6 +44,16 @@ class DashboardForm(forms.Form):
             )
         },
     )
+    q = forms.CharField(
+        label=_("Tìm đơn vị"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_(
+            "Ô “Đơn vị” có đơn vị đang xem, các cấp trên và các đơn vị trực thuộc; gõ một phần "
+            "tên hoặc mã rồi bấm “Xem” để thêm các đơn vị tìm thấy vào ô đó."
+        ),
+    )
     start = forms.TypedChoiceField(
         label=_("Từ năm"),
         coerce=int,
@@ -102,6 +112,7 @@ class DashboardForm(forms.Form):
             self.fields["unit"].choices = [(u.code, ("— " * u.depth) + u.name) for u in units]
         else:
             del self.fields["unit"]
+            del self.fields["q"]
 
     def clean(self):
         data = super().clean()

@@ -13,13 +13,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, When
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models import Value as V
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from movements.models import (
     Indicator,
     IndicatorGroup,
+    Membership,
     Movement,
     Period,
     PublishedFigure,
@@ -282,95 +299,169 @@ MEMBERS_INDICATOR = "doan-vien"
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may see on the dashboards, built on `Unit.objects.visible_to(user)`.
+    """What a user may see on the dashboards: the subtrees of their memberships' units, checked
+    by path prefix (`Unit.objects.visible_to`'s rule) without loading the units themselves.
 
-    `units`: the units whose own figures and reports the user may read (tree order).
-    `root`: the province; anyone with a membership may read its totals (a unit secretary sees
-    their own unit and the province-wide totals, not their neighbours).
+    `tops`: the highest units the user may read (the membership units not under another one;
+    the root units for a superuser). `root`: the province; anyone with a membership may read its
+    totals (a unit secretary sees their own unit and the province-wide totals, not their
+    neighbours).
     """
 
-    units: tuple[Unit, ...]
+    tops: tuple[Unit, ...]
     root: Unit | None
 
     @property
     def is_empty(self) -> bool:
-        return not self.units
+        return not self.tops
 
     def can_see(self, unit: Unit) -> bool:
         """May the user read this unit's own figures, breakdown and reports?"""
-        return any(u.pk == unit.pk for u in self.units)
+        return any(unit.path.startswith(top.path) for top in self.tops)
 
     def can_see_totals(self, unit: Unit) -> bool:
         """May the user read this unit's totals (its own units, or the province)?"""
         return self.can_see(unit) or (self.root is not None and self.root.pk == unit.pk)
 
-    @property
-    def total_units(self) -> list[Unit]:
-        """Units whose totals the user may choose: the province first, then their units."""
-        rest = [u for u in self.units if self.root is None or u.pk != self.root.pk]
-        return ([self.root] if self.root is not None else []) + rest
+    def can_list(self, unit: Unit) -> bool:
+        """May the user list the units directly under `unit` (those they may see): a unit whose
+        totals they read, or the unit just above one of theirs."""
+        return self.can_see_totals(unit) or any(top.parent_id == unit.pk for top in self.tops)
+
+    def visible(self, field: str = "path") -> Q:
+        """The condition 'the unit whose path is `field` is visible', for any QuerySet."""
+        condition = Q(pk__in=[])
+        for top in self.tops:
+            condition |= Q(**{f"{field}__startswith": top.path})
+        return condition
 
     @property
-    def compared_units(self) -> list[Unit]:
-        """Visible districts and branches (the units the province compares), in report order."""
-        return sorted(
-            (u for u in self.units if u.peer_group in ("district", "branch")),
-            key=lambda u: (u.peer_group != "district", u.sort_order, u.path),
-        )
-
-    def children_of(self, parent: Unit) -> list[Unit]:
-        """Visible units directly under `parent`, by peer group (districts, branches,
-        grassroots), then in report order."""
-        return sorted(
-            (u for u in self.units if u.parent_id == parent.pk),
-            key=lambda u: (_group_position(u.peer_group), u.sort_order, u.path),
-        )
+    def home(self) -> Unit | None:
+        """Where the user's pages start: the province if they may read all of it, else their
+        first unit."""
+        if self.root is not None and self.can_see(self.root):
+            return self.root
+        return self.tops[0] if self.tops else None
 
     @property
-    def parents(self) -> list[Unit]:
-        """Units whose visible children may be compared: the province first (whatever the
-        user sees under it), then visible units with visible children, in tree order."""
-        with_children = {u.parent_id for u in self.units}
-        rest = [
-            u
-            for u in self.units
-            if u.pk in with_children and (self.root is None or u.pk != self.root.pk)
-        ]
-        return ([self.root] if self.root is not None else []) + rest
-
-    @property
-    def reporting_units(self) -> list[Unit]:
-        """Visible units below the province (those that file reports): districts first, then
-        by depth and report order."""
-        return sorted(
-            (u for u in self.units if u.kind != Unit.Kind.PROVINCE),
-            key=lambda u: (u.peer_group != "district", u.depth, u.sort_order, u.path),
-        )
+    def listing_parent(self) -> Unit | None:
+        """The unit whose visible children the lists show by default: the province for
+        provincial staff; for a unit's secretary, the unit above their own (so that the list
+        holds their unit), when they have one unit or all theirs share that parent."""
+        if not self.tops:
+            return None
+        if self.root is not None and self.can_see(self.root):
+            return self.root
+        parents = {top.parent_id for top in self.tops}
+        if len(parents) == 1 and self.tops[0].parent_id is not None:
+            if self.root is not None and self.tops[0].parent_id == self.root.pk:
+                return self.root
+            return self.tops[0].parent
+        return self.root
 
 
 def _group_position(group: str) -> int:
     return PEER_GROUPS.index(group) if group in PEER_GROUPS else len(PEER_GROUPS)
 
 
+def _group_order() -> Case:
+    """`_group_position` of a unit in SQL: districts, branches, grassroots, anything else."""
+    return Case(
+        When(kind__in=Unit.DISTRICT_LEVEL, then=V(0)),
+        When(kind=Unit.Kind.BRANCH, then=V(1)),
+        When(kind=Unit.Kind.GRASSROOTS, then=V(2)),
+        default=V(3),
+        output_field=IntegerField(),
+    )
+
+
 def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
-    """The dashboards' view of `user`'s memberships (two or three queries)."""
-    units = tuple(Unit.objects.visible_to(user).order_by("path"))
-    if not units:
-        return Scope(units=(), root=None)
-    top = units[0]
-    if top.parent_id is None:
-        return Scope(units=units, root=top)
-    root_path = "/" + top.path.strip("/").split("/")[0] + "/"
-    return Scope(units=units, root=Unit.objects.filter(path=root_path).first())
+    """The dashboards' view of `user`'s memberships: their highest units and the province.
+    One query (the memberships with their units, or the root units for a superuser), and one
+    more for the province when the user's units are below it. Never every visible unit."""
+    if not (user.is_authenticated and user.is_active):
+        return Scope(tops=(), root=None)
+    if user.is_superuser:
+        units = list(Unit.objects.filter(parent__isnull=True).order_by("path"))
+    else:
+        units = sorted(
+            {
+                m.unit.pk: m.unit
+                for m in Membership.objects.filter(user=user).select_related("unit__parent")
+            }.values(),
+            key=lambda u: u.path,
+        )
+    tops: list[Unit] = []
+    for unit in units:
+        if not any(unit.path.startswith(top.path) for top in tops):
+            tops.append(unit)
+    if not tops:
+        return Scope(tops=(), root=None)
+    first = tops[0]
+    if first.parent_id is None:
+        return Scope(tops=tuple(tops), root=first)
+    root_path = "/" + first.path.strip("/").split("/")[0] + "/"
+    return Scope(tops=tuple(tops), root=Unit.objects.filter(path=root_path).first())
 
 
 def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
     """The unit with `code` if `scope` may read its totals (one of the user's units, or the
     province), else None. One query."""
-    unit = Unit.objects.filter(code=code).first()
+    unit = Unit.objects.filter(code=code).select_related("parent").first()
     if unit is None or not scope.can_see_totals(unit):
         return None
     return unit
+
+
+def visible_children(*, scope: Scope, parent: Unit) -> list[Unit]:
+    """The units directly under `parent` that `scope` may see: districts, branches, grassroots,
+    each in report order. One query (a parent has a few dozen children)."""
+    return list(
+        Unit.objects.filter(scope.visible(), parent=parent).order_by(
+            _group_order(), "sort_order", "path"
+        )
+    )
+
+
+UNIT_SEARCH_LIMIT = 20
+
+
+def unit_choices(
+    *, scope: Scope, unit: Unit | None, query: str = "", with_children_only: bool = False
+) -> list[Unit]:
+    """The units a user navigates from `unit`, never every unit: its ancestors whose totals
+    `scope` reads (the province, the user's units), `unit`, its visible children and, when
+    `query` is given, up to UNIT_SEARCH_LIMIT visible units whose name, short name or code
+    holds it. `with_children_only`: only units that have children (parents to compare). In
+    tree order, each once. One query, and one more for a search."""
+    near = Q(pk__in=[])
+    if unit is not None:
+        ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+        near = Q(pk__in=ids) | (Q(parent=unit) & scope.visible())
+    if scope.root is not None:
+        near |= Q(pk=scope.root.pk)
+    near |= Q(pk__in=[top.pk for top in scope.tops])
+    queries = [Unit.objects.filter(near)]
+    query = query.strip()[:100]
+    if query:
+        matching = Q(name__icontains=query) | Q(short_name__icontains=query)
+        queries.append(
+            Unit.objects.filter(scope.visible(), matching | Q(code__icontains=query)).order_by(
+                "path"
+            )[:UNIT_SEARCH_LIMIT]
+        )
+    found: dict[int, Unit] = {}
+    for queryset in queries:
+        if with_children_only:
+            queryset = queryset.annotate(
+                has_children=Exists(Unit.objects.filter(parent=OuterRef("pk")))
+            )
+        for candidate in queryset:
+            if scope.can_see_totals(candidate) and (
+                not with_children_only or candidate.has_children
+            ):
+                found[candidate.pk] = candidate
+    return sorted(found.values(), key=lambda u: u.path)
 
 
 def movement_indicators(*, movement: Movement) -> list[Indicator]:
@@ -1122,88 +1213,244 @@ def unit_reports(*, movement: Movement, unit: Unit) -> list[Report]:
 
 
 COMPLETENESS_STATES = ("approved", "submitted", "returned", "draft", "missing")
+PAGE_SIZE = 100  # rows of units on one page of /completeness/: never every unit
+
+
+def listing_parent(*, scope: Scope, code: str) -> Unit | None:
+    """The unit with `code` if `scope` may list the units under it (`Scope.can_list`), else
+    None. One query."""
+    unit = Unit.objects.filter(code=code).select_related("parent").first()
+    if unit is None or not scope.can_list(unit):
+        return None
+    return unit
+
+
+def unit_ancestors(*, scope: Scope, unit: Unit) -> list[Unit]:
+    """`unit` and the units above it that `scope` may list, from the top: the way back up a
+    drill-down. No query for a root unit, else one."""
+    if unit.parent_id is None:
+        return [unit]
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return [u for u in Unit.objects.filter(pk__in=ids).order_by("path") if scope.can_list(u)]
+
+
+def _child_path(parent: Unit, field: str = "path") -> Substr:
+    """In SQL, the path of the child of `parent` whose subtree holds the unit whose path is
+    `field`: the path up to the '/' after the parent's ("/1/5/17/" under "/1/" → "/1/5/")."""
+    start = len(parent.path)
+    return Substr(
+        F(field),
+        1,
+        StrIndex(Substr(F(field), start + 1), V("/")) + V(start),
+        output_field=CharField(),
+    )
+
+
+def _existed_in(period: Period, prefix: str = "") -> Q:
+    """The unit (`prefix` the path to it) existed on some day of `period`
+    (`Unit.existed_during`)."""
+    return (
+        Q(**{f"{prefix}valid_from__isnull": True})
+        | Q(**{f"{prefix}valid_from__lte": period.end_date})
+    ) & (
+        Q(**{f"{prefix}valid_to__isnull": True})
+        | Q(**{f"{prefix}valid_to__gte": period.start_date})
+    )
+
+
+def _children(*, scope: Scope, parent: Unit) -> QuerySet:
+    """The visible units directly under `parent`, in report order, each marked with whether
+    units lie under it (to drill down)."""
+    return (
+        Unit.objects.filter(scope.visible(), parent=parent)
+        .annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+        .order_by(_group_order(), "sort_order", "path")
+    )
+
+
+def _subtree_below(*, scope: Scope, parent: Unit, prefix: str = "") -> Q:
+    """The visible units below `parent` (`prefix` the path to the unit)."""
+    return (
+        scope.visible(f"{prefix}path")
+        & Q(**{f"{prefix}path__startswith": parent.path})
+        & ~Q(**{f"{prefix}pk": parent.pk})
+    )
 
 
 @dataclass(frozen=True)
 class CompletenessCell:
-    """One unit × period: its report (or None), whether it was due, and whether on time."""
+    """A group of units (one unit and its subtree) × one period: how many were due (existed
+    during the period) and how many are in each state; submissions on time and late; the
+    latest day one was submitted (the unit's own when the group is one unit)."""
 
-    unit: Unit
     period: Period
-    report: Report | None
-
-    @property
-    def existed(self) -> bool:
-        """The unit existed during the period, even for part of it (Giang Thành, founded
-        29/6/2009, reports for 2009): Unit.reports_in."""
-        return self.unit.existed_during(self.period.start_date, self.period.end_date)
+    due: int
+    counts: dict[str, int]
+    on_time: int = 0
+    late: int = 0
+    submitted_at: dt.datetime | None = None
 
     @property
     def state(self) -> str:
-        """approved | submitted | returned | draft | missing | not-due"""
-        if self.report is not None:
-            return self.report.status
-        return "missing" if self.existed else "not-due"
+        """For a group of one unit: approved | submitted | returned | draft | missing;
+        'not-due' when no unit was due; 'many' for a larger group."""
+        if self.due == 0:
+            return "not-due"
+        if self.due > 1:
+            return "many"
+        return next((s for s in COMPLETENESS_STATES if self.counts.get(s)), "missing")
 
     @property
-    def on_time(self) -> bool | None:
-        """Submitted by the deadline? None when there is no deadline or nothing submitted."""
-        if self.report is None or self.report.submitted_at is None:
-            return None
-        if self.period.deadline is None:
-            return None
-        submitted = timezone.localtime(self.report.submitted_at).date()
-        return submitted <= self.period.deadline
+    def states(self) -> list[tuple[str, int]]:
+        """(state, units) for each state some unit is in, in display order."""
+        return [(s, self.counts[s]) for s in COMPLETENESS_STATES if self.counts.get(s)]
+
+
+@dataclass(frozen=True)
+class CompletenessRow:
+    """One unit under the parent: its subtree's cells, one per period, and whether units lie
+    under it (a link down)."""
+
+    unit: Unit
+    has_children: bool
+    cells: list[CompletenessCell]
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        return ratio_percent(sum(c.on_time for c in self.cells), sum(c.due for c in self.cells))
 
 
 @dataclass
 class Completeness:
+    """The units directly under `parent` (one page of them) × the periods, counted over each
+    one's subtree, and the totals of every visible unit below `parent` (all pages)."""
+
+    parent: Unit
     periods: list[Period]
-    rows: list[tuple[Unit, list[CompletenessCell]]]
-
-    @property
-    def due_cells(self) -> list[CompletenessCell]:
-        return [c for _u, cells in self.rows for c in cells if c.existed]
-
-    def count(self, state: str) -> int:
-        return sum(1 for c in self.due_cells if c.state == state)
-
-    @property
-    def state_counts(self) -> dict[str, int]:
-        """{state: number of due cells} for every state a due cell can have, in display order."""
-        return {state: self.count(state) for state in COMPLETENESS_STATES}
-
-    @property
-    def on_time_count(self) -> int:
-        return sum(1 for c in self.due_cells if c.on_time)
+    rows: list[CompletenessRow]
+    page: Page
+    due: int
+    state_counts: dict[str, int]
+    on_time_count: int
 
     @property
     def on_time_share(self) -> Decimal | None:
-        """Share of due unit × period cells submitted by the deadline, in percent."""
-        return ratio_percent(self.on_time_count, len(self.due_cells))
+        """Share of due unit × period reports submitted by the deadline, in percent."""
+        return ratio_percent(self.on_time_count, self.due)
+
+
+def _state_rows(reports: QuerySet, keys: list[str]) -> QuerySet:
+    """`reports` counted by `keys` and status: reports, submitted on time, late, and the
+    latest submission."""
+    submitted = Q(submitted_at__isnull=False, period__deadline__isnull=False)
+    return (
+        reports.values(*keys, "status")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count(
+                "pk", filter=submitted & Q(submitted_at__date__lte=F("period__deadline"))
+            ),
+            late=Count("pk", filter=submitted & Q(submitted_at__date__gt=F("period__deadline"))),
+            last=Max("submitted_at"),
+        )
+        .order_by()
+    )
 
 
 def completeness(
-    *, movement: Movement, units: list[Unit], start_year: int, end_year: int
+    *,
+    movement: Movement,
+    scope: Scope,
+    parent: Unit,
+    start_year: int,
+    end_year: int,
+    page: int | str = 1,
 ) -> Completeness:
-    """Units × periods of the movement's entry kind: each report's status and submission time,
-    and the share on time. Two queries."""
+    """The visible units directly under `parent` (page `page` of PAGE_SIZE) × the periods of
+    the movement's entry kind within the years: for each one's subtree, units due and reports
+    in each state, on time and late; and the same totals over every visible unit below
+    `parent`. Counted in SQL by the path prefix of each child, without listing units. Seven
+    queries (six when `parent` has no children to show), whatever the number of units."""
     periods = list(
         Period.objects.filter(
             kind=movement.period_kind, year__gte=start_year, year__lte=end_year
         ).order_by("year", "number")
     )
-    reports = {
-        (r.unit_id, r.period_id): r
-        for r in Report.objects.filter(
-            movement=movement, period__in=[p.pk for p in periods], unit__in=[u.pk for u in units]
-        ).only("pk", "unit_id", "period_id", "status", "submitted_at", "approved_at", "is_demo")
-    }
-    rows = [
-        (u, [CompletenessCell(unit=u, period=p, report=reports.get((u.pk, p.pk))) for p in periods])
-        for u in units
-    ]
-    return Completeness(periods=periods, rows=rows)
+    chosen = Paginator(_children(scope=scope, parent=parent), PAGE_SIZE).get_page(page)
+    children = list(chosen.object_list)
+    paths = [c.path for c in children]
+    below = _subtree_below(scope=scope, parent=parent)
+    due_each = {
+        f"p{p.pk}": Count("pk", filter=_existed_in(p)) for p in periods
+    }  # one column per period: a handful
+    reports = Report.objects.filter(
+        _subtree_below(scope=scope, parent=parent, prefix="unit__"),
+        movement=movement,
+        period__in=periods,
+    ).filter(
+        Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("period__end_date")),
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period__start_date")),
+    )
+    due: dict[tuple[str, int], int] = {}
+    found: dict[tuple[str, int], dict] = defaultdict(
+        lambda: {"counts": {}, "on_time": 0, "late": 0, "last": None}
+    )
+    if children:
+        for row in (
+            Unit.objects.filter(below)
+            .annotate(child=_child_path(parent))
+            .filter(child__in=paths)
+            .values("child")
+            .annotate(**due_each)
+            .order_by()
+        ):
+            for p in periods:
+                due[(row["child"], p.pk)] = row[f"p{p.pk}"]
+        for row in _state_rows(
+            reports.annotate(child=_child_path(parent, "unit__path")).filter(child__in=paths),
+            ["child", "period_id"],
+        ):
+            cell = found[(row["child"], row["period_id"])]
+            cell["counts"][row["status"]] = row["n"]
+            cell["on_time"] += row["on_time"]
+            cell["late"] += row["late"]
+            if row["last"] is not None and (cell["last"] is None or row["last"] > cell["last"]):
+                cell["last"] = row["last"]
+    rows = []
+    for child in children:
+        cells = []
+        for p in periods:
+            n, got = due.get((child.path, p.pk), 0), found.get((child.path, p.pk))
+            counts = dict(got["counts"]) if got else {}
+            counts["missing"] = n - sum(counts.values())
+            cells.append(
+                CompletenessCell(
+                    period=p,
+                    due=n,
+                    counts=counts,
+                    on_time=got["on_time"] if got else 0,
+                    late=got["late"] if got else 0,
+                    submitted_at=got["last"] if got else None,
+                )
+            )
+        rows.append(CompletenessRow(unit=child, has_children=child.has_children, cells=cells))
+    totals = Unit.objects.filter(below).aggregate(**due_each, all=Count("pk"))
+    due_total = sum(totals[f"p{p.pk}"] for p in periods)
+    state_counts = dict.fromkeys(COMPLETENESS_STATES, 0)
+    on_time = 0
+    for row in _state_rows(reports, []):
+        state_counts[row["status"]] += row["n"]
+        on_time += row["on_time"]
+    state_counts["missing"] = due_total - sum(state_counts.values())
+    return Completeness(
+        parent=parent,
+        periods=periods,
+        rows=rows,
+        page=chosen,
+        due=due_total,
+        state_counts=state_counts,
+        on_time_count=on_time,
+    )
 
 
 # Reporting progress of one period (the one open for entry, by default): who has not reported.
@@ -1262,15 +1509,18 @@ class ProgressCounts:
 
 
 def progress_counts(
-    *, movement: Movement, period: Period, units: list[Unit], today: dt.date | None = None
+    *,
+    movement: Movement,
+    period: Period,
+    scope: Scope,
+    parent: Unit,
+    today: dt.date | None = None,
 ) -> ProgressCounts:
-    """How many of `units` (those that report in `period`: below the root, existing on its
-    first day) are in each state — no report yet, draft, returned, submitted, approved — and
-    late, by peer group. Counted in SQL: two queries, whatever the number of units."""
+    """How many of the visible units directly under `parent` that report in `period` (existing
+    on its first day) are in each state — no report yet, draft, returned, submitted, approved —
+    and late, by peer group. Counted in SQL: two queries, whatever the number of units."""
     today = today or timezone.localdate()
-    due = Unit.objects.filter(pk__in=[u.pk for u in units], parent__isnull=False).existing_on(
-        period.start_date
-    )
+    due = Unit.objects.filter(scope.visible(), parent=parent).existing_on(period.start_date)
     unit_rows = due.annotate(grp=_peer_group_of("kind")).values("grp").annotate(n=Count("pk"))
     late_submission = Q(pk__in=[])
     if period.deadline is not None:
@@ -1307,23 +1557,26 @@ def progress_counts(
 
 @dataclass(frozen=True)
 class ProgressRow:
-    """One unit due to report in `period`: its report (or None), its state, and whether it is
-    late (None when the period has no deadline)."""
+    """One unit due to report in `period`: the status of its report (None without one), when
+    it was submitted, whether it is late (None when the period has no deadline), and whether
+    units lie under it (a link down)."""
 
     unit: Unit
     period: Period
-    report: Report | None
+    status: str | None
+    submitted_at: dt.datetime | None
     today: dt.date
+    has_children: bool = False
 
     @property
     def state(self) -> str:
-        return self.report.status if self.report is not None else "missing"
+        return self.status or "missing"
 
     @property
     def submitted_on(self) -> dt.date | None:
-        if self.state in NOT_REPORTED or self.report.submitted_at is None:
+        if self.state in NOT_REPORTED or self.submitted_at is None:
             return None
-        return timezone.localtime(self.report.submitted_at).date()
+        return timezone.localtime(self.submitted_at).date()
 
     @property
     def late(self) -> bool | None:
@@ -1335,26 +1588,51 @@ class ProgressRow:
         return self.submitted_on is not None and self.submitted_on > deadline
 
 
+@dataclass(frozen=True)
+class ProgressRows:
+    rows: list[ProgressRow]
+    page: Page
+
+
 def progress_rows(
     *,
     movement: Movement,
     period: Period,
-    units: list[Unit],
+    scope: Scope,
+    parent: Unit,
     states: tuple[str, ...] = PROGRESS_STATES,
+    page: int | str = 1,
     today: dt.date | None = None,
-) -> list[ProgressRow]:
-    """`units` that report in `period` (in the order given) whose state is one of `states`,
-    each with its report. One query."""
+) -> ProgressRows:
+    """The visible units directly under `parent` that report in `period`, in report order,
+    whose state is one of `states`: page `page` of PAGE_SIZE, each with its report's status and
+    submission. Two queries (the count and the page), whatever the number of units."""
     today = today or timezone.localdate()
-    due = [u for u in units if u.reports_in(period)]
-    reports = {
-        r.unit_id: r
-        for r in Report.objects.filter(
-            movement=movement, period=period, unit__in=[u.pk for u in due]
-        ).only("pk", "unit_id", "period_id", "status", "submitted_at", "approved_at", "is_demo")
-    }
-    rows = [ProgressRow(unit=u, period=period, report=reports.get(u.pk), today=today) for u in due]
-    return [r for r in rows if r.state in states]
+    own = Report.objects.filter(movement=movement, period=period, unit=OuterRef("pk"))
+    units = (
+        _children(scope=scope, parent=parent)
+        .filter(_existed_in(period))
+        .annotate(
+            status=Subquery(own.values("status")[:1]),
+            submitted_at=Subquery(own.values("submitted_at")[:1]),
+        )
+    )
+    wanted = Q(status__in=[s for s in states if s != "missing"])
+    if "missing" in states:
+        wanted |= Q(status__isnull=True)
+    chosen = Paginator(units.filter(wanted), PAGE_SIZE).get_page(page)
+    rows = [
+        ProgressRow(
+            unit=u,
+            period=period,
+            status=u.status,
+            submitted_at=u.submitted_at,
+            today=today,
+            has_children=u.has_children,
+        )
+        for u in chosen.object_list
+    ]
+    return ProgressRows(rows=rows, page=chosen)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from movements.formatting import (
@@ -23,7 +23,6 @@ from movements.formatting import (
 )
 
 from .charts import GROUP_LABELS, axis_title, years_label
-from .selectors import ratio_percent
 
 _NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 EMPTY = _("Không có số liệu nào để hiển thị.")
@@ -452,13 +451,54 @@ STATE_LABELS = {
 }
 
 
+class DrillUnitColumn(UnitColumn):
+    """The unit's name linking to its page and, when units lie under it, a link down to them
+    (`record["drill"]`)."""
+
+    def render(self, value, record):
+        name = super().render(value, record)
+        if not record.get("drill"):
+            return name
+        return format_html(
+            '{} <a class="drill" href="{}">{}</a>', name, record["drill"], _("Đơn vị trực thuộc ›")
+        )
+
+
 class CellColumn(tables.Column):
-    """One unit × period of the completeness matrix: status and the day it was submitted."""
+    """One group of units × one period of the completeness matrix (`CompletenessCell`): for a
+    single unit, its state, the day it was submitted and whether late; for a larger group, how
+    many units are in each state."""
 
     def render(self, value):
+        if value.state != "many":
+            return self._single(value)
+        lines = [
+            format_html(
+                '<span class="muted">{}</span>',
+                _("%(n)s đơn vị phải nộp") % {"n": format_number(value.due)},
+            )
+        ]
+        lines += [
+            format_html(
+                '<span class="cell-state state-{}">{}: {}</span>',
+                state,
+                STATE_LABELS[state],
+                format_number(count),
+            )
+            for state, count in value.states
+        ]
+        if value.late:
+            lines.append(
+                format_html(
+                    '<span class="late">{}</span>',
+                    _("%(n)s trễ hạn") % {"n": format_number(value.late)},
+                )
+            )
+        return format_html_join(format_html("<br>"), "{}", ((line,) for line in lines))
+
+    def _single(self, value):
         label = STATE_LABELS[value.state]
-        submitted = value.report.submitted_at if value.report is not None else None
-        late = value.on_time is False
+        submitted = value.submitted_at if value.state not in ("missing", "not-due") else None
         return format_html(
             '<span class="cell-state state-{}">{}</span>{}{}',
             value.state,
@@ -466,34 +506,43 @@ class CellColumn(tables.Column):
             format_html('<br><span class="muted">{} {}</span>', _("gửi"), format_date(submitted))
             if submitted
             else "",
-            format_html(' <span class="late">{}</span>', _("(trễ hạn)")) if late else "",
+            format_html(' <span class="late">{}</span>', _("(trễ hạn)")) if value.late else "",
         )
 
     def value(self, value):
+        if value.state == "many":
+            text = str(_("%(n)s đơn vị phải nộp") % {"n": value.due})
+            text += "".join(f"; {STATE_LABELS[s]}: {n}" for s, n in value.states)
+            if value.late:
+                text += "; " + str(_("%(n)s trễ hạn") % {"n": value.late})
+            return text
         text = str(STATE_LABELS[value.state])
-        if value.report is not None and value.report.submitted_at is not None:
-            text += f" ({format_date(value.report.submitted_at)})"
-        if value.on_time is False:
+        if value.state not in ("missing", "not-due") and value.submitted_at is not None:
+            text += f" ({format_date(value.submitted_at)})"
+        if value.late:
             text += " " + str(_("(trễ hạn)"))
         return text
 
 
-def completeness_table(matrix) -> tables.Table:
+def completeness_table(matrix, *, drill_url: Callable[[object], str]) -> tables.Table:
+    """The units under the matrix's parent (one page) × periods (`selectors.Completeness`),
+    each unit's cells counted over its subtree, and its share submitted on time."""
     rows = []
-    for unit, cells in matrix.rows:
-        row = {"unit": unit, "unit_name": unit.short_name}
-        for cell in cells:
-            row[f"k{cell.period.code}"] = cell
-        due = [c for c in cells if c.existed]
-        row["on_time"] = ratio_percent(sum(1 for c in due if c.on_time), len(due))
-        rows.append(row)
-    columns = [("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",)))]
+    for row in matrix.rows:
+        record = {
+            "unit": row.unit,
+            "unit_name": row.unit.short_name,
+            "drill": drill_url(row.unit) if row.has_children else None,
+            "on_time": row.on_time_share,
+        }
+        for cell in row.cells:
+            record[f"k{cell.period.code}"] = cell
+        rows.append(record)
+    columns = [("unit", DrillUnitColumn(verbose_name=_("Đơn vị")))]
     for period in matrix.periods:
-        columns.append(
-            (f"k{period.code}", CellColumn(verbose_name=str(period.label), orderable=False))
-        )
+        columns.append((f"k{period.code}", CellColumn(verbose_name=str(period.label))))
     columns.append(("on_time", PercentColumn(verbose_name=_("Tỷ lệ nộp đúng hạn"))))
-    return _table("CompletenessTable", columns, orderable=True)(rows, prefix="tt-")
+    return _table("CompletenessTable", columns, orderable=False)(rows, prefix="tt-")
 
 
 GroupUrl = Callable[..., str]
@@ -592,13 +641,14 @@ class LateColumn(tables.Column):
         return "" if value is None else str(_("Trễ hạn") if value else _("Đúng hạn"))
 
 
-def progress_table(rows) -> tables.Table:
-    """Units due in one period (`selectors.ProgressRow`): group, state, day submitted,
-    deadline, late."""
+def progress_table(rows, *, drill_url: Callable[[object], str]) -> tables.Table:
+    """Units due in one period (`selectors.ProgressRow`, one page of them, in report order):
+    group, state, day submitted, deadline, late; a link down where units lie under one."""
     data = [
         {
             "row": r,
             "unit": r.unit,
+            "drill": drill_url(r.unit) if r.has_children else None,
             "unit_name": r.unit.short_name,
             "group": str(GROUP_LABELS.get(r.unit.peer_group, r.unit.get_kind_display())),
             "state": r.state,
@@ -609,11 +659,11 @@ def progress_table(rows) -> tables.Table:
         for r in rows
     ]
     columns = [
-        ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
+        ("unit", DrillUnitColumn(verbose_name=_("Đơn vị"))),
         ("group", tables.Column(verbose_name=_("Nhóm đơn vị"))),
         ("state", ProgressStateColumn(verbose_name=_("Tình trạng"))),
         ("submitted_on", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
         ("deadline", DateColumn(verbose_name=_("Hạn nộp"), default=None)),
         ("late", LateColumn(verbose_name=_("Đúng hạn / trễ hạn"), default=None)),
     ]
-    return _table("ProgressTable", columns, orderable=True)(data, prefix="td-")
+    return _table("ProgressTable", columns, orderable=False)(data, prefix="td-")

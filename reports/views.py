@@ -1,7 +1,8 @@
 """Dashboards: overview, comparison, one unit, completeness — each a page and its exports.
 
-Each view starts the same way (`_dashboard`: the user's scope, built on
-`Unit.objects.visible_to`, and the query parameters parsed by forms), calls a selector, and
+Each view starts the same way (`_dashboard`: the user's scope — their units and the province,
+visibility checked by path prefix as `Unit.objects.visible_to` does, never every unit — and
+the query parameters parsed by forms), calls a selector, and
 renders; charts are built by `reports.charts` and drawn by static/js/charts.js. Bad parameters
 give the page back with a Vietnamese message and status 400.
 """
@@ -144,6 +145,17 @@ def _dashboard(
     return Dashboard(scope=scope, data=context["form"].cleaned_data, context=context)
 
 
+def _unit_choices(request, scope: selectors.Scope) -> list[Unit]:
+    """The units the overview's select offers: around the chosen unit (`unit`, else the
+    province) and the units matching the search `q` (`selectors.unit_choices`). An unknown or
+    hidden `unit` is left out, so that the form says so."""
+    code = request.GET.get("unit") or ""
+    unit = selectors.dashboard_unit(scope=scope, code=code) if code else None
+    return selectors.unit_choices(
+        scope=scope, unit=unit or scope.root, query=request.GET.get("q") or ""
+    )
+
+
 def _no_access(request):
     return render(
         request,
@@ -159,7 +171,9 @@ def _no_access(request):
     )
 
 
-def _not_found(request, code: str):
+def _not_found(request, code: str, *, status: int = 404):
+    """The page saying there is no unit `code` the user may see: 404 for a unit in the path,
+    400 for one in a query parameter (the dashboards' answer to a bad parameter)."""
     return render(
         request,
         "reports/message.html",
@@ -170,7 +184,7 @@ def _not_found(request, code: str):
             )
             % {"code": code},
         },
-        status=404,
+        status=status,
     )
 
 
@@ -227,7 +241,10 @@ def overview(request):
         template="reports/overview.html",
         parse=lambda scope, movements: {
             "form": DashboardForm(
-                request.GET, movements=movements, units=scope.total_units, unit_default=scope.root
+                request.GET,
+                movements=movements,
+                units=_unit_choices(request, scope),
+                unit_default=scope.root,
             )
         },
     )
@@ -238,7 +255,9 @@ def overview(request):
             scope=scope,
             unit=unit,
             include_submitted=data["submitted"],
-            children=scope.children_of(unit) if can_see_breakdown else None,
+            children=(
+                selectors.visible_children(scope=scope, parent=unit) if can_see_breakdown else None
+            ),
         )
     )
     blocks = [_overview_block(section, unit, board, stage) for section in figures.sections]
@@ -273,7 +292,7 @@ def overview(request):
         if period is not None:
             progress = _progress_summary(
                 selectors.progress_counts(
-                    movement=data["movement"], period=period, units=scope.reporting_units
+                    movement=data["movement"], period=period, scope=scope, parent=scope.root
                 )
             )
     return render(
@@ -371,20 +390,27 @@ def compare(request):
     def parse(scope, movements):
         movement = chosen_movement(movements, request.GET.get("movement"))
         indicators = selectors.movement_indicators(movement=movement) if movement else []
+        code = request.GET.get("parent") or ""
+        parent = selectors.dashboard_unit(scope=scope, code=code) if code else scope.root
         return {
             "form": CompareForm(request.GET, movements=movements, indicators=indicators),
             "unit_filter": CompareUnitFilter(
                 request.GET or None,
-                units=scope.compared_units,
-                parents=scope.parents,
-                children=scope.children_of,
+                parent=parent,
+                units=selectors.visible_children(scope=scope, parent=parent) if parent else [],
+                parents=selectors.unit_choices(
+                    scope=scope,
+                    unit=parent or scope.root,
+                    query=request.GET.get("q") or "",
+                    with_children_only=True,
+                ),
             ),
         }
 
     board = _dashboard(request, page="compare", template="reports/compare.html", parse=parse)
     data, stage, scope = board.data, board.stage, board.scope
     form, unit_filter = board.context["form"], board.context["unit_filter"]
-    units = unit_filter.chosen_units() if unit_filter.is_bound else scope.compared_units
+    units = unit_filter.chosen_units()
     parent = unit_filter.parent or scope.root
     comparison = selectors.unit_comparison(
         **board.args(
@@ -760,12 +786,19 @@ def unit_detail(request, code: str):
 
 @dashboard_view
 def completeness(request):
-    """One period (by default the one open for entry): each unit's state, deadline and
-    lateness, counts by state and group. Several periods (years chosen): units × periods."""
+    """One period (by default the one open for entry): the state, deadline and lateness of
+    each unit directly under `parent` (the province by default), counts by state and group.
+    Several periods (years chosen): those units × periods, each counted over its subtree.
+    Either way a page of at most `selectors.PAGE_SIZE` units, each linking down to its own."""
 
     def parse(scope, movements):
         movement = chosen_movement(movements, request.GET.get("movement"))
         periods = selectors.movement_periods(movement=movement) if movement else []
+        code = request.GET.get("parent") or ""
+        parent = selectors.listing_parent(scope=scope, code=code) if code else None
+        if code and parent is None:
+            raise _Answer(_not_found(request, code, status=400))
+        parent = parent or scope.listing_parent
         return {
             "form": ProgressForm(
                 request.GET,
@@ -775,6 +808,11 @@ def completeness(request):
                 state_labels={s: tables.STATE_LABELS[s] for s in selectors.PROGRESS_STATES},
             ),
             "periods": {p.code: p for p in periods},
+            "parent": parent,
+            "trail": [
+                (u, _completeness_url(request, parent=u))
+                for u in selectors.unit_ancestors(scope=scope, unit=parent)
+            ],
         }
 
     board = _dashboard(
@@ -782,14 +820,19 @@ def completeness(request):
     )
     if board.data["period"] is not None:
         return _progress(request, board, board.context["periods"][board.data["period"]])
-    stage = board.stage
-    matrix = selectors.completeness(**board.args(units=board.scope.reporting_units))
-    table = _named(
-        tables.completeness_table(matrix),
-        "tinh-hinh-nop",
-        _("Tình hình nộp báo cáo, %(stage)s") % {"stage": stage},
+    stage, parent = board.stage, board.context["parent"]
+    matrix = selectors.completeness(
+        **board.args(scope=board.scope, parent=parent, page=request.GET.get("trang") or 1)
     )
-    export = _tables_or_export(request, {table.export_name: table}, f"tinh-hinh-nop-{stage}")
+    table = _named(
+        tables.completeness_table(matrix, drill_url=_drill(request)),
+        "tinh-hinh-nop",
+        _("Tình hình nộp báo cáo, %(parent)s, %(stage)s")
+        % {"parent": parent.short_name, "stage": stage},
+    )
+    export = _tables_or_export(
+        request, {table.export_name: table}, f"tinh-hinh-nop-{parent.code}-{stage}"
+    )
     if export is not None:
         return export
     return render(
@@ -801,38 +844,74 @@ def completeness(request):
             "stage": stage,
             "table": table,
             "matrix": matrix,
-            "due": len(matrix.due_cells),
+            "pager": _pager(request, matrix.page),
+            "due": matrix.due,
             "counts": matrix.state_counts,
             "state_labels": tables.STATE_LABELS,
         },
     )
 
 
+def _completeness_url(request, **names) -> str:
+    """This completeness page with `names` changed, on its first page, without an export."""
+    params = request.GET.copy()
+    for name in ("trang", "export", "format"):
+        params.pop(name, None)
+    for name, value in names.items():
+        params[name] = value.code if isinstance(value, Unit) else str(value)
+    return reverse("reports:completeness") + "?" + params.urlencode()
+
+
+def _drill(request) -> Callable[[Unit], str]:
+    """The link down to the units under one unit, with this page's other choices."""
+    return lambda unit: _completeness_url(request, parent=unit)
+
+
+def _pager(request, page) -> dict | None:
+    """Links to the previous and next pages of a long list of units (None on a single page)."""
+    if page.paginator.num_pages <= 1:
+        return None
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params["trang"] = str(number)
+        return "?" + params.urlencode()
+
+    return {
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }
+
+
 def _progress(request, board: Dashboard, period):
     """The completeness page for one period: counts by state and group, and the units in the
-    chosen state."""
-    movement, units = board.data["movement"], board.scope.reporting_units
+    chosen state, directly under the chosen parent."""
+    movement, scope, parent = board.data["movement"], board.scope, board.context["parent"]
     state = board.data["state"]
     states = selectors.PROGRESS_STATES
     if state == ProgressForm.NOT_REPORTED:
         states = selectors.NOT_REPORTED
     elif state != ProgressForm.ALL:
         states = (state,)
-    counts = selectors.progress_counts(movement=movement, period=period, units=units)
+    counts = selectors.progress_counts(movement=movement, period=period, scope=scope, parent=parent)
     title = _("Tình hình nộp báo cáo %(period)s") % {"period": period.label}
     if state == ProgressForm.NOT_REPORTED:
         title = _("Đơn vị chưa nộp báo cáo %(period)s") % {"period": period.label}
     elif state != ProgressForm.ALL:
         title += " — " + str(tables.STATE_LABELS[state])
-    table = _named(
-        tables.progress_table(
-            selectors.progress_rows(movement=movement, period=period, units=units, states=states)
-        ),
-        "tien-do",
-        title,
+    title += " — " + parent.short_name
+    found = selectors.progress_rows(
+        movement=movement,
+        period=period,
+        scope=scope,
+        parent=parent,
+        states=states,
+        page=request.GET.get("trang") or 1,
     )
+    table = _named(tables.progress_table(found.rows, drill_url=_drill(request)), "tien-do", title)
     export = _tables_or_export(
-        request, {table.export_name: table}, f"tinh-hinh-nop-{period.code}-{state}"
+        request, {table.export_name: table}, f"tinh-hinh-nop-{period.code}-{parent.code}-{state}"
     )
     if export is not None:
         return export
@@ -843,13 +922,14 @@ def _progress(request, board: Dashboard, period):
         | {
             "movement": movement,
             "period": period,
-            "progress": _progress_summary(counts),
+            "progress": _progress_summary(counts, parent=parent),
             "table": table,
+            "pager": _pager(request, found.page),
         },
     )
 
 
-def _progress_summary(counts: selectors.ProgressCounts) -> dict:
+def _progress_summary(counts: selectors.ProgressCounts, *, parent: Unit | None = None) -> dict:
     """What the progress cards show: the counts, each state's label, and the groups' rows."""
     labels = [(s, tables.STATE_LABELS[s]) for s in selectors.PROGRESS_STATES]
     return {
@@ -865,5 +945,8 @@ def _progress_summary(counts: selectors.ProgressCounts) -> dict:
             for g in [*counts.groups, selectors.ALL_GROUPS]
         ],
         "labels": [label for _s, label in labels],
-        "not_reported_query": f"period={counts.period.code}&state={ProgressForm.NOT_REPORTED}",
+        "not_reported_query": urlencode(
+            {"period": counts.period.code, "state": ProgressForm.NOT_REPORTED}
+            | ({"parent": parent.code} if parent is not None else {})
+        ),
     }

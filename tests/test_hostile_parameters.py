@@ -41,11 +41,11 @@ QUERY = {
     "movements:xlsx": ["movement"],
     "movements:review": [],
     "movements:province-xlsx": ["movement"],
-    "reports:overview": ["movement", "unit", "start", "end", "export"],
-    "reports:compare": ["indicator", "units", "peers", "parent", "per", "start", "export"],
+    "reports:overview": ["movement", "unit", "q", "start", "end", "export"],
+    "reports:compare": ["indicator", "units", "peers", "parent", "q", "per", "start", "export"],
     "reports:unit": ["movement", "end", "export"],
-    "reports:completeness": ["start", "end", "period", "state", "export"],
-    "reports:document-index": ["unit", "from", "to"],
+    "reports:completeness": ["start", "end", "period", "state", "parent", "trang", "export"],
+    "reports:document-index": ["unit", "q", "from", "to"],
     "reports:document": [],
     "reports:document-docx": [],
     "reports:document-edit": [],
@@ -78,6 +78,13 @@ ODD = [
     {"format": "xlsx"},
     {"start": "9" * 40},
     {"unit": "<script>"},
+    {"q": "<script>"},
+    {"q": "x" * 3000},
+    {"q": "rach", "unit": "rach-gia"},
+    {"parent": "rach-gia", "trang": "2"},
+    {"parent": "khong-co", "period": "2014"},
+    {"trang": "-1"},
+    {"trang": "9" * 40, "period": "2014", "state": "chua-nop"},
 ]
 # The dashboards' parameters.
 DASHBOARD = {
@@ -91,6 +98,8 @@ DASHBOARD = {
     "indicator",
     "per",
     "export",
+    "q",
+    "trang",
 }
 # Pages that answer a chosen parameter by sending on to the page chosen.
 REDIRECT_ON_CHOICE = {"reports:document-index"}

@@ -338,18 +338,22 @@ def grow(seed, extra_units: int = 6):
 
 
 PAGE_QUERIES = {
-    # session, user, scope (memberships, units), movements, the years that have periods and
-    # the stages, indicators, selectors, the header's progress link, demo flag
-    # The overview: one more for the open period (none here, so no progress counts).
-    # The overview: two more for the groups of its children (by year and over the stage).
-    ("reports:overview", (), ""): 19,
-    # One indicator: two more for its groups (yearly and stage totals).
-    ("reports:compare", (), ""): 14,
+    # session, user, scope (the memberships with their units: never every visible unit),
+    # movements, the years that have periods and the stages, indicators, selectors, the
+    # header's progress link, demo flag
+    # The overview: the units offered around the province, one more for the open period (none
+    # here, so no progress counts), three more for the groups of its children (the children, their
+    # totals by year and over the stage).
+    ("reports:overview", (), ""): 20,
+    # One indicator: the province's units, the parents offered, two more for its groups (yearly
+    # and stage totals).
+    ("reports:compare", (), ""): 15,
     # Bound unit filter: one more query for the filtered units.
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 13,
-    ("reports:unit", ("rach-gia",), ""): 17,
-    # The periods to choose from; no open period, so units × periods.
-    ("reports:completeness", (), ""): 12,
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 14,
+    ("reports:unit", ("rach-gia",), ""): 15,
+    # The periods to choose from; no open period, so the province's units × periods: periods,
+    # the count and page of units, due units and reports of the page's groups and of all.
+    ("reports:completeness", (), ""): 16,
 }
 
 

@@ -344,9 +344,9 @@ def test_groups_under_a_parent_run_a_fixed_number_of_queries(
         for year in (2011, 2012):
             make_report(unit, year, seed, values={"hoi-nghi-trien-khai": n, "doan-vien": 10})
     client.force_login(cast.reviewer)
-    # session, user, scope (memberships, units), movements, the years that have periods and the
-    # stages, indicators, filtered units, ranking (2), groups (2), the header's progress link,
-    # demo flag
-    with django_assert_num_queries(15):
+    # session, user, scope (memberships with their units), the parent, its units, the parents
+    # offered, movements, the years that have periods and the stages, indicators, filtered
+    # units, ranking (2), groups (2), the header's progress link, demo flag
+    with django_assert_num_queries(17):
         response = client.get(reverse("reports:compare"), {"parent": "rach-gia", "per": "100dv"})
     assert response.status_code == 200

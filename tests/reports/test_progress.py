@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from movements.models import Report, Unit
-from reports.selectors import progress_counts, progress_rows
+from reports.selectors import dashboard_scope, progress_counts, progress_rows
 from tests.factories import make_report
 from tests.reports.test_dashboard import table_rows, text
 
@@ -37,15 +37,19 @@ def progress(seed, cast, open_period, units):
     return cast
 
 
-def _reporting(units) -> list[Unit]:
-    return list(Unit.objects.exclude(parent=None).order_by("path"))
+def _province(cast) -> dict:
+    """The province seen by its reviewer: the `scope` and `parent` of the progress selectors."""
+    return {
+        "scope": dashboard_scope(user=cast.reviewer),
+        "parent": Unit.objects.get(code="kien-giang"),
+    }
 
 
 def test_counts_by_state_and_group_come_from_the_database(progress, seed):
     counts = progress_counts(
         movement=seed,
         period=progress.period,
-        units=_reporting(None),
+        **_province(progress),
         today=dt.date(2015, 2, 1),
     )
     districts = Unit.objects.filter(kind__in=Unit.DISTRICT_LEVEL).count()
@@ -71,7 +75,7 @@ def test_counts_by_state_and_group_come_from_the_database(progress, seed):
     assert counts.late["district"] == 1 + (districts - 3) + 1
     assert counts.late["all"] == 1 + (districts + branches - 3)
     before = progress_counts(
-        movement=seed, period=progress.period, units=_reporting(None), today=dt.date(2015, 1, 5)
+        movement=seed, period=progress.period, **_province(progress), today=dt.date(2015, 1, 5)
     )
     assert before.late["all"] == 1  # only the late submission, before the deadline passed
 
@@ -82,9 +86,9 @@ def test_rows_say_state_submission_day_deadline_and_lateness(progress, seed, uni
         for r in progress_rows(
             movement=seed,
             period=progress.period,
-            units=_reporting(None),
+            **_province(progress),
             today=dt.date(2015, 2, 1),
-        )
+        ).rows
     }
     assert (rows["rach-gia"].state, rows["rach-gia"].late) == ("approved", False)
     assert rows["rach-gia"].submitted_on == dt.date(2015, 1, 10)
@@ -226,8 +230,9 @@ def test_progress_pages_run_a_fixed_number_of_queries(
 ):
     _more_districts(progress.period, seed, extra, Report.Status.SUBMITTED)
     client.force_login(progress.reviewer)
-    # session, user, scope (memberships, units), movements, the years that have periods and the
-    # stages, periods, counts (2), rows, header link, demo flag
+    # session, user, scope (memberships with their units), movements, the years that have
+    # periods and the stages, periods, counts (2), the page of units (count and rows), header
+    # link, demo flag
     with django_assert_num_queries(13):
         response = client.get(reverse("reports:completeness"))
     assert response.status_code == 200
@@ -244,7 +249,7 @@ def test_the_landing_page_counts_progress_in_a_fixed_number_of_queries(
 ):
     _more_districts(progress.period, seed, extra, Report.Status.APPROVED)
     client.force_login(progress.reviewer)
-    # The overview's 19 (test_dashboard.PAGE_QUERIES) and the open period's counts (2).
-    with django_assert_num_queries(21):
+    # The overview's 20 (test_dashboard.PAGE_QUERIES) and the open period's counts (2).
+    with django_assert_num_queries(22):
         response = client.get(reverse("reports:overview"))
     assert response.status_code == 200

@@ -315,39 +315,154 @@ def test_unit_profile_of_the_province_has_no_peers(tree):
     assert row.share == Decimal("100.0")
 
 
+def _everything(tree):
+    return selectors.dashboard_scope(
+        user=make_user("tinh-doan", tree.units.tinh, Membership.Role.REVIEWER)
+    )
+
+
 def test_completeness_marks_states_missing_not_due_and_lateness(tree):
     u = tree.units
     matrix = selectors.completeness(
-        movement=tree.movement, units=[u.h1, u.h2, u.b1], start_year=2010, end_year=2012
+        movement=tree.movement,
+        scope=_everything(tree),
+        parent=u.tinh,
+        start_year=2010,
+        end_year=2012,
     )
-    states = {unit.code: [c.state for c in cells] for unit, cells in matrix.rows}
-    assert states["h1"] == ["approved", "approved", "approved"]
-    assert states["h2"] == ["not-due", "approved", "submitted"]  # created 1/1/2011
-    assert states["b1"] == ["approved", "returned", "draft"]
-    assert len(matrix.due_cells) == 8
-    late = [c for _u, cells in matrix.rows for c in cells if c.on_time is False]
-    assert [(c.unit.code, c.period.year) for c in late] == [("b1", 2010), ("b1", 2011)]
-    assert matrix.on_time_count == 5
-    assert matrix.on_time_share == Decimal("62.5")
+    assert [row.unit.code for row in matrix.rows] == ["h1", "h2", "b1"]
+    cells = {row.unit.code: row.cells for row in matrix.rows}
+    # h1 counts itself and xa1 (founded before 2010, no report in 2010).
+    assert [c.due for c in cells["h1"]] == [2, 2, 2]
+    assert [c.counts for c in cells["h1"]] == [
+        {"approved": 1, "missing": 1},
+        {"approved": 2, "missing": 0},
+        {"approved": 2, "missing": 0},
+    ]
+    assert [c.state for c in cells["h1"]] == ["many", "many", "many"]
+    assert [c.state for c in cells["h2"]] == ["not-due", "approved", "submitted"]  # from 2011
+    assert [c.state for c in cells["b1"]] == ["approved", "returned", "draft"]
+    assert [c.late for c in cells["b1"]] == [1, 1, 0]  # 2010 and 2011 sent on 1 February
+    assert cells["b1"][0].submitted_at == timezone.make_aware(dt.datetime(2011, 2, 1, 9))
+    assert matrix.due == 2 + 2 + 2 + 0 + 1 + 1 + 1 + 1 + 1
+    assert matrix.state_counts == {
+        "approved": 7,
+        "submitted": 1,
+        "returned": 1,
+        "draft": 1,
+        "missing": 1,
+    }
+    assert matrix.on_time_count == 7  # every submission but b1's two
+    assert matrix.on_time_share == Decimal(7) * 100 / 11
+    assert matrix.rows[0].on_time_share == Decimal(5) * 100 / 6  # h1: 5 of 6
+
+
+def test_completeness_drills_down_to_one_districts_units(tree):
+    u, scope = tree.units, _everything(tree)
+    matrix = selectors.completeness(
+        movement=tree.movement, scope=scope, parent=u.h1, start_year=2010, end_year=2012
+    )
+    assert [row.unit.code for row in matrix.rows] == ["xa1"]
+    assert [c.state for c in matrix.rows[0].cells] == ["missing", "approved", "approved"]
+    assert matrix.due == 3 and matrix.state_counts["approved"] == 2
+    top = selectors.completeness(
+        movement=tree.movement,
+        scope=scope,
+        parent=u.tinh,
+        start_year=2010,
+        end_year=2012,
+    )
+    assert [row.has_children for row in top.rows] == [True, False, False]
+
+
+def test_completeness_of_a_secretary_counts_only_their_subtree(tree):
+    u = tree.units
+    scope = selectors.dashboard_scope(user=make_user("bithu-h1", u.h1, Membership.Role.SECRETARY))
+    matrix = selectors.completeness(
+        movement=tree.movement, scope=scope, parent=u.tinh, start_year=2010, end_year=2012
+    )
+    assert [row.unit.code for row in matrix.rows] == ["h1"]
+    assert matrix.due == 6 and matrix.state_counts["approved"] == 5
+
+
+def test_completeness_shows_one_page_of_units_at_a_time(tree, monkeypatch):
+    u = tree.units
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    args = {"movement": tree.movement, "scope": _everything(tree), "parent": u.tinh}
+    first = selectors.completeness(**args, start_year=2010, end_year=2012)
+    second = selectors.completeness(**args, start_year=2010, end_year=2012, page="2")
+    hostile = selectors.completeness(**args, start_year=2010, end_year=2012, page="x' OR 1")
+    assert [r.unit.code for r in first.rows] == ["h1", "h2"]
+    assert [r.unit.code for r in second.rows] == ["b1"]
+    assert [r.unit.code for r in hostile.rows] == ["h1", "h2"]
+    assert first.due == second.due == 11  # the totals cover every page
 
 
 def test_scope_of_a_secretary_is_their_unit_and_the_province_totals(tree):
     u = tree.units
     secretary = make_user("bithu-h1", u.h1, Membership.Role.SECRETARY)
     scope = selectors.dashboard_scope(user=secretary)
-    assert [x.code for x in scope.units] == ["h1", "xa1"]
+    assert [x.code for x in scope.tops] == ["h1"]
     assert scope.root == u.tinh
     assert scope.can_see(u.xa1) and not scope.can_see(u.h2) and not scope.can_see(u.tinh)
     assert scope.can_see_totals(u.tinh) and not scope.can_see_totals(u.b1)
-    assert [x.code for x in scope.total_units] == ["tinh", "h1", "xa1"]
-    assert [x.code for x in scope.compared_units] == ["h1"]
+    assert scope.can_list(u.tinh) and not scope.can_list(u.h2)
+    choices = selectors.unit_choices(scope=scope, unit=u.tinh)
+    assert [x.code for x in choices] == ["tinh", "h1"]
+    assert [x.code for x in selectors.unit_choices(scope=scope, unit=u.h1)] == ["tinh", "h1", "xa1"]
+    assert [x.code for x in selectors.visible_children(scope=scope, parent=u.tinh)] == ["h1"]
+    assert selectors.dashboard_unit(scope=scope, code="h2") is None
+    assert selectors.dashboard_unit(scope=scope, code="xa1") == u.xa1
+    assert [x.code for x in selectors.unit_choices(scope=scope, unit=u.tinh, query="huyện")] == [
+        "tinh",
+        "h1",
+    ]
+
+
+def test_a_secretary_of_a_grassroots_unit_lists_it_under_its_district(tree):
+    u = tree.units
+    scope = selectors.dashboard_scope(user=make_user("bithu-xa1", u.xa1, Membership.Role.SECRETARY))
+    assert scope.listing_parent == u.h1
+    assert scope.can_list(u.h1) and not scope.can_see_totals(u.h1)
+    assert [x.code for x in selectors.visible_children(scope=scope, parent=u.h1)] == ["xa1"]
+    assert [x.code for x in selectors.unit_ancestors(scope=scope, unit=u.h1)] == ["tinh", "h1"]
 
 
 def test_scope_of_provincial_staff_is_everything_and_outsiders_see_nothing(tree):
-    reviewer = make_user("tinh-doan", tree.units.tinh, Membership.Role.REVIEWER)
+    u = tree.units
+    reviewer = make_user("tinh-doan", u.tinh, Membership.Role.REVIEWER)
     scope = selectors.dashboard_scope(user=reviewer)
-    assert [x.code for x in scope.compared_units] == ["h1", "h2", "b1"]
+    assert [x.code for x in selectors.visible_children(scope=scope, parent=u.tinh)] == [
+        "h1",
+        "h2",
+        "b1",
+    ]
+    assert [x.code for x in selectors.unit_choices(scope=scope, unit=u.tinh)] == [
+        "tinh",
+        "h1",
+        "h2",
+        "b1",
+    ]
+    found = selectors.unit_choices(scope=scope, unit=u.tinh, query="X1")
+    assert "xa1" in [x.code for x in found]
+    parents = selectors.unit_choices(scope=scope, unit=u.tinh, with_children_only=True)
+    assert [x.code for x in parents] == ["tinh", "h1"]
     assert selectors.dashboard_scope(user=make_user("ngoai")).is_empty
+
+
+def test_the_unit_search_returns_at_most_twenty_units(tree, monkeypatch):
+    u = tree.units
+    for i in range(30):
+        Unit.objects.create(
+            code=f"xa-tim-{i}",
+            name=f"Xã Tìm {i}",
+            short_name=f"Tìm {i}",
+            kind="grassroots",
+            parent=u.h2,
+        )
+    scope = selectors.dashboard_scope(user=make_user("tinh-doan", u.tinh, Membership.Role.REVIEWER))
+    found = selectors.unit_choices(scope=scope, unit=u.tinh, query="tim")
+    assert sum(1 for x in found if x.code.startswith("xa-tim-")) == selectors.UNIT_SEARCH_LIMIT
 
 
 @pytest.mark.parametrize(("extra_units", "extra_years"), [(0, False), (12, True)])
@@ -381,6 +496,13 @@ def test_selectors_run_a_fixed_number_of_queries(
             end_year=2012,
             indicators=indicators,
         )
+    scope = selectors.dashboard_scope(user=make_user("tinh", u.tinh, Membership.Role.REVIEWER))
+    with django_assert_num_queries(7):
+        selectors.completeness(
+            movement=t.movement, scope=scope, parent=u.tinh, start_year=2010, end_year=2012
+        )
+    with django_assert_num_queries(1):
+        selectors.unit_choices(scope=scope, unit=u.h1)
     with django_assert_num_queries(2):
-        selectors.completeness(movement=t.movement, units=compared, start_year=2010, end_year=2012)
+        selectors.unit_choices(scope=scope, unit=u.h1, query="x")
     assert Period.objects.count() >= 3
