@@ -353,8 +353,14 @@ def _orm_tree(spec: Size, root, movement, periods) -> dict[str, int]:
     seeded = list(Unit.objects.filter(parent__code="kien-giang").order_by("path"))
     Unit.objects.bulk_create(
         Unit(
-            pk=u.pk, code=u.code, name=u.name, short_name=u.short_name, kind=u.kind,
-            parent_id=u.parent, path=u.path, sort_order=u.order,
+            pk=u.pk,
+            code=u.code,
+            name=u.name,
+            short_name=u.short_name,
+            kind=u.kind,
+            parent_id=u.parent,
+            path=u.path,
+            sort_order=u.order,
         )  # fmt: skip
         for u in _generated_units(spec, root, seeded, first)
     )
