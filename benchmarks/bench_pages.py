@@ -7,9 +7,10 @@ Builds the data first (benchmarks/data.py, in a child process, so that the build
 is measured apart) unless --reuse says the database already holds it. Then, in this process:
 each page through Django's full middleware stack (django.test.Client, with DEBUG off, without
 `setup_test_environment()`: no template instrumentation, no in-memory e-mail, no query log;
-queries are counted with `connection.execute_wrapper`), asking for gzip as browsers do. One
-warm-up, then the median of --runs requests. The "floor" is one hand-written SQL query that
-returns the numbers the page shows (FLOORS below), timed the same way. Prints a markdown table
+queries are counted with `connection.execute_wrapper` in the first timed run), asking for
+gzip as browsers do. One warm-up, then the median of --runs requests. The "floor" is one
+hand-written SQL query that returns the numbers the page shows (`pages` below), timed the
+same way. Prints a markdown table
 and the peak RSS of this (serving) process.
 
 Two users: a reviewer of Tỉnh Đoàn Kiên Giang (also secretary of Rạch Giá), and a viewer at
@@ -19,6 +20,7 @@ the central root, whose dashboards add up the whole country.
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import subprocess
 import sys
@@ -166,12 +168,14 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def median_ms(run, runs: int) -> float:
-    run()  # warm-up
+def median_ms(run, runs: int, first=None) -> float:
+    """Median of `runs` timed calls of `run` after one warm-up; `first` (the same with a
+    query counter: a Python call per query) in place of the first timed one."""
+    run()
     times = []
-    for _ in range(runs):
+    for n in range(runs):
         start = time.perf_counter()
-        run()
+        (first if first is not None and n == 0 else run)()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
 
@@ -203,6 +207,7 @@ def main() -> None:
     from movements.models import Movement, Period, Report, Unit, Value
 
     assert not settings.DEBUG
+    logging.getLogger("phongtrao.request").setLevel(logging.WARNING)  # one line per request
     movement = Movement.objects.get(code="3tn")
     last = Period.objects.filter(kind=movement.period_kind).order_by("-year", "-number")[0]
     print(
@@ -221,10 +226,14 @@ def main() -> None:
     for page in pages(last.code):
         client = clients[page.user]
         counter = QueryCounter()
-        response = client.get(page.url)
-        with connection.execute_wrapper(counter):
-            response = client.get(page.url)
-        page_ms = median_ms(lambda c=client, u=page.url: c.get(u), args.runs)
+        responses = []
+
+        def counted(client=client, url=page.url, counter=counter, responses=responses):
+            with connection.execute_wrapper(counter):
+                responses.append(client.get(url))
+
+        page_ms = median_ms(lambda c=client, u=page.url: c.get(u), args.runs, counted)
+        response = responses[0]
         params = arguments(page.floor_args)
 
         def floor(sql=page.floor, params=params):
