@@ -249,6 +249,8 @@ def main() -> None:
         )
     print()
     print(f"serving process peak RSS after all pages: {peak_rss_mb():.0f} MB")
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
