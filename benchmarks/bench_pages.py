@@ -186,6 +186,12 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="a PostgreSQL URL; the database must exist")
     parser.add_argument("--reuse", action="store_true", help="the data is built already")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="TEXT",
+        help='time only the pages whose "user url" contains one of these, e.g. "central /"',
+    )
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("--runs: at least 5")
@@ -224,6 +230,8 @@ def main() -> None:
     print("| user | page | status | KB sent | page ms | queries | floor ms | page / floor |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for page in pages(last.code):
+        if args.only and not any(text in f"{page.user} {page.url}" for text in args.only):
+            continue
         client = clients[page.user]
         counter = QueryCounter()
         responses = []
