@@ -1,10 +1,10 @@
 """Time the subtree aggregation behind every dashboard and report on a large generated tree.
 
-    .venv/bin/python benchmarks/bench_totals.py [--grassroots 20] [--db URL]
+    .venv/bin/python -m benchmarks.bench_totals [--size small|medium|national] [--db URL]
 
-Default database: a fresh SQLite file in /tmp; with --db (e.g.
-postgres://postgres@127.0.0.1:5432/bench, which must exist) that database is flushed first.
-Times `indicator_totals` for the province in its four shapes (median of 7 runs).
+The data of benchmarks/data.py. Default database: a fresh SQLite file in /tmp (small only);
+with --db (e.g. postgres://postgres@127.0.0.1:5432/bench, which must exist) that database is
+flushed first. Times `indicator_totals` for the province in its four shapes (median of 7 runs).
 """
 
 import argparse
@@ -15,16 +15,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.data import build, setup_database  # noqa: E402
+from benchmarks.data import SIZES, build, setup_database  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--grassroots", type=int, default=20)
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--db", default="sqlite:////tmp/phongtrao-bench.sqlite3")
     args = parser.parse_args()
     setup_database(args.db)
-    print(build(args.grassroots))
+    print(build(args.size))
 
     from movements.models import Movement, Unit
     from reports.selectors import indicator_totals

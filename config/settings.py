@@ -76,7 +76,12 @@ MIDDLEWARE = [
     "config.logs.RequestLogMiddleware",  # first: times and logs every request, and its writes
     "config.middleware.SecurityHeadersMiddleware",  # its headers go on every response
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed at collectstatic
+    # Pages gzip-compressed (below WhiteNoise, which answers static requests itself with its
+    # precompressed .br/.gz files; above every middleware that reads or changes the body).
+    # BREACH: Django ≥ 4.2 pads each gzip response with random bytes, and CSRF tokens are
+    # masked per response, so a secret does not leak through the compressed length.
+    "django.middleware.gzip.GZipMiddleware",
     # Before the session: a forged session id with NUL would reach the database first.
     "config.middleware.RefuseNullCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import plotly.graph_objects as go
 from django.conf import settings
+from plotly.basedatatypes import BaseTraceType
 
 from reports import charts
 from reports.management.commands.vendor_plotly import (
+    BUNDLE,
+    LOCALE,
     SOURCE,
+    TRACES,
+    bundle_traces,
     extract_css,
     extract_injected_css,
     plotly_js_version,
@@ -238,15 +244,42 @@ def test_years_label():
     assert charts.years_label(2012, 2012) == "2012"
 
 
-def test_vendored_plotly_matches_the_installed_wheel():
-    vendored = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly" / "plotly.min.js"
+VENDOR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
+
+
+def test_vendored_plotly_bundle_is_the_installed_wheels_version_with_its_css():
+    bundle = (VENDOR / BUNDLE).read_text(encoding="utf-8")
     wheel = SOURCE.read_text(encoding="utf-8")
-    assert plotly_js_version(vendored.read_text(encoding="utf-8")[:500]) == plotly_js_version(wheel)
-    assert vendored.stat().st_size == SOURCE.stat().st_size
-    css = (vendored.parent / "plotly.css").read_text(encoding="utf-8")
-    assert extract_css(wheel) in css
+    assert plotly_js_version(bundle) == plotly_js_version(wheel)
+    assert "(cartesian - minified)" in bundle[:300]
+    assert not (VENDOR / "plotly.min.js").exists()  # the full bundle is not served any more
+    css = (VENDOR / "plotly.css").read_text(encoding="utf-8")
+    assert extract_css(bundle) in css
     assets = Path(settings.BASE_DIR) / "templates" / "reports" / "_chart_assets.html"
-    assert extract_injected_css(wheel)[0] in assets.read_text(encoding="utf-8")
+    assert extract_injected_css(bundle)[0] in assets.read_text(encoding="utf-8")
+    scripts = Path(settings.BASE_DIR) / "templates" / "reports" / "_chart_scripts.html"
+    assert f"vendor/plotly/{BUNDLE}" in scripts.read_text(encoding="utf-8")
+
+
+def test_every_trace_type_the_charts_draw_is_in_the_vendored_bundle():
+    trace_types = {
+        name.lower()
+        for name in dir(go)
+        if isinstance(getattr(go, name), type) and issubclass(getattr(go, name), BaseTraceType)
+    }
+    source = Path(charts.__file__).read_text(encoding="utf-8")
+    drawn = {t for t in re.findall(r'"type":\s*"(\w+)"', source) if t in trace_types}
+    assert drawn, "no trace type found in reports/charts.py"
+    assert drawn <= set(TRACES)
+    assert set(TRACES) <= bundle_traces((VENDOR / BUNDLE).read_text(encoding="utf-8"))
+
+
+def test_vendored_vietnamese_locale_registers_itself_with_plotly():
+    locale = (VENDOR / LOCALE).read_text(encoding="utf-8")
+    assert plotly_js_version(locale) == plotly_js_version(SOURCE.read_text(encoding="utf-8"))
+    assert "name: 'vi'" in locale
+    assert "Plotly.register(locale)" in locale
+    assert "module.exports" not in locale
 
 
 PEER_ROWS = [

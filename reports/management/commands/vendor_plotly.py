@@ -1,4 +1,13 @@
-"""Copy plotly.js from the installed plotly wheel into static/vendor/plotly/, with its CSS.
+"""Vendor plotly.js into static/vendor/plotly/, in step with the installed plotly wheel: its
+partial "cartesian" bundle (bar, scatter, heatmap and a few more trace types: about a third of
+the full bundle the wheel carries), plotly's Vietnamese locale, and plotly's CSS.
+
+Run at development time (it needs npm and the npm registry; nothing is fetched when the site
+runs): `npm pack` fetches `plotly.js-cartesian-dist-min` and `plotly.js-locales` at the version
+of the plotly.js inside the wheel (read from its banner), and the files are committed. The
+locale package holds CommonJS modules; `plotly-locale-vi.js` wraps vi.js as plotly's own dist
+locale files do (registered with Plotly when loaded after it). Trace types that
+reports/charts.py draws must be in the bundle (TRACES; a test checks both).
 
 plotly.js injects CSS into <style> elements when it loads, which a strict
 Content-Security-Policy (style-src 'self') refuses, with a console error. Two sets of rules:
@@ -15,6 +24,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import tarfile
+import tempfile
 from pathlib import Path
 
 import plotly
@@ -22,6 +34,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+BUNDLE = "plotly-cartesian.min.js"
+BUNDLE_PACKAGE = "plotly.js-cartesian-dist-min"
+LOCALES_PACKAGE = "plotly.js-locales"
+LOCALE = "plotly-locale-vi.js"
+# The trace types reports/charts.py draws; the bundle must register each.
+TRACES = ("bar", "scatter", "heatmap")
 TARGET_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
 ASSETS_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "reports" / "_chart_assets.html"
 
@@ -33,8 +51,9 @@ _ENTRY = re.compile(rf"(?:{_STRING}|([A-Za-z_]\w*))\s*:\s*(?:{_STRING})")
 
 
 def plotly_js_version(text: str) -> str | None:
-    """'3.7.0' from the banner of plotly.min.js."""
-    match = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", text[:500])
+    """'3.7.0' from the banner of plotly.min.js or of a partial bundle ("plotly.js (cartesian -
+    minified) v3.7.0")."""
+    match = re.search(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+)", text[:500])
     return match.group(1) if match else None
 
 
@@ -62,6 +81,44 @@ href="{{% static 'vendor/plotly/plotly.css' %}}">
 """
 
 
+def bundle_traces(text: str) -> set[str]:
+    """The trace types a plotly.js bundle registers."""
+    return set(re.findall(r'moduleType:"trace",name:"(\w+)"', text))
+
+
+def locale_script(module: str) -> str:
+    """plotly.js-locales' CommonJS module as a browser script, as plotly's dist files are."""
+    body, count = re.subn(r"^module\.exports\s*=", "var locale =", module.strip(), flags=re.M)
+    if count != 1:
+        raise CommandError("Tệp ngôn ngữ của plotly.js có dạng không như mong đợi.")
+    body = body.replace("'use strict';", "").strip()
+    return (
+        "(function () {\n"
+        + body
+        + '\nif (typeof Plotly === "undefined") {\n'
+        + "  window.PlotlyLocales = window.PlotlyLocales || [];\n"
+        + "  window.PlotlyLocales.push(locale);\n"
+        + "} else {\n  Plotly.register(locale);\n}\n})();\n"
+    )
+
+
+def npm_file(package: str, version: str, member: str, folder: Path) -> str:
+    """The text of `member` (a path inside the package) of `package`@`version`, by npm pack."""
+    if shutil.which("npm") is None:
+        raise CommandError("Cần npm (chỉ khi cập nhật plotly.js, không cần khi chạy trang).")
+    result = subprocess.run(
+        ["npm", "pack", "--silent", f"{package}@{version}"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise CommandError(f"npm pack {package}@{version}: {result.stderr.strip()}")
+    with tarfile.open(folder / result.stdout.strip().splitlines()[-1]) as archive:
+        return archive.extractfile(f"package/{member}").read().decode("utf-8")
+
+
 def extract_css(text: str) -> str:
     """plotly.js's own CSS rules as a stylesheet."""
     match = _OBJECT.search(text)
@@ -83,12 +140,31 @@ def extract_css(text: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Chép plotly.js (và CSS của nó) từ gói plotly đã cài vào static/vendor/plotly/."
+    help = (
+        "Lấy bản plotly.js rút gọn (cartesian), ngôn ngữ tiếng Việt và CSS của nó, cùng phiên bản "
+        "với gói plotly đã cài, vào static/vendor/plotly/ (cần npm)."
+    )
 
     def handle(self, *args, **options):
-        text = SOURCE.read_text(encoding="utf-8")
+        version = plotly_js_version(SOURCE.read_text(encoding="utf-8"))
+        if version is None:
+            raise CommandError("Không đọc được phiên bản plotly.js trong gói plotly.")
+        with tempfile.TemporaryDirectory() as folder:
+            text = npm_file(BUNDLE_PACKAGE, version, BUNDLE, Path(folder))
+            locale = npm_file(LOCALES_PACKAGE, version, "vi.js", Path(folder))
+        if plotly_js_version(text) != version:
+            raise CommandError(f"{BUNDLE_PACKAGE}: phiên bản khác {version}.")
+        missing = set(TRACES) - bundle_traces(text)
+        if missing:
+            raise CommandError(f"Bản rút gọn thiếu loại biểu đồ: {', '.join(sorted(missing))}.")
         TARGET_DIR.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(SOURCE, TARGET_DIR / "plotly.min.js")
+        (TARGET_DIR / "plotly.min.js").unlink(missing_ok=True)  # the full bundle, no more
+        (TARGET_DIR / BUNDLE).write_text(text, encoding="utf-8")
+        (TARGET_DIR / LOCALE).write_text(
+            f"/* plotly.js v{version}: {LOCALES_PACKAGE}/vi.js for the browser */\n"
+            + locale_script(locale),
+            encoding="utf-8",
+        )
         (TARGET_DIR / "plotly.css").write_text(
             f"/* plotly.js v{plotly_js_version(text)}: rules extracted by vendor_plotly */\n"
             + extract_css(text),
