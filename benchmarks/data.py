@@ -28,6 +28,7 @@ def build(grassroots: int) -> str:
     from django.db import connection
 
     from movements.models import Indicator, Period, Report, Unit, Value
+    from movements.services.rollups import rollup_rebuild
     from movements.services.seed import seed_load
 
     seed_load()
@@ -54,6 +55,8 @@ def build(grassroots: int) -> str:
         (Value(report=r, indicator=i, value=rng.randint(0, 500)) for r in reports for i in stored),
         batch_size=5000,
     )
+    # A bulk loader: the stored totals the dashboards read, recomputed from the values.
+    rollup_rebuild()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

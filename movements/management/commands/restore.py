@@ -1,8 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from movements.backups import BackupError, database_restore
+from movements.models import Rollup
+from movements.services.rollups import rollup_rebuild
 
 
 class Command(BaseCommand):
@@ -35,3 +38,12 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Đã khôi phục {what} từ {path}.")
+        if Rollup._meta.db_table in connection.introspection.table_names():
+            # A backup is one consistent snapshot, rollups included; recomputing them costs
+            # little and holds whatever was restored to its values.
+            result = rollup_rebuild()
+            self.stdout.write(f"Đã tính lại {result.rows} tổng của {result.periods} kỳ.")
+        else:
+            self.stdout.write(
+                "Bản sao lưu cũ, chưa có bảng tổng: chạy “manage.py migrate” để tạo và tính nó."
+            )
