@@ -114,8 +114,10 @@ def build(size: str) -> str:
 
 def _after_load() -> None:
     """The one place to rebuild what is derived from the values after a bulk load (COPY
-    bypasses the services). Wire the rollup rebuild service here when it lands on main, e.g.
-    `rollup_rebuild()`; until then there is nothing derived to rebuild."""
+    bypasses the services): the stored totals the dashboards read."""
+    from movements.services.rollups import rollup_rebuild
+
+    rollup_rebuild()
 
 
 def _quarterly_movement():

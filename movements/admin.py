@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,6 +25,7 @@ from .models import (
     Value,
     accounts_managed_by,
 )
+from .services.rollups import RollupChange
 
 admin.site.site_header = _("Phong trào — quản trị Tỉnh Đoàn")
 admin.site.site_title = pgettext_lazy("app name", "Phong trào")
@@ -40,6 +42,44 @@ class HistoryAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             raise Http404 from error
         return super().history_view(request, object_id, extra_context)
+
+
+class RollupKeptAdmin(HistoryAdmin):
+    """Admin saves and deletions of reports and values keep the stored totals (`Rollup`) in
+    step, in the same transaction: the counted values of the reports concerned (locked) are
+    read before each write and the difference is added after it. `_report_ids` names them."""
+
+    def _report_ids(self, objects) -> set[int]:
+        raise NotImplementedError
+
+    def _change(self, objects) -> RollupChange:
+        ids = self._report_ids(objects)
+        list(Report.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        return RollupChange(Report.objects.filter(pk__in=ids))
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            rollups = self._change([obj])
+            super().save_model(request, obj, form, change)
+            rollups.apply(Report.objects.filter(pk__in=self._report_ids([obj])))
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            rollups = self._change([form.instance])
+            super().save_related(request, form, formsets, change)
+            rollups.apply()
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            rollups = self._change([obj])
+            super().delete_model(request, obj)
+            rollups.apply()
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rollups = self._change(queryset)
+            super().delete_queryset(request, queryset)
+            rollups.apply()
 
 
 class DateHierarchyChangeList(ChangeList):
@@ -175,7 +215,7 @@ class ValueInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(HistoryAdmin):
+class ReportAdmin(RollupKeptAdmin):
     list_display = [
         "unit",
         "period",
@@ -196,14 +236,23 @@ class ReportAdmin(HistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return DateHierarchyChangeList
 
+    def _report_ids(self, objects) -> set[int]:
+        return {r.pk for r in objects if r.pk is not None}
+
 
 @admin.register(Value)
-class ValueAdmin(HistoryAdmin):
+class ValueAdmin(RollupKeptAdmin):
     list_display = ["indicator", "report", "value", "comment"]
     list_filter = ["indicator__group", "report__period", "report__status", "report__unit"]
     search_fields = ["indicator__name", "indicator__code", "report__unit__name"]
     list_select_related = ["indicator", "report__unit", "report__period"]
     autocomplete_fields = ["report", "indicator"]
+
+    def _report_ids(self, objects) -> set[int]:
+        """The reports of the values as stored (before a change of report) and as given."""
+        stored = {v.pk for v in objects if v.pk is not None}
+        ids = set(Value.objects.filter(pk__in=stored).values_list("report_id", flat=True))
+        return ids | {v.report_id for v in objects if v.report_id is not None}
 
 
 @admin.register(PublishedFigure)

@@ -13,7 +13,7 @@ from enum import nonmember
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -197,6 +197,7 @@ class Unit(models.Model):
             period.start_date, period.end_date
         )
 
+    @transaction.atomic
     def save(self, *args, **kwargs):
         old_path = self.path
         super().save(*args, **kwargs)
@@ -205,11 +206,15 @@ class Unit(models.Model):
             Unit.objects.filter(pk=self.pk).update(path=new_path)
             self.path = new_path
             if old_path:
-                # Moving a unit moves its subtree: rewrite the descendants' paths.
+                # Moving a unit moves its subtree: rewrite the descendants' paths, and move its
+                # stored totals from its old ancestors to its new ones (same transaction).
                 for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                     Unit.objects.filter(pk=child.pk).update(
                         path=new_path + child.path[len(old_path) :]
                     )
+                from .services.rollups import rollup_move_unit
+
+                rollup_move_unit(unit_id=self.pk, old_path=old_path, new_path=new_path)
 
 
 class Membership(models.Model):
@@ -889,3 +894,36 @@ class PublishedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.label} ({self.unit.short_name}): {self.value}"
+
+
+class Rollup(models.Model):
+    """A stored total: the sum of the values of `indicator` in the reports of `status` for
+    `period` over `unit`'s subtree (the unit itself included), and how many values it holds.
+
+    Kept in step by `services.rollups` in the same transaction as every write that changes a
+    counted value (approved or submitted reports) or the tree; dashboards read it instead of
+    scanning the subtree. A row exists exactly where `entries` > 0. `rebuild_rollups --check`
+    compares it with the values.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Report.Status.choices)
+    total = models.BigIntegerField()
+    entries = models.IntegerField()  # plain: a delta row may carry a negative count
+
+    class Meta:
+        verbose_name = _("tổng đã cộng sẵn")
+        verbose_name_plural = _("tổng đã cộng sẵn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "indicator", "status"], name="rollup_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "unit"], name="rollup_period_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.period_id}/{self.indicator_id}/{self.status}: {self.total}"

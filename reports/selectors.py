@@ -41,8 +41,8 @@ from movements.models import (
     Period,
     PublishedFigure,
     Report,
+    Rollup,
     Unit,
-    Value,
 )
 from movements.selectors import indicators_by_group, open_periods
 
@@ -71,13 +71,47 @@ def indicator_totals(
     indicators: list[Indicator] | None = None,
     children: list[Unit] | None = None,
 ) -> dict[TotalKey, int | Decimal | None]:
-    """Totals over `unit`'s subtree for the years start_year..end_year, in one query.
+    """Totals over `unit`'s subtree for the years start_year..end_year, in one query (of the
+    stored subtree totals, `Rollup`: its size does not grow with the subtree).
 
     Returns {(indicator code, unit code | None, year | None): value}. With `by_unit`, the unit
     part is the child of `unit` (from `children`, default its direct children) whose subtree did
     the work, or `unit` itself for its own reports; with `by_year`, each year apart. Ratio
     indicators come back as percentages (Decimal, None where the denominator is 0). A key is
     absent where nobody reported.
+    """
+    yearly, stage = _subtree_totals(
+        movement=movement,
+        unit=unit,
+        start_year=start_year,
+        end_year=end_year,
+        include_submitted=include_submitted,
+        indicators=indicators,
+        children=(children if children is not None else list(unit.children.all()))
+        if by_unit
+        else None,
+    )
+    return yearly if by_year else stage
+
+
+# (indicator code, bucket: a unit's id or None, year) -> [total, number of values]
+_Sums = dict[tuple[str, int | None, int], list[int]]
+
+
+def _subtree_totals(
+    *,
+    movement: Movement,
+    unit: Unit,
+    start_year: int,
+    end_year: int,
+    include_submitted: bool,
+    indicators: list[Indicator] | None,
+    children: list[Unit] | None,
+) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
+    """(yearly, stage) `indicator_totals`, by child when `children` is a list, from one query.
+
+    The stage is summed from the years (a `last` indicator, a stock, is its end year's value);
+    a child's figure is its rollup row, the unit's own the unit's row less its children's.
     """
     if indicators is None:
         indicators = list(
@@ -89,43 +123,83 @@ def indicator_totals(
             stored_ids.update([indicator.numerator_id, indicator.denominator_id])
         else:
             stored_ids.add(indicator.pk)
-
-    rows = Value.objects.filter(
-        indicator_id__in=stored_ids,
-        report__movement=movement,
-        report__period__kind=movement.period_kind,
-        report__period__year__gte=start_year,
-        report__period__year__lte=end_year,
-        report__unit__path__startswith=unit.path,
-        report__status__in=_counted_statuses(include_submitted),
+    if children is not None:
+        children = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
+    rows = (
+        Rollup.objects.filter(
+            unit_id__in=[unit.pk, *(c.pk for c in children or [])],
+            indicator_id__in=stored_ids,
+            status__in=_counted_statuses(include_submitted),
+            period__kind=movement.period_kind,
+            period__year__gte=start_year,
+            period__year__lte=end_year,
+        )
+        .values_list("unit_id", "indicator__code", "indicator__aggregation", "period__year")
+        .annotate(total=Sum("total"), entries=Sum("entries"))
+        .order_by()
     )
-    if not by_year:
-        # A stock counts once, as it stood at the end of the range.
-        rows = rows.filter(
-            Q(indicator__aggregation=Indicator.Aggregation.SUM) | Q(report__period__year=end_year)
-        )
-    group_by = ["indicator__code"]
-    unit_codes: dict[int, str] = {}
-    if by_unit:
-        if children is None:
-            children = list(unit.children.all())
-        whens = [When(report__unit__path__startswith=c.path, then=V(c.pk)) for c in children]
-        unit_codes = {c.pk: c.code for c in children}
-        unit_codes[unit.pk] = unit.code
-        rows = rows.annotate(bucket=Case(*whens, default=V(unit.pk), output_field=IntegerField()))
-        group_by.append("bucket")
-    if by_year:
-        group_by.append("report__period__year")
+    by_unit: dict[int, _Sums] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    stocks = set()
+    for unit_id, code, aggregation, year, total, entries in rows:
+        row = by_unit[unit_id][(code, None, year)]
+        row[0] += int(total)
+        row[1] += int(entries)
+        if aggregation == Indicator.Aggregation.LAST:
+            stocks.add(code)
 
-    totals: dict[TotalKey, int | Decimal | None] = {}
-    for row in rows.values(*group_by).annotate(total=Sum("value")).order_by():
-        key = (
-            row["indicator__code"],
-            unit_codes.get(row["bucket"]) if by_unit else None,
-            row.get("report__period__year") if by_year else None,
-        )
-        totals[key] = int(row["total"])
+    if children is None:
+        yearly_sums = by_unit[unit.pk]
+        codes = {}
+    else:
+        yearly_sums = _child_buckets(unit, children, by_unit)
+        codes = {c.pk: c.code for c in children} | {unit.pk: unit.code}
+    yearly: dict[TotalKey, Number] = {}
+    stage_sums: _Sums = defaultdict(lambda: [0, 0])
+    for (code, bucket, year), (total, entries) in yearly_sums.items():
+        if entries <= 0:
+            continue  # nobody reported
+        yearly[(code, codes.get(bucket), year)] = total
+        if code not in stocks or year == end_year:
+            row = stage_sums[(code, codes.get(bucket), None)]
+            row[0] += total
+            row[1] += entries
+    stage: dict[TotalKey, Number] = {k: v[0] for k, v in stage_sums.items() if v[1] > 0}
+    return _with_ratios(yearly, indicators), _with_ratios(stage, indicators)
 
+
+def _child_buckets(unit: Unit, children: list[Unit], by_unit: dict[int, _Sums]) -> _Sums:
+    """Each child's figures and the unit's own (the rest), as a CASE over the children in
+    order would bucket them: a child inside an earlier one has nothing of its own."""
+    buckets: _Sums = defaultdict(lambda: [0, 0])
+    taken: list[Unit] = []
+    for child in children:
+        if any(child.path.startswith(t.path) for t in taken):
+            continue
+        inner = [t for t in taken if t.path.startswith(child.path)]
+        for (code, _none, year), (total, entries) in by_unit[child.pk].items():
+            row = buckets[(code, child.pk, year)]
+            row[0] += total
+            row[1] += entries
+        for t in inner:
+            for key in [k for k in buckets if k[1] == t.pk]:
+                row = buckets[(key[0], child.pk, key[2])]
+                row[0] -= buckets[key][0]
+                row[1] -= buckets[key][1]
+        taken.append(child)
+    own = {k: list(v) for k, v in by_unit[unit.pk].items()}
+    for (code, _bucket, year), (total, entries) in list(buckets.items()):
+        row = own.setdefault((code, None, year), [0, 0])
+        row[0] -= total
+        row[1] -= entries
+    for (code, _none, year), (total, entries) in own.items():
+        buckets[(code, unit.pk, year)] = [total, entries]
+    return buckets
+
+
+def _with_ratios(
+    totals: dict[TotalKey, Number], indicators: list[Indicator]
+) -> dict[TotalKey, Number]:
+    """`totals` of the indicators asked for, ratios computed from their summed parts."""
     for indicator in indicators:
         if indicator.kind != Indicator.Kind.RATIO:
             continue
@@ -555,7 +629,7 @@ def unit_overview(
 ) -> list[SectionSummary]:
     """Every indicator of `unit`'s subtree year by year and over the stage, by section.
 
-    Two queries (yearly totals, stage totals) besides the indicators, if not given.
+    One query (the stage summed from the years) besides the indicators, if not given.
     """
     if indicators is None:
         indicators = movement_indicators(movement=movement)
@@ -567,8 +641,7 @@ def unit_overview(
         "include_submitted": include_submitted,
         "indicators": indicators,
     }
-    yearly = indicator_totals(by_year=True, **common)
-    stage = indicator_totals(**common)
+    yearly, stage = _subtree_totals(children=None, **common)
     years = range(start_year, end_year + 1)
     return [
         SectionSummary(
@@ -690,7 +763,7 @@ def _totals_by_child(
     include_submitted: bool,
 ) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
     """(yearly, stage) `indicator_totals` of `indicators` and `members` for each of `children`
-    (below `parent`). Two queries."""
+    (below `parent`). One query."""
     wanted = list(indicators)
     if members is not None and all(i.pk != members.pk for i in wanted):
         wanted.append(members)
@@ -699,12 +772,11 @@ def _totals_by_child(
         "unit": parent,
         "start_year": start_year,
         "end_year": end_year,
-        "by_unit": True,
         "include_submitted": include_submitted,
         "indicators": wanted,
         "children": children,
     }
-    return indicator_totals(by_year=True, **common), indicator_totals(**common)
+    return _subtree_totals(**common)
 
 
 def compare_units(
@@ -720,7 +792,7 @@ def compare_units(
 ) -> list[UnitComparison]:
     """For each of `units` (children of `root`, e.g. districts and branches), every indicator
     year by year and over the stage, with its member count (`members`, default the
-    'doan-vien' indicator) for per-100-members figures. Two queries."""
+    'doan-vien' indicator) for per-100-members figures. One query."""
     yearly, stage = _totals_by_child(
         movement=movement,
         parent=root,
@@ -790,7 +862,7 @@ def unit_comparison(
     include_submitted: bool = False,
 ) -> Comparison:
     """`units` (below `root`) compared on `indicator`, or on every indicator of `section`
-    (both among the movement's `indicators`), absolute or per 100 members. Two queries."""
+    (both among the movement's `indicators`), absolute or per 100 members. One query."""
     years = list(range(start_year, end_year + 1))
     shown = (
         [indicator]
@@ -954,7 +1026,7 @@ def group_comparison(
     group the total, the average per unit that reported and the rate per 100 members
     (`members`), all from sums; a ratio indicator pooled from its summed parts. With more than
     one group, a last row for all of them. The parent's own reports are in no group.
-    Two queries."""
+    One query."""
     return group_comparisons(
         movement=movement,
         parent=parent,
@@ -978,7 +1050,7 @@ def group_comparisons(
     end_year: int,
     include_submitted: bool = False,
 ) -> list[GroupComparison]:
-    """`group_comparison` of each of `indicators`, in their order, from the same two queries
+    """`group_comparison` of each of `indicators`, in their order, from the same query
     (yearly and stage totals by child), whatever the number of units or indicators."""
     parts_of = {
         i.code: [i.numerator, i.denominator] if i.kind == Indicator.Kind.RATIO else [i]
@@ -1128,7 +1200,7 @@ def unit_profile(
 ) -> tuple[list[Unit], list[ProfileRow]]:
     """(peers, rows): each indicator of `unit` by year and over the stage, beside the average of
     its peers (`peer_units`) and the total of `root`, and the stage rates per 100 members of
-    the unit and of each peer. Four queries besides the indicators."""
+    the unit and of each peer. Three queries besides the indicators."""
     if indicators is None:
         indicators = movement_indicators(movement=movement)
     peers = peer_units(unit=unit)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from movements.models import Indicator, Membership, Movement, Period, Report, Unit, Value
+from movements.services.rollups import rollup_kept
 
 PASSWORD = "mat-khau-thu-nghiem-2013"
 
@@ -30,15 +34,28 @@ def make_report(
     values: dict[str, int] | None = None,
     **fields,
 ) -> Report:
-    """A report with values given by indicator code: make_report(u, 2012, m, values={...})."""
+    """A report with values given by indicator code: make_report(u, 2012, m, values={...}).
+    Written as every writer writes, the stored totals (rollups) kept in step."""
     if isinstance(period, int):
         period = year(period)
-    report = Report.objects.create(
-        unit=unit, period=period, movement=movement, status=status, **fields
-    )
-    indicators = {i.code: i for i in Indicator.objects.filter(movement=movement)}
-    Value.objects.bulk_create(
-        Value(report=report, indicator=indicators[code], value=number)
-        for code, number in (values or {}).items()
-    )
+    with (
+        transaction.atomic(),
+        rollup_kept(Report.objects.filter(unit=unit, period=period, movement=movement)),
+    ):
+        report = Report.objects.create(
+            unit=unit, period=period, movement=movement, status=status, **fields
+        )
+        indicators = {i.code: i for i in Indicator.objects.filter(movement=movement)}
+        Value.objects.bulk_create(
+            Value(report=report, indicator=indicators[code], value=number)
+            for code, number in (values or {}).items()
+        )
     return report
+
+
+@contextmanager
+def totals_kept(reports):
+    """Around a test's direct write to `reports` (a Report queryset): the stored totals kept in
+    step as every writer keeps them (`rollup_kept`), in one transaction."""
+    with transaction.atomic(), rollup_kept(reports):
+        yield

@@ -26,6 +26,7 @@ from ..models import (
 from ..rules import parts_within_wholes
 from ..selectors import entry_indicators
 from . import ServiceError
+from .rollups import RollupChange
 from .seed import LoadResult, upsert
 
 # Relative size of each unit (members, activity); the police and Rạch Giá are the largest.
@@ -186,6 +187,9 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
         )
     }
     indicators = {i.code: i for i in Indicator.objects.filter(movement=movement)}
+    rollups = RollupChange(
+        Report.objects.filter(movement=movement, period__in=list(periods.values()), is_demo=True)
+    )
     existing = {
         (r.unit.code, r.period.year): r
         for r in Report.objects.filter(
@@ -247,6 +251,7 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
             to_update, Value, ["value"], default_change_reason=ChangeReason.DEMO
         )
         result.updated += len(to_update)
+    rollups.apply()
     return result
 
 
@@ -299,6 +304,7 @@ def demo_open_period(
         result,
     )
     indicators = entry_indicators(movement=movement)
+    rollups = RollupChange(Report.objects.filter(movement=movement, period=period))
     existing = set(
         Report.objects.filter(movement=movement, period=period).values_list("unit__code", flat=True)
     )
@@ -358,4 +364,5 @@ def demo_open_period(
                 default_change_reason=ChangeReason.DEMO,
             )
             result.created += 1
+    rollups.apply()
     return result

@@ -20,6 +20,7 @@ from ..selectors import (
     report_state_at,
 )
 from . import ServiceError
+from .rollups import rollup_kept
 from .workflow import _save_report, _write_values
 
 if TYPE_CHECKING:
@@ -309,12 +310,17 @@ def import_apply(
     by_unit: dict[str, list[ImportChange]] = {}
     for change in plan.changes:
         by_unit.setdefault(change.unit.code, []).append(change)
-    for unit_changes in by_unit.values():
-        target = unit_changes[0].unit
-        report = plan.reports.get(target.code)  # locked by the plan, when it exists
-        if report is None:
-            report = _start_report(user=user, unit=target, period=period, movement=movement)
-        values = {c.indicator.code: c.new for c in unit_changes}
-        _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
-        _save_report(report, user, ChangeReason.IMPORTED)
+    # A provincial workbook also writes submitted reports, whose figures are counted.
+    touched_reports = Report.objects.filter(
+        movement=movement, period=period, unit__code__in=list(by_unit)
+    )
+    with rollup_kept(touched_reports):
+        for unit_changes in by_unit.values():
+            target = unit_changes[0].unit
+            report = plan.reports.get(target.code)  # locked by the plan, when it exists
+            if report is None:
+                report = _start_report(user=user, unit=target, period=period, movement=movement)
+            values = {c.indicator.code: c.new for c in unit_changes}
+            _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
+            _save_report(report, user, ChangeReason.IMPORTED)
     return plan

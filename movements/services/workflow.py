@@ -23,6 +23,7 @@ from ..selectors import (
     report_state_at,
 )
 from . import EditConflict, ServiceError, ValuesInvalid
+from .rollups import rollup_kept
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -161,16 +162,17 @@ def report_save(
             # Someone started the same report a moment ago: their save wins, as with versions.
             existing = Report.objects.get(unit=unit, period=period, movement=movement)
             raise _conflict(existing, 0, mine) from None
-    _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
-    report.highlights = highlights
-    report.shortcomings = shortcomings
-    reason = ChangeReason.DRAFT_SAVED
-    if submit:
-        report.status = Report.Status.SUBMITTED
-        report.submitted_at = timezone.now()
-        report.submitted_by = user
-        reason = ChangeReason.SUBMITTED
-    _save_report(report, user, reason)
+    with rollup_kept(Report.objects.filter(pk=report.pk)):
+        _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
+        report.highlights = highlights
+        report.shortcomings = shortcomings
+        reason = ChangeReason.DRAFT_SAVED
+        if submit:
+            report.status = Report.Status.SUBMITTED
+            report.submitted_at = timezone.now()
+            report.submitted_by = user
+            reason = ChangeReason.SUBMITTED
+        _save_report(report, user, reason)
     return report
 
 
@@ -213,10 +215,11 @@ def report_approve(*, user: AbstractBaseUser, report: Report, version: int | Non
     report = _relock(report)
     _check_version(report, version)
     _require_submitted(report, _("duyệt"))
-    report.status = Report.Status.APPROVED
-    report.approved_at = timezone.now()
-    report.approved_by = user
-    _save_report(report, user, ChangeReason.APPROVED)
+    with rollup_kept(Report.objects.filter(pk=report.pk)):
+        report.status = Report.Status.APPROVED
+        report.approved_at = timezone.now()
+        report.approved_by = user
+        _save_report(report, user, ChangeReason.APPROVED)
     return report
 
 
@@ -230,12 +233,14 @@ def _clean_reason(reason: str, action: str) -> str:
 
 
 def _send_back(report: Report, user, reason: str, why: ChangeReason) -> Report:
-    """The report goes back to its unit as returned, with the reviewer's reason."""
-    report.status = Report.Status.RETURNED
-    report.return_reason = reason
-    report.returned_at = timezone.now()
-    report.returned_by = user
-    _save_report(report, user, why.with_text(reason))
+    """The report goes back to its unit as returned, with the reviewer's reason; its figures
+    leave the stored totals."""
+    with rollup_kept(Report.objects.filter(pk=report.pk)):
+        report.status = Report.Status.RETURNED
+        report.return_reason = reason
+        report.returned_at = timezone.now()
+        report.returned_by = user
+        _save_report(report, user, why.with_text(reason))
     return report
 
 
@@ -284,27 +289,30 @@ def reports_approve(
         .select_for_update(of=("self",))
     )
     found = {r.pk: r for r in reports}
-    for pk, version in versions.items():
-        report = found.get(pk)
-        if report is None:
-            skipped.append(_("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn."))
-        elif report.version != version:
-            skipped.append(
-                _(
-                    "%(report)s: đã thay đổi từ khi bạn mở trang (đang “%(status)s”), chưa "
-                    "duyệt. Hãy xem lại số liệu mới rồi duyệt."
+    with rollup_kept(Report.objects.filter(pk__in=list(found))):
+        for pk, version in versions.items():
+            report = found.get(pk)
+            if report is None:
+                skipped.append(
+                    _("Một báo cáo không tìm thấy hoặc không thuộc phạm vi duyệt của bạn.")
                 )
-                % {"report": report, "status": report.get_status_display()}
-            )
-        elif not report.is_reviewable:
-            skipped.append(
-                _("%(report)s: đang “%(status)s”, không duyệt.")
-                % {"report": report, "status": report.get_status_display()}
-            )
-        else:
-            report.status = Report.Status.APPROVED
-            report.approved_at = timezone.now()
-            report.approved_by = user
-            _save_report(report, user, ChangeReason.APPROVED_TOGETHER)
-            approved.append(report)
+            elif report.version != version:
+                skipped.append(
+                    _(
+                        "%(report)s: đã thay đổi từ khi bạn mở trang (đang “%(status)s”), chưa "
+                        "duyệt. Hãy xem lại số liệu mới rồi duyệt."
+                    )
+                    % {"report": report, "status": report.get_status_display()}
+                )
+            elif not report.is_reviewable:
+                skipped.append(
+                    _("%(report)s: đang “%(status)s”, không duyệt.")
+                    % {"report": report, "status": report.get_status_display()}
+                )
+            else:
+                report.status = Report.Status.APPROVED
+                report.approved_at = timezone.now()
+                report.approved_by = user
+                _save_report(report, user, ChangeReason.APPROVED_TOGETHER)
+                approved.append(report)
     return approved, skipped

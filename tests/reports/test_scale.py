@@ -260,11 +260,11 @@ SCALE_QUERIES = [
     # One period: its counts (2) and the page of units (count and rows).
     ("reports:completeness", (), {"period": "2012", "parent": "rach-gia"}, 15),
     # The overview: the chosen unit, the choices around it, and the search; its children and
-    # their groups' totals by year and over the stage.
-    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 20),
+    # their groups' totals.
+    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 18),
     # The parent, its units, the parents around it.
-    ("reports:compare", (), {"parent": "rach-gia"}, 17),
-    ("reports:unit", ("rach-gia",), {}, 15),
+    ("reports:compare", (), {"parent": "rach-gia"}, 15),
+    ("reports:unit", ("rach-gia",), {}, 14),
     # session, user, movement, scope, units around the user's and found ones, years, demo flag
     ("reports:document-index", ("3tn",), {"q": "xã"}, 9),
 ]

@@ -473,11 +473,11 @@ def test_selectors_run_a_fixed_number_of_queries(
     u = t.units
     indicators = selectors.movement_indicators(movement=t.movement)
     compared = list(Unit.objects.filter(parent=u.tinh).order_by("path"))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         selectors.unit_overview(
             movement=t.movement, unit=u.tinh, start_year=2010, end_year=2012, indicators=indicators
         )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         selectors.compare_units(
             movement=t.movement,
             root=u.tinh,
@@ -487,7 +487,7 @@ def test_selectors_run_a_fixed_number_of_queries(
             end_year=2012,
             members=t.ind.m,
         )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         selectors.unit_profile(
             movement=t.movement,
             unit=u.h1,

@@ -1,8 +1,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from movements.backups import BackupError, database_restore
+from movements.models import Rollup
+from movements.services.rollups import rollup_check, rollup_rebuild
 
 
 class Command(BaseCommand):
@@ -35,3 +38,16 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Đã khôi phục {what} từ {path}.")
+        if Rollup._meta.db_table not in connection.introspection.table_names():
+            self.stdout.write(
+                "Bản sao lưu cũ, chưa có bảng tổng: chạy “manage.py migrate” để tạo và tính nó."
+            )
+            return
+        # A backup is one consistent snapshot, its stored totals included: they are checked
+        # against the restored values, and recomputed only if they differ.
+        check = rollup_check()
+        if check.ok:
+            self.stdout.write(f"Tổng đã cộng sẵn khớp số liệu ({check.rows} tổng).")
+        else:
+            result = rollup_rebuild()
+            self.stdout.write(f"Đã tính lại {result.rows} tổng của {result.periods} kỳ.")

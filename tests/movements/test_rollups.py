@@ -1,0 +1,346 @@
+"""The stored subtree totals (`Rollup`) stay equal to the values they sum, whatever happens:
+random sequences of entry, submission, approval (one or several), return, reopening,
+correction, provincial workbooks and tree changes (a unit added, moved, closed), checked after
+every step against sums computed directly from the values by path prefix; a failed approval
+leaves them as they were; the command rebuilds and checks them."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from movements.models import Indicator, Membership, Report, Rollup, Unit, Value
+from movements.selectors import entry_indicators
+from movements.services import ServiceError
+from movements.services.imports import ImportRow, import_apply, import_plan
+from movements.services.rollups import rollup_check, rollup_rebuild
+from movements.services.workflow import (
+    report_approve,
+    report_reopen,
+    report_return,
+    report_save,
+    reports_approve,
+)
+from tests.factories import make_report, make_user
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [Report.Status.APPROVED, Report.Status.SUBMITTED]
+SEEDS = [1, 2, 3]
+STEPS = 60
+
+
+def stored_rollups() -> dict[tuple, tuple[int, int]]:
+    return {
+        (r.unit_id, r.period_id, r.indicator_id, r.status): (r.total, r.entries)
+        for r in Rollup.objects.all()
+    }
+
+
+def sums_from_values() -> dict[tuple, tuple[int, int]]:
+    """Each unit's subtree sums, straight from the values by path prefix (one query a unit),
+    independent of the rollup code."""
+    expected = {}
+    for unit in Unit.objects.all():
+        rows = (
+            Value.objects.filter(
+                report__unit__path__startswith=unit.path, report__status__in=COUNTED
+            )
+            .values_list("report__period_id", "indicator_id", "report__status")
+            .annotate(total=Sum("value"), entries=Count("pk"))
+            .order_by()
+        )
+        for period, indicator, status, total, entries in rows:
+            expected[(unit.pk, period, indicator, status)] = (total, entries)
+    return expected
+
+
+def assert_rollups_match(step: str) -> None:
+    stored, expected = stored_rollups(), sums_from_values()
+    missing = sorted(set(expected) - set(stored))
+    extra = sorted(set(stored) - set(expected))
+    wrong = sorted(k for k in expected if k in stored and stored[k] != expected[k])
+    assert not (missing or extra or wrong), (step, missing[:5], extra[:5], wrong[:5])
+
+
+def plain_codes(movement) -> list[str]:
+    """Indicators a random number cannot break: no upper bound under 60, not a part, not a whole
+    (unusual numbers are confirmed)."""
+    indicators = entry_indicators(movement=movement)
+    wholes = {i.part_of_id for i in indicators if i.part_of_id}
+    return [
+        i.code
+        for i in indicators
+        if i.part_of_id is None
+        and i.pk not in wholes
+        and (i.max_value is None or i.max_value >= 60)
+    ][:6]
+
+
+class World:
+    """The seed's tree with demo data, the open period, a secretary for each unit that reports
+    in it, and a random generator driving the steps."""
+
+    def __init__(self, rng, movement, period, reviewer, province):
+        self.rng, self.movement, self.period = rng, movement, period
+        self.reviewer, self.province = reviewer, province
+        self.codes = plain_codes(movement)
+        self.secretaries = {}
+        self.added = 0
+
+    def secretary(self, unit):
+        if unit.pk not in self.secretaries:
+            self.secretaries[unit.pk] = make_user(
+                f"bithu-{unit.pk}", unit, Membership.Role.SECRETARY
+            )
+        return self.secretaries[unit.pk]
+
+    def values(self):
+        chosen = self.rng.sample(self.codes, self.rng.randint(1, len(self.codes)))
+        return {c: self.rng.choice([None, 0, self.rng.randint(1, 60)]) for c in chosen}
+
+    def reporting_units(self):
+        return [u for u in Unit.objects.exclude(parent=None) if u.reports_in(self.period)]
+
+    def reports(self, *statuses):
+        return list(Report.objects.filter(period=self.period, status__in=statuses))
+
+    # --- the steps -----------------------------------------------------------------------
+
+    def save(self, submit):
+        unit = self.rng.choice(self.reporting_units())
+        report = Report.objects.filter(unit=unit, period=self.period).first()
+        report_save(
+            user=self.secretary(unit),
+            unit=unit,
+            period=self.period,
+            movement=self.movement,
+            values=self.values() | {self.codes[0]: self.rng.randint(1, 60)},
+            version=report.version if report else 0,
+            confirm_unusual=True,
+            submit=submit,
+        )
+
+    def approve(self):
+        submitted = self.reports(Report.Status.SUBMITTED)
+        if submitted:
+            report_approve(user=self.reviewer, report=self.rng.choice(submitted))
+
+    def approve_several(self):
+        submitted = self.reports(Report.Status.SUBMITTED)
+        chosen = self.rng.sample(submitted, min(len(submitted), self.rng.randint(1, 3)))
+        versions = {r.pk: r.version for r in chosen}
+        if chosen and self.rng.random() < 0.3:
+            versions[chosen[0].pk] += 1  # seen at an older version: skipped
+        reports_approve(user=self.reviewer, versions=versions)
+
+    def send_back(self):
+        submitted = self.reports(Report.Status.SUBMITTED)
+        if submitted:
+            report_return(user=self.reviewer, report=self.rng.choice(submitted), reason="Sửa lại")
+
+    def reopen(self):
+        approved = self.reports(Report.Status.APPROVED)
+        if approved:
+            report_reopen(user=self.reviewer, report=self.rng.choice(approved), reason="Mở lại")
+
+    def workbook(self):
+        """A provincial workbook: it also rewrites submitted (counted) reports."""
+        units = self.rng.sample(self.reporting_units(), 3)
+        rows = [
+            ImportRow(row=n, unit_code=u.code, indicator_code=c, value=self.rng.randint(0, 60))
+            for n, (u, c) in enumerate(((u, c) for u in units for c in self.codes[:2]), start=5)
+        ]
+        common = {
+            "user": self.reviewer,
+            "movement": self.movement,
+            "period": self.period,
+            "rows": rows,
+        }
+        plan = import_plan(**common)
+        import_apply(**common, versions=plan.versions, confirm_unusual=True)
+
+    def older_year(self):
+        """A loader's approved report of an earlier year (the factory writes as loaders do)."""
+        unit = self.rng.choice(self.reporting_units())
+        year = self.rng.choice([2010, 2011, 2012])
+        if not Report.objects.filter(unit=unit, period__year=year).exists():
+            make_report(unit, year, self.movement, values={self.codes[0]: 7})
+
+    def add_unit(self):
+        self.added += 1
+        parent = self.rng.choice(list(Unit.objects.all()))
+        Unit.objects.create(
+            code=f"moi-{self.added}",
+            name=f"Cơ sở Đoàn mới {self.added}",
+            short_name=f"Mới {self.added}",
+            kind=Unit.Kind.GRASSROOTS,
+            parent=parent,
+        )
+
+    def move_unit(self):
+        unit = self.rng.choice(list(Unit.objects.exclude(parent=None)))
+        targets = Unit.objects.exclude(path__startswith=unit.path).exclude(pk=unit.parent_id)
+        if targets.exists():
+            unit.parent = self.rng.choice(list(targets))
+            unit.save()
+
+    def close_unit(self):
+        unit = self.rng.choice(list(Unit.objects.exclude(parent=None)))
+        unit.valid_to = self.rng.choice([dt.date(2013, 12, 31), dt.date(2014, 6, 30)])
+        unit.save()
+
+
+STEP_WEIGHTS = {
+    "save": 6,
+    "submit": 8,
+    "approve": 5,
+    "approve_several": 3,
+    "send_back": 3,
+    "reopen": 3,
+    "workbook": 3,
+    "older_year": 2,
+    "add_unit": 2,
+    "move_unit": 3,
+    "close_unit": 1,
+}
+
+
+@pytest.mark.parametrize("seed_number", SEEDS)
+def test_rollups_equal_the_values_after_every_step_of_a_random_history(
+    seed_number, demo, cast, open_period
+):
+    rng = random.Random(seed_number)
+    world = World(rng, demo, open_period, cast.reviewer, cast.province)
+    assert len(world.codes) >= 3
+    assert_rollups_match("after the demo data")
+    done = dict.fromkeys(STEP_WEIGHTS, 0)
+    names, weights = zip(*STEP_WEIGHTS.items(), strict=True)
+    for number in range(STEPS):
+        name = rng.choices(names, weights)[0]
+        step = {"save": lambda: world.save(False), "submit": lambda: world.save(True)}.get(
+            name, getattr(world, name, None)
+        )
+        try:
+            step()
+            done[name] += 1
+        except ServiceError:
+            pass  # refused (a closed unit, a report not editable now): nothing may change
+        assert_rollups_match(f"step {number}: {name}")
+    # The history did go through the paths it is meant to exercise.
+    assert done["submit"] and done["move_unit"], done
+    assert Rollup.objects.filter(status=Report.Status.SUBMITTED).exists()
+    assert rollup_check().ok
+
+
+def test_a_correction_after_a_return_replaces_the_figures_in_the_totals(seed, cast, open_period):
+    common = {"unit": cast.unit_a, "period": open_period, "movement": seed}
+    report = report_save(user=cast.secretary_a, values={"cau": 5}, submit=True, **common)
+    report = report_approve(user=cast.reviewer, report=report)
+    cau = Indicator.objects.get(movement=seed, code="cau")
+    assert Rollup.objects.get(unit=cast.province, indicator=cau, status="approved").total == 5
+    report = report_reopen(user=cast.reviewer, report=report, reason="Sai số cầu")
+    assert not Rollup.objects.filter(indicator=cau).exists()
+    report = report_save(
+        user=cast.secretary_a, values={"cau": 9}, version=report.version, submit=True, **common
+    )
+    report_approve(user=cast.reviewer, report=report)
+    assert Rollup.objects.get(unit=cast.province, indicator=cau, status="approved").total == 9
+    assert_rollups_match("after the correction")
+
+
+def test_a_failure_in_the_middle_of_an_approval_rolls_the_totals_back(
+    seed, cast, open_period, monkeypatch
+):
+    report = make_report(
+        cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 4}
+    )
+    before = stored_rollups()
+    assert before
+
+    from movements.services import rollups, workflow
+
+    def fail_after_the_rollups(*args, **kwargs):
+        raise RuntimeError("the database went away after the totals were written")
+
+    original = rollups._add
+
+    def add_then_fail(deltas):
+        original(deltas)
+        fail_after_the_rollups()
+
+    monkeypatch.setattr(rollups, "_add", add_then_fail)
+    with pytest.raises(RuntimeError):
+        workflow.report_approve(user=cast.reviewer, report=report)
+    assert stored_rollups() == before
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+
+
+def test_moving_a_unit_moves_its_totals_to_its_new_parent(demo, units):
+    moved = units.ha_tien
+    cau = Rollup.objects.filter(unit=moved, status=Report.Status.APPROVED).first().indicator
+    own = dict(Rollup.objects.filter(unit=moved, indicator=cau).values_list("period_id", "total"))
+    assert own
+    before = dict(
+        Rollup.objects.filter(unit=units.rach_gia, indicator=cau).values_list("period_id", "total")
+    )
+    moved.parent = units.rach_gia
+    moved.save()
+    after = dict(
+        Rollup.objects.filter(unit=units.rach_gia, indicator=cau).values_list("period_id", "total")
+    )
+    assert after == {p: before.get(p, 0) + own[p] for p in own | before}
+    assert_rollups_match("after the move")
+
+
+def test_admin_edits_of_values_keep_the_totals(staff_client_for_rollups, demo, units):
+    client = staff_client_for_rollups
+    value = Value.objects.filter(
+        report__unit=units.rach_gia, report__status=Report.Status.APPROVED
+    ).first()
+    response = client.post(
+        f"/admin/movements/value/{value.pk}/change/",
+        {
+            "report": value.report_id,
+            "indicator": value.indicator_id,
+            "value": value.value + 11,
+            "comment": "",
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    assert_rollups_match("after the admin's change of a value")
+    response = client.post(f"/admin/movements/value/{value.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Value.objects.filter(pk=value.pk).exists()
+    assert_rollups_match("after the admin's deletion of a value")
+
+
+@pytest.fixture
+def staff_client_for_rollups(client, db):
+    user = make_user("quantri", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def test_rebuild_command_repairs_and_check_command_finds_differences(demo, units, capsys):
+    call_command("rebuild_rollups", "--check")
+    assert "Khớp" in capsys.readouterr().out
+    with transaction.atomic():
+        row = Rollup.objects.filter(unit=units.kien_giang).first()
+        row.total += 1
+        row.save()
+        Rollup.objects.filter(unit=units.ha_tien).first().delete()
+    with pytest.raises(CommandError, match="không khớp"):
+        call_command("rebuild_rollups", "--check")
+    out = capsys.readouterr().out
+    assert "thiếu 1" in out and "sai 1" in out
+    call_command("rebuild_rollups")
+    assert "Đã tính lại" in capsys.readouterr().out
+    assert rollup_check().ok
+    assert_rollups_match("after the rebuild")
+    assert rollup_rebuild().ok  # nothing left to repair
