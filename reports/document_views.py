@@ -214,7 +214,7 @@ def document_index(request, movement: str):
         return _error(
             request, DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement})
         )
-    units = list(Unit.objects.visible_to(request.user).order_by("path"))
+    units = list(Unit.objects.visible_to(request.user).in_official_order())
     if request.GET.get("unit"):
         years = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}"
         try:

@@ -63,9 +63,7 @@ class CompareUnitFilter(django_filters.FilterSet):
         if chosen is not None and chosen is not self.parent and children is not None:
             self.parent, units = chosen, children(chosen)
         self.allowed = units
-        queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(
-            "kind", "sort_order", "path"
-        )
+        queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).in_official_order()
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["units"].extra["choices"] = [(u.code, u.short_name) for u in units]
         self.filters["parent"].extra["choices"] = [

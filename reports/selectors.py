@@ -209,7 +209,7 @@ def export_rows(
         .select_related("group", "numerator", "denominator")
         .order_by("group__order", "order")
     )
-    children = list(unit.children.order_by("sort_order", "path")) if by == "unit" else []
+    children = list(unit.children.in_official_order()) if by == "unit" else []
     totals = indicator_totals(
         movement=movement,
         unit=unit,
@@ -315,7 +315,7 @@ class Scope:
         """Visible districts and branches (the units the province compares), in report order."""
         return sorted(
             (u for u in self.units if u.peer_group in ("district", "branch")),
-            key=lambda u: (u.peer_group != "district", u.sort_order, u.path),
+            key=lambda u: u.official_key,
         )
 
     def children_of(self, parent: Unit) -> list[Unit]:
@@ -323,7 +323,7 @@ class Scope:
         grassroots), then in report order."""
         return sorted(
             (u for u in self.units if u.parent_id == parent.pk),
-            key=lambda u: (_group_position(u.peer_group), u.sort_order, u.path),
+            key=lambda u: u.official_key,
         )
 
     @property
@@ -344,7 +344,7 @@ class Scope:
         by depth and report order."""
         return sorted(
             (u for u in self.units if u.kind != Unit.Kind.PROVINCE),
-            key=lambda u: (u.peer_group != "district", u.depth, u.sort_order, u.path),
+            key=lambda u: u.official_key,
         )
 
 
@@ -354,7 +354,7 @@ def _group_position(group: str) -> int:
 
 def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
     """The dashboards' view of `user`'s memberships (two or three queries)."""
-    units = tuple(Unit.objects.visible_to(user).order_by("path"))
+    units = tuple(Unit.objects.visible_to(user).in_official_order())
     if not units:
         return Scope(units=(), root=None)
     top = units[0]
@@ -905,7 +905,7 @@ def peer_units(*, unit: Unit) -> list[Unit]:
     (districts with districts, branches with branches), `unit` included. One query."""
     if unit.parent_id is None:
         return [unit]
-    siblings = Unit.objects.filter(parent_id=unit.parent_id).order_by("sort_order", "path")
+    siblings = Unit.objects.filter(parent_id=unit.parent_id).in_official_order()
     return [u for u in siblings if u.peer_group == unit.peer_group]
 
 
@@ -1369,7 +1369,7 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
     out: list[Unit] = []
 
     def walk(parent_id):
-        for child in sorted(children.get(parent_id, []), key=lambda u: (u.sort_order, u.path)):
+        for child in sorted(children.get(parent_id, []), key=lambda u: u.official_key):
             out.append(child)
             walk(child.pk)
 

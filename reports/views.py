@@ -8,6 +8,7 @@ give the page back with a Vietnamese message and status 400.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -21,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from movements import selectors as movement_selectors
 from movements.models import Indicator, Movement, Unit
 
 from . import charts, selectors, tables
-from .exports import FORMATS, export_response
+from .exports import FORMATS, ExportHeading, export_response
 from .filters import CompareUnitFilter
 from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
 
@@ -162,8 +164,35 @@ def _export_links(request, name: str) -> dict[str, str]:
     return links
 
 
-def _tables_or_export(request, named_tables: dict, basename: str):
-    """Configure sorting of every table; if the request asks for an export, the file."""
+def _heading(board: Dashboard, page: str, unit: Unit | None, **facts) -> ExportHeading:
+    """What the exports of a dashboard show: its movement and years, `unit` (else the units
+    the user reads, when `unit` is not one of theirs), and `facts` (ExportHeading's other
+    fields: `years` instead of the dashboard's)."""
+    movement = board.data["movement"]
+    if unit is None or not board.scope.can_see_totals(unit):
+        units = board.scope.reporting_units
+        name, code = ", ".join(u.short_name for u in units), "-".join(u.code for u in units[:3])
+    else:
+        name, code = unit.name, unit.code
+    return ExportHeading(
+        page=page,
+        movement=movement.name,
+        movement_code=movement.code,
+        unit=name,
+        unit_code=code,
+        include_submitted=bool(board.data.get("submitted")),
+        **{"years": board.stage, **facts},
+    )
+
+
+def _own_root(scope: selectors.Scope) -> Unit | None:
+    """The province if the user reads all of it, else None (their own units)."""
+    return scope.root if scope.root is not None and scope.can_see(scope.root) else None
+
+
+def _tables_or_export(request, named_tables: dict, heading: ExportHeading):
+    """Configure sorting of every table; if the request asks for an export, the file, with
+    `heading` above the table and in its name."""
     for table in named_tables.values():
         RequestConfig(request, paginate=False).configure(table)
         table.export_links = _export_links(request, table.export_name)
@@ -183,7 +212,8 @@ def _tables_or_export(request, named_tables: dict, basename: str):
             },
             status=400,
         )
-    return export_response(table, f"{basename}-{wanted}", fmt)
+    heading = dataclasses.replace(heading, demo=movement_selectors.has_demo_data())
+    return export_response(table, heading, wanted, fmt)
 
 
 def _named(table, name: str, title: str):
@@ -222,7 +252,7 @@ def overview(request):
             _("Đối chiếu với số liệu đã công bố"),
         )
         named[reconciliation.export_name] = reconciliation
-    export = _tables_or_export(request, named, f"tong-quan-{unit.code}-{stage}")
+    export = _tables_or_export(request, named, _heading(board, "tong-quan", unit))
     if export is not None:
         return export
     progress = None
@@ -252,6 +282,8 @@ def overview(request):
             "include_submitted": data["submitted"],
             "can_see_breakdown": board.scope.can_see(unit),
             "progress": progress,
+            # A secretary lands here: the reports they still have to enter or correct.
+            "todo": movement_selectors.todo_for(user=request.user),
         },
     )
 
@@ -330,7 +362,7 @@ def compare(request):
     groups = None
     if comparison.indicator is not None:
         figures, table = _indicator_comparison(comparison, board, stage, suffix)
-        basename = f"so-sanh-{comparison.indicator.code}-{stage}"
+        basename = f"so-sanh-{comparison.indicator.code}"
         if units and parent is not None:
             groups = _group_block(
                 selectors.group_comparison(
@@ -349,11 +381,12 @@ def compare(request):
             )
     else:
         figures, table = _section_comparison(comparison, board, stage, suffix)
-        basename = f"so-sanh-{comparison.section.code}-{stage}"
+        basename = f"so-sanh-{comparison.section.code}"
     named = {table.export_name: table}
     if groups is not None:
         named[groups["table"].export_name] = groups["table"]
-    export = _tables_or_export(request, named, basename)
+    heading = _heading(board, basename, parent, per_hundred=data["per"] == CompareForm.PER_HUNDRED)
+    export = _tables_or_export(request, named, heading)
     if export is not None:
         return export
     return render(
@@ -570,7 +603,7 @@ def unit_detail(request, code: str):
             _("Báo cáo của đơn vị"),
         )
         named[reports_table.export_name] = reports_table
-    export = _tables_or_export(request, named, f"don-vi-{unit.code}-{stage}")
+    export = _tables_or_export(request, named, _heading(board, "don-vi", unit))
     if export is not None:
         return export
     figure = None
@@ -635,7 +668,13 @@ def completeness(request):
         "tinh-hinh-nop",
         _("Tình hình nộp báo cáo, %(stage)s") % {"stage": stage},
     )
-    export = _tables_or_export(request, {table.export_name: table}, f"tinh-hinh-nop-{stage}")
+    heading = _heading(
+        board,
+        "tinh-hinh-nop",
+        _own_root(board.scope),
+        statuses=_("mọi trạng thái"),
+    )
+    export = _tables_or_export(request, {table.export_name: table}, heading)
     if export is not None:
         return export
     return render(
@@ -677,9 +716,16 @@ def _progress(request, board: Dashboard, period):
         "tien-do",
         title,
     )
-    export = _tables_or_export(
-        request, {table.export_name: table}, f"tinh-hinh-nop-{period.code}-{state}"
+    heading = _heading(
+        board,
+        f"tinh-hinh-nop-{state}",
+        _own_root(board.scope),
+        years=period.label,
+        statuses=_("mọi trạng thái")
+        if state == ProgressForm.ALL
+        else str(tables.STATE_LABELS.get(state, title)),
     )
+    export = _tables_or_export(request, {table.export_name: table}, heading)
     if export is not None:
         return export
     return render(

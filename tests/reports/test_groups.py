@@ -4,7 +4,6 @@ exports, bad input and query counts."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -18,6 +17,7 @@ from openpyxl import load_workbook
 from movements.models import Indicator, Report, Unit
 from reports.selectors import group_comparison
 from tests.factories import make_report
+from tests.reports.test_exports import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +213,7 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
     assert "66,7" in page and "15,5" in page
 
     response = client.get(url, {**params, "export": "theo-nhom", "format": "csv"})
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    lines = csv_rows(response)
     assert lines[0] == [
         "Nhóm đơn vị",
         "Năm",
@@ -259,7 +259,7 @@ def test_compare_groups_a_ratio_indicator_from_summed_parts(client, seed, cast, 
             "format": "csv",
         },
     )
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    lines = csv_rows(response)
     assert lines[0][-1] == "Tỷ lệ của nhóm"
     district = next(r for r in lines if r[0] == "Huyện, thị, thành Đoàn" and r[1] == "2012")
     # 991 / 1000, not the average of 10 % and 100 %.
@@ -298,7 +298,7 @@ def test_compare_groups_the_units_under_a_district(client, seed, cast, units):
             "format": "csv",
         },
     )
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    lines = csv_rows(response)
     # The district's own report (50) is in no group of its units.
     assert lines[1][:5] == ["Cơ sở Đoàn", "2012", "2", "1", "4"]
 

@@ -4,9 +4,7 @@ header's one-click link to who has not reported yet."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.urls import reverse
@@ -15,6 +13,7 @@ from movements.models import Report, Unit
 from reports.selectors import progress_counts, progress_rows
 from tests.factories import make_report
 from tests.reports.test_dashboard import table_rows, text
+from tests.reports.test_exports import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_who_has_not_reported_is_one_click_from_the_header(client, progress):
         reverse("reports:completeness"),
         {"period": "2014", "state": "chua-nop", "export": "tien-do", "format": "csv"},
     )
-    lines = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    lines = csv_rows(export)
     assert [line[0] for line in lines[1:]] == names
 
 
