@@ -336,16 +336,18 @@ def grow(seed, extra_units: int = 6):
 
 PAGE_QUERIES = {
     # session, user, scope (memberships, units), movements, the years that have periods and
-    # the stages, indicators, selectors, the header's progress link, demo flag
-    # The overview: one more for the open period (none here, so no progress counts).
-    ("reports:overview", (), ""): 17,
+    # the stages, indicators, selectors, the header's progress link, demo flag, the header's
+    # menu (3: the user's memberships for the units read and reviewed, then the menu's flags)
+    # The overview: one more for the open period (none here, so no progress counts), one for
+    # the user's "Việc cần làm" (the units they enter: none for the reviewer).
+    ("reports:overview", (), ""): 21,
     # One indicator: two more for its groups (yearly and stage totals).
-    ("reports:compare", (), ""): 14,
+    ("reports:compare", (), ""): 17,
     # Bound unit filter: one more query for the filtered units.
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 13,
-    ("reports:unit", ("rach-gia",), ""): 17,
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 16,
+    ("reports:unit", ("rach-gia",), ""): 20,
     # The periods to choose from; no open period, so units × periods.
-    ("reports:completeness", (), ""): 12,
+    ("reports:completeness", (), ""): 15,
 }
 
 

@@ -143,7 +143,8 @@ def test_an_export_says_what_it_holds_above_the_table_and_in_its_name(client, de
         response = client.get(url, {"per": per, "export": "xep-hang", "format": "xlsx"})
         names[per] = response["Content-Disposition"]
         sheet = load_workbook(io.BytesIO(response.content)).active
-        block = [list(row) for row in sheet.iter_rows(values_only=True)][: xlsx_header_row(response)]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        block = rows[: xlsx_header_row(response)]
         facts = {row[0]: row[1] for row in block if row[0] and row[1]}
         assert facts["Phong trào"] == "3 trách nhiệm"
         assert facts["Đơn vị"] == "Tỉnh Đoàn Kiên Giang"

@@ -226,11 +226,11 @@ def test_progress_pages_run_a_fixed_number_of_queries(
     _more_districts(progress.period, seed, extra, Report.Status.SUBMITTED)
     client.force_login(progress.reviewer)
     # session, user, scope (memberships, units), movements, the years that have periods and the
-    # stages, periods, counts (2), rows, header link, demo flag
-    with django_assert_num_queries(13):
+    # stages, periods, counts (2), rows, header link, demo flag, header menu (3)
+    with django_assert_num_queries(16):
         response = client.get(reverse("reports:completeness"))
     assert response.status_code == 200
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(16):
         response = client.get(
             reverse("reports:completeness"), {"period": "2014", "state": "chua-nop"}
         )
@@ -243,7 +243,7 @@ def test_the_landing_page_counts_progress_in_a_fixed_number_of_queries(
 ):
     _more_districts(progress.period, seed, extra, Report.Status.APPROVED)
     client.force_login(progress.reviewer)
-    # The overview's 17 (test_dashboard.PAGE_QUERIES) and the open period's counts (2).
-    with django_assert_num_queries(19):
+    # The overview's 21 (test_dashboard.PAGE_QUERIES) and the open period's counts (2).
+    with django_assert_num_queries(23):
         response = client.get(reverse("reports:overview"))
     assert response.status_code == 200
