@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "movements.context_processors.demo_notice",
                 "movements.context_processors.progress_link",
+                "movements.context_processors.menu",
             ],
         },
     },

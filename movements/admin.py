@@ -133,6 +133,8 @@ class AccountMembershipInline(MembershipScope, admin.TabularInline):
 class UnitAdmin(admin.ModelAdmin):
     list_display = ["tree_name", "code", "kind", "gso_code", "valid_from", "valid_to"]
     list_filter = ["kind"]
+    # The official order, here and in every list filter and autocomplete that lists units.
+    ordering = Unit.official_ordering()
     search_fields = ["name", "short_name", "code", "gso_code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]

@@ -1,17 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
-from .models import Report
-from .selectors import progress_period_for
+from .selectors import Menu, has_demo_data, menu_for, progress_period_for
 
 
 def demo_notice(request):
     """`demo_data`: whether the database holds demo reports, so every page can say so."""
 
-    def has_demo() -> bool:
-        return Report.objects.filter(is_demo=True).exists()
-
     # Lazy: evaluated (one query) only by pages that render the notice.
-    return {"demo_data": _Lazy(has_demo)}
+    return {"demo_data": _Lazy(has_demo_data)}
 
 
 def progress_link(request):
@@ -33,3 +29,12 @@ class _Lazy:
         if self.value is None:
             self.value = self.fn()
         return self.value
+
+
+def menu(request):
+    """`menu`: which pages of the header the user may use (selectors.menu_for); evaluated
+    (three queries) only where the header is rendered."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"menu": Menu()}
+    return {"menu": SimpleLazyObject(lambda: menu_for(user=user))}

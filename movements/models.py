@@ -66,6 +66,10 @@ class UnitQuerySet(models.QuerySet):
             memberships__user=user, memberships__role=Membership.Role.SECRETARY
         ).distinct()
 
+    def in_official_order(self) -> UnitQuerySet:
+        """The units in the order of the province's reports (Unit.OFFICIAL_ORDER)."""
+        return self.order_by(*Unit.official_ordering())
+
     def reviewable_by(self, user) -> UnitQuerySet:
         """Units whose reports `user` may approve, return or reopen: reviewer subtrees."""
         if user.is_authenticated and user.is_active and user.is_superuser:
@@ -159,6 +163,47 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # The one order of units in tables, selects, charts, exports and the admin: the province,
+    # the district-level units by official (GSO) code, the branches, then grassroots units
+    # (grouped under their parent by path); within a group by sort order, then path.
+    OFFICIAL_GROUPS = {
+        Kind.PROVINCE: 0,
+        Kind.CITY: 1,
+        Kind.TOWN: 1,
+        Kind.DISTRICT: 1,
+        Kind.BRANCH: 2,
+        Kind.GRASSROOTS: 3,
+    }
+
+    @property
+    def official_key(self) -> tuple:
+        """The sort key of the official order, for units already loaded:
+        sorted(units, key=lambda u: u.official_key)."""
+        group = self.OFFICIAL_GROUPS.get(self.kind, len(self.OFFICIAL_GROUPS))
+        code = self.gso_code if group == 1 else ""
+        path = self.path if group == 3 else ""
+        return (group, code == "", code, path, self.sort_order, self.path)
+
+    @classmethod
+    def official_ordering(cls) -> list:
+        """The official order as order_by() terms (the same as official_key)."""
+        group = models.Case(
+            *[models.When(kind=kind, then=rank) for kind, rank in cls.OFFICIAL_GROUPS.items()],
+            default=len(cls.OFFICIAL_GROUPS),
+            output_field=models.IntegerField(),
+        )
+        district = Q(kind__in=cls.DISTRICT_LEVEL)
+        code = models.Case(models.When(district, then="gso_code"), default=models.Value(""))
+        no_code = models.Case(
+            models.When(district & ~Q(gso_code=""), then=models.Value(False)),
+            default=models.Value(True),
+            output_field=models.BooleanField(),
+        )
+        grassroots = models.Case(
+            models.When(kind=cls.Kind.GRASSROOTS, then="path"), default=models.Value("")
+        )
+        return [group, no_code, code, grassroots, "sort_order", "path"]
 
     @property
     def peer_group(self) -> str:

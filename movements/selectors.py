@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -240,7 +241,7 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
     report is not started), every report not yet approved, and the approved reports of the
     last RECENT_PERIODS years. Three queries whatever the number of units or periods.
     """
-    units = list(Unit.objects.editable_by(user).order_by("sort_order", "name"))
+    units = list(Unit.objects.editable_by(user).in_official_order())
     if not units:
         return []
     last_change = Value.history.filter(report_id=OuterRef("pk")).order_by(
@@ -289,8 +290,66 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
             row.changed_at = report.figures_at
     return sorted(
         rows.values(),
-        key=lambda r: (-r.period.year, r.period.kind, -r.period.number, r.unit.sort_order),
+        key=lambda r: (-r.period.year, r.period.kind, -r.period.number, r.unit.official_key),
     )
+
+
+def has_demo_data() -> bool:
+    """Whether the database holds demo reports, which every page and export must say. One
+    query."""
+    return Report.objects.filter(is_demo=True).exists()
+
+
+@dataclass(frozen=True)
+class Todo:
+    """The reports a secretary still has to do, by urgency: returned to them for changes, late
+    (the deadline passed) and due (the period is open)."""
+
+    returned: list[EntryRow]
+    late: list[EntryRow]
+    due: list[EntryRow]
+
+    def __bool__(self) -> bool:
+        return bool(self.returned or self.late or self.due)
+
+
+def todo_for(*, user: AbstractBaseUser | AnonymousUser) -> Todo:
+    """What `user` must still enter or correct: the reports of entry_rows they may still edit.
+    The queries of entry_rows (one for a user who is secretary of no unit)."""
+    rows = [row for row in entry_rows(user=user) if row.is_editable]
+    returned = [row for row in rows if row.report is not None and row.report.is_returned]
+    late = [row for row in rows if row.overdue and row not in returned]
+    due = [row for row in rows if row not in returned and row not in late]
+    return Todo(returned=returned, late=late, due=due)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The pages of the header that `user` may use, from the access rules: the dashboards and
+    báo cáo (units they read), entry (units they are secretary of), review (units they
+    review)."""
+
+    reads: bool = False
+    enters: bool = False
+    reviews: bool = False
+
+
+def menu_for(*, user: AbstractBaseUser | AnonymousUser) -> Menu:
+    """The header's menu for `user`. Three queries (none for an anonymous user)."""
+    if not (user.is_authenticated and user.is_active):
+        return Menu()
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            reads=Exists(Unit.objects.visible_to(user)),
+            enters=Exists(Unit.objects.editable_by(user)),
+            reviews=Exists(Unit.objects.reviewable_by(user)),
+        )
+        .values("reads", "enters", "reviews")
+        .first()
+    )
+    return Menu(**row) if row else Menu()
 
 
 def report_values(*, report: Report | None) -> dict[str, int]:
@@ -677,7 +736,7 @@ def reporting_units(*, user: AbstractBaseUser | AnonymousUser, period: Period) -
         u
         for u in Unit.objects.reviewable_by(user)
         .exclude(kind=Unit.Kind.PROVINCE)
-        .order_by("sort_order", "path")
+        .in_official_order()
         if u.reports_in(period)
     ]
 

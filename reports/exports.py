@@ -1,18 +1,26 @@
 """Download any dashboard table as CSV or .xlsx: the same rows, in the same order, and the
 same columns as the page shows, with raw numbers (no thousands dots) so spreadsheets can add
-them up."""
+them up. Above the table, a title block says what it is (ExportHeading: movement, unit, years,
+measure, statuses counted, export date, demo data), ended by an empty row; the file name says
+it too."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from movements.formatting import format_date
 from movements.sanitise import csv_cell, xlsx_cell
 
 # Cells hold the exact number; the format only shows it, in the Vietnamese locale ([$-42A]):
@@ -26,32 +34,92 @@ FORMATS = {
 }
 
 
+@dataclass(frozen=True)
+class ExportHeading:
+    """What an exported table shows, for its title block and its file name."""
+
+    page: str  # the page's slug: "so-sanh", "tong-quan", …
+    movement: str  # the movement's name
+    movement_code: str
+    unit: str  # the unit (or units) the figures are of
+    unit_code: str
+    years: str  # "2009–2013", or a period's label
+    per_hundred: bool = False
+    statuses: str = ""  # the reports counted; empty: the approved ones
+    include_submitted: bool = False
+    demo: bool = False
+    day: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def measure(self) -> str:
+        return _("trên 100 đoàn viên") if self.per_hundred else _("số tuyệt đối")
+
+    def lines(self, title: str) -> list[list[str]]:
+        """The title block: the table's title, one line per fact, then an empty line."""
+        statuses = self.statuses or (
+            _("đã duyệt và đã gửi chờ duyệt") if self.include_submitted else _("đã duyệt")
+        )
+        lines = [
+            [title],
+            [_("Phong trào"), self.movement],
+            [_("Đơn vị"), self.unit],
+            [_("Thời gian"), self.years],
+            [_("Số liệu"), self.measure],
+            [_("Báo cáo được tính"), statuses],
+            [_("Ngày xuất"), format_date(self.day)],
+        ]
+        if self.demo:
+            lines.append(
+                [_("Lưu ý"), _("Dữ liệu minh hoạ (demo), không phải số liệu thật của đơn vị.")]
+            )
+        return [*lines, []]
+
+    def filename(self, table: str) -> str:
+        """3tn_kien-giang_2009-2013_tren-100-doan-vien_so-sanh-xep-hang (no extension)."""
+        parts = [self.movement_code, self.unit_code, self.years, self.measure]
+        if self.include_submitted:
+            parts.append(_("ca cho duyet"))
+        parts.append(f"{self.page}-{table}")
+        return "_".join(
+            slugify(part.replace("đ", "d").replace("Đ", "D").replace("–", "-")) for part in parts
+        )
+
+
 def table_values(table) -> list[list]:
     """Header and rows of a django-tables2 table as the export writes them."""
     return [list(row) for row in table.as_values()]
 
 
-def export_response(table, filename: str, fmt: str, *, sheet_title: str = "Số liệu"):
-    """An attachment `<filename>.<fmt>` holding `table`'s rows (fmt 'csv' or 'xlsx')."""
+def export_response(
+    table, heading: ExportHeading, name: str, fmt: str, *, sheet_title: str = "Số liệu"
+):
+    """An attachment named by `heading` for the table `name`, holding the title block and
+    `table`'s rows (fmt 'csv' or 'xlsx')."""
+    lines = heading.lines(str(getattr(table, "title", "") or name))
     rows = table_values(table)
     if fmt == "csv":
         buffer = io.StringIO()
         # The byte-order mark lets Excel open UTF-8 (Vietnamese) text correctly.
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        for row in rows:
+        for row in [*lines, *rows]:
             writer.writerow([csv_cell(v) for v in row])
         content: bytes | str = buffer.getvalue()
     else:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = sheet_title[:31]
-        for line, row in enumerate(rows, start=1):
+        for line, row in enumerate(lines, start=1):
+            for column, value in enumerate(row, start=1):
+                xlsx_cell(sheet.cell(row=line, column=column), value)
+        sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+        top = len(lines) + 1  # the table's header row
+        for line, row in enumerate(rows, start=top):
             cells = [
                 xlsx_cell(sheet.cell(row=line, column=column), value)
                 for column, value in enumerate(row, start=1)
             ]
-            if line == 1:
+            if line == top:
                 for cell in cells:
                     cell.font = Font(bold=True)
                 continue
@@ -62,11 +130,12 @@ def export_response(table, filename: str, fmt: str, *, sheet_title: str = "Số 
                     cell.number_format = WHOLE_FORMAT
                 elif isinstance(cell.value, Decimal | float):
                     cell.number_format = DECIMAL_FORMAT
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = f"A{top + 1}"
         out = io.BytesIO()
         workbook.save(out)
         content = out.getvalue()
     response = HttpResponse(content, content_type=FORMATS[fmt])
-    name = f"{filename}.{fmt}".replace("–", "-")
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{heading.filename(name)}.{fmt}"
+    )
     return response

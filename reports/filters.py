@@ -75,9 +75,7 @@ class CompareUnitFilter(django_filters.FilterSet):
         (`selectors.unit_choices`: around `parent`, and those matching the search)."""
         self.parent = parent
         self.allowed = units
-        queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).order_by(
-            "kind", "sort_order", "path"
-        )
+        queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).in_official_order()
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["units"].extra["choices"] = [(u.code, u.short_name) for u in units]
         self.filters["parent"].extra["choices"] = [

@@ -20,7 +20,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -300,7 +299,7 @@ def export_rows(
         .select_related("group", "numerator", "denominator")
         .order_by("group__order", "order")
     )
-    children = list(unit.children.order_by("sort_order", "path")) if by == "unit" else []
+    children = list(unit.children.in_official_order()) if by == "unit" else []
     totals = indicator_totals(
         movement=movement,
         unit=unit,
@@ -438,17 +437,6 @@ def _group_position(group: str) -> int:
     return PEER_GROUPS.index(group) if group in PEER_GROUPS else len(PEER_GROUPS)
 
 
-def _group_order() -> Case:
-    """`_group_position` of a unit in SQL: districts, branches, grassroots, anything else."""
-    return Case(
-        When(kind__in=Unit.DISTRICT_LEVEL, then=V(0)),
-        When(kind=Unit.Kind.BRANCH, then=V(1)),
-        When(kind=Unit.Kind.GRASSROOTS, then=V(2)),
-        default=V(3),
-        output_field=IntegerField(),
-    )
-
-
 def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
     """The dashboards' view of `user`'s memberships: their highest units and the province.
     One query (the memberships with their units, or the root units for a superuser), and one
@@ -491,9 +479,7 @@ def visible_children(*, scope: Scope, parent: Unit) -> list[Unit]:
     """The units directly under `parent` that `scope` may see: districts, branches, grassroots,
     each in report order. One query (a parent has a few dozen children)."""
     return list(
-        Unit.objects.filter(scope.visible(), parent=parent).order_by(
-            _group_order(), "sort_order", "path"
-        )
+        Unit.objects.filter(scope.visible(), parent=parent).in_official_order()
     )
 
 
@@ -507,7 +493,7 @@ def unit_choices(
     `scope` reads (the province, the user's units), `unit`, its visible children and, when
     `query` is given, up to UNIT_SEARCH_LIMIT visible units whose name, short name or code
     holds it. `with_children_only`: only units that have children (parents to compare). In
-    tree order, each once. One query, and one more for a search."""
+    the official order, each once. One query, and one more for a search."""
     near = Q(pk__in=[])
     if unit is not None:
         ids = [int(part) for part in unit.path.strip("/").split("/") if part]
@@ -535,7 +521,7 @@ def unit_choices(
                 not with_children_only or candidate.has_children
             ):
                 found[candidate.pk] = candidate
-    return sorted(found.values(), key=lambda u: u.path)
+    return sorted(found.values(), key=lambda u: u.official_key)
 
 
 def movement_indicators(*, movement: Movement) -> list[Indicator]:
@@ -1124,7 +1110,7 @@ def peer_units(*, unit: Unit) -> list[Unit]:
     (districts with districts, branches with branches), `unit` included. One query."""
     if unit.parent_id is None:
         return [unit]
-    siblings = Unit.objects.filter(parent_id=unit.parent_id).order_by("sort_order", "path")
+    siblings = Unit.objects.filter(parent_id=unit.parent_id).in_official_order()
     return [u for u in siblings if u.peer_group == unit.peer_group]
 
 
@@ -1336,7 +1322,7 @@ def _children(*, scope: Scope, parent: Unit) -> QuerySet:
     return (
         Unit.objects.filter(scope.visible(), parent=parent)
         .annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
-        .order_by(_group_order(), "sort_order", "path")
+        .in_official_order()
     )
 
 
@@ -1817,7 +1803,7 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
     out: list[Unit] = []
 
     def walk(parent_id):
-        for child in sorted(children.get(parent_id, []), key=lambda u: (u.sort_order, u.path)):
+        for child in sorted(children.get(parent_id, []), key=lambda u: u.official_key):
             out.append(child)
             walk(child.pk)
 

@@ -9,6 +9,7 @@ give the page back with a Vietnamese message and status 400.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -22,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from movements import selectors as movement_selectors
 from movements.models import Indicator, Movement, Unit
 
 from . import charts, selectors, tables
-from .exports import FORMATS, export_response
+from .exports import FORMATS, ExportHeading, export_response
 from .filters import CompareUnitFilter
 from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
 
@@ -198,8 +200,30 @@ def _export_links(request, name: str) -> dict[str, str]:
     return links
 
 
-def _tables_or_export(request, named_tables: dict, basename: str):
-    """Configure sorting of every table; if the request asks for an export, the file."""
+def _heading(board: Dashboard, page: str, unit: Unit | None, **facts) -> ExportHeading:
+    """What the exports of a dashboard show: its movement and years, `unit` (else the units
+    the user reads, when `unit` is not one of theirs), and `facts` (ExportHeading's other
+    fields: `years` instead of the dashboard's)."""
+    movement = board.data["movement"]
+    if unit is None or not board.scope.can_see_totals(unit):
+        units = board.scope.tops
+        name, code = ", ".join(u.short_name for u in units), "-".join(u.code for u in units[:3])
+    else:
+        name, code = unit.name, unit.code
+    return ExportHeading(
+        page=page,
+        movement=movement.name,
+        movement_code=movement.code,
+        unit=name,
+        unit_code=code,
+        include_submitted=bool(board.data.get("submitted")),
+        **{"years": board.stage, **facts},
+    )
+
+
+def _tables_or_export(request, named_tables: dict, heading: ExportHeading):
+    """Configure sorting of every table; if the request asks for an export, the file, with
+    `heading` above the table and in its name."""
     for table in named_tables.values():
         RequestConfig(request, paginate=False).configure(table)
         table.export_links = _export_links(request, table.export_name)
@@ -219,7 +243,8 @@ def _tables_or_export(request, named_tables: dict, basename: str):
             },
             status=400,
         )
-    return export_response(table, f"{basename}-{wanted}", fmt)
+    heading = dataclasses.replace(heading, demo=movement_selectors.has_demo_data())
+    return export_response(table, heading, wanted, fmt)
 
 
 def _named(table, name: str, title: str):
@@ -282,7 +307,7 @@ def overview(request):
             _("Đối chiếu với số liệu đã công bố"),
         )
         named[reconciliation.export_name] = reconciliation
-    export = _tables_or_export(request, named, f"tong-quan-{unit.code}-{stage}")
+    export = _tables_or_export(request, named, _heading(board, "tong-quan", unit))
     if export is not None:
         return export
     progress = None
@@ -314,6 +339,8 @@ def overview(request):
             "include_submitted": data["submitted"],
             "can_see_breakdown": can_see_breakdown,
             "progress": progress,
+            # A secretary lands here: the reports they still have to enter or correct.
+            "todo": movement_selectors.todo_for(user=request.user),
         },
     )
 
@@ -451,14 +478,15 @@ def compare(request):
                 chart_id="bieu-do-nhom",
             )
         figures, table = _indicator_comparison(comparison, board, stage, suffix, group_figures)
-        basename = f"so-sanh-{comparison.indicator.code}-{stage}"
+        basename = f"so-sanh-{comparison.indicator.code}"
     else:
         figures, table = _section_comparison(comparison, board, stage, suffix)
-        basename = f"so-sanh-{comparison.section.code}-{stage}"
+        basename = f"so-sanh-{comparison.section.code}"
     named = {table.export_name: table}
     if groups is not None:
         named[groups["table"].export_name] = groups["table"]
-    export = _tables_or_export(request, named, basename)
+    heading = _heading(board, basename, parent, per_hundred=data["per"] == CompareForm.PER_HUNDRED)
+    export = _tables_or_export(request, named, heading)
     if export is not None:
         return export
     return render(
@@ -741,7 +769,7 @@ def unit_detail(request, code: str):
             _("Báo cáo của đơn vị"),
         )
         named[reports_table.export_name] = reports_table
-    export = _tables_or_export(request, named, f"don-vi-{unit.code}-{stage}")
+    export = _tables_or_export(request, named, _heading(board, "don-vi", unit))
     if export is not None:
         return export
     figure = None
@@ -830,9 +858,13 @@ def completeness(request):
         _("Tình hình nộp báo cáo, %(parent)s, %(stage)s")
         % {"parent": parent.short_name, "stage": stage},
     )
-    export = _tables_or_export(
-        request, {table.export_name: table}, f"tinh-hinh-nop-{parent.code}-{stage}"
+    heading = _heading(
+        board,
+        "tinh-hinh-nop",
+        parent,
+        statuses=_("mọi trạng thái"),
     )
+    export = _tables_or_export(request, {table.export_name: table}, heading)
     if export is not None:
         return export
     return render(
@@ -910,9 +942,16 @@ def _progress(request, board: Dashboard, period):
         page=request.GET.get("trang") or 1,
     )
     table = _named(tables.progress_table(found.rows, drill_url=_drill(request)), "tien-do", title)
-    export = _tables_or_export(
-        request, {table.export_name: table}, f"tinh-hinh-nop-{period.code}-{parent.code}-{state}"
+    heading = _heading(
+        board,
+        f"tinh-hinh-nop-{state}",
+        parent,
+        years=period.label,
+        statuses=_("mọi trạng thái")
+        if state == ProgressForm.ALL
+        else str(tables.STATE_LABELS.get(state, title)),
     )
+    export = _tables_or_export(request, {table.export_name: table}, heading)
     if export is not None:
         return export
     return render(

@@ -121,7 +121,7 @@ def _comparison_paragraphs(
                 for child in children
                 if by_unit.get((indicator.code, child.code, None))
             ),
-            key=lambda pair: (-pair[0], pair[1].sort_order, pair[1].path),
+            key=lambda pair: (-pair[0], pair[1].official_key),
         )[:TOP_UNITS]
         if len(leaders) > 1:
             names = ", ".join(f"{u.name} ({figure_text(indicator, v)})" for v, u in leaders)
@@ -170,7 +170,7 @@ def generated_assessment(coverage: ReportCoverage) -> str:
 def _attributed(text: str, units: list[Unit], reporting: int) -> str:
     if len(units) == reporting and reporting > 3:
         return f"- {text}."
-    ordered = sorted(units, key=lambda u: (u.sort_order, u.path))
+    ordered = sorted(units, key=lambda u: u.official_key)
     names = [u.name if len(units) <= 3 else u.short_name for u in ordered]
     return f"- {text} ({', '.join(names)})."
 
@@ -288,7 +288,7 @@ def build_report_document(
     coverage = report_coverage(**subject)
     units_by_id = {u.pk: u for u in coverage.units}
     children = sorted(
-        (u for u in coverage.units if u.parent_id == unit.pk), key=lambda u: (u.sort_order, u.path)
+        (u for u in coverage.units if u.parent_id == unit.pk), key=lambda u: u.official_key
     )
     headline = [i for i in indicators if i.is_headline and i.kind != Indicator.Kind.RATIO]
 

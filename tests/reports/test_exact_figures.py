@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from reports.exports import DECIMAL_FORMAT, WHOLE_FORMAT
 from tests.factories import make_report
-from tests.reports.test_exports import csv_rows, shown_table, xlsx_rows
+from tests.reports.test_exports import csv_rows, shown_table, xlsx_header_row, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +114,9 @@ def test_exports_hold_the_exact_figures_with_a_vietnamese_number_format(client, 
     assert values["An Minh"][7] == 1.47
     assert values["An Minh"][0] == 3
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet["A2"].number_format == WHOLE_FORMAT
-    assert sheet["H2"].value == 1.49 and sheet["H2"].number_format == DECIMAL_FORMAT
+    first = xlsx_header_row(response) + 1
+    assert sheet[f"A{first}"].number_format == WHOLE_FORMAT
+    assert sheet[f"H{first}"].value == 1.49 and sheet[f"H{first}"].number_format == DECIMAL_FORMAT
 
 
 def test_change_of_a_rate_is_in_percentage_points(client, figures):

@@ -33,15 +33,30 @@ def shown_table(response, name: str) -> tuple[list[str], list[list[str]]]:
     raise AssertionError(name)
 
 
+def table_part(rows: list[list]) -> list[list]:
+    """The table of an export: the rows below its title block, which ends with an empty row."""
+    blank = next(i for i, row in enumerate(rows) if all(v in (None, "") for v in row))
+    return rows[blank + 1 :]
+
+
 def csv_rows(response) -> list[list[str]]:
+    """The table of a CSV export: its header, then its rows."""
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
+    return table_part(list(csv.reader(io.StringIO(text[1:]))))
 
 
 def xlsx_rows(response) -> list[list]:
+    """The table of an .xlsx export: its header, then its rows."""
     sheet = load_workbook(io.BytesIO(response.content)).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return table_part([list(row) for row in sheet.iter_rows(values_only=True)])
+
+
+def xlsx_header_row(response) -> int:
+    """The number of the sheet's row that holds the table's header."""
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return len(rows) - len(table_part(rows)) + 1
 
 
 def same_value(csv_value: str, xlsx_value) -> bool:
@@ -118,3 +133,31 @@ def test_secretary_exports_only_what_they_see(client, demo, cast):
     assert [r[0] for r in rows[1:]] == ["Rạch Giá"]
     response = client.get(reverse("reports:unit", args=["cong-an"]), {"export": "chi-tieu"})
     assert response.status_code == 404
+
+
+def test_an_export_says_what_it_holds_above_the_table_and_in_its_name(client, demo, cast):
+    client.force_login(cast.reviewer)
+    url = reverse("reports:compare")
+    names = {}
+    for per in ("", "100dv"):
+        response = client.get(url, {"per": per, "export": "xep-hang", "format": "xlsx"})
+        names[per] = response["Content-Disposition"]
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        block = rows[: xlsx_header_row(response)]
+        facts = {row[0]: row[1] for row in block if row[0] and row[1]}
+        assert facts["Phong trào"] == "3 trách nhiệm"
+        assert facts["Đơn vị"] == "Tỉnh Đoàn Kiên Giang"
+        assert facts["Thời gian"] == "2009–2013"
+        assert facts["Số liệu"] == ("trên 100 đoàn viên" if per else "số tuyệt đối")
+        assert facts["Báo cáo được tính"] == "đã duyệt"
+        assert re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", facts["Ngày xuất"])
+        assert "minh hoạ" in facts["Lưu ý"]
+    assert 'filename="3tn_kien-giang_2009-2013_so-tuyet-doi_so-sanh-' in names[""]
+    assert 'filename="3tn_kien-giang_2009-2013_tren-100-doan-vien_so-sanh-' in names["100dv"]
+    assert names[""].endswith('-xep-hang.xlsx"')
+
+    response = client.get(url, {"submitted": "on", "export": "xep-hang", "format": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert "Báo cáo được tính,đã duyệt và đã gửi chờ duyệt" in text
+    assert "_ca-cho-duyet_" in response["Content-Disposition"]
