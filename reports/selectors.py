@@ -478,9 +478,7 @@ def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
 def visible_children(*, scope: Scope, parent: Unit) -> list[Unit]:
     """The units directly under `parent` that `scope` may see: districts, branches, grassroots,
     each in report order. One query (a parent has a few dozen children)."""
-    return list(
-        Unit.objects.filter(scope.visible(), parent=parent).in_official_order()
-    )
+    return list(Unit.objects.filter(scope.visible(), parent=parent).in_official_order())
 
 
 UNIT_SEARCH_LIMIT = 20
