@@ -14,7 +14,6 @@ from plotly.basedatatypes import BaseTraceType
 from reports import charts
 from reports.management.commands.vendor_plotly import (
     BUNDLE,
-    LOCALE,
     SOURCE,
     TRACES,
     bundle_traces,
@@ -272,14 +271,6 @@ def test_every_trace_type_the_charts_draw_is_in_the_vendored_bundle():
     assert drawn, "no trace type found in reports/charts.py"
     assert drawn <= set(TRACES)
     assert set(TRACES) <= bundle_traces((VENDOR / BUNDLE).read_text(encoding="utf-8"))
-
-
-def test_vendored_vietnamese_locale_registers_itself_with_plotly():
-    locale = (VENDOR / LOCALE).read_text(encoding="utf-8")
-    assert plotly_js_version(locale) == plotly_js_version(SOURCE.read_text(encoding="utf-8"))
-    assert "name: 'vi'" in locale
-    assert "Plotly.register(locale)" in locale
-    assert "module.exports" not in locale
 
 
 PEER_ROWS = [

@@ -1,12 +1,12 @@
 """Vendor plotly.js into static/vendor/plotly/, in step with the installed plotly wheel: its
 partial "cartesian" bundle (bar, scatter, heatmap and a few more trace types: about a third of
-the full bundle the wheel carries), plotly's Vietnamese locale, and plotly's CSS.
+the full bundle the wheel carries) and plotly's CSS.
 
 Run at development time (it needs npm and the npm registry; nothing is fetched when the site
-runs): `npm pack` fetches `plotly.js-cartesian-dist-min` and `plotly.js-locales` at the version
-of the plotly.js inside the wheel (read from its banner), and the files are committed. The
-locale package holds CommonJS modules; `plotly-locale-vi.js` wraps vi.js as plotly's own dist
-locale files do (registered with Plotly when loaded after it). Trace types that
+runs): `npm pack` fetches `plotly.js-cartesian-dist-min` at the version of the plotly.js inside
+the wheel (read from its banner), and the files are committed. plotly's own "vi" locale holds
+date formats only, which the charts do not show: static/js/charts.js registers the Vietnamese
+words and number format itself. Trace types that
 reports/charts.py draws must be in the bundle (TRACES; a test checks both).
 
 plotly.js injects CSS into <style> elements when it loads, which a strict
@@ -36,8 +36,6 @@ from django.core.management.base import BaseCommand, CommandError
 SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 BUNDLE = "plotly-cartesian.min.js"
 BUNDLE_PACKAGE = "plotly.js-cartesian-dist-min"
-LOCALES_PACKAGE = "plotly.js-locales"
-LOCALE = "plotly-locale-vi.js"
 # The trace types reports/charts.py draws; the bundle must register each.
 TRACES = ("bar", "scatter", "heatmap")
 TARGET_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
@@ -86,22 +84,6 @@ def bundle_traces(text: str) -> set[str]:
     return set(re.findall(r'moduleType:"trace",name:"(\w+)"', text))
 
 
-def locale_script(module: str) -> str:
-    """plotly.js-locales' CommonJS module as a browser script, as plotly's dist files are."""
-    body, count = re.subn(r"^module\.exports\s*=", "var locale =", module.strip(), flags=re.M)
-    if count != 1:
-        raise CommandError("Tệp ngôn ngữ của plotly.js có dạng không như mong đợi.")
-    body = body.replace("'use strict';", "").strip()
-    return (
-        "(function () {\n"
-        + body
-        + '\nif (typeof Plotly === "undefined") {\n'
-        + "  window.PlotlyLocales = window.PlotlyLocales || [];\n"
-        + "  window.PlotlyLocales.push(locale);\n"
-        + "} else {\n  Plotly.register(locale);\n}\n})();\n"
-    )
-
-
 def npm_file(package: str, version: str, member: str, folder: Path) -> str:
     """The text of `member` (a path inside the package) of `package`@`version`, by npm pack."""
     if shutil.which("npm") is None:
@@ -141,7 +123,7 @@ def extract_css(text: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Lấy bản plotly.js rút gọn (cartesian), ngôn ngữ tiếng Việt và CSS của nó, cùng phiên bản "
+        "Lấy bản plotly.js rút gọn (cartesian) và CSS của nó, cùng phiên bản "
         "với gói plotly đã cài, vào static/vendor/plotly/ (cần npm)."
     )
 
@@ -151,7 +133,6 @@ class Command(BaseCommand):
             raise CommandError("Không đọc được phiên bản plotly.js trong gói plotly.")
         with tempfile.TemporaryDirectory() as folder:
             text = npm_file(BUNDLE_PACKAGE, version, BUNDLE, Path(folder))
-            locale = npm_file(LOCALES_PACKAGE, version, "vi.js", Path(folder))
         if plotly_js_version(text) != version:
             raise CommandError(f"{BUNDLE_PACKAGE}: phiên bản khác {version}.")
         missing = set(TRACES) - bundle_traces(text)
@@ -160,11 +141,6 @@ class Command(BaseCommand):
         TARGET_DIR.mkdir(parents=True, exist_ok=True)
         (TARGET_DIR / "plotly.min.js").unlink(missing_ok=True)  # the full bundle, no more
         (TARGET_DIR / BUNDLE).write_text(text, encoding="utf-8")
-        (TARGET_DIR / LOCALE).write_text(
-            f"/* plotly.js v{version}: {LOCALES_PACKAGE}/vi.js for the browser */\n"
-            + locale_script(locale),
-            encoding="utf-8",
-        )
         (TARGET_DIR / "plotly.css").write_text(
             f"/* plotly.js v{plotly_js_version(text)}: rules extracted by vendor_plotly */\n"
             + extract_css(text),
