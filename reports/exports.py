@@ -45,6 +45,7 @@ class ExportHeading:
     unit_code: str
     years: str  # "2009–2013", or a period's label
     per_hundred: bool = False
+    figures: bool = True  # False for a table of reports (no measure: absolute or per 100)
     statuses: str = ""  # the reports counted; empty: the approved ones
     include_submitted: bool = False
     demo: bool = False
@@ -64,7 +65,7 @@ class ExportHeading:
             [_("Phong trào"), self.movement],
             [_("Đơn vị"), self.unit],
             [_("Thời gian"), self.years],
-            [_("Số liệu"), self.measure],
+            *([[_("Số liệu"), self.measure]] if self.figures else []),
             [_("Báo cáo được tính"), statuses],
             [_("Ngày xuất"), format_date(self.day)],
         ]
@@ -76,10 +77,12 @@ class ExportHeading:
 
     def filename(self, table: str) -> str:
         """3tn_kien-giang_2009-2013_tren-100-doan-vien_so-sanh-xep-hang (no extension)."""
-        parts = [self.movement_code, self.unit_code, self.years, self.measure]
+        parts = [self.movement_code, self.unit_code, self.years]
+        if self.figures:
+            parts.append(self.measure)
         if self.include_submitted:
             parts.append(_("ca cho duyet"))
-        parts.append(f"{self.page}-{table}")
+        parts.append(self.page if table == self.page else f"{self.page}-{table}")
         return "_".join(
             slugify(part.replace("đ", "d").replace("Đ", "D").replace("–", "-")) for part in parts
         )

@@ -863,6 +863,7 @@ def completeness(request):
         "tinh-hinh-nop",
         parent,
         statuses=_("mọi trạng thái"),
+        figures=False,
     )
     export = _tables_or_export(request, {table.export_name: table}, heading)
     if export is not None:
@@ -950,6 +951,7 @@ def _progress(request, board: Dashboard, period):
         statuses=_("mọi trạng thái")
         if state == ProgressForm.ALL
         else str(tables.STATE_LABELS.get(state, title)),
+        figures=False,
     )
     export = _tables_or_export(request, {table.export_name: table}, heading)
     if export is not None:

@@ -63,8 +63,9 @@ def test_login_page_in_english_after_choosing_en(client):
     assert '<html lang="en">' in body
     assert_shows(
         body,
-        ["<h1>Log in</h1>", "Kiên Giang Provincial Youth Union", ">Overview<", ">Compare<"],
-        ["Đăng nhập", "Tổng quan", "So sánh", "Nhập số liệu"],
+        # No menu before signing in: each role sees only what it can use.
+        ["<h1>Log in</h1>", "Kiên Giang Provincial Youth Union", "Forgot your password?"],
+        ["Đăng nhập", "Tổng quan", "So sánh", "Nhập số liệu", "Quên mật khẩu"],
     )
 
 
