@@ -32,6 +32,7 @@ from django.db.models import Count, QuerySet, Sum
 from ..models import Period, Report, Rollup, Unit, Value
 
 COUNTED_STATUSES = (Report.Status.APPROVED.value, Report.Status.SUBMITTED.value)
+SAMPLE = 10  # differences kept as examples by a check or rebuild
 BATCH = 150  # rows per INSERT: 6 parameters each, under SQLite's oldest limit of 999
 
 # (unit id, period id, indicator id, status) -> [total, entries]
@@ -152,13 +153,18 @@ class RollupReport:
 
     periods: int = 0
     rows: int = 0
+    # How many rows were missing, extra or wrong, and the first SAMPLE of each: a rebuild on an
+    # empty table finds every row missing, and must not keep them all.
+    missing_count: int = 0
+    extra_count: int = 0
+    wrong_count: int = 0
     missing: list[Key] = field(default_factory=list)
     extra: list[Key] = field(default_factory=list)
     wrong: list[tuple[Key, tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.wrong)
+        return not (self.missing_count or self.extra_count or self.wrong_count)
 
 
 def _expected(period_id: int, paths: dict[int, str], values_model) -> dict[Key, tuple[int, int]]:
@@ -231,7 +237,15 @@ def _compare(
 ) -> None:
     for key, figures in expected.items():
         if key not in stored:
-            into.missing.append(key)
+            into.missing_count += 1
+            if len(into.missing) < SAMPLE:
+                into.missing.append(key)
         elif stored[key] != figures:
-            into.wrong.append((key, stored[key], figures))
-    into.extra.extend(key for key in stored if key not in expected)
+            into.wrong_count += 1
+            if len(into.wrong) < SAMPLE:
+                into.wrong.append((key, stored[key], figures))
+    for key in stored:
+        if key not in expected:
+            into.extra_count += 1
+            if len(into.extra) < SAMPLE:
+                into.extra.append(key)

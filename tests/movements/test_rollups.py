@@ -17,7 +17,7 @@ from movements.models import Indicator, Membership, Report, Rollup, Unit, Value
 from movements.selectors import entry_indicators
 from movements.services import ServiceError
 from movements.services.imports import ImportRow, import_apply, import_plan
-from movements.services.rollups import rollup_check, rollup_rebuild
+from movements.services.rollups import SAMPLE, rollup_check, rollup_rebuild
 from movements.services.workflow import (
     report_approve,
     report_reopen,
@@ -344,3 +344,16 @@ def test_rebuild_command_repairs_and_check_command_finds_differences(demo, units
     assert rollup_check().ok
     assert_rollups_match("after the rebuild")
     assert rollup_rebuild().ok  # nothing left to repair
+
+
+def test_a_rebuild_of_an_empty_table_counts_the_missing_rows_and_keeps_ten_examples(demo):
+    """A rebuild on an empty table finds every row missing; it must not keep them all (the
+    benchmark's national data has millions)."""
+    rows = Rollup.objects.count()
+    assert rows > SAMPLE
+    Rollup.objects.all().delete()
+    found = rollup_rebuild()
+    assert (found.missing_count, len(found.missing)) == (rows, SAMPLE)
+    assert not found.ok
+    assert found.rows == rows == Rollup.objects.count()
+    assert rollup_check().ok

@@ -2,8 +2,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from movements.services.rollups import RollupReport, rollup_check, rollup_rebuild
 
-SHOWN = 10  # differences listed at most; the counts say how many there are
-
 
 class Command(BaseCommand):
     help = (
@@ -44,14 +42,14 @@ class Command(BaseCommand):
         if result.ok:
             return
         self.stdout.write(
-            f"Khác số liệu: thiếu {len(result.missing)}, thừa {len(result.extra)}, "
-            f"sai {len(result.wrong)} tổng (đơn vị, kỳ, chỉ tiêu, trạng thái)."
+            f"Khác số liệu: thiếu {result.missing_count}, thừa {result.extra_count}, "
+            f"sai {result.wrong_count} tổng (đơn vị, kỳ, chỉ tiêu, trạng thái)."
         )
-        for key in result.missing[:SHOWN]:
+        for key in result.missing:
             self.stdout.write(f"  thiếu {key}")
-        for key in result.extra[:SHOWN]:
+        for key in result.extra:
             self.stdout.write(f"  thừa {key}")
-        for key, stored, expected in result.wrong[:SHOWN]:
+        for key, stored, expected in result.wrong:
             self.stdout.write(
                 f"  sai {key}: đã lưu tổng {stored[0]} ({stored[1]} số liệu), đúng là "
                 f"{expected[0]} ({expected[1]} số liệu)"
