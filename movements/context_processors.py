@@ -33,7 +33,7 @@ class _Lazy:
 
 def menu(request):
     """`menu`: which pages of the header the user may use (selectors.menu_for); evaluated
-    (three queries) only where the header is rendered."""
+    (one query) only where the header is rendered."""
     user = getattr(request, "user", None)
     if user is None:
         return {"menu": Menu()}

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -335,21 +334,18 @@ class Menu:
 
 
 def menu_for(*, user: AbstractBaseUser | AnonymousUser) -> Menu:
-    """The header's menu for `user`. Three queries (none for an anonymous user)."""
+    """The header's menu for `user`. One query (none for an anonymous user): the user's roles
+    decide it, as they decide `Unit.objects.visible_to` (every membership's unit lies in its
+    own subtree), `editable_by` (a secretary's units) and `reviewable_by` (a reviewer's
+    subtrees, or everything for a superuser)."""
     if not (user.is_authenticated and user.is_active):
         return Menu()
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            reads=Exists(Unit.objects.visible_to(user)),
-            enters=Exists(Unit.objects.editable_by(user)),
-            reviews=Exists(Unit.objects.reviewable_by(user)),
-        )
-        .values("reads", "enters", "reviews")
-        .first()
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+    return Menu(
+        reads=user.is_superuser or bool(roles),
+        enters=Membership.Role.SECRETARY in roles,
+        reviews=user.is_superuser or Membership.Role.REVIEWER in roles,
     )
-    return Menu(**row) if row else Menu()
 
 
 def report_values(*, report: Report | None) -> dict[str, int]:
@@ -382,12 +378,13 @@ def previous_values_by_unit(
 
 
 def review_queue(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Report]:
-    """Submitted reports of the reviewer's subtrees, oldest submission first."""
+    """Submitted reports of the reviewer's subtrees, oldest submission first (then in the
+    units' order; a stable order, for pages of the queue)."""
     return (
         Report.objects.reviewable_by(user)
         .awaiting_review()
         .select_related("unit", "period", "movement", "submitted_by")
-        .order_by("submitted_at", "unit__sort_order")
+        .order_by("submitted_at", "unit__sort_order", "pk")
     )
 
 

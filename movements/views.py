@@ -14,6 +14,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from .forms import (
     merged_data,
 )
 from .models import Movement, Period, Unit
+from .paging import PAGE_PARAMETER, pager
 from .selectors import ReportAccess
 from .services import EditConflict, ServiceError, ValuesInvalid, imports, workflow
 
@@ -250,6 +252,9 @@ def _require_reviewer(request) -> None:
         raise PermissionDenied(_("Trang này dành cho cán bộ duyệt báo cáo."))
 
 
+REVIEW_PAGE_SIZE = 50  # reports on one page of the review queue: never every submitted report
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request):
@@ -267,14 +272,22 @@ def review(request):
         for message in skipped:
             messages.warning(request, message)
         return redirect("movements:review")
-    queue = list(selectors.review_queue(user=request.user))
+    page = Paginator(selectors.review_queue(user=request.user), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get(PAGE_PARAMETER)
+    )
+    queue = list(page.object_list)
     flags = selectors.review_flags(reports=queue)
     rows = [(report, flags.get(report.pk, [])) for report in queue]
     open_periods = selectors.open_periods()
     return render(
         request,
         "movements/review_list.html",
-        {"queue": rows, "open_periods": open_periods, "upload_form": UploadForm()},
+        {
+            "queue": rows,
+            "pager": pager(request, page),
+            "open_periods": open_periods,
+            "upload_form": UploadForm(),
+        },
     )
 
 

@@ -25,6 +25,7 @@ from django_tables2 import RequestConfig
 
 from movements import selectors as movement_selectors
 from movements.models import Indicator, Movement, Unit
+from movements.paging import pager
 
 from . import charts, selectors, tables
 from .exports import FORMATS, ExportHeading, export_response
@@ -65,6 +66,14 @@ class Dashboard:
     scope: selectors.Scope
     data: dict
     context: dict
+    paths: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def path(self, name: str, *args) -> str:
+        """reverse(name, args), once per request: a page links hundreds of its figures to the
+        same few pages."""
+        if (name, args) not in self.paths:
+            self.paths[name, args] = reverse(name, args=args)
+        return self.paths[name, args]
 
     @property
     def years(self) -> list[int]:
@@ -83,11 +92,11 @@ class Dashboard:
 
     def unit_url(self, unit: Unit, start: int, end: int) -> str:
         """The unit's page for those years: its figures and its reports."""
-        return reverse("reports:unit", args=[unit.code]) + self.query(start=start, end=end)
+        return self.path("reports:unit", unit.code) + self.query(start=start, end=end)
 
     def compare_url(self, indicator: Indicator, start: int, end: int) -> str:
         """The units compared on `indicator` for those years."""
-        return reverse("reports:compare") + self.query(
+        return self.path("reports:compare") + self.query(
             indicator=indicator.code, start=start, end=end
         )
 
@@ -111,7 +120,7 @@ class Dashboard:
         }
         if per_hundred:
             params["per"] = CompareForm.PER_HUNDRED
-        return reverse("reports:compare") + self.query(**params)
+        return self.path("reports:compare") + self.query(**params)
 
     def args(self, **names) -> dict:
         """The keyword arguments every dashboard selector takes, and `names`."""
@@ -877,7 +886,7 @@ def completeness(request):
             "stage": stage,
             "table": table,
             "matrix": matrix,
-            "pager": _pager(request, matrix.page),
+            "pager": pager(request, matrix.page),
             "due": matrix.due,
             "counts": matrix.state_counts,
             "state_labels": tables.STATE_LABELS,
@@ -898,23 +907,6 @@ def _completeness_url(request, **names) -> str:
 def _drill(request) -> Callable[[Unit], str]:
     """The link down to the units under one unit, with this page's other choices."""
     return lambda unit: _completeness_url(request, parent=unit)
-
-
-def _pager(request, page) -> dict | None:
-    """Links to the previous and next pages of a long list of units (None on a single page)."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def link(number: int) -> str:
-        params = request.GET.copy()
-        params["trang"] = str(number)
-        return "?" + params.urlencode()
-
-    return {
-        "page": page,
-        "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "next": link(page.next_page_number()) if page.has_next() else None,
-    }
 
 
 def _progress(request, board: Dashboard, period):
@@ -965,7 +957,7 @@ def _progress(request, board: Dashboard, period):
             "period": period,
             "progress": _progress_summary(counts, parent=parent),
             "table": table,
-            "pager": _pager(request, found.page),
+            "pager": pager(request, found.page),
         },
     )
 

@@ -167,85 +167,162 @@ class RollupReport:
         return not (self.missing_count or self.extra_count or self.wrong_count)
 
 
-def _expected(period_id: int, paths: dict[int, str], values_model) -> dict[Key, tuple[int, int]]:
-    """The rollup rows of one period as the values give them: each unit's own sums (one query),
-    spread over its ancestors."""
-    own = (
-        values_model.objects.filter(
-            report__period_id=period_id, report__status__in=COUNTED_STATUSES
+class _Expected:
+    """The rollup rows as the values give them, computed in the database one period at a time
+    into a temporary table (`rows`), so that neither a check nor a rebuild holds a period's
+    rows in Python: at national size a period has some 600.000 of them. `ancestors` pairs every
+    unit with each unit on its path (itself included), from the units' paths."""
+
+    ANCESTORS, ROWS = "rollup_ancestor", "rollup_expected"
+
+    def __init__(self, cursor, *, unit_model, value_model, rollup_model):
+        self.cursor = cursor
+        quote = connection.ops.quote_name
+        self.value = quote(value_model._meta.db_table)
+        self.report = quote(value_model._meta.get_field("report").related_model._meta.db_table)
+        self.rollup = quote(rollup_model._meta.db_table)
+        self._drop()
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.ANCESTORS} (unit_id bigint NOT NULL, "
+            "ancestor_id bigint NOT NULL)"
         )
-        .values_list("report__unit_id", "indicator_id", "report__status")
-        .annotate(total=Sum("value"), entries=Count("pk"))
-        .order_by()
-    )
-    sums: Sums = defaultdict(lambda: [0, 0])
-    _spread({(paths[u], period_id, i, s): (int(t), e) for u, i, s, t, e in own}, 1, sums)
-    return {k: (v[0], v[1]) for k, v in sums.items() if v[1]}
+        pairs = [
+            (unit_id, ancestor)
+            for unit_id, path in unit_model.objects.values_list("pk", "path").iterator()
+            for ancestor in unit_ids_on_path(path)
+        ]
+        for start in range(0, len(pairs), BATCH * 3):
+            batch = pairs[start : start + BATCH * 3]
+            cursor.execute(
+                f"INSERT INTO {self.ANCESTORS} (unit_id, ancestor_id) VALUES "
+                + ", ".join(["(%s, %s)"] * len(batch)),
+                [x for pair in batch for x in pair],
+            )
+        cursor.execute(f"CREATE INDEX {self.ANCESTORS}_unit ON {self.ANCESTORS} (unit_id)")
+        self._analyze(self.ANCESTORS)
+
+    def _analyze(self, table: str) -> None:
+        # PostgreSQL plans the joins well only once it knows the temporary table's size (its
+        # autovacuum never analyzes temporary tables).
+        if connection.vendor == "postgresql":
+            self.cursor.execute(f"ANALYZE {table}")
+
+    def _drop(self) -> None:
+        for table in (self.ANCESTORS, self.ROWS):
+            self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def period(self, period_id: int) -> int:
+        """Fill `ROWS` with the period's expected rows; returns how many."""
+        self.cursor.execute(f"DROP TABLE IF EXISTS {self.ROWS}")
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.ROWS} AS "
+            "SELECT a.ancestor_id AS unit_id, v.indicator_id AS indicator_id, "
+            "r.status AS status, SUM(v.value) AS total, COUNT(*) AS entries "
+            f"FROM {self.value} v JOIN {self.report} r ON r.id = v.report_id "
+            f"JOIN {self.ANCESTORS} a ON a.unit_id = r.unit_id "
+            "WHERE r.period_id = %s AND r.status IN (%s, %s) "
+            "GROUP BY a.ancestor_id, v.indicator_id, r.status",
+            [period_id, *COUNTED_STATUSES],
+        )
+        self._analyze(self.ROWS)
+        self.cursor.execute(f"SELECT COUNT(*) FROM {self.ROWS}")
+        return self.cursor.fetchone()[0]
+
+    def compare(self, period_id: int, into: RollupReport) -> None:
+        """Count the stored rows of the period that are missing, wrong or extra, keeping the
+        first SAMPLE of each."""
+        joined = (
+            f"FROM {self.ROWS} e LEFT JOIN {self.rollup} s ON s.period_id = %s "
+            "AND s.unit_id = e.unit_id AND s.indicator_id = e.indicator_id "
+            "AND s.status = e.status"
+        )
+        extra = (
+            f"FROM {self.rollup} s LEFT JOIN {self.ROWS} e ON s.unit_id = e.unit_id "
+            "AND s.indicator_id = e.indicator_id AND s.status = e.status "
+            "WHERE s.period_id = %s AND e.unit_id IS NULL"
+        )
+        key = "unit_id, indicator_id, status"
+        for kind, sql, columns in (
+            ("missing", f"{joined} WHERE s.id IS NULL", f"e.{key.replace(', ', ', e.')}"),
+            (
+                "wrong",
+                f"{joined} WHERE s.id IS NOT NULL "
+                "AND (s.total <> e.total OR s.entries <> e.entries)",
+                f"e.{key.replace(', ', ', e.')}, s.total, s.entries, e.total, e.entries",
+            ),
+            ("extra", extra, f"s.{key.replace(', ', ', s.')}"),
+        ):
+            self.cursor.execute(f"SELECT COUNT(*) {sql}", [period_id])
+            count = self.cursor.fetchone()[0]
+            setattr(into, f"{kind}_count", getattr(into, f"{kind}_count") + count)
+            sample = getattr(into, kind)
+            if not count or len(sample) >= SAMPLE:
+                continue
+            self.cursor.execute(
+                f"SELECT {columns} {sql} ORDER BY 1, 2, 3 LIMIT {SAMPLE - len(sample)}",
+                [period_id],
+            )
+            for unit, indicator, status, *figures in self.cursor.fetchall():
+                found: Key = (unit, period_id, indicator, status)
+                if kind == "wrong":
+                    stored, expected = tuple(figures[:2]), (int(figures[2]), figures[3])
+                    sample.append((found, stored, expected))
+                else:
+                    sample.append(found)
+
+    def store(self, period_id: int) -> None:
+        """Replace the period's stored rows with the expected ones."""
+        self.cursor.execute(f"DELETE FROM {self.rollup} WHERE period_id = %s", [period_id])
+        self.cursor.execute(
+            f"INSERT INTO {self.rollup} (unit_id, period_id, indicator_id, status, total, "
+            f"entries) SELECT unit_id, %s, indicator_id, status, total, entries "
+            f"FROM {self.ROWS}",
+            [period_id],
+        )
+
+    def close(self) -> None:
+        self._drop()
 
 
-def _stored(period_id: int, rollup_model) -> dict[Key, tuple[int, int]]:
-    return {
-        (u, period_id, i, s): (t, e)
-        for u, i, s, t, e in rollup_model.objects.filter(period_id=period_id).values_list(
-            "unit_id", "indicator_id", "status", "total", "entries"
+def _go_through(*, write: bool, unit_model, period_model, value_model, rollup_model):
+    result = RollupReport()
+    with transaction.atomic(), connection.cursor() as cursor:
+        expected = _Expected(
+            cursor, unit_model=unit_model, value_model=value_model, rollup_model=rollup_model
         )
-    }
+        for period_id in period_model.objects.order_by("pk").values_list("pk", flat=True):
+            result.rows += expected.period(period_id)
+            expected.compare(period_id, result)
+            if write:
+                expected.store(period_id)
+            result.periods += 1
+        expected.close()
+        # Rows of periods or units that no longer exist went with them (CASCADE).
+    return result
 
 
 def rollup_rebuild(
     *, unit_model=Unit, period_model=Period, value_model=Value, rollup_model=Rollup
 ) -> RollupReport:
-    """Recompute every rollup row from the values, one period at a time (memory bounded by a
-    period's rows), in one transaction. Returns what was found wrong before, and rows written.
-    The models are those of a migration when it calls this."""
-    result = RollupReport()
-    with transaction.atomic():
-        paths = dict(unit_model.objects.values_list("pk", "path"))
-        for period_id in period_model.objects.order_by("pk").values_list("pk", flat=True):
-            expected = _expected(period_id, paths, value_model)
-            _compare(expected, _stored(period_id, rollup_model), result)
-            rollup_model.objects.filter(period_id=period_id).delete()
-            rollup_model.objects.bulk_create(
-                [
-                    rollup_model(
-                        unit_id=u, period_id=p, indicator_id=i, status=s, total=t, entries=e
-                    )
-                    for (u, p, i, s), (t, e) in sorted(expected.items())
-                ],
-                batch_size=500,
-            )
-            result.periods += 1
-            result.rows += len(expected)
-        # Rows of periods or units that no longer exist go with them (CASCADE).
-    return result
+    """Recompute every rollup row from the values, one period at a time in the database
+    (memory bounded, in Python, by the units' paths), in one transaction. Returns what was
+    found wrong before, and rows written. The models are those of a migration when it calls
+    this."""
+    return _go_through(
+        write=True,
+        unit_model=unit_model,
+        period_model=period_model,
+        value_model=value_model,
+        rollup_model=rollup_model,
+    )
 
 
 def rollup_check() -> RollupReport:
     """Compare every stored rollup row with the values, without writing."""
-    result = RollupReport()
-    paths = dict(Unit.objects.values_list("pk", "path"))
-    for period_id in Period.objects.order_by("pk").values_list("pk", flat=True):
-        expected = _expected(period_id, paths, Value)
-        _compare(expected, _stored(period_id, Rollup), result)
-        result.periods += 1
-        result.rows += len(expected)
-    return result
-
-
-def _compare(
-    expected: dict[Key, tuple[int, int]], stored: dict[Key, tuple[int, int]], into: RollupReport
-) -> None:
-    for key, figures in expected.items():
-        if key not in stored:
-            into.missing_count += 1
-            if len(into.missing) < SAMPLE:
-                into.missing.append(key)
-        elif stored[key] != figures:
-            into.wrong_count += 1
-            if len(into.wrong) < SAMPLE:
-                into.wrong.append((key, stored[key], figures))
-    for key in stored:
-        if key not in expected:
-            into.extra_count += 1
-            if len(into.extra) < SAMPLE:
-                into.extra.append(key)
+    return _go_through(
+        write=False,
+        unit_model=Unit,
+        period_model=Period,
+        value_model=Value,
+        rollup_model=Rollup,
+    )

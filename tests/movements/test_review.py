@@ -1,5 +1,7 @@
 """The review queue: who sees it, approve, return with a reason, reopen, bulk approval."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -106,15 +108,37 @@ def test_review_queue_query_count_does_not_grow(
     client, cast, submitted, seed, units, django_assert_num_queries
 ):
     client.force_login(cast.reviewer)
-    # 8, 4 for the flags (values, indicators, the previous period and its values) and the
-    # header's progress link (the open period, for a reviewer) and menu (3).
-    with django_assert_num_queries(16):
+    # 9 (with the queue's count and its page), 4 for the flags (values, indicators, the
+    # previous period and its values) and the header's progress link (the open period, for a
+    # reviewer) and menu (1).
+    with django_assert_num_queries(15):
         client.get(reverse("movements:review"))
     for unit in [units.hon_dat, units.tan_hiep, units.an_bien, units.quan_su, units.kien_hai]:
         make_report(unit, 2014, seed, status=Report.Status.SUBMITTED)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(reverse("movements:review"))
     assert response.content.decode().count('name="report"') == 8
+
+
+def test_a_long_queue_is_shown_fifty_reports_a_page(client, cast, seed):
+    units = list(cast.province.children.order_by("path"))[:11]
+    for year in range(2009, 2014):
+        for unit in units:
+            make_report(unit, year, seed, status=Report.Status.SUBMITTED)
+    client.force_login(cast.reviewer)
+    review = reverse("movements:review")
+    first = client.get(review).content.decode()
+    assert first.count('name="report"') == 50
+    assert "Trang 1 / 2: báo cáo 1–50 trên 55" in first
+    assert 'href="?trang=2"' in first
+    second = client.get(review, {"trang": "2"}).content.decode()
+    assert second.count('name="report"') == 5
+    ticked = re.compile(r'name="report" value="(\d+):')
+    assert len(set(ticked.findall(first)) | set(ticked.findall(second))) == 55
+    for page in ("0", "-1", "abc", "9" * 30, "2.5"):
+        response = client.get(review, {"trang": page})
+        assert response.status_code == 200, page
+        assert response.content.decode().count('name="report"') in (50, 5), page
 
 
 def test_approving_a_report_changed_since_the_page_was_opened_is_refused(client, cast, submitted):
