@@ -125,13 +125,13 @@ def test_entry_list_query_count_does_not_grow_with_units(
 
     client.force_login(cast.secretary_a)
     # With the header's progress link (one query: is the user a reviewer or viewer?) and menu
-    # (three: memberships read, memberships reviewed, the menu's flags).
-    with django_assert_num_queries(12):
+    # (one: the user's roles).
+    with django_assert_num_queries(10):
         client.get(reverse("movements:entry"))
     for unit in [units.ha_tien, units.hon_dat, units.kien_hai, units.quan_su]:
         Membership.objects.create(user=cast.secretary_a, unit=unit, role="secretary")
         make_report(unit, 2013, seed, values={"doan-vien": 1})
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("movements:entry"))
     assert response.content.decode().count("Chưa bắt đầu") == 5
 
@@ -352,8 +352,8 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     with django_assert_num_queries(30):
         assert client.post(report_url(), data).status_code == 302
     # 18, the last change of the figures (the notice when someone else made it), the
-    # header's progress link and its menu (3).
-    with django_assert_num_queries(23):
+    # header's progress link and its menu (1).
+    with django_assert_num_queries(21):
         assert client.get(report_url()).status_code == 200
 
 
@@ -557,8 +557,8 @@ def test_history_query_count_does_not_grow_with_changes(client, cast, open_perio
         return len(context)
 
     save(1)
-    assert count() == 16  # with the header's progress link and menu (3)
+    assert count() == 14  # with the header's progress link and menu (1)
     for number in range(2, 12):
         save(number)
     assert Report.objects.get().version == 11
-    assert count() == 16
+    assert count() == 14

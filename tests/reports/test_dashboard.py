@@ -341,21 +341,20 @@ def grow(seed, extra_units: int = 6):
 PAGE_QUERIES = {
     # session, user, scope (the memberships with their units: never every visible unit),
     # movements, the years that have periods and the stages, indicators, selectors, the
-    # header's progress link, demo flag, the header's menu (3: the user's memberships for the
-    # units read and reviewed, then the menu's flags). Totals are read from the stored rollups:
-    # one query for the years and the stage together.
+    # header's progress link, demo flag, the header's menu (1: the user's roles). Totals are
+    # read from the stored rollups: one query for the years and the stage together.
     # The overview: the units offered around the province, one more for the open period (none
     # here, so no progress counts), two more for the groups of its children (the children, and
     # their totals), one for the user's "Việc cần làm" (the units they enter: none here).
-    ("reports:overview", (), ""): 22,
+    ("reports:overview", (), ""): 20,
     # One indicator: the province's units, the parents offered, one more for its groups.
-    ("reports:compare", (), ""): 16,
+    ("reports:compare", (), ""): 14,
     # Bound unit filter: one more query for the filtered units.
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 16,
-    ("reports:unit", ("rach-gia",), ""): 17,
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 14,
+    ("reports:unit", ("rach-gia",), ""): 15,
     # The periods to choose from; no open period, so the province's units × periods: periods,
     # the count and page of units, due units and reports of the page's groups and of all.
-    ("reports:completeness", (), ""): 19,
+    ("reports:completeness", (), ""): 17,
 }
 
 

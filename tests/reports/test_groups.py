@@ -347,7 +347,7 @@ def test_groups_under_a_parent_run_a_fixed_number_of_queries(
     # session, user, scope (memberships with their units), the parent, its units, the parents
     # offered, movements, the years that have periods and the stages, indicators, filtered
     # units, ranking, groups (each one query of the stored totals), the header's progress link,
-    # demo flag, the header's menu (3)
-    with django_assert_num_queries(18):
+    # demo flag, the header's menu (1)
+    with django_assert_num_queries(16):
         response = client.get(reverse("reports:compare"), {"parent": "rach-gia", "per": "100dv"})
     assert response.status_code == 200

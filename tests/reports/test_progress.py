@@ -231,11 +231,11 @@ def test_progress_pages_run_a_fixed_number_of_queries(
     client.force_login(progress.reviewer)
     # session, user, scope (memberships with their units), movements, the years that have
     # periods and the stages, periods, counts (2), the page of units (count and rows), header
-    # link, demo flag, header menu (3)
-    with django_assert_num_queries(16):
+    # link, demo flag, header menu (1)
+    with django_assert_num_queries(14):
         response = client.get(reverse("reports:completeness"))
     assert response.status_code == 200
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get(
             reverse("reports:completeness"), {"period": "2014", "state": "chua-nop"}
         )
@@ -248,7 +248,7 @@ def test_the_landing_page_counts_progress_in_a_fixed_number_of_queries(
 ):
     _more_districts(progress.period, seed, extra, Report.Status.APPROVED)
     client.force_login(progress.reviewer)
-    # The overview's 22 (test_dashboard.PAGE_QUERIES) and the open period's counts (2).
-    with django_assert_num_queries(24):
+    # The overview's 20 (test_dashboard.PAGE_QUERIES) and the open period's counts (2).
+    with django_assert_num_queries(22):
         response = client.get(reverse("reports:overview"))
     assert response.status_code == 200
