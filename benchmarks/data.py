@@ -225,6 +225,7 @@ def _copy_rows(cursor, sql: str, lines: Iterator[str]) -> int:
 def _copy_tree(spec: Size, root, movement, periods) -> dict[str, int]:
     from django.db import connection, transaction
 
+    from movements.bulk import constraints_rebuilt
     from movements.models import Indicator, Report, Unit, Value
 
     stored = list(Indicator.objects.stored().order_by("pk").values_list("pk", "part_of_id"))
@@ -295,53 +296,13 @@ def _copy_tree(spec: Size, root, movement, periods) -> dict[str, int]:
 
     with transaction.atomic(), connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
-        with _without_secondary_constraints(cursor, Value._meta.db_table):
+        with constraints_rebuilt(cursor, Value._meta.db_table, indexes=True):
             values = _copy_rows(
                 cursor,
                 "COPY movements_value (report_id, indicator_id, value, comment) FROM STDIN",
                 value_rows(),
             )
     return {"units": len(reporting) + 1, "reports": reports, "values": values, "new": units}
-
-
-class _without_secondary_constraints:
-    """Drops a table's foreign keys and secondary indexes for a bulk load and recreates them
-    after it (PostgreSQL's advice for populating a database): each is then built, or checked,
-    in one pass instead of row by row. The primary key stays."""
-
-    def __init__(self, cursor, table: str):
-        self.cursor, self.table = cursor, table
-
-    def __enter__(self):
-        cursor, table = self.cursor, self.table
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
-            [table],
-        )
-        self.constraints = cursor.fetchall()
-        for name, _definition in self.constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND indexname NOT IN (SELECT conname FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'p')",
-            [table, table],
-        )
-        self.indexes = cursor.fetchall()
-        for name, _definition in self.indexes:
-            cursor.execute(f'DROP INDEX "{name}"')
-
-    def __exit__(self, *exc):
-        if exc[0] is not None:
-            return False
-        cursor, table = self.cursor, self.table
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in self.indexes:
-            cursor.execute(definition)
-        for name, definition in self.constraints:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        return False
 
 
 def _reset_sequence(cursor, model) -> None:

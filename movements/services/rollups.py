@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 
+from ..bulk import constraints_rebuilt
 from ..models import Period, Report, Rollup, Unit, Value
 
 COUNTED_STATUSES = (Report.Status.APPROVED.value, Report.Status.SUBMITTED.value)
@@ -290,12 +291,18 @@ def _go_through(*, write: bool, unit_model, period_model, value_model, rollup_mo
         expected = _Expected(
             cursor, unit_model=unit_model, value_model=value_model, rollup_model=rollup_model
         )
-        for period_id in period_model.objects.order_by("pk").values_list("pk", flat=True):
-            result.rows += expected.period(period_id)
-            expected.compare(period_id, result)
-            if write:
-                expected.store(period_id)
-            result.periods += 1
+        keys = (
+            constraints_rebuilt(cursor, rollup_model._meta.db_table)
+            if write and connection.vendor == "postgresql"
+            else nullcontext()
+        )
+        with keys:
+            for period_id in period_model.objects.order_by("pk").values_list("pk", flat=True):
+                result.rows += expected.period(period_id)
+                expected.compare(period_id, result)
+                if write:
+                    expected.store(period_id)
+                result.periods += 1
         expected.close()
         # Rows of periods or units that no longer exist went with them (CASCADE).
     return result
@@ -305,7 +312,9 @@ def rollup_rebuild(
     *, unit_model=Unit, period_model=Period, value_model=Value, rollup_model=Rollup
 ) -> RollupReport:
     """Recompute every rollup row from the values, one period at a time in the database
-    (memory bounded, in Python, by the units' paths), in one transaction. Returns what was
+    (memory bounded, in Python, by the units' paths), in one transaction; on PostgreSQL the
+    table's foreign keys are checked once at the end (`movements.bulk`), and the table is
+    locked until then. Returns what was
     found wrong before, and rows written. The models are those of a migration when it calls
     this."""
     return _go_through(

@@ -10,7 +10,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 
 from movements.models import Indicator, Membership, Report, Rollup, Unit, Value
@@ -357,3 +357,32 @@ def test_a_rebuild_of_an_empty_table_counts_the_missing_rows_and_keeps_ten_examp
     assert not found.ok
     assert found.rows == rows == Rollup.objects.count()
     assert rollup_check().ok
+
+
+def test_a_rebuild_reports_a_wrong_row_with_its_stored_and_true_figures(demo):
+    row = Rollup.objects.order_by("pk").first()
+    Rollup.objects.filter(pk=row.pk).update(total=row.total + 5)
+    found = rollup_check()
+    key = (row.unit_id, row.period_id, row.indicator_id, row.status)
+    assert found.wrong == [(key, (row.total + 5, row.entries), (row.total, row.entries))]
+    assert (found.wrong_count, found.missing_count, found.extra_count) == (1, 0, 0)
+    assert rollup_rebuild().wrong_count == 1
+    assert rollup_check().ok
+
+
+def test_a_rebuild_keeps_the_foreign_keys_of_the_stored_totals(demo):
+    """On PostgreSQL the rebuild drops the table's foreign keys for its inserts and adds them
+    back (movements.bulk): a row naming no unit is still refused afterwards."""
+    rollup_rebuild()
+    row = Rollup.objects.order_by("pk").first()
+    missing_unit = Unit.objects.order_by("-pk").first().pk + 1000
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rollup.objects.create(
+            unit_id=missing_unit,
+            period_id=row.period_id,
+            indicator_id=row.indicator_id,
+            status=row.status,
+            total=1,
+            entries=1,
+        )
+        connection.check_constraints(table_names=[Rollup._meta.db_table])
