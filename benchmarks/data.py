@@ -106,6 +106,11 @@ def build(size: str) -> str:
             raise SystemExit("SQLite: --size small only (the larger sizes need PostgreSQL COPY)")
         counts = _orm_tree(spec, root, movement, periods)
     _after_load()
+    if connection.vendor == "postgresql":
+        # The rollups are new: their statistics for the planner, and their pages marked
+        # all-visible, as autovacuum would leave them on a server that has been running.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE movements_rollup")
     return (
         f"{connection.vendor} {size}: {counts['units']:,} units, {counts['reports']:,} reports, "
         f"{counts['values']:,} values"

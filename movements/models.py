@@ -761,6 +761,9 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["movement", "period", "status"], name="report_mv_period_status"),
             models.Index(fields=["status"], name="report_status"),
+            # Every page asks whether demo reports exist: found in the index, not by reading
+            # every report when there are none.
+            models.Index(fields=["is_demo"], name="report_demo", condition=Q(is_demo=True)),
         ]
 
     def __str__(self) -> str:

@@ -272,12 +272,14 @@ class _Expected:
                     sample.append(found)
 
     def store(self, period_id: int) -> None:
-        """Replace the period's stored rows with the expected ones."""
+        """Replace the period's stored rows with the expected ones, written unit by unit: a
+        page reads a few units' rows of many periods, which then lie on a few pages each
+        rather than scattered over the period's (in the aggregate's hash order)."""
         self.cursor.execute(f"DELETE FROM {self.rollup} WHERE period_id = %s", [period_id])
         self.cursor.execute(
             f"INSERT INTO {self.rollup} (unit_id, period_id, indicator_id, status, total, "
             f"entries) SELECT unit_id, %s, indicator_id, status, total, entries "
-            f"FROM {self.ROWS}",
+            f"FROM {self.ROWS} ORDER BY unit_id, indicator_id, status",
             [period_id],
         )
 
