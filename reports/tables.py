@@ -550,7 +550,7 @@ class CellColumn(tables.Column):
                     _("%(n)s trễ hạn") % {"n": format_number(value.late)},
                 )
             )
-        return format_html_join(format_html("<br>"), "{}", ((line,) for line in lines))
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
     def _single(self, value):
         label = STATE_LABELS[value.state]

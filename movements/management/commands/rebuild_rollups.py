@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from movements.formatting import format_number as n
 from movements.services.rollups import RollupReport, rollup_check, rollup_rebuild
 
 
@@ -28,22 +29,22 @@ class Command(BaseCommand):
                 )
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Khớp: {result.rows} tổng của {result.periods} kỳ đúng bằng số liệu."
+                    f"Khớp: {n(result.rows)} tổng của {n(result.periods)} kỳ đúng bằng số liệu."
                 )
             )
             return
         result = rollup_rebuild()
         self._differences(result)
         self.stdout.write(
-            self.style.SUCCESS(f"Đã tính lại {result.rows} tổng của {result.periods} kỳ.")
+            self.style.SUCCESS(f"Đã tính lại {n(result.rows)} tổng của {n(result.periods)} kỳ.")
         )
 
     def _differences(self, result: RollupReport) -> None:
         if result.ok:
             return
         self.stdout.write(
-            f"Khác số liệu: thiếu {result.missing_count}, thừa {result.extra_count}, "
-            f"sai {result.wrong_count} tổng (đơn vị, kỳ, chỉ tiêu, trạng thái)."
+            f"Khác số liệu: thiếu {n(result.missing_count)}, thừa {n(result.extra_count)}, "
+            f"sai {n(result.wrong_count)} tổng (đơn vị, kỳ, chỉ tiêu, trạng thái)."
         )
         for key in result.missing:
             self.stdout.write(f"  thiếu {key}")
@@ -51,6 +52,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  thừa {key}")
         for key, stored, expected in result.wrong:
             self.stdout.write(
-                f"  sai {key}: đã lưu tổng {stored[0]} ({stored[1]} số liệu), đúng là "
-                f"{expected[0]} ({expected[1]} số liệu)"
+                f"  sai {key}: đã lưu tổng {n(stored[0])} ({n(stored[1])} số liệu), đúng là "
+                f"{n(expected[0])} ({n(expected[1])} số liệu)"
             )
