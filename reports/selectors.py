@@ -1763,6 +1763,7 @@ def report_coverage(
         )
         .counted(include_submitted)
         .values_list("unit_id", "period_id", "is_demo", "highlights", "shortcomings")
+        .order_by()  # the notes are sorted below, in the tree's order
     )
     reported: dict[int, set[int]] = defaultdict(set)
     notes, count, is_demo = [], 0, False

@@ -54,7 +54,7 @@ def render_docx(document: ReportDocument) -> bytes:
 
     def add_runs(paragraph, runs):
         for item in runs:
-            run = paragraph.add_run(item.text)
+            run = _add_run(paragraph, item.text)
             if item.kind == "diff":
                 run.italic = True
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -67,7 +67,7 @@ def render_docx(document: ReportDocument) -> bytes:
         fmt.first_line_indent = Cm(1)
         fmt.space_after = Pt(6)
         if paragraph_item.style == "note":
-            paragraph.add_run(paragraph_item.text).italic = True
+            _add_run(paragraph, paragraph_item.text).italic = True
         else:
             add_runs(paragraph, paragraph_item.runs)
         return paragraph
@@ -175,6 +175,20 @@ def render_docx(document: ReportDocument) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _add_run(paragraph, text: str):
+    """`paragraph.add_run(text)`, the text set in one `<w:t>` where it holds no tab or line
+    break: python-docx's setter goes through the text a character at a time, which took a
+    fifth of the báo cáo's time."""
+    from docx.text.run import Run
+
+    if any(c in text for c in "\t\n\r"):
+        return paragraph.add_run(text)
+    element = paragraph._p.add_r()
+    if text:
+        element.add_t(text)
+    return Run(element, paragraph)
 
 
 def _annex_row(
