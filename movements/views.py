@@ -284,6 +284,7 @@ def review(request):
         "movements/review_list.html",
         {
             "queue": rows,
+            "waiting": page.paginator.count,
             "pager": pager(request, page),
             "open_periods": open_periods,
             "upload_form": UploadForm(),

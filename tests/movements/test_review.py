@@ -129,6 +129,7 @@ def test_a_long_queue_is_shown_fifty_reports_a_page(client, cast, seed):
     review = reverse("movements:review")
     first = client.get(review).content.decode()
     assert first.count('name="report"') == 50
+    assert "55 báo cáo đang chờ duyệt" in first
     assert "Trang 1 / 2: báo cáo 1–50 trên 55" in first
     assert 'href="?trang=2"' in first
     second = client.get(review, {"trang": "2"}).content.decode()
