@@ -233,12 +233,17 @@ class EntryRow:
 RECENT_PERIODS = 3
 
 
-def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
+def entry_rows(
+    *, user: AbstractBaseUser | AnonymousUser, pending_only: bool = False
+) -> list[EntryRow]:
     """The signed-in secretary's reports that are due or recent, newest period first.
 
     For each unit the user is secretary of: every period open for entry (a row even when the
     report is not started), every report not yet approved, and the approved reports of the
-    last RECENT_PERIODS years. Three queries whatever the number of units or periods.
+    last RECENT_PERIODS years. With `pending_only`, only the reports that can still be
+    edited (drafts, returned) and those of open periods, without who last changed them:
+    what `todo_for` needs, without reading a unit's whole history. Three queries whatever the
+    number of units or periods.
     """
     units = list(Unit.objects.editable_by(user).in_official_order())
     if not units:
@@ -246,10 +251,11 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
     last_change = Value.history.filter(report_id=OuterRef("pk")).order_by(
         "-history_date", "-history_id"
     )
-    reports = list(
-        Report.objects.filter(unit__in=units)
-        .select_related("unit", "period", "movement")
-        .annotate(
+    mine = Report.objects.filter(unit__in=units)
+    if pending_only:
+        mine = mine.filter(Q(status__in=Report.Status.EDITABLE) | Q(period__open_for_entry=True))
+    if not pending_only:  # who last changed the figures, for the entry list's notice
+        mine = mine.annotate(
             **{
                 f"figures_{name}": Subquery(last_change.values(field)[:1])
                 for name, field in [
@@ -261,7 +267,10 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
                 ]
             }
         )
-        .order_by("-period__year", "-period__kind", "-period__number", "unit__sort_order")
+    reports = list(
+        mine.select_related("unit", "period", "movement").order_by(
+            "-period__year", "-period__kind", "-period__number", "unit__sort_order"
+        )
     )
     open_periods = list(Period.objects.filter(open_for_entry=True))
     movements = list(Movement.objects.all())
@@ -283,7 +292,7 @@ def entry_rows(*, user: AbstractBaseUser | AnonymousUser) -> list[EntryRow]:
             rows[key] = EntryRow(report.unit, report.period, report.movement, report)
     for row in rows.values():
         report = row.report
-        if report is not None and report.figures_by not in (None, user.pk):
+        if report is not None and getattr(report, "figures_by", None) not in (None, user.pk):
             full_name = f"{report.figures_first_name} {report.figures_last_name}".strip()
             row.changed_by = full_name or report.figures_username
             row.changed_at = report.figures_at
@@ -315,7 +324,7 @@ class Todo:
 def todo_for(*, user: AbstractBaseUser | AnonymousUser) -> Todo:
     """What `user` must still enter or correct: the reports of entry_rows they may still edit.
     The queries of entry_rows (one for a user who is secretary of no unit)."""
-    rows = [row for row in entry_rows(user=user) if row.is_editable]
+    rows = [row for row in entry_rows(user=user, pending_only=True) if row.is_editable]
     returned = [row for row in rows if row.report is not None and row.report.is_returned]
     late = [row for row in rows if row.overdue and row not in returned]
     due = [row for row in rows if row not in returned and row not in late]
