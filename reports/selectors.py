@@ -234,27 +234,38 @@ class Reconciliation:
 
 
 def published_reconciliation(
-    *, movement: Movement, unit: Unit | None = None, include_submitted: bool = False
+    *,
+    movement: Movement,
+    unit: Unit | None = None,
+    include_submitted: bool = False,
+    indicators: list[Indicator] | None = None,
 ) -> list[Reconciliation]:
     """Each published figure of the movement (within `unit`'s subtree, if given) beside the
-    total that the unit data give for the same unit and years.
+    total that the unit data give for the same unit and years. `indicators`: the movement's
+    (`movement_indicators`), when the caller has them already.
 
     Queries: one for the figures, one per distinct (unit, years) scope they cover.
     """
-    figures = (
-        PublishedFigure.objects.filter(indicator__movement=movement)
-        .select_related(
-            "indicator",
-            "indicator__group",
-            "unit",
-            "indicator__numerator",
-            "indicator__denominator",
-        )
-        .order_by("document", "order")
+    figures = PublishedFigure.objects.filter(indicator__movement=movement).order_by(
+        "document", "order"
     )
     if unit is not None:
         figures = figures.filter(unit__path__startswith=unit.path)
-    figures = list(figures)
+    if indicators is None:
+        figures = list(
+            figures.select_related(
+                "indicator",
+                "indicator__group",
+                "unit",
+                "indicator__numerator",
+                "indicator__denominator",
+            )
+        )
+    else:
+        by_pk = {i.pk: i for i in indicators}
+        figures = list(figures.select_related("unit"))
+        for figure in figures:
+            figure.indicator = by_pk[figure.indicator_id]
     scopes: dict[tuple[int, int, int], list[PublishedFigure]] = defaultdict(list)
     for figure in figures:
         scopes[(figure.unit_id, figure.start_year, figure.end_year)].append(figure)
@@ -709,7 +720,10 @@ def overview_figures(
     reconciliation = [
         r
         for r in published_reconciliation(
-            movement=movement, unit=unit, include_submitted=include_submitted
+            movement=movement,
+            unit=unit,
+            include_submitted=include_submitted,
+            indicators=indicators,
         )
         if r.figure.start_year >= start_year
         and r.figure.end_year <= end_year
