@@ -10,14 +10,17 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.db import models
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
 from django_tables2.rows import BoundRow
-from django_tables2.utils import signature
+from django_tables2.utils import Accessor, signature
 
 from movements.formatting import (
     format_change,
@@ -104,6 +107,20 @@ class _Row(BoundRow):
     """django-tables2's row, calling a column's `render` with the arguments its signature names,
     read once per column (`Table.render_signature`) rather than once per cell."""
 
+    def _get_and_render_with(self, bound_column, render_func, default):
+        # A record that is not a model, read by a plain name: django-tables2 would look for
+        # a model field with choices on the way; there is none to find.
+        accessor = self._table.plain_accessor(bound_column)
+        if accessor is None or isinstance(self._record, models.Model):
+            return super()._get_and_render_with(bound_column, render_func, default)
+        try:
+            value = accessor.resolve(self._record)
+        except Exception:
+            value = None
+        if value in bound_column.column.empty_values:
+            return default
+        return render_func(bound_column, value)
+
     def _call_render(self, bound_column, value=None):
         names, catch_all = self._table.render_signature(bound_column)
         given = self._optional_cell_arguments(bound_column, value)
@@ -124,6 +141,17 @@ class Table(tables.Table):
         cache = self.__dict__.setdefault("_render_signatures", {})
         if bound_column.name not in cache:
             cache[bound_column.name] = signature(bound_column.render)
+        return cache[bound_column.name]
+
+    def plain_accessor(self, bound_column) -> Accessor | None:
+        """The column's accessor if it is one plain name of a plain column, else None."""
+        cache = self.__dict__.setdefault("_plain_accessors", {})
+        if bound_column.name not in cache:
+            accessor = Accessor(bound_column.accessor)
+            plain = len(accessor.bits) == 1 and not isinstance(
+                bound_column.column, BaseLinkColumn | ManyToManyColumn
+            )
+            cache[bound_column.name] = accessor if plain else None
         return cache[bound_column.name]
 
     def body_html(self) -> SafeString:
