@@ -242,8 +242,8 @@ def entry_rows(
     report is not started), every report not yet approved, and the approved reports of the
     last RECENT_PERIODS years. With `pending_only`, only the reports that can still be
     edited (drafts, returned) and those of open periods, without who last changed them:
-    what `todo_for` needs, without reading a unit's whole history. Three queries whatever the
-    number of units or periods.
+    what `todo_for` needs, without reading a unit's whole history. Four queries (units, reports,
+    open periods, movements) whatever the number of units or periods.
     """
     units = list(Unit.objects.editable_by(user).in_official_order())
     if not units:
