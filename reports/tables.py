@@ -105,7 +105,8 @@ class UnitColumn(tables.Column):
 
 class _Row(BoundRow):
     """django-tables2's row, calling a column's `render` with the arguments its signature names,
-    read once per column (`Table.render_signature`) rather than once per cell."""
+    read once per column (`Table.render_signature`) rather than once per cell, and reading a
+    plain name of a record that is not a model directly (`Table.plain_accessor`)."""
 
     def _get_and_render_with(self, bound_column, render_func, default):
         # A record that is not a model, read by a plain name: django-tables2 would look for

@@ -242,16 +242,16 @@ class _Expected:
             "AND s.indicator_id = e.indicator_id AND s.status = e.status "
             "WHERE s.period_id = %s AND e.unit_id IS NULL"
         )
-        key = "unit_id, indicator_id, status"
+        expected_key = "e.unit_id, e.indicator_id, e.status"
         for kind, sql, columns in (
-            ("missing", f"{joined} WHERE s.id IS NULL", f"e.{key.replace(', ', ', e.')}"),
+            ("missing", f"{joined} WHERE s.id IS NULL", expected_key),
             (
                 "wrong",
                 f"{joined} WHERE s.id IS NOT NULL "
                 "AND (s.total <> e.total OR s.entries <> e.entries)",
-                f"e.{key.replace(', ', ', e.')}, s.total, s.entries, e.total, e.entries",
+                f"{expected_key}, s.total, s.entries, e.total, e.entries",
             ),
-            ("extra", extra, f"s.{key.replace(', ', ', s.')}"),
+            ("extra", extra, "s.unit_id, s.indicator_id, s.status"),
         ):
             self.cursor.execute(f"SELECT COUNT(*) {sql}", [period_id])
             count = self.cursor.fetchone()[0]
