@@ -107,10 +107,11 @@ def build(size: str) -> str:
         counts = _orm_tree(spec, root, movement, periods)
     _after_load()
     if connection.vendor == "postgresql":
-        # The rollups are new: their statistics for the planner, and their pages marked
+        # The rollups and tallies are new: their statistics for the planner, and their pages marked
         # all-visible, as autovacuum would leave them on a server that has been running.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE movements_rollup")
+            cursor.execute("VACUUM ANALYZE movements_reporttally")
     return (
         f"{connection.vendor} {size}: {counts['units']:,} units, {counts['reports']:,} reports, "
         f"{counts['values']:,} values"
@@ -119,7 +120,7 @@ def build(size: str) -> str:
 
 def _after_load() -> None:
     """The one place to rebuild what is derived from the values after a bulk load (COPY
-    bypasses the services): the stored totals the dashboards read."""
+    bypasses the services): the stored totals and report tallies the dashboards read."""
     from movements.services.rollups import rollup_rebuild
 
     rollup_rebuild()

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -245,7 +245,17 @@ class Unit(models.Model):
     @transaction.atomic
     def save(self, *args, **kwargs):
         old_path = self.path
+        dates = None
+        if self.pk is not None and old_path:
+            stored = Unit.objects.filter(pk=self.pk).values_list("valid_from", "valid_to").first()
+            if stored is not None and stored != (self.valid_from, self.valid_to):
+                # Its reports count in completeness only for periods it existed in.
+                from .services.rollups import TallyChange
+
+                dates = TallyChange(Report.objects.filter(unit_id=self.pk))
         super().save(*args, **kwargs)
+        if dates is not None:
+            dates.apply()
         new_path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
         if new_path != old_path:
             Unit.objects.filter(pk=self.pk).update(path=new_path)
@@ -376,9 +386,24 @@ class Period(models.Model):
             return cls.Kind.QUARTER, year, int(rest[1])
         return None
 
+    @transaction.atomic
     def save(self, *args, **kwargs):
         self.start_date, self.end_date = self.bounds(self.kind, self.year, self.number)
+        dates = None
+        if self.pk is not None:
+            stored = (
+                Period.objects.filter(pk=self.pk)
+                .values_list("start_date", "end_date", "deadline")
+                .first()
+            )
+            if stored is not None and stored != (self.start_date, self.end_date, self.deadline):
+                # Which reports count (units that existed) and which were on time.
+                from .services.rollups import TallyChange
+
+                dates = TallyChange(Report.objects.filter(period_id=self.pk))
         super().save(*args, **kwargs)
+        if dates is not None:
+            dates.apply()
 
 
 DEFAULT_MOVEMENT = "3tn"  # the movement a page shows when none is chosen
@@ -684,6 +709,24 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status__in=Report.Status.REVIEWABLE)
 
 
+def of_existing_units() -> Q:
+    """On a Report query: the report's unit existed on some day of its period
+    (`Unit.existed_during`). Reports that completeness counts."""
+    return (Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("period__end_date"))) & (
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period__start_date"))
+    )
+
+
+def submission_counts() -> dict[str, Count]:
+    """On a Report aggregate: how many were submitted by their period's deadline (`on_time`)
+    and how many after it (`late`), in local days; without a deadline, neither."""
+    submitted = Q(submitted_at__isnull=False, period__deadline__isnull=False)
+    return {
+        "on_time": Count("pk", filter=submitted & Q(submitted_at__date__lte=F("period__deadline"))),
+        "late": Count("pk", filter=submitted & Q(submitted_at__date__gt=F("period__deadline"))),
+    }
+
+
 class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
@@ -975,3 +1018,38 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.period_id}/{self.indicator_id}/{self.status}: {self.total}"
+
+
+class ReportTally(models.Model):
+    """A stored count: how many reports of `movement` for `period` are in `status` over
+    `unit`'s subtree (the unit itself included), counting the reports of units that existed
+    during the period (`of_existing_units`); of them, how many were submitted by the deadline
+    and how many after it (`submission_counts`).
+
+    Kept in step by `services.rollups` with the rollups (every write to reports, a unit moved
+    or its dates changed, a period's deadline changed); the completeness pages read it instead
+    of counting the subtree's reports. A row exists exactly where `reports` > 0.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Report.Status.choices)
+    reports = models.IntegerField()  # plain: a delta row may carry a negative count
+    on_time = models.IntegerField()
+    late = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("số báo cáo đã đếm sẵn")
+        verbose_name_plural = _("số báo cáo đã đếm sẵn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "movement", "status"], name="tally_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "unit"], name="tally_period_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.period_id}/{self.movement_id}/{self.status}: {self.reports}"

@@ -40,8 +40,10 @@ from movements.models import (
     Period,
     PublishedFigure,
     Report,
+    ReportTally,
     Rollup,
     Unit,
+    of_existing_units,
 )
 from movements.selectors import indicators_by_group, open_periods
 
@@ -1409,22 +1411,29 @@ class Completeness:
         return ratio_percent(self.on_time_count, self.due)
 
 
-def _state_rows(reports: QuerySet, keys: list[str]) -> QuerySet:
-    """`reports` counted by `keys` and status: reports, submitted on time, late, and the
-    latest submission."""
-    submitted = Q(submitted_at__isnull=False, period__deadline__isnull=False)
-    return (
-        reports.values(*keys, "status")
-        .annotate(
-            n=Count("pk"),
-            on_time=Count(
-                "pk", filter=submitted & Q(submitted_at__date__lte=F("period__deadline"))
-            ),
-            late=Count("pk", filter=submitted & Q(submitted_at__date__gt=F("period__deadline"))),
-            last=Max("submitted_at"),
+def _last_submissions(
+    *, movement: Movement, parent: Unit, cells: list[tuple[Unit, Period]]
+) -> dict[tuple[str, int], dt.datetime]:
+    """{(child path, period id): latest submission} over the subtree of each child in
+    `cells` (children of `parent` whose subtree had one unit due in that period). One query,
+    over those subtrees and periods only."""
+    under = Q(pk__in=[])
+    for path in sorted({child.path for child, _period in cells}):
+        under |= Q(unit__path__startswith=path)
+    rows = (
+        Report.objects.filter(
+            under,
+            movement=movement,
+            period_id__in={period.pk for _child, period in cells},
+            submitted_at__isnull=False,
         )
+        .filter(of_existing_units())
+        .annotate(child=_child_path(parent, "unit__path"))
+        .values("child", "period_id")
+        .annotate(last=Max("submitted_at"))
         .order_by()
     )
+    return {(row["child"], row["period_id"]): row["last"] for row in rows}
 
 
 def completeness(
@@ -1439,8 +1448,10 @@ def completeness(
     """The visible units directly under `parent` (page `page` of PAGE_SIZE) × the periods of
     the movement's entry kind within the years: for each one's subtree, units due and reports
     in each state, on time and late; and the same totals over every visible unit below
-    `parent`. Counted in SQL by the path prefix of each child, without listing units. Seven
-    queries (six when `parent` has no children to show), whatever the number of units."""
+    `parent`. Units due are counted in SQL by the path prefix of each child; reports are read
+    from the stored tallies (`ReportTally`), never counted over the subtree. Seven queries,
+    whatever the number of units; eight when a cell counts one unit (its day of submission);
+    fewer when `parent` has no children to show."""
     periods = list(
         Period.objects.filter(
             kind=movement.period_kind, year__gte=start_year, year__lte=end_year
@@ -1453,18 +1464,13 @@ def completeness(
     due_each = {
         f"p{p.pk}": Count("pk", filter=_existed_in(p)) for p in periods
     }  # one column per period: a handful
-    reports = Report.objects.filter(
-        _subtree_below(scope=scope, parent=parent, prefix="unit__"),
-        movement=movement,
-        period__in=periods,
-    ).filter(
-        Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("period__end_date")),
-        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period__start_date")),
-    )
+    tallies = ReportTally.objects.filter(movement=movement, period__in=periods).order_by()
+    figures = ("reports", "on_time", "late")
     due: dict[tuple[str, int], int] = {}
-    found: dict[tuple[str, int], dict] = defaultdict(
-        lambda: {"counts": {}, "on_time": 0, "late": 0, "last": None}
+    found: dict[tuple[int, int], dict] = defaultdict(
+        lambda: {"counts": {}, "on_time": 0, "late": 0}
     )
+    last: dict[tuple[str, int], dt.datetime] = {}
     if children:
         for row in (
             Unit.objects.filter(below)
@@ -1476,21 +1482,27 @@ def completeness(
         ):
             for p in periods:
                 due[(row["child"], p.pk)] = row[f"p{p.pk}"]
-        for row in _state_rows(
-            reports.annotate(child=_child_path(parent, "unit__path")).filter(child__in=paths),
-            ["child", "period_id"],
-        ):
-            cell = found[(row["child"], row["period_id"])]
-            cell["counts"][row["status"]] = row["n"]
-            cell["on_time"] += row["on_time"]
-            cell["late"] += row["late"]
-            if row["last"] is not None and (cell["last"] is None or row["last"] > cell["last"]):
-                cell["last"] = row["last"]
+        for unit_id, period_id, status, n, on_time, late in tallies.filter(
+            unit__in=children
+        ).values_list("unit_id", "period_id", "status", *figures):
+            cell = found[(unit_id, period_id)]
+            cell["counts"][status] = n
+            cell["on_time"] += on_time
+            cell["late"] += late
+        # A cell of one unit shows the day it was submitted.
+        single = [
+            (c, p)
+            for c in children
+            for p in periods
+            if due.get((c.path, p.pk)) == 1 and (c.pk, p.pk) in found
+        ]
+        if single:
+            last = _last_submissions(movement=movement, parent=parent, cells=single)
     rows = []
     for child in children:
         cells = []
         for p in periods:
-            n, got = due.get((child.path, p.pk), 0), found.get((child.path, p.pk))
+            n, got = due.get((child.path, p.pk), 0), found.get((child.pk, p.pk))
             counts = dict(got["counts"]) if got else {}
             counts["missing"] = n - sum(counts.values())
             cells.append(
@@ -1500,15 +1512,21 @@ def completeness(
                     counts=counts,
                     on_time=got["on_time"] if got else 0,
                     late=got["late"] if got else 0,
-                    submitted_at=got["last"] if got else None,
+                    submitted_at=last.get((child.path, p.pk)),
                 )
             )
         rows.append(CompletenessRow(unit=child, has_children=child.has_children, cells=cells))
     totals = Unit.objects.filter(below).aggregate(**due_each, all=Count("pk"))
     due_total = sum(totals[f"p{p.pk}"] for p in periods)
+    # Every visible unit below `parent`: the subtrees of all its children when the user sees
+    # all of it, else the subtrees of the user's units under it.
+    if scope.can_see(parent):
+        counted = tallies.filter(unit__parent=parent)
+    else:
+        counted = tallies.filter(unit__in=[t for t in scope.tops if t.path.startswith(parent.path)])
     state_counts = dict.fromkeys(COMPLETENESS_STATES, 0)
     on_time = 0
-    for row in _state_rows(reports, []):
+    for row in counted.values("status").annotate(n=Sum("reports"), on_time=Sum("on_time")):
         state_counts[row["status"]] += row["n"]
         on_time += row["on_time"]
     state_counts["missing"] = due_total - sum(state_counts.values())

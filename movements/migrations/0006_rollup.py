@@ -13,6 +13,7 @@ def build_rollups(apps, schema_editor):
         period_model=apps.get_model("movements", "Period"),
         value_model=apps.get_model("movements", "Value"),
         rollup_model=apps.get_model("movements", "Rollup"),
+        tally_model=None,  # the report tallies come in 0008
     )
 
 

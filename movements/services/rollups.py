@@ -1,16 +1,20 @@
-"""The stored subtree totals (`Rollup`), kept in step with the values they sum.
+"""The stored subtree totals (`Rollup`) and report counts (`ReportTally`), kept in step with
+the values and reports they count.
 
-**Every write that changes a counted value (a value of an approved or a submitted report) or
-the tree calls this module, inside its own transaction**, so that a failed write leaves the
-totals as they were:
+**Every write that changes a counted value (a value of an approved or a submitted report), a
+report, or the tree calls this module, inside its own transaction**, so that a failed write
+leaves the stored figures as they were:
 
 - `rollup_kept(reports)` around a write to `reports` (a Report queryset, evaluated before and
-  again after the write): the counted values' difference is added to the unit of each report
-  and to every unit above it. `RollupChange` is the same in two steps (the admin's save).
-- `rollup_move_unit(...)` when a unit changes parent (its path): its subtree totals leave its
-  old ancestors and join its new ones. A unit added or closed changes no total.
-- `rollup_rebuild()` recomputes everything from the values (a restore, the data migration,
-  the `rebuild_rollups` command); `rollup_check()` compares without writing.
+  again after the write): the counted values' and the reports' difference is added to the unit
+  of each report and to every unit above it. `RollupChange` is the same in two steps (the
+  admin's save).
+- `rollup_move_unit(...)` when a unit changes parent (its path): its subtree totals and
+  tallies leave its old ancestors and join its new ones. A unit added changes nothing.
+- `TallyChange(reports)` around a change of which reports count (`Unit.save` when a unit's
+  dates change, `Period.save` when a period's dates or deadline change).
+- `rollup_rebuild()` recomputes everything from the values and reports (a restore, the data
+  migrations, the `rebuild_rollups` command); `rollup_check()` compares without writing.
 
 Differences are added by one `INSERT … ON CONFLICT DO UPDATE SET total = total + excluded.total`
 (PostgreSQL and SQLite): two approvals under the same district at the same moment each add
@@ -23,22 +27,56 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 
 from ..bulk import constraints_rebuilt
-from ..models import Period, Report, Rollup, Unit, Value
+from ..models import (
+    Period,
+    Report,
+    ReportTally,
+    Rollup,
+    Unit,
+    Value,
+    of_existing_units,
+    submission_counts,
+)
 
 COUNTED_STATUSES = (Report.Status.APPROVED.value, Report.Status.SUBMITTED.value)
 SAMPLE = 10  # differences kept as examples by a check or rebuild
-BATCH = 150  # rows per INSERT: 6 parameters each, under SQLite's oldest limit of 999
+SQLITE_PARAMETERS = 999  # SQLite's oldest limit of parameters in one statement
 
-# (unit id, period id, indicator id, status) -> [total, entries]
+# (unit id, period id, indicator id | movement id, status) -> figures
 Key = tuple[int, int, int, str]
 Sums = dict[Key, list[int]]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A table of stored subtree figures: its key columns (unit, period, a third, status), its
+    figure columns, and the figure whose row goes when it reaches zero."""
+
+    model: type
+    key: tuple[str, str, str, str]
+    figures: tuple[str, ...]
+    count: str  # the figure that says how many things the row counts
+
+    def deltas(self) -> Sums:
+        return defaultdict(lambda: [0] * len(self.figures))
+
+
+ROLLUP = _Stored(
+    Rollup, ("unit_id", "period_id", "indicator_id", "status"), ("total", "entries"), "entries"
+)
+TALLY = _Stored(
+    ReportTally,
+    ("unit_id", "period_id", "movement_id", "status"),
+    ("reports", "on_time", "late"),
+    "reports",
+)
 
 
 def unit_ids_on_path(path: str) -> list[int]:
@@ -58,93 +96,132 @@ def _counted(reports: QuerySet) -> dict[tuple[str, int, int, str], tuple[int, in
     return {(p, period, i, s): (int(t), e) for p, period, i, s, t, e in rows}
 
 
-def _spread(own: dict[tuple[str, int, int, str], tuple[int, int]], sign: int, into: Sums) -> None:
+def _tallied(reports: QuerySet) -> dict[tuple[str, int, int, str], tuple[int, int, int]]:
+    """{(unit path, period, movement, status): (reports, on time, late)} of `reports` whose
+    unit existed during their period. One query."""
+    rows = (
+        reports.filter(of_existing_units())
+        .values_list("unit__path", "period_id", "movement_id", "status")
+        .annotate(n=Count("pk"), **submission_counts())
+        .order_by()
+    )
+    return {(p, period, m, s): (n, on_time, late) for p, period, m, s, n, on_time, late in rows}
+
+
+def _spread(own: dict[tuple, tuple[int, ...]], sign: int, into: Sums) -> None:
     """Add `own` (keyed by the reporting unit's path) to that unit and each of its ancestors."""
-    for (path, period, indicator, status), (total, entries) in own.items():
+    for (path, *key), figures in own.items():
         for unit_id in unit_ids_on_path(path):
-            row = into[(unit_id, period, indicator, status)]
-            row[0] += sign * total
-            row[1] += sign * entries
+            row = into[(unit_id, *key)]
+            for position, figure in enumerate(figures):
+                row[position] += sign * figure
 
 
-def _add(deltas: Sums) -> int:
-    """Add each delta to its stored row (created when missing); rows left with no value are
-    deleted. Returns how many rows were touched."""
-    rows = sorted((k, v) for k, v in deltas.items() if v[0] or v[1])
+def _add(deltas: Sums, stored: _Stored = ROLLUP) -> int:
+    """Add each delta to its stored row (created when missing); rows left at zero (no value,
+    no report) are deleted. Returns how many rows were touched."""
+    rows = sorted((k, v) for k, v in deltas.items() if any(v))
     if not rows:
         return 0
     if not connection.in_atomic_block:
         raise RuntimeError("Rollups change only inside the writer's transaction.")
-    table = connection.ops.quote_name(Rollup._meta.db_table)
+    table = connection.ops.quote_name(stored.model._meta.db_table)
+    columns = (*stored.key, *stored.figures)
+    batch_size = SQLITE_PARAMETERS // len(columns)
+    placeholders = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
             cursor.execute(
-                f"INSERT INTO {table} (unit_id, period_id, indicator_id, status, total, entries) "
-                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(batch))} "
-                "ON CONFLICT (unit_id, period_id, indicator_id, status) DO UPDATE SET "
-                f"total = {table}.total + excluded.total, "
-                f"entries = {table}.entries + excluded.entries",
-                [x for key, (total, entries) in batch for x in (*key, total, entries)],
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                f"{', '.join([placeholders] * len(batch))} "
+                f"ON CONFLICT ({', '.join(stored.key)}) DO UPDATE SET "
+                + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in stored.figures),
+                [x for key, figures in batch for x in (*key, *figures)],
             )
-    Rollup.objects.filter(
-        entries__lte=0,
+    stored.model.objects.filter(
+        **{f"{stored.count}__lte": 0},
         unit_id__in={k[0] for k, _ in rows},
         period_id__in={k[1] for k, _ in rows},
     ).delete()
     return len(rows)
 
 
+class TallyChange:
+    """The report counts of `reports` now (after the caller locked them); `apply()` after the
+    write adds what changed to the stored tallies. A unit's or a period's dates changing
+    (which reports count) is such a write too."""
+
+    def __init__(self, reports: QuerySet):
+        self.reports = reports
+        self.before = _tallied(reports)
+
+    def apply(self, reports: QuerySet | None = None) -> int:
+        after = _tallied(self.reports if reports is None else reports)
+        deltas = TALLY.deltas()
+        _spread(self.before, -1, deltas)
+        _spread(after, 1, deltas)
+        self.before = after
+        return _add(deltas, TALLY)
+
+
 class RollupChange:
-    """The counted values of `reports` now (after the caller locked them); `apply()` after the
-    write adds what changed to the stored totals. Both run in the writer's transaction."""
+    """The counted values and the report counts of `reports` now (after the caller locked
+    them); `apply()` after the write adds what changed to the stored totals and tallies. Both
+    run in the writer's transaction."""
 
     def __init__(self, reports: QuerySet):
         self.reports = reports
         self.before = _counted(reports)
+        self.tallies = TallyChange(reports)
 
     def apply(self, reports: QuerySet | None = None) -> int:
         """Add the difference between the values of `reports` (default: the same queryset,
-        evaluated again) and those seen before. Returns how many rollup rows changed."""
-        after = _counted(self.reports if reports is None else reports)
-        deltas: Sums = defaultdict(lambda: [0, 0])
+        evaluated again) and those seen before. Returns how many stored rows changed."""
+        reports = self.reports if reports is None else reports
+        after = _counted(reports)
+        deltas = ROLLUP.deltas()
         _spread(self.before, -1, deltas)
         _spread(after, 1, deltas)
         self.before = after
-        return _add(deltas)
+        return _add(deltas) + self.tallies.apply(reports)
 
 
 @contextmanager
 def rollup_kept(reports: QuerySet) -> Iterator[RollupChange]:
-    """Keep the rollups in step with a write to `reports` (a Report queryset, evaluated before
-    and after the block; it may match reports the block creates). Nothing is applied when the
-    block raises."""
+    """Keep the rollups and tallies in step with a write to `reports` (a Report queryset,
+    evaluated before and after the block; it may match reports the block creates). Nothing is
+    applied when the block raises."""
     change = RollupChange(reports)
     yield change
     change.apply()
 
 
 def rollup_move_unit(*, unit_id: int, old_path: str, new_path: str) -> int:
-    """A unit moved from `old_path` to `new_path`: its subtree totals (its own rollup rows,
-    locked here) leave the ancestors it had and join the ones it has. Returns rows changed."""
+    """A unit moved from `old_path` to `new_path`: its subtree totals and tallies (its own
+    rows, locked here) leave the ancestors it had and join the ones it has. Returns rows
+    changed."""
     old = set(unit_ids_on_path(old_path)) - {unit_id}
     new = set(unit_ids_on_path(new_path)) - {unit_id}
     leaving, joining = old - new, new - old
     if not leaving and not joining:
         return 0
-    deltas: Sums = defaultdict(lambda: [0, 0])
-    rows = (
-        Rollup.objects.select_for_update()
-        .filter(unit_id=unit_id)
-        .values_list("period_id", "indicator_id", "status", "total", "entries")
-        .order_by("period_id", "indicator_id", "status")
-    )
-    for period, indicator, status, total, entries in rows:
-        for ancestor, sign in [*((a, -1) for a in leaving), *((a, 1) for a in joining)]:
-            row = deltas[(ancestor, period, indicator, status)]
-            row[0] += sign * total
-            row[1] += sign * entries
-    return _add(deltas)
+    changed = 0
+    for stored in (ROLLUP, TALLY):
+        deltas = stored.deltas()
+        rows = (
+            stored.model.objects.select_for_update()
+            .filter(unit_id=unit_id)
+            .values_list(*stored.key[1:], *stored.figures)
+            .order_by(*stored.key[1:])
+        )
+        for period, third, status, *figures in rows:
+            for ancestor, sign in [*((a, -1) for a in leaving), *((a, 1) for a in joining)]:
+                row = deltas[(ancestor, period, third, status)]
+                for position, figure in enumerate(figures):
+                    row[position] += sign * figure
+        changed += _add(deltas, stored)
+    return changed
 
 
 @dataclass
@@ -163,9 +240,26 @@ class RollupReport:
     extra: list[Key] = field(default_factory=list)
     wrong: list[tuple[Key, tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
+    # The same for the report tallies (`ReportTally`), when they were gone through.
+    tallies: RollupReport | None = None
+
     @property
     def ok(self) -> bool:
-        return not (self.missing_count or self.extra_count or self.wrong_count)
+        own = not (self.missing_count or self.extra_count or self.wrong_count)
+        return own and (self.tallies is None or self.tallies.ok)
+
+    def count(self, expected: dict[Key, tuple], stored: dict[Key, tuple]) -> None:
+        """Add the rows of `stored` that are missing, extra or wrong against `expected` (one
+        period's), keeping the first SAMPLE of each."""
+        missing = sorted(k for k in expected if k not in stored)
+        extra = sorted(k for k in stored if k not in expected)
+        wrong = sorted(k for k in expected if k in stored and stored[k] != expected[k])
+        self.missing_count += len(missing)
+        self.extra_count += len(extra)
+        self.wrong_count += len(wrong)
+        self.missing += missing[: SAMPLE - len(self.missing)]
+        self.extra += extra[: SAMPLE - len(self.extra)]
+        self.wrong += [(k, stored[k], expected[k]) for k in wrong[: SAMPLE - len(self.wrong)]]
 
 
 class _Expected:
@@ -192,8 +286,8 @@ class _Expected:
             for unit_id, path in unit_model.objects.values_list("pk", "path").iterator()
             for ancestor in unit_ids_on_path(path)
         ]
-        for start in range(0, len(pairs), BATCH * 3):
-            batch = pairs[start : start + BATCH * 3]
+        for start in range(0, len(pairs), SQLITE_PARAMETERS // 2):
+            batch = pairs[start : start + SQLITE_PARAMETERS // 2]
             cursor.execute(
                 f"INSERT INTO {self.ANCESTORS} (unit_id, ancestor_id) VALUES "
                 + ", ".join(["(%s, %s)"] * len(batch)),
@@ -287,33 +381,87 @@ class _Expected:
         self._drop()
 
 
-def _go_through(*, write: bool, unit_model, period_model, value_model, rollup_model):
+def _tally_period(period_id: int, *, report_model, tally_model, write: bool, into: RollupReport):
+    """Count the period's reports into tallies (in Python: at national size some 15.000
+    reports and 20.000 tallies a period), compare them with the stored ones, and replace
+    those when `write`."""
+    deltas = TALLY.deltas()
+    _spread(_tallied(report_model.objects.filter(period_id=period_id)), 1, deltas)
+    expected = {k: tuple(v) for k, v in deltas.items() if any(v)}
+    rows = tally_model.objects.filter(period_id=period_id)
+    into.count(
+        expected,
+        {
+            (unit, period_id, movement, status): tuple(figures)
+            for unit, movement, status, *figures in rows.values_list(
+                "unit_id", "movement_id", "status", *TALLY.figures
+            )
+        },
+    )
+    into.rows += len(expected)
+    into.periods += 1
+    if write:
+        rows.delete()
+        tally_model.objects.bulk_create(
+            (
+                tally_model(
+                    unit_id=unit,
+                    period_id=period_id,
+                    movement_id=movement,
+                    status=status,
+                    **dict(zip(TALLY.figures, figures, strict=True)),
+                )
+                for (unit, _period, movement, status), figures in sorted(expected.items())
+            ),
+            batch_size=SQLITE_PARAMETERS // 8,
+        )
+
+
+def _go_through(
+    *, write: bool, unit_model, period_model, value_model, rollup_model, tally_model
+) -> RollupReport:
     result = RollupReport()
-    with transaction.atomic(), connection.cursor() as cursor:
+    if tally_model is not None:
+        result.tallies = RollupReport()
+    report_model = value_model._meta.get_field("report").related_model
+    with transaction.atomic(), connection.cursor() as cursor, ExitStack() as keys:
         expected = _Expected(
             cursor, unit_model=unit_model, value_model=value_model, rollup_model=rollup_model
         )
-        keys = (
-            constraints_rebuilt(cursor, rollup_model._meta.db_table)
-            if write and connection.vendor == "postgresql"
-            else nullcontext()
-        )
-        with keys:
-            for period_id in period_model.objects.order_by("pk").values_list("pk", flat=True):
-                result.rows += expected.period(period_id)
-                expected.compare(period_id, result)
-                if write:
-                    expected.store(period_id)
-                result.periods += 1
+        if write and connection.vendor == "postgresql":
+            for model in (rollup_model, tally_model):
+                if model is not None:
+                    keys.enter_context(constraints_rebuilt(cursor, model._meta.db_table))
+        for period_id in period_model.objects.order_by("pk").values_list("pk", flat=True):
+            result.rows += expected.period(period_id)
+            expected.compare(period_id, result)
+            if write:
+                expected.store(period_id)
+            result.periods += 1
+            if tally_model is not None:
+                _tally_period(
+                    period_id,
+                    report_model=report_model,
+                    tally_model=tally_model,
+                    write=write,
+                    into=result.tallies,
+                )
+        keys.close()
         expected.close()
         # Rows of periods or units that no longer exist went with them (CASCADE).
     return result
 
 
 def rollup_rebuild(
-    *, unit_model=Unit, period_model=Period, value_model=Value, rollup_model=Rollup
+    *,
+    unit_model=Unit,
+    period_model=Period,
+    value_model=Value,
+    rollup_model=Rollup,
+    tally_model=ReportTally,
 ) -> RollupReport:
-    """Recompute every rollup row from the values, one period at a time in the database
+    """Recompute every rollup row from the values, and every tally from the reports (unless
+    `tally_model` is None: a migration before the tallies), one period at a time in the database
     (memory bounded, in Python, by the units' paths), in one transaction; on PostgreSQL the
     table's foreign keys are checked once at the end (`movements.bulk`), and the table is
     locked until then. Returns what was
@@ -325,15 +473,18 @@ def rollup_rebuild(
         period_model=period_model,
         value_model=value_model,
         rollup_model=rollup_model,
+        tally_model=tally_model,
     )
 
 
 def rollup_check() -> RollupReport:
-    """Compare every stored rollup row with the values, without writing."""
+    """Compare every stored rollup row with the values, and every tally with the reports,
+    without writing."""
     return _go_through(
         write=False,
         unit_model=Unit,
         period_model=Period,
         value_model=Value,
         rollup_model=Rollup,
+        tally_model=ReportTally,
     )

@@ -151,18 +151,20 @@ def report_save(
     if submit and not any(v is not None for v in values.values()):
         raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
 
-    if report is None:
-        report = Report(unit=unit, period=period, movement=movement, version=0)
-        report._history_user = user
-        report._change_reason = ChangeReason.STARTED
-        try:
-            with transaction.atomic():
-                report.save()
-        except IntegrityError:
-            # Someone started the same report a moment ago: their save wins, as with versions.
-            existing = Report.objects.get(unit=unit, period=period, movement=movement)
-            raise _conflict(existing, 0, mine) from None
-    with rollup_kept(Report.objects.filter(pk=report.pk)):
+    # The report as it is found here, or none yet: a draft started here is counted too.
+    with rollup_kept(Report.objects.filter(unit=unit, period=period, movement=movement)):
+        if report is None:
+            report = Report(unit=unit, period=period, movement=movement, version=0)
+            report._history_user = user
+            report._change_reason = ChangeReason.STARTED
+            try:
+                with transaction.atomic():
+                    report.save()
+            except IntegrityError:
+                # Someone started the same report a moment ago: their save wins, as with
+                # versions.
+                existing = Report.objects.get(unit=unit, period=period, movement=movement)
+                raise _conflict(existing, 0, mine) from None
         _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
         report.highlights = highlights
         report.shortcomings = shortcomings

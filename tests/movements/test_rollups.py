@@ -1,20 +1,23 @@
-"""The stored subtree totals (`Rollup`) stay equal to the values they sum, whatever happens:
-random sequences of entry, submission, approval (one or several), return, reopening,
-correction, provincial workbooks and tree changes (a unit added, moved, closed), checked after
-every step against sums computed directly from the values by path prefix; a failed approval
-leaves them as they were; the command rebuilds and checks them."""
+"""The stored subtree totals (`Rollup`) and report tallies (`ReportTally`) stay equal to the
+values and reports they count, whatever happens: random sequences of entry, submission,
+approval (one or several), return, reopening, correction, provincial workbooks, tree changes
+(a unit added, moved, closed) and deadline changes, checked after every step against sums and
+counts computed directly from the values and reports by path prefix; a failed approval leaves
+them as they were; the command rebuilds and checks them."""
 
 import datetime as dt
 import random
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from movements.formatting import format_number
-from movements.models import Indicator, Membership, Report, Rollup, Unit, Value
+from movements.models import Indicator, Membership, Report, ReportTally, Rollup, Unit, Value
 from movements.selectors import entry_indicators
 from movements.services import ServiceError
 from movements.services.imports import ImportRow, import_apply, import_plan
@@ -60,12 +63,48 @@ def sums_from_values() -> dict[tuple, tuple[int, int]]:
     return expected
 
 
-def assert_rollups_match(step: str) -> None:
-    stored, expected = stored_rollups(), sums_from_values()
+def stored_tallies() -> dict[tuple, tuple[int, int, int]]:
+    return {
+        (t.unit_id, t.period_id, t.movement_id, t.status): (t.reports, t.on_time, t.late)
+        for t in ReportTally.objects.all()
+    }
+
+
+def counts_from_reports() -> dict[tuple, tuple[int, int, int]]:
+    """Each unit's subtree counts, straight from the reports in Python (the unit existed
+    during the period; submitted by the deadline in local days), independent of the tally
+    code."""
+    expected = defaultdict(lambda: [0, 0, 0])
+    units = list(Unit.objects.all())
+    for report in Report.objects.select_related("unit", "period"):
+        period = report.period
+        if not report.unit.existed_during(period.start_date, period.end_date):
+            continue
+        on_time = late = 0
+        if report.submitted_at is not None and period.deadline is not None:
+            day = timezone.localtime(report.submitted_at).date()
+            on_time, late = int(day <= period.deadline), int(day > period.deadline)
+        for unit in units:
+            if report.unit.path.startswith(unit.path):
+                row = expected[(unit.pk, period.pk, report.movement_id, report.status)]
+                row[0] += 1
+                row[1] += on_time
+                row[2] += late
+    return {k: tuple(v) for k, v in expected.items()}
+
+
+def _differences(stored: dict, expected: dict) -> tuple[list, list, list]:
     missing = sorted(set(expected) - set(stored))
     extra = sorted(set(stored) - set(expected))
     wrong = sorted(k for k in expected if k in stored and stored[k] != expected[k])
+    return missing, extra, wrong
+
+
+def assert_rollups_match(step: str) -> None:
+    missing, extra, wrong = _differences(stored_rollups(), sums_from_values())
     assert not (missing or extra or wrong), (step, missing[:5], extra[:5], wrong[:5])
+    missing, extra, wrong = _differences(stored_tallies(), counts_from_reports())
+    assert not (missing or extra or wrong), ("tallies", step, missing[:5], extra[:5], wrong[:5])
 
 
 def plain_codes(movement) -> list[str]:
@@ -195,6 +234,11 @@ class World:
         unit.valid_to = self.rng.choice([dt.date(2013, 12, 31), dt.date(2014, 6, 30)])
         unit.save()
 
+    def deadline(self):
+        """The period's deadline moved (the admin): reports change from on time to late."""
+        self.period.deadline = self.rng.choice([None, timezone.localdate(), dt.date(2000, 1, 1)])
+        self.period.save()
+
 
 STEP_WEIGHTS = {
     "save": 6,
@@ -208,6 +252,7 @@ STEP_WEIGHTS = {
     "add_unit": 2,
     "move_unit": 3,
     "close_unit": 1,
+    "deadline": 3,
 }
 
 
@@ -220,6 +265,14 @@ def test_rollups_equal_the_values_after_every_step_of_a_random_history(
     assert len(world.codes) >= 3
     assert_rollups_match("after the demo data")
     done = dict.fromkeys(STEP_WEIGHTS, 0)
+    # What the stored rows held at some step: the history must reach these states.
+    seen = {
+        "submitted totals": Rollup.objects.filter(status=Report.Status.SUBMITTED),
+        "draft tallies": ReportTally.objects.filter(status=Report.Status.DRAFT),
+        "on-time tallies": ReportTally.objects.filter(on_time__gt=0),
+        "late tallies": ReportTally.objects.filter(late__gt=0),
+    }
+    reached = set()
     names, weights = zip(*STEP_WEIGHTS.items(), strict=True)
     for number in range(STEPS):
         name = rng.choices(names, weights)[0]
@@ -232,9 +285,10 @@ def test_rollups_equal_the_values_after_every_step_of_a_random_history(
         except ServiceError:
             pass  # refused (a closed unit, a report not editable now): nothing may change
         assert_rollups_match(f"step {number}: {name}")
+        reached |= {state for state, rows in seen.items() if rows.exists()}
     # The history did go through the paths it is meant to exercise.
-    assert done["submit"] and done["move_unit"], done
-    assert Rollup.objects.filter(status=Report.Status.SUBMITTED).exists()
+    assert done["submit"] and done["move_unit"] and done["deadline"], done
+    assert reached == set(seen), reached
     assert rollup_check().ok
 
 
@@ -339,10 +393,23 @@ def test_rebuild_command_repairs_and_check_command_finds_differences(demo, units
     with pytest.raises(CommandError, match="không khớp"):
         call_command("rebuild_rollups", "--check")
     out = capsys.readouterr().out
-    assert "thiếu 1" in out and "sai 1" in out
+    assert "thiếu 1, thừa 0, sai 1 tổng" in out
+    assert "số báo cáo đã đếm" not in out
+    # A tally wrong alone is found too, with its stored and true counts.
+    tally = ReportTally.objects.filter(unit=units.kien_giang, status="approved").first()
+    ReportTally.objects.filter(pk=tally.pk).update(late=tally.late + 2)
+    with pytest.raises(CommandError, match="không khớp"):
+        call_command("rebuild_rollups", "--check")
+    out = capsys.readouterr().out
+    assert "thiếu 0, thừa 0, sai 1 số báo cáo đã đếm" in out
+    assert (
+        f"đã lưu {tally.reports} báo cáo ({tally.on_time} đúng hạn, {tally.late + 2} trễ hạn), "
+        f"đúng là {tally.reports} báo cáo ({tally.on_time} đúng hạn, {tally.late} trễ hạn)"
+    ) in out
     call_command("rebuild_rollups")
     rows = format_number(Rollup.objects.count())
-    assert f"Đã tính lại {rows} tổng" in capsys.readouterr().out
+    tallies = format_number(ReportTally.objects.count())
+    assert f"Đã tính lại {rows} tổng và {tallies} số báo cáo đã đếm" in capsys.readouterr().out
     assert "." in rows  # thousands written the Vietnamese way
     assert rollup_check().ok
     assert_rollups_match("after the rebuild")
@@ -373,6 +440,17 @@ def test_a_rebuild_reports_a_wrong_row_with_its_stored_and_true_figures(demo):
     assert rollup_check().ok
 
 
+def test_a_rebuild_of_empty_tallies_counts_them_missing_and_writes_them(demo):
+    rows = stored_tallies()
+    assert len(rows) > SAMPLE
+    ReportTally.objects.all().delete()
+    found = rollup_rebuild()
+    assert found.ok is False and found.wrong_count == found.missing_count == 0
+    assert (found.tallies.missing_count, len(found.tallies.missing)) == (len(rows), SAMPLE)
+    assert stored_tallies() == rows == counts_from_reports()
+    assert rollup_check().ok
+
+
 def test_a_rebuild_keeps_the_foreign_keys_of_the_stored_totals(demo):
     """On PostgreSQL the rebuild drops the table's foreign keys for its inserts and adds them
     back (movements.bulk): a row naming no unit is still refused afterwards."""
@@ -389,3 +467,15 @@ def test_a_rebuild_keeps_the_foreign_keys_of_the_stored_totals(demo):
             entries=1,
         )
         connection.check_constraints(table_names=[Rollup._meta.db_table])
+    tally = ReportTally.objects.order_by("pk").first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportTally.objects.create(
+            unit_id=missing_unit,
+            period_id=tally.period_id,
+            movement_id=tally.movement_id,
+            status=tally.status,
+            reports=1,
+            on_time=0,
+            late=0,
+        )
+        connection.check_constraints(table_names=[ReportTally._meta.db_table])

@@ -299,10 +299,14 @@ def test_submitted_reports_count_only_with_the_switch(client, seed, cast):
 
 
 def test_completeness_shows_status_submission_day_and_share_on_time(client, seed, cast):
-    make_report(cast.unit_a, 2012, seed)
-    Report.objects.filter(unit=cast.unit_a).update(submitted_at="2013-01-10T09:00:00+07:00")
-    make_report(cast.unit_b, 2012, seed, status=Report.Status.RETURNED)
-    Report.objects.filter(unit=cast.unit_b).update(submitted_at="2013-02-10T09:00:00+07:00")
+    make_report(cast.unit_a, 2012, seed, submitted_at="2013-01-10T09:00:00+07:00")
+    make_report(
+        cast.unit_b,
+        2012,
+        seed,
+        status=Report.Status.RETURNED,
+        submitted_at="2013-02-10T09:00:00+07:00",
+    )
     login(client, cast.reviewer, cast)
     response = client.get(reverse("reports:completeness"), {"start": "2012", "end": "2012"})
     rows = {r[0]: r for r in table_rows(response, "tinh-hinh-nop-title")}
@@ -353,8 +357,9 @@ PAGE_QUERIES = {
     ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 14,
     ("reports:unit", ("rach-gia",), ""): 15,
     # The periods to choose from; no open period, so the province's units × periods: periods,
-    # the count and page of units, due units and reports of the page's groups and of all.
-    ("reports:completeness", (), ""): 17,
+    # the count and page of units, due units and report tallies of the page's groups and of
+    # all, and the day of submission of the groups of one unit.
+    ("reports:completeness", (), ""): 18,
 }
 
 

@@ -253,11 +253,12 @@ def test_the_document_index_offers_units_near_the_users_and_a_search(client, see
 SCALE_QUERIES = [
     # session, user, scope (memberships with their units), movements, the periods to choose
     # from, the years and stages, the completeness (periods, the count and page of units, due
-    # units and reports of the page's groups, due units and reports of all), the header's open
-    # period, demo flag, the header's menu (1)
+    # units and report tallies of the page's groups, due units and tallies of all), the header's
+    # open period, demo flag, the header's menu (1)
     ("reports:completeness", (), {"start": "2012", "end": "2012"}, 17),
-    # The parent asked for, and the way back up to the province.
-    ("reports:completeness", (), {"start": "2012", "end": "2012", "parent": "rach-gia"}, 19),
+    # The parent asked for, and the way back up to the province; its grassroots units are
+    # groups of one unit: the day each submitted (1).
+    ("reports:completeness", (), {"start": "2012", "end": "2012", "parent": "rach-gia"}, 20),
     # One period: its counts (2) and the page of units (count and rows).
     ("reports:completeness", (), {"period": "2012", "parent": "rach-gia"}, 16),
     # The overview: the chosen unit, the choices around it, and the search; its children and

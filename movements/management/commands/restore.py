@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from movements.backups import BackupError, database_restore
-from movements.models import Rollup
+from movements.formatting import format_number as n
+from movements.models import ReportTally, Rollup
 from movements.services.rollups import rollup_check, rollup_rebuild
 
 
@@ -38,16 +39,25 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Đã khôi phục {what} từ {path}.")
-        if Rollup._meta.db_table not in connection.introspection.table_names():
+        tables = connection.introspection.table_names()
+        if any(m._meta.db_table not in tables for m in (Rollup, ReportTally)):
             self.stdout.write(
-                "Bản sao lưu cũ, chưa có bảng tổng: chạy “manage.py migrate” để tạo và tính nó."
+                "Bản sao lưu cũ, chưa có bảng tổng hay bảng số báo cáo đã đếm: chạy "
+                "“manage.py migrate” để tạo và tính chúng."
             )
             return
-        # A backup is one consistent snapshot, its stored totals included: they are checked
-        # against the restored values, and recomputed only if they differ.
+        # A backup is one consistent snapshot, its stored totals and tallies included: they
+        # are checked against the restored values and reports, and recomputed only if they
+        # differ.
         check = rollup_check()
         if check.ok:
-            self.stdout.write(f"Tổng đã cộng sẵn khớp số liệu ({check.rows} tổng).")
+            self.stdout.write(
+                f"Tổng đã cộng sẵn và số báo cáo đã đếm khớp số liệu ({n(check.rows)} tổng, "
+                f"{n(check.tallies.rows)} số đếm)."
+            )
         else:
             result = rollup_rebuild()
-            self.stdout.write(f"Đã tính lại {result.rows} tổng của {result.periods} kỳ.")
+            self.stdout.write(
+                f"Đã tính lại {n(result.rows)} tổng và {n(result.tallies.rows)} số báo cáo đã "
+                f"đếm của {n(result.periods)} kỳ."
+            )
