@@ -1286,6 +1286,14 @@ def unit_reports(*, movement: Movement, unit: Unit) -> list[Report]:
 
 COMPLETENESS_STATES = ("approved", "submitted", "returned", "draft", "missing")
 PAGE_SIZE = 100  # rows of units on one page of /completeness/: never every unit
+PAGE_CELLS = 400  # nor more than a few hundred unit × period cells
+
+
+def completeness_page_size(periods: int) -> int:
+    """Rows of units on one page of the completeness matrix with `periods` columns:
+    PAGE_SIZE, fewer when the periods are many, so that a page holds at most PAGE_CELLS cells
+    (five years of quarters: 20 rows of 20 cells), and at least ten rows."""
+    return min(PAGE_SIZE, max(10, PAGE_CELLS // max(periods, 1)))
 
 
 def listing_parent(*, scope: Scope, code: str) -> Unit | None:
@@ -1445,19 +1453,24 @@ def completeness(
     end_year: int,
     page: int | str = 1,
 ) -> Completeness:
-    """The visible units directly under `parent` (page `page` of PAGE_SIZE) × the periods of
-    the movement's entry kind within the years: for each one's subtree, units due and reports
-    in each state, on time and late; and the same totals over every visible unit below
-    `parent`. Units due are counted in SQL by the path prefix of each child; reports are read
-    from the stored tallies (`ReportTally`), never counted over the subtree. Seven queries,
-    whatever the number of units; eight when a cell counts one unit (its day of submission);
-    fewer when `parent` has no children to show."""
+    """The visible units directly under `parent` (page `page` of `completeness_page_size`) ×
+    the periods of the movement's entry kind within the years: for each one's subtree, units
+    due and reports in each state, on time and late; and the same totals over every visible
+    unit below `parent`. Units due are counted in SQL by the path prefix of each child;
+    reports are read from the stored tallies (`ReportTally`), never counted over the subtree.
+    Seven queries,
+    whatever the number of units; one more when a cell counts one unit (its day of
+    submission), one fewer when the user sees every unit under `parent` and they fit on one
+    page (the units due are then those of the rows), fewer when `parent` has no children to
+    show."""
     periods = list(
         Period.objects.filter(
             kind=movement.period_kind, year__gte=start_year, year__lte=end_year
         ).order_by("year", "number")
     )
-    chosen = Paginator(_children(scope=scope, parent=parent), PAGE_SIZE).get_page(page)
+    chosen = Paginator(
+        _children(scope=scope, parent=parent), completeness_page_size(len(periods))
+    ).get_page(page)
     children = list(chosen.object_list)
     paths = [c.path for c in children]
     below = _subtree_below(scope=scope, parent=parent)
@@ -1516,11 +1529,15 @@ def completeness(
                 )
             )
         rows.append(CompletenessRow(unit=child, has_children=child.has_children, cells=cells))
-    totals = Unit.objects.filter(below).aggregate(**due_each, all=Count("pk"))
-    due_total = sum(totals[f"p{p.pk}"] for p in periods)
+    whole = scope.can_see(parent)
+    if whole and chosen.paginator.num_pages == 1:
+        due_total = sum(due.values())  # every unit below `parent` is under a row of the page
+    else:
+        totals = Unit.objects.filter(below).aggregate(**due_each)
+        due_total = sum(totals[f"p{p.pk}"] for p in periods)
     # Every visible unit below `parent`: the subtrees of all its children when the user sees
     # all of it, else the subtrees of the user's units under it.
-    if scope.can_see(parent):
+    if whole:
         counted = tallies.filter(unit__parent=parent)
     else:
         counted = tallies.filter(unit__in=[t for t in scope.tops if t.path.startswith(parent.path)])

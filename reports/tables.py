@@ -16,7 +16,7 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
@@ -604,14 +604,14 @@ class CellColumn(tables.Column):
         return mark_safe("<br>".join(lines))
 
     def _words(self) -> dict[str, str]:
-        cache = self.__dict__.setdefault("_word_cache", {})
-        language = get_language()
-        if language not in cache:
-            cache[language] = {state: escape(label) for state, label in STATE_LABELS.items()} | {
+        # Each table has its own copy of its columns, rendered in one language.
+        if "_word_cache" not in self.__dict__:
+            self._word_cache = {state: escape(str(label)) for state, label in STATE_LABELS.items()}
+            self._word_cache |= {
                 "due": escape(gettext("%(n)s đơn vị phải nộp")),
                 "late": escape(gettext("%(n)s trễ hạn")),
             }
-        return cache[language]
+        return self._word_cache
 
     def _single(self, value):
         label = STATE_LABELS[value.state]

@@ -835,7 +835,8 @@ def completeness(request):
     """One period (by default the one open for entry): the state, deadline and lateness of
     each unit directly under `parent` (the province by default), counts by state and group.
     Several periods (years chosen): those units × periods, each counted over its subtree.
-    Either way a page of at most `selectors.PAGE_SIZE` units, each linking down to its own."""
+    Either way a page of at most `selectors.PAGE_SIZE` units (fewer when the periods are many:
+    `selectors.completeness_page_size`), each linking down to its own."""
 
     def parse(scope, movements):
         movement = chosen_movement(movements, request.GET.get("movement"))

@@ -357,9 +357,10 @@ PAGE_QUERIES = {
     ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 14,
     ("reports:unit", ("rach-gia",), ""): 15,
     # The periods to choose from; no open period, so the province's units × periods: periods,
-    # the count and page of units, due units and report tallies of the page's groups and of
-    # all, and the day of submission of the groups of one unit.
-    ("reports:completeness", (), ""): 18,
+    # the count and page of units, due units and report tallies of the page's groups, the
+    # tallies of all (the units due are the rows'), and the day of submission of the groups of
+    # one unit.
+    ("reports:completeness", (), ""): 17,
 }
 
 

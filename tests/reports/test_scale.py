@@ -124,6 +124,11 @@ def test_a_long_list_of_units_comes_a_hundred_at_a_time(client, seed, cast):
     second = completeness(client, parent="rach-gia", trang="2")
     assert [r[0] for r in table_rows(second, "tinh-hinh-nop-title")][0] == "Xã 100"
     assert len(table_rows(second, "tinh-hinh-nop-title")) == 30
+    # The totals above the table count every unit below the district, on either page.
+    below = Unit.objects.filter(path__startswith=district.path).exclude(pk=district.pk).count()
+    assert below == 130
+    for page in (first, second):
+        assert f"0 trên {below} báo cáo phải nộp" in text(page)
     exported = completeness(client, parent="rach-gia", trang="2", export="tinh-hinh-nop")
     lines = table_part(list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))))
     assert len(lines) == 31 and lines[1][0] == "Xã 100"
@@ -253,12 +258,12 @@ def test_the_document_index_offers_units_near_the_users_and_a_search(client, see
 SCALE_QUERIES = [
     # session, user, scope (memberships with their units), movements, the periods to choose
     # from, the years and stages, the completeness (periods, the count and page of units, due
-    # units and report tallies of the page's groups, due units and tallies of all), the header's
-    # open period, demo flag, the header's menu (1)
-    ("reports:completeness", (), {"start": "2012", "end": "2012"}, 17),
+    # units and report tallies of the page's groups, tallies of all: the units due are the
+    # rows'), the header's open period, demo flag, the header's menu (1)
+    ("reports:completeness", (), {"start": "2012", "end": "2012"}, 16),
     # The parent asked for, and the way back up to the province; its grassroots units are
     # groups of one unit: the day each submitted (1).
-    ("reports:completeness", (), {"start": "2012", "end": "2012", "parent": "rach-gia"}, 20),
+    ("reports:completeness", (), {"start": "2012", "end": "2012", "parent": "rach-gia"}, 19),
     # One period: its counts (2) and the page of units (count and rows).
     ("reports:completeness", (), {"period": "2012", "parent": "rach-gia"}, 16),
     # The overview: the chosen unit, the choices around it, and the search; its children and

@@ -399,6 +399,14 @@ def test_completeness_shows_one_page_of_units_at_a_time(tree, monkeypatch):
     assert first.due == second.due == 11  # the totals cover every page
 
 
+def test_completeness_pages_hold_a_few_hundred_cells_at_most():
+    """Five years: 80 rows of 5 periods; five years of quarters: 20 rows of 20; never fewer than
+    ten rows."""
+    sizes = {n: selectors.completeness_page_size(n) for n in (1, 4, 5, 20, 40, 60)}
+    assert sizes == {1: 100, 4: 100, 5: 80, 20: 20, 40: 10, 60: 10}
+    assert all(rows * n <= selectors.PAGE_CELLS for n, rows in sizes.items() if n <= 40)
+
+
 def test_scope_of_a_secretary_is_their_unit_and_the_province_totals(tree):
     u = tree.units
     secretary = make_user("bithu-h1", u.h1, Membership.Role.SECRETARY)
@@ -498,9 +506,10 @@ def test_selectors_run_a_fixed_number_of_queries(
             indicators=indicators,
         )
     scope = selectors.dashboard_scope(user=make_user("tinh", u.tinh, Membership.Role.REVIEWER))
-    # Periods, the count and page of units, due units and report tallies of the page's groups
-    # and of all, and the day of submission of the groups of one unit (b1).
-    with django_assert_num_queries(8):
+    # Periods, the count and page of units, due units and report tallies of the page's groups,
+    # the tallies of all (the units due are the rows'), and the day of submission of the
+    # groups of one unit (b1).
+    with django_assert_num_queries(7):
         selectors.completeness(
             movement=t.movement, scope=scope, parent=u.tinh, start_year=2010, end_year=2012
         )
