@@ -1786,6 +1786,9 @@ class ReportCoverage:
         return out
 
 
+SUBTREE_ID_LIST = 900  # units listed by id in one query at most (SQLite's oldest limit: 999)
+
+
 def report_coverage(
     *,
     movement: Movement,
@@ -1804,12 +1807,15 @@ def report_coverage(
     )
     periods_by_id = {p.pk: p for p in periods}
     position = {u.pk: index for index, u in enumerate(units)}
+    # The subtree's units by id when they are a few hundred (PostgreSQL then reads their
+    # reports by index; by path it scans every report of the movement), else by path.
+    in_subtree = (
+        Q(unit_id__in=list(position))
+        if len(position) <= SUBTREE_ID_LIST
+        else Q(unit__path__startswith=unit.path)
+    )
     rows = (
-        Report.objects.filter(
-            movement=movement,
-            period__in=periods,
-            unit__path__startswith=unit.path,
-        )
+        Report.objects.filter(in_subtree, movement=movement, period__in=periods)
         .counted(include_submitted)
         .values_list("unit_id", "period_id", "is_demo", "highlights", "shortcomings")
         .order_by()  # the notes are sorted below, in the tree's order

@@ -518,3 +518,22 @@ def test_selectors_run_a_fixed_number_of_queries(
     with django_assert_num_queries(2):
         selectors.unit_choices(scope=scope, unit=u.h1, query="x")
     assert Period.objects.count() >= 3
+
+
+@pytest.mark.parametrize("id_list", [selectors.SUBTREE_ID_LIST, 1])
+def test_report_coverage_reads_a_subtree_by_ids_or_by_path_alike(tree, monkeypatch, id_list):
+    """A subtree of a few hundred units is read by their ids, a larger one by path: the same
+    reports, notes and gaps either way."""
+    monkeypatch.setattr(selectors, "SUBTREE_ID_LIST", id_list)
+    u = tree.units
+    coverage = selectors.report_coverage(
+        movement=tree.movement, unit=u.tinh, start_year=2010, end_year=2012
+    )
+    assert coverage.report_count == Report.objects.approved().count() == 7
+    missing = {unit.code: [p.year for p in periods] for unit, periods in coverage.missing}
+    assert missing == {"xa1": [2010], "h2": [2012], "b1": [2011, 2012]}
+    assert [(n.unit.code, n.period.year) for n in coverage.notes] == []
+    h1 = selectors.report_coverage(
+        movement=tree.movement, unit=u.h1, start_year=2010, end_year=2012
+    )
+    assert h1.report_count == 5 and [u.code for u in h1.reporting_units] == ["h1", "xa1"]
