@@ -186,12 +186,21 @@ class Table(tables.Table):
         rows = []
         for record in self.data:
             row = _Row(record, table=self)
-            direct = type(record) is dict  # noqa: E721 - a plain dict, not a subclass
+            # A plain dict is read by key; an object that is neither a model (choices) nor
+            # indexable (django-tables2 tries `record[name]` first), by attribute.
+            kind = type(record)
+            read = (
+                dict.get
+                if kind is dict
+                else None
+                if isinstance(record, models.Model) or hasattr(kind, "__getitem__")
+                else _attribute
+            )
             cells = []
             for column, start, default, fast in columns:
-                if direct and fast is not None and not callable(record.get(fast[0])):
+                value = read(record, fast[0]) if read is not None and fast is not None else None
+                if read is not None and fast is not None and not callable(value):
                     name, render, names, empty = fast
-                    value = record.get(name)
                     if value in empty:
                         cell = default
                     else:
@@ -206,6 +215,14 @@ class Table(tables.Table):
                 format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
             )
         return mark_safe("".join(rows))
+
+
+def _attribute(record, name: str):
+    """`record.name`, None where reading it fails (as django-tables2's accessor gives)."""
+    try:
+        return getattr(record, name)
+    except Exception:
+        return None
 
 
 def _cell_html(cell) -> str:

@@ -85,3 +85,29 @@ def test_an_empty_table_says_so_as_django_tables2_does(seed):
     ours, theirs = _both(lambda: tables.unit_reports_table(Report.objects.none()))
     assert ours == theirs
     assert str(tables.EMPTY) in ours
+
+
+def test_rows_that_are_plain_objects_are_read_as_django_tables2_reads_them(seed):
+    """`IndicatorYears` rows: attributes, properties (the change), nested names (the
+    indicator's label) and a year nobody reported."""
+    from movements.models import Indicator
+    from reports.selectors import IndicatorYears
+
+    indicators = list(Indicator.objects.filter(movement=seed).order_by("pk")[:3])
+    rows = [
+        IndicatorYears(indicators[0], {2012: 1234, 2013: 8964}, 10198, 2012, 2013),
+        IndicatorYears(indicators[1], {2012: None, 2013: 5}, 5, 2012, 2013),
+        IndicatorYears(indicators[2], {2012: 0}, 0, 2012, 2013),
+    ]
+
+    def make():
+        return tables.indicator_years_table(
+            rows,
+            [2012, 2013],
+            prefix="x-",
+            compare_url=lambda indicator, start, end: f"/compare/?i={indicator.code}&s={start}",
+        )
+
+    ours, theirs = _both(make)
+    assert ours == theirs
+    assert "8.964" in ours and "+7.730" in ours and "&amp;s=2013" in ours
