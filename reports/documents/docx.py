@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from .structure import ReportDocument
@@ -52,25 +53,8 @@ def render_docx(document: ReportDocument) -> bytes:
         word.styles[name].paragraph_format.space_before = Pt(6)
         word.styles[name].paragraph_format.space_after = Pt(6)
 
-    def add_runs(paragraph, runs):
-        for item in runs:
-            run = _add_run(paragraph, item.text)
-            if item.kind == "diff":
-                run.italic = True
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-
-    def add_body(paragraph_item, container=None):
-        target = container or word
-        paragraph = target.add_paragraph()
-        fmt = paragraph.paragraph_format
-        fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        fmt.first_line_indent = Cm(1)
-        fmt.space_after = Pt(6)
-        if paragraph_item.style == "note":
-            _add_run(paragraph, paragraph_item.text).italic = True
-        else:
-            add_runs(paragraph, paragraph_item.runs)
-        return paragraph
+    def add_body(paragraph_item):
+        word.element.body._insert_p(_body_paragraph(paragraph_item))
 
     # Header: issuing body and number on the left, place and date on the right.
     header = word.add_table(rows=1, cols=2)
@@ -110,10 +94,7 @@ def render_docx(document: ReportDocument) -> bytes:
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     for item in [*document.legal_basis, *document.intro]:
-        paragraph = add_body(item)
-        if item.style == "basis":
-            for run in paragraph.runs:
-                run.italic = True
+        add_body(item)
     for section in document.sections:
         word.add_heading(section.heading, level=1)
         for item in section.paragraphs:
@@ -177,18 +158,47 @@ def render_docx(document: ReportDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _add_run(paragraph, text: str):
-    """`paragraph.add_run(text)`, the text set in one `<w:t>` where it holds no tab or line
-    break: python-docx's setter goes through the text a character at a time, which took a
-    fifth of the báo cáo's time."""
-    from docx.text.run import Run
+def _body_paragraph(item):
+    """A paragraph of the body (`structure.Paragraph`) as WordprocessingML, written at once:
+    what python-docx's paragraph and run objects write (justified, first line indented 1 cm,
+    6 pt after; a legal basis or a note in italics, a figure that differs from the published
+    one italic and highlighted), without an object per run."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
 
-    if any(c in text for c in "\t\n\r"):
-        return paragraph.add_run(text)
-    element = paragraph._p.add_r()
-    if text:
-        element.add_t(text)
-    return Run(element, paragraph)
+    if item.style == "note":
+        runs = [(item.text, True, False)]
+    else:
+        runs = [
+            (run.text, item.style == "basis" or run.kind == "diff", run.kind == "diff")
+            for run in item.runs
+        ]
+
+    def run(text: str, italic: bool, highlight: bool) -> str:
+        properties = ("<w:i/>" if italic else "") + (
+            '<w:highlight w:val="yellow"/>' if highlight else ""
+        )
+        properties = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+        lines = re.split("[\r\n]", text)  # each a line break, as python-docx writes them
+        content = "<w:br/>".join(
+            "<w:tab/>".join(_text(piece) for piece in line.split("\t")) for line in lines
+        )
+        return f"<w:r>{properties}{content}</w:r>"
+
+    return parse_xml(
+        f"<w:p {nsdecls('w')}><w:pPr>"
+        '<w:spacing w:after="120"/><w:ind w:firstLine="567"/><w:jc w:val="both"/></w:pPr>'
+        + "".join(run(*r) for r in runs)
+        + "</w:p>"
+    )
+
+
+def _text(text: str) -> str:
+    """A `<w:t>`, keeping its outer spaces as python-docx does; nothing for no text."""
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text.strip() != text else ""
+    return f"<w:t{space}>{escape(text)}</w:t>"
 
 
 def _annex_row(
