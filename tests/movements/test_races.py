@@ -1,7 +1,8 @@
 """Writes that race each other: an Excel confirm against the first form save of a new report,
 and a bulk approval against a return. Real threads, each with its own connection, on
 PostgreSQL (row locks and concurrent transactions); whatever the timing, exactly one write
-wins, the other is refused with a message, and nothing is lost or half-done.
+wins, the other is refused with a message, and nothing is lost or half-done: the stored totals
+and report counts (rollups, tallies) still match the reports after every round.
 
 The bulk approval's version check itself is deterministic and is tested through the review
 page on every database."""
@@ -15,6 +16,7 @@ from django.urls import reverse
 from movements.models import Report, Value
 from movements.services import ServiceError
 from movements.services.imports import ImportRow, import_apply
+from movements.services.rollups import rollup_check, rollup_rebuild
 from movements.services.workflow import report_return, report_save, reports_approve
 from tests.factories import make_report
 
@@ -53,6 +55,7 @@ def refused(outcome) -> bool:
 def test_an_excel_confirm_racing_the_first_form_save_loses_nothing(cast, open_period, seed):
     for round_ in range(ROUNDS):
         Report.objects.filter(unit=cast.unit_a, period=open_period).delete()
+        rollup_rebuild()  # the stored totals and counts of the report deleted above
         from_file, from_form = 100 + round_, 150 + round_
 
         def confirm(number=from_file):
@@ -84,6 +87,7 @@ def test_an_excel_confirm_racing_the_first_form_save_loses_nothing(cast, open_pe
         winner = from_form if isinstance(file_outcome, Exception) else from_file
         assert stored == winner, round_
         assert report.version == 1, round_
+        assert rollup_check().ok, round_  # the loser's transaction added nothing
 
 
 @pytest.mark.postgresql
@@ -91,6 +95,7 @@ def test_an_excel_confirm_racing_the_first_form_save_loses_nothing(cast, open_pe
 def test_a_bulk_approval_racing_a_return_lets_exactly_one_through(cast, open_period, seed):
     for round_ in range(ROUNDS):
         Report.objects.filter(unit=cast.unit_a, period=open_period).delete()
+        rollup_rebuild()  # the stored totals and counts of the report deleted above
         report = make_report(
             cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 3}
         )
@@ -116,6 +121,7 @@ def test_a_bulk_approval_racing_a_return_lets_exactly_one_through(cast, open_per
             assert not approved and skipped, round_
             assert report.status == Report.Status.RETURNED
         assert report.version == seen + 1, round_
+        assert rollup_check().ok, round_
 
 
 @pytest.mark.django_db
