@@ -54,7 +54,12 @@ class RollupKeptAdmin(HistoryAdmin):
 
     def _change(self, objects) -> RollupChange:
         ids = self._report_ids(objects)
-        list(Report.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+        list(
+            Report.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .order_by()
+            .values_list("pk")
+        )
         return RollupChange(Report.objects.filter(pk__in=ids))
 
     def save_model(self, request, obj, form, change):

@@ -247,8 +247,20 @@ class Unit(models.Model):
         old_path = self.path
         dates = None
         if self.pk is not None and old_path:
-            stored = Unit.objects.filter(pk=self.pk).values_list("valid_from", "valid_to").first()
-            if stored is not None and stored != (self.valid_from, self.valid_to):
+            # Writers of reports hold their units FOR KEY SHARE while they count them
+            # (services.rollups._hold): taken FOR UPDATE here, the unit (its subtree, when it
+            # moves) waits for them, and they for this change.
+            stored = (
+                Unit.objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("parent_id", "valid_from", "valid_to")
+                .first()
+            )
+            if stored is not None and stored[0] != self.parent_id:
+                list(
+                    Unit.objects.select_for_update().filter(path__startswith=old_path).values("pk")
+                )
+            if stored is not None and stored[1:] != (self.valid_from, self.valid_to):
                 # Its reports count in completeness only for periods it existed in.
                 from .services.rollups import TallyChange
 
@@ -391,8 +403,11 @@ class Period(models.Model):
         self.start_date, self.end_date = self.bounds(self.kind, self.year, self.number)
         dates = None
         if self.pk is not None:
+            # Held FOR UPDATE: writers counting reports of the period hold it FOR KEY SHARE
+            # (services.rollups._hold), so they and this change wait for each other.
             stored = (
-                Period.objects.filter(pk=self.pk)
+                Period.objects.select_for_update()
+                .filter(pk=self.pk)
                 .values_list("start_date", "end_date", "deadline")
                 .first()
             )

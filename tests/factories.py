@@ -40,7 +40,11 @@ def make_report(
         period = year(period)
     with (
         transaction.atomic(),
-        rollup_kept(Report.objects.filter(unit=unit, period=period, movement=movement)),
+        rollup_kept(
+            Report.objects.filter(unit=unit, period=period, movement=movement),
+            units=[unit.pk],
+            periods=[period.pk],
+        ),
     ):
         report = Report.objects.create(
             unit=unit, period=period, movement=movement, status=status, **fields

@@ -188,7 +188,9 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
     }
     indicators = {i.code: i for i in Indicator.objects.filter(movement=movement)}
     rollups = RollupChange(
-        Report.objects.filter(movement=movement, period__in=list(periods.values()), is_demo=True)
+        Report.objects.filter(movement=movement, period__in=list(periods.values()), is_demo=True),
+        units=[u.pk for u in units.values()],
+        periods=[p.pk for p in periods.values()],
     )
     existing = {
         (r.unit.code, r.period.year): r
@@ -304,7 +306,9 @@ def demo_open_period(
         result,
     )
     indicators = entry_indicators(movement=movement)
-    rollups = RollupChange(Report.objects.filter(movement=movement, period=period))
+    rollups = RollupChange(
+        Report.objects.filter(movement=movement, period=period), periods=[period.pk]
+    )
     existing = set(
         Report.objects.filter(movement=movement, period=period).values_list("unit__code", flat=True)
     )

@@ -314,7 +314,7 @@ def import_apply(
     touched_reports = Report.objects.filter(
         movement=movement, period=period, unit__code__in=list(by_unit)
     )
-    with rollup_kept(touched_reports):
+    with rollup_kept(touched_reports, units=[c.unit.pk for c in plan.changes], periods=[period.pk]):
         for unit_changes in by_unit.values():
             target = unit_changes[0].unit
             report = plan.reports.get(target.code)  # locked by the plan, when it exists

@@ -26,10 +26,11 @@ takes, so it is the state the write changes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 
@@ -165,12 +166,42 @@ class TallyChange:
         return _add(deltas, TALLY)
 
 
+def _hold(reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int] = ()) -> None:
+    """Hold the units and periods of `reports`, and `units` and `periods` (those of reports
+    the write creates), FOR KEY SHARE until the writer's transaction ends. A change of what
+    the stored figures count under them (a unit's dates or place, a period's dates or
+    deadline: `Unit.save`, `Period.save`) first takes those rows FOR UPDATE, so it waits for
+    the writers counting now, and writers starting meanwhile wait for it: each one reads its
+    before and after under the same tree and deadlines. Writers do not wait for each other
+    (KEY SHARE does not conflict with itself). Two queries; on SQLite, which writes one
+    transaction at a time, the same reads without a lock."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        for model, column, extra in ((Unit, "unit_id", units), (Period, "period_id", periods)):
+            try:
+                inner, params = reports.values(column).order_by().query.sql_with_params()
+                condition = f"id IN ({inner})"
+            except EmptyResultSet:  # `reports` can match nothing (pk__in=[])
+                condition, params = "1 = 0", ()
+            extra = sorted(set(extra))
+            also = f" OR id IN ({', '.join(['%s'] * len(extra))})" if extra else ""
+            cursor.execute(
+                f"SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} "
+                f"WHERE {condition}{also} ORDER BY id{lock}",
+                [*params, *extra],
+            )
+
+
 class RollupChange:
     """The counted values and the report counts of `reports` now (after the caller locked
-    them); `apply()` after the write adds what changed to the stored totals and tallies. Both
-    run in the writer's transaction."""
+    them, and holding their units and periods: `_hold`); `apply()` after the write adds what
+    changed to the stored totals and tallies. Both run in the writer's transaction. `units`
+    and `periods`: the ids of those of reports the write creates."""
 
-    def __init__(self, reports: QuerySet):
+    def __init__(
+        self, reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int] = ()
+    ):
+        _hold(reports, units=units, periods=periods)
         self.reports = reports
         self.before = _counted(reports)
         self.tallies = TallyChange(reports)
@@ -188,11 +219,13 @@ class RollupChange:
 
 
 @contextmanager
-def rollup_kept(reports: QuerySet) -> Iterator[RollupChange]:
+def rollup_kept(
+    reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int] = ()
+) -> Iterator[RollupChange]:
     """Keep the rollups and tallies in step with a write to `reports` (a Report queryset,
-    evaluated before and after the block; it may match reports the block creates). Nothing is
-    applied when the block raises."""
-    change = RollupChange(reports)
+    evaluated before and after the block; it may match reports the block creates, whose unit
+    and period ids go in `units` and `periods`). Nothing is applied when the block raises."""
+    change = RollupChange(reports, units=units, periods=periods)
     yield change
     change.apply()
 

@@ -97,9 +97,12 @@ def _conflict(report: Report, version: int, mine: ReportState) -> EditConflict:
 
 
 def _locked_report(unit: Unit, period: Period, movement: Movement) -> Report | None:
+    # The report's row only: Report's default ordering joins its period and unit, whose rows
+    # FOR UPDATE would queue every save of the period behind one another.
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .filter(unit=unit, period=period, movement=movement)
+        .order_by()
         .first()
     )
 
@@ -152,7 +155,11 @@ def report_save(
         raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
 
     # The report as it is found here, or none yet: a draft started here is counted too.
-    with rollup_kept(Report.objects.filter(unit=unit, period=period, movement=movement)):
+    with rollup_kept(
+        Report.objects.filter(unit=unit, period=period, movement=movement),
+        units=[unit.pk],
+        periods=[period.pk],
+    ):
         if report is None:
             report = Report(unit=unit, period=period, movement=movement, version=0)
             report._history_user = user

@@ -348,9 +348,9 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     # 24 for the save, 2 for the write log (config/logs.py reads back the history rows the
     # request made), 2 for the service's check against the previous period, as the form's, and
     # 2 for the stored totals (the report's counted values before and after; a draft has none,
-    # so nothing to add) and 2 for the report tallies (its count before and after: unchanged,
-    # nothing to add).
-    with django_assert_num_queries(32):
+    # so nothing to add), 2 for the report tallies (its count before and after: unchanged,
+    # nothing to add) and 2 holding its unit and period while they are counted.
+    with django_assert_num_queries(34):
         assert client.post(report_url(), data).status_code == 302
     # 18, the last change of the figures (the notice when someone else made it), the
     # header's progress link and its menu (1).

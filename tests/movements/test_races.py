@@ -7,13 +7,14 @@ and report counts (rollups, tallies) still match the reports after every round.
 The bulk approval's version check itself is deterministic and is tested through the review
 page on every database."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
-from movements.models import Report, Value
+from movements.models import Period, Report, Value
 from movements.services import ServiceError
 from movements.services.imports import ImportRow, import_apply
 from movements.services.rollups import rollup_check, rollup_rebuild
@@ -23,8 +24,9 @@ from tests.factories import make_report
 ROUNDS = 12
 
 
-def race(*writes) -> list[object]:
-    """Run the writes at the same moment in threads; what each returned or raised."""
+def race(*writes, names: list[str] | None = None) -> list[object]:
+    """Run the writes at the same moment in threads (named `names`); what each returned or
+    raised."""
     barrier = threading.Barrier(len(writes))
     outcomes: list[object] = [None] * len(writes)
 
@@ -37,7 +39,10 @@ def race(*writes) -> list[object]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(writes)]
+    threads = [
+        threading.Thread(target=run, args=(i, w), name=names[i] if names else None)
+        for i, w in enumerate(writes)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -153,3 +158,149 @@ def test_bulk_approval_refuses_a_report_changed_since_the_review_page(
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
     assert report.approved_by is None
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_deadline_moved_while_a_report_is_submitted_keeps_the_counts_exact(
+    cast, open_period, seed, monkeypatch
+):
+    """The deadline decides which submissions count as on time. Provincial staff move it
+    while a unit submits: the change has counted the period's reports (the unit's still a
+    draft) and, before it counts them again, the submission comes. The submission must wait
+    for the change (services.rollups._hold against Period.save's lock), or it would be
+    counted twice: once by itself under the old deadline, once by the change under the new
+    one. The change waits half a second for a submission that could slip in; with the lock
+    none does."""
+    from movements.services import rollups
+
+    counted, submitted = threading.Event(), threading.Event()
+    original = rollups.TallyChange.apply
+
+    def apply_after_a_pause(self, *args, **kwargs):
+        if threading.current_thread().name == "deadline":
+            counted.set()
+            submitted.wait(timeout=0.5)  # the submission goes through here unless held
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(rollups.TallyChange, "apply", apply_after_a_pause)
+    for round_, deadline in enumerate([dt.date(2000, 1, 1), dt.date(2100, 1, 1)]):
+        counted.clear()
+        submitted.clear()
+        Report.objects.filter(period=open_period).delete()
+        rollup_rebuild()
+        report_save(
+            user=cast.secretary_a,
+            unit=cast.unit_a,
+            period=open_period,
+            movement=seed,
+            values={"cau": 1},
+        )
+
+        def move_deadline(deadline=deadline):
+            period = Period.objects.get(pk=open_period.pk)
+            period.deadline = deadline
+            period.save()
+
+        def submit():
+            assert counted.wait(timeout=10)
+            try:
+                return report_save(
+                    user=cast.secretary_a,
+                    unit=cast.unit_a,
+                    period=open_period,
+                    movement=seed,
+                    values={"cau": 2},
+                    version=1,
+                    submit=True,
+                )
+            finally:
+                submitted.set()
+
+        outcomes = race(move_deadline, submit, names=["deadline", "submit"])
+        assert not any(isinstance(o, Exception) for o in outcomes), (round_, outcomes)
+        assert Report.objects.get(unit=cast.unit_a, period=open_period).status == "submitted"
+        assert rollup_check().ok, round_
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_unit_moved_while_its_report_is_approved_keeps_the_totals_exact(
+    cast, open_period, seed, units
+):
+    """A unit changes parent at the moment one of its reports is approved: the approval adds
+    its figures under the unit's old or new ancestors, never under the old ones after the
+    move took its totals away."""
+    parents = [units.cong_an, cast.province]
+    for round_ in range(ROUNDS):
+        Report.objects.filter(period=open_period).delete()
+        rollup_rebuild()
+        report = make_report(
+            cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 5}
+        )
+
+        def approve(report=report):
+            return reports_approve(user=cast.reviewer, versions={report.pk: report.version})
+
+        def move(parent=parents[round_ % 2]):
+            unit = type(cast.unit_a).objects.get(pk=cast.unit_a.pk)
+            unit.parent = parent
+            unit.save()
+
+        outcomes = race(approve, move)
+        assert not any(isinstance(o, Exception) for o in outcomes), (round_, outcomes)
+        assert rollup_check().ok, round_
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_units_saving_in_the_same_period_do_not_wait_for_each_other(
+    cast, open_period, seed, monkeypatch
+):
+    """A save locks its report, and holds its unit and period only against changes of their
+    dates (KEY SHARE): Rạch Giá's save, paused before it commits, does not hold up Công an's
+    in the same period (Report's default ordering once made the lock take the period's row
+    FOR UPDATE, which queued every save of a period)."""
+    from movements.services import rollups
+
+    paused, other_done = threading.Event(), threading.Event()
+    original = rollups.TallyChange.apply
+    seen = []
+
+    def apply_after_a_pause(self, *args, **kwargs):
+        if threading.current_thread().name == "rach-gia":
+            paused.set()
+            seen.append(other_done.wait(timeout=5))
+        return original(self, *args, **kwargs)
+
+    for unit, secretary in ((cast.unit_a, cast.secretary_a), (cast.unit_b, cast.secretary_b)):
+        report_save(user=secretary, unit=unit, period=open_period, movement=seed, values={"cau": 1})
+    monkeypatch.setattr(rollups.TallyChange, "apply", apply_after_a_pause)
+
+    def save(unit, secretary, wait=False):
+        def run():
+            if wait:
+                assert paused.wait(timeout=10)
+            try:
+                return report_save(
+                    user=secretary,
+                    unit=unit,
+                    period=open_period,
+                    movement=seed,
+                    values={"cau": 3},
+                    version=1,
+                )
+            finally:
+                if wait:
+                    other_done.set()
+
+        return run
+
+    outcomes = race(
+        save(cast.unit_a, cast.secretary_a),
+        save(cast.unit_b, cast.secretary_b, wait=True),
+        names=["rach-gia", "cong-an"],
+    )
+    assert not any(isinstance(o, Exception) for o in outcomes), outcomes
+    assert seen == [True]  # Công an's save finished while Rạch Giá's was still open
+    assert rollup_check().ok
