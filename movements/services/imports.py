@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,7 @@ from ..selectors import (
 )
 from . import ServiceError
 from .rollups import rollup_kept
-from .workflow import _save_report, _write_values
+from .workflow import _save_report, _write_values, start_report
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -256,14 +256,15 @@ def _start_report(*, user, unit: Unit, period: Period, movement: Movement) -> Re
     """Create the report a file starts. Someone who started it since the preview (their first
     form save committed first, or is committing now: the insert waits for it) wins, as a newer
     version would: the whole file is refused, nothing is written."""
-    report = Report(unit=unit, period=period, movement=movement, version=0)
-    report._history_user = user
-    report._change_reason = ChangeReason.STARTED_FROM_FILE
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        raise _changed_since_preview(unit.code) from None
+    report = start_report(
+        user=user,
+        unit=unit,
+        period=period,
+        movement=movement,
+        reason=ChangeReason.STARTED_FROM_FILE,
+    )
+    if report is None:
+        raise _changed_since_preview(unit.code)
     return report
 
 

@@ -107,6 +107,22 @@ def _locked_report(unit: Unit, period: Period, movement: Movement) -> Report | N
     )
 
 
+def start_report(
+    *, user, unit: Unit, period: Period, movement: Movement, reason: str
+) -> Report | None:
+    """Create the report of `unit` for `period` (version 0), or None when someone created it
+    first (their insert committed, or is committing now: this one waits for it)."""
+    report = Report(unit=unit, period=period, movement=movement, version=0)
+    report._history_user = user
+    report._change_reason = reason
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        return None
+    return report
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -161,17 +177,14 @@ def report_save(
         periods=[period.pk],
     ):
         if report is None:
-            report = Report(unit=unit, period=period, movement=movement, version=0)
-            report._history_user = user
-            report._change_reason = ChangeReason.STARTED
-            try:
-                with transaction.atomic():
-                    report.save()
-            except IntegrityError:
+            report = start_report(
+                user=user, unit=unit, period=period, movement=movement, reason=ChangeReason.STARTED
+            )
+            if report is None:
                 # Someone started the same report a moment ago: their save wins, as with
                 # versions.
                 existing = Report.objects.get(unit=unit, period=period, movement=movement)
-                raise _conflict(existing, 0, mine) from None
+                raise _conflict(existing, 0, mine)
         _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
         report.highlights = highlights
         report.shortcomings = shortcomings
