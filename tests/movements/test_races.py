@@ -51,6 +51,27 @@ def race(*writes, names: list[str] | None = None) -> list[object]:
     return outcomes
 
 
+def pause_before_counting(
+    monkeypatch, thread: str, *, until: threading.Event, timeout: float
+) -> tuple[threading.Event, list[bool]]:
+    """In the thread named `thread`, stop before each update of the stored counts
+    (`TallyChange.apply`) until `until` is set or `timeout` passes. Returns the event set at
+    each stop, and for each stop whether `until` came in time."""
+    from movements.services import rollups
+
+    stopped, came = threading.Event(), []
+    original = rollups.TallyChange.apply
+
+    def apply_after_a_pause(self, *args, **kwargs):
+        if threading.current_thread().name == thread:
+            stopped.set()
+            came.append(until.wait(timeout=timeout))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(rollups.TallyChange, "apply", apply_after_a_pause)
+    return stopped, came
+
+
 def refused(outcome) -> bool:
     return isinstance(outcome, ServiceError) and str(outcome) != ""
 
@@ -172,18 +193,9 @@ def test_a_deadline_moved_while_a_report_is_submitted_keeps_the_counts_exact(
     counted twice: once by itself under the old deadline, once by the change under the new
     one. The change waits half a second for a submission that could slip in; with the lock
     none does."""
-    from movements.services import rollups
-
-    counted, submitted = threading.Event(), threading.Event()
-    original = rollups.TallyChange.apply
-
-    def apply_after_a_pause(self, *args, **kwargs):
-        if threading.current_thread().name == "deadline":
-            counted.set()
-            submitted.wait(timeout=0.5)  # the submission goes through here unless held
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(rollups.TallyChange, "apply", apply_after_a_pause)
+    submitted = threading.Event()
+    # The submission goes through in this pause unless it is held.
+    counted, _ = pause_before_counting(monkeypatch, "deadline", until=submitted, timeout=0.5)
     for round_, deadline in enumerate([dt.date(2000, 1, 1), dt.date(2100, 1, 1)]):
         counted.clear()
         submitted.clear()
@@ -261,21 +273,10 @@ def test_two_units_saving_in_the_same_period_do_not_wait_for_each_other(
     dates (KEY SHARE): Rạch Giá's save, paused before it commits, does not hold up Công an's
     in the same period (Report's default ordering once made the lock take the period's row
     FOR UPDATE, which queued every save of a period)."""
-    from movements.services import rollups
-
-    paused, other_done = threading.Event(), threading.Event()
-    original = rollups.TallyChange.apply
-    seen = []
-
-    def apply_after_a_pause(self, *args, **kwargs):
-        if threading.current_thread().name == "rach-gia":
-            paused.set()
-            seen.append(other_done.wait(timeout=5))
-        return original(self, *args, **kwargs)
-
     for unit, secretary in ((cast.unit_a, cast.secretary_a), (cast.unit_b, cast.secretary_b)):
         report_save(user=secretary, unit=unit, period=open_period, movement=seed, values={"cau": 1})
-    monkeypatch.setattr(rollups.TallyChange, "apply", apply_after_a_pause)
+    other_done = threading.Event()
+    paused, seen = pause_before_counting(monkeypatch, "rach-gia", until=other_done, timeout=5)
 
     def save(unit, secretary, wait=False):
         def run():
