@@ -186,26 +186,14 @@ class Table(tables.Table):
         rows = []
         for record in self.data:
             row = _Row(record, table=self)
-            # A plain dict is read by key; an object that is neither a model (choices) nor
-            # indexable (django-tables2 tries `record[name]` first), by attribute.
-            kind = type(record)
-            read = (
-                dict.get
-                if kind is dict
-                else None
-                if isinstance(record, models.Model) or hasattr(kind, "__getitem__")
-                else _attribute
-            )
+            read = _reader(record)
             cells = []
             for column, start, default, fast in columns:
-                value = read(record, fast[0]) if read is not None and fast is not None else None
-                if read is not None and fast is not None and not callable(value):
-                    name, render, names, empty = fast
-                    if value in empty:
-                        cell = default
-                    else:
-                        given = {"value": value, "record": record}
-                        cell = render(**{n: given[n] for n in names})
+                value = read(record, fast[0]) if read and fast else None
+                if read and fast and not callable(value):
+                    _name, render, names, empty = fast
+                    given = {"value": value, "record": record}
+                    cell = default if value in empty else render(**{n: given[n] for n in names})
                 else:
                     cell = row._get_and_render_with(column, row._call_render, default)
                 cells.append(start + _cell_html(cell))
@@ -215,6 +203,18 @@ class Table(tables.Table):
                 format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
             )
         return mark_safe("".join(rows))
+
+
+def _reader(record) -> Callable[[object, str], object] | None:
+    """How `Table.body_html` reads a plain name of `record` without a row: a plain dict by
+    key, an object by attribute; None for a model (django-tables2 shows a field's choice
+    label) and for anything indexable (django-tables2 tries `record[name]` first)."""
+    kind = type(record)
+    if kind is dict:
+        return dict.get
+    if isinstance(record, models.Model) or hasattr(kind, "__getitem__"):
+        return None
+    return _attribute
 
 
 def _attribute(record, name: str):
