@@ -130,6 +130,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Dashboards and the báo cáo answer a repeated request from memory (reports.page_cache), keyed
+# by the PostgreSQL snapshot they read: exact, with no writer having to invalidate anything.
+# Each worker keeps its own PAGE_CACHE_ENTRIES pages (at most 1 MB each) for 10 minutes.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "64"))},
+    },
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

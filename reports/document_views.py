@@ -22,6 +22,7 @@ from movements.selectors import movement_years
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .forms import DocumentEditForm, YearRangeForm
+from .page_cache import cached_by_snapshot
 from .selectors import dashboard_scope, unit_choices
 from .services import DocumentEditConflict, document_edit_save, document_regenerate
 
@@ -107,6 +108,7 @@ def _can_edit(user, unit: Unit) -> bool:
 
 @login_required
 @require_GET
+@cached_by_snapshot
 def document(request, movement: str, unit: str, years: str):
     """The báo cáo as a page to read and print."""
     try:
@@ -128,6 +130,7 @@ def document(request, movement: str, unit: str, years: str):
 
 @login_required
 @require_GET
+@cached_by_snapshot
 def document_docx(request, movement: str, unit: str, years: str):
     """The same báo cáo as a Word file."""
     try:

@@ -33,6 +33,7 @@ from . import charts, selectors, tables
 from .exports import FORMATS, ExportHeading, export_response
 from .filters import CompareUnitFilter
 from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
+from .page_cache import cached_by_snapshot
 
 # --- what every dashboard shares ---------------------------------------------------------------
 
@@ -50,6 +51,7 @@ def dashboard_view(view):
 
     @require_GET
     @login_required
+    @cached_by_snapshot
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:

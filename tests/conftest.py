@@ -7,8 +7,9 @@ Tests marked `needs_source` read the source document beside the repository
 (`../shared/seed/…`), which a fresh clone does not have: without it they are deselected with one
 printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests marked
 `postgresql` race real transactions against each other, which only a server database can run
-(SQLite allows one writer at a time): on SQLite they are deselected with one printed line; CI
-runs the suite on PostgreSQL too."""
+(SQLite allows one writer at a time), or check the page cache, which is keyed by PostgreSQL
+snapshots: on SQLite they are deselected with one printed line; CI runs the suite on
+PostgreSQL too."""
 
 import os
 from pathlib import Path
