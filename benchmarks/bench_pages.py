@@ -8,7 +8,10 @@ is measured apart) unless --reuse says the database already holds it. Then, in t
 each page through Django's full middleware stack (django.test.Client, with DEBUG off, without
 `setup_test_environment()`: no template instrumentation, no in-memory e-mail, no query log;
 queries are counted with `connection.execute_wrapper` in the first timed run), asking for
-gzip as browsers do. One warm-up, then the median of --runs requests. The "floor" is one
+gzip as browsers do. One warm-up, then the median of --runs requests, twice: each request
+after a write ("first view": what a user sees after any approval or edit, rendered from the
+data), and repeated with no write between ("repeat": answered by the page cache,
+reports.page_cache; queries are counted on a first view). The "floor" is one
 hand-written SQL query that returns the numbers the page shows (`pages` below), timed the
 same way. Prints a markdown table
 and the peak RSS of this (serving) process.
@@ -168,16 +171,36 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def median_ms(run, runs: int, first=None) -> float:
+def median_ms(run, runs: int, first=None, before=None) -> float:
     """Median of `runs` timed calls of `run` after one warm-up; `first` (the same with a
-    query counter: a Python call per query) in place of the first timed one."""
+    query counter: a Python call per query) in place of the first timed one; `before`, if
+    given, called untimed before each timed call."""
     run()
     times = []
     for n in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
         (first if first is not None and n == 0 else run)()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
+
+
+def a_write() -> None:
+    """End a transaction that wrote (it took a transaction id): every snapshot after it is new,
+    so the next request of a page is a first view, rendered from the data, not from the page
+    cache (reports.page_cache) — as after any approval or edit."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()")
+
+
+def timed_views(client, url: str, runs: int, first=None) -> tuple[float, float]:
+    """Medians (ms) of `url`'s first view after a write and of its repeated view."""
+    first_view = median_ms(lambda: client.get(url), runs, first, before=a_write)
+    repeated = median_ms(lambda: client.get(url), runs)
+    return first_view, repeated
 
 
 def main() -> None:
@@ -227,8 +250,11 @@ def main() -> None:
         clients[name].force_login(user)
 
     print()
-    print("| user | page | status | KB sent | page ms | queries | floor ms | page / floor |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| user | page | status | KB sent | first view ms | repeat ms | queries | floor ms "
+        "| first / floor | repeat / floor |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for page in pages(last.code):
         if args.only and not any(text in f"{page.user} {page.url}" for text in args.only):
             continue
@@ -240,7 +266,7 @@ def main() -> None:
             with connection.execute_wrapper(counter):
                 responses.append(client.get(url))
 
-        page_ms = median_ms(lambda c=client, u=page.url: c.get(u), args.runs, counted)
+        page_ms, repeat_ms = timed_views(client, page.url, args.runs, counted)
         response = responses[0]
         params = arguments(page.floor_args)
 
@@ -252,8 +278,9 @@ def main() -> None:
         floor_ms = median_ms(floor, args.runs)
         print(
             f"| {page.user} | `{page.url}` | {response.status_code} "
-            f"| {len(response.content) / 1024:.1f} | {page_ms:.1f} | {counter.count} "
-            f"| {floor_ms:.1f} | {page_ms / floor_ms:.1f} |"
+            f"| {len(response.content) / 1024:.1f} | {page_ms:.1f} | {repeat_ms:.1f} "
+            f"| {counter.count} | {floor_ms:.1f} | {page_ms / floor_ms:.1f} "
+            f"| {repeat_ms / floor_ms:.1f} |"
         )
     print()
     print(f"serving process peak RSS after all pages: {peak_rss_mb():.0f} MB")
