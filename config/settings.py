@@ -133,7 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Dashboards and the báo cáo answer a repeated request from memory (reports.page_cache), keyed
 # by the PostgreSQL snapshot they read: exact, with no writer having to invalidate anything.
 # Each worker keeps its own PAGE_CACHE_ENTRIES pages (at most 1 MB each) for 10 minutes.
-PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
+# Off under DEBUG: an edited template would not show until the next write.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
