@@ -74,7 +74,7 @@ def pytest_report_collectionfinish(config):
     count = config.stash.get(_POSTGRESQL_DESELECTED, 0)
     if count:
         lines.append(
-            f"!! not on PostgreSQL: {count} test(s) racing concurrent transactions deselected"
+            f"!! not on PostgreSQL: {count} test(s) of races and of the page cache deselected"
             " (DATABASE_URL=postgres://… runs them)"
         )
     return lines
