@@ -8,7 +8,8 @@
                            workers do not all restart together)
 
 Request logs come from the app (config.logging, one JSON line per request on stdout); gunicorn
-logs its own events (workers started, killed) on stderr.
+logs its own events (workers started, killed) on stderr. On start, the page cache that the
+workers share is emptied (`on_starting`).
 """
 
 import multiprocessing
@@ -27,3 +28,12 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 wsgi_app = "config.wsgi:application"
+
+
+def on_starting(server):
+    """Empty the page cache (reports.page_cache), which the workers share on disk: the pages
+    kept were rendered by the code that ran before this start, whose templates may differ."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.cache import caches
+
+    caches["pages"].clear()

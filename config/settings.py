@@ -130,16 +130,23 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Dashboards and the báo cáo answer a repeated request from memory (reports.page_cache), keyed
-# by the PostgreSQL snapshot they read: exact, with no writer having to invalidate anything.
-# Each worker keeps its own PAGE_CACHE_ENTRIES pages (at most 1 MB each) for 10 minutes.
+# Dashboards and the báo cáo answer a repeated request from the page cache (reports.page_cache),
+# keyed by the PostgreSQL snapshot they read: exact, with no writer having to invalidate
+# anything. Files in DJANGO_PAGE_CACHE_DIR, shared by the server's workers: PAGE_CACHE_ENTRIES
+# pages (compressed, from at most 1 MB each) for 10 minutes; gunicorn empties it when it starts
+# (config/gunicorn.py), so that a deploy's templates show at once. Tests keep them in memory.
 # Off under DEBUG: an edited template would not show until the next write.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
+PAGE_CACHE_DIR = os.environ.get("DJANGO_PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "page-cache")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
+        "BACKEND": (
+            "django.core.cache.backends.locmem.LocMemCache"
+            if TESTING
+            else "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": "pages" if TESTING else PAGE_CACHE_DIR,
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "64"))},
     },

@@ -4,7 +4,9 @@ keyed by the PostgreSQL snapshot they read. Transactional tests on PostgreSQL: i
 outer transaction (and on SQLite) the cache stands aside."""
 
 import re
+import runpy
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -186,4 +188,21 @@ def test_errors_and_oversized_pages_are_not_kept(reviewer, monkeypatch):
 def test_the_cache_can_be_switched_off(reviewer, settings):
     settings.PAGE_CACHE = False
     shown(reviewer, OVERVIEW)
+    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+
+
+def test_workers_share_kept_pages_through_the_cache_directory(reviewer, settings, tmp_path):
+    """As served (`make serve`): the pages are files that every worker reads; gunicorn empties
+    the directory when it starts, since the code may have changed."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        },
+    }
+    assert repeat_queries(reviewer, OVERVIEW) == QUERIES_OF_A_HIT
+    assert list(tmp_path.glob("*.djcache"))
+    runpy.run_path(str(Path(__file__).parents[2] / "config" / "gunicorn.py"))["on_starting"](None)
+    assert not list(tmp_path.glob("*.djcache"))
     assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
