@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import zlib
 from functools import wraps
 
@@ -37,6 +38,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 ALIAS = "pages"
+logger = logging.getLogger("phongtrao.page_cache")
 MAX_BYTES = 1024 * 1024  # before compression; national pages measured 15–183 KB
 
 
@@ -95,6 +97,17 @@ def _answer(kept: tuple) -> HttpResponse:
     return response
 
 
+def _cached(operation: str, *args):
+    """The cache's `operation` ("get", "set"); a cache that fails (a full disk, a damaged
+    file, a directory it cannot make) is logged and passed over: the page is rendered as
+    without it."""
+    try:
+        return getattr(caches[ALIAS], operation)(*args)
+    except Exception:  # noqa: BLE001 — whatever the backend raises, the page must not fail
+        logger.exception("page cache: %s failed", operation)
+        return None
+
+
 def cached_by_snapshot(view):
     """`view` (GET, reads only) answered from the page cache when the same user asks for the
     same page over the same data; see the module's docstring for the key."""
@@ -103,15 +116,14 @@ def cached_by_snapshot(view):
     def wrapper(request, *args, **kwargs):
         if request.method != "GET" or not enabled() or len(messages.get_messages(request)):
             return view(request, *args, **kwargs)
-        cache = caches[ALIAS]
         with transaction.atomic():
             key = _key(request, _snapshot())
-            kept = cache.get(key) if key else None
+            kept = _cached("get", key) if key else None
             if kept is not None:
                 return _answer(kept)
             response = view(request, *args, **kwargs)
             if key and _storable(response):
-                cache.set(key, _kept(response))
+                _cached("set", key, _kept(response))
         return response
 
     return wrapper

@@ -11,6 +11,9 @@ printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests ma
 snapshots: on SQLite they are deselected with one printed line; CI runs the suite on
 PostgreSQL too."""
 
+import io
+import json
+import logging
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +22,7 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
+from config.logs import JsonFormatter
 from movements.formatting import format_number
 from movements.models import Membership, Movement, Period, Report, Unit, Value
 from movements.services.demo import demo_load
@@ -182,3 +186,17 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": CHROMIUM_ARGS,
         "headless": True,
     }
+
+
+@pytest.fixture
+def log_lines():
+    """The JSON lines logged by the app and by django.request during the test."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    loggers = [logging.getLogger("phongtrao"), logging.getLogger("django.request")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    for logger in loggers:
+        logger.removeHandler(handler)

@@ -1,33 +1,14 @@
 """Structured logs: one JSON line per request, per write a request made (who changed what)
 and per error."""
 
-import io
-import json
-import logging
-
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from config.logs import JsonFormatter
 from movements.models import Report, Unit
 from tests.factories import make_report, make_user, year
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def log_lines():
-    """The JSON lines logged by the app and by django.request during the test."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    loggers = [logging.getLogger("phongtrao"), logging.getLogger("django.request")]
-    for logger in loggers:
-        logger.addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    for logger in loggers:
-        logger.removeHandler(handler)
 
 
 def test_each_request_is_one_line_with_who_what_and_how_long(client, cast, log_lines):

@@ -206,3 +206,19 @@ def test_workers_share_kept_pages_through_the_cache_directory(reviewer, settings
     runpy.run_path(str(Path(__file__).parents[2] / "config" / "gunicorn.py"))["on_starting"](None)
     assert not list(tmp_path.glob("*.djcache"))
     assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+
+
+def test_a_cache_that_fails_never_fails_the_page(reviewer, settings, tmp_path, log_lines):
+    not_a_directory = tmp_path / "full"
+    not_a_directory.write_text("")
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(not_a_directory),
+        },
+    }
+    for _ in range(2):
+        assert "Tổng quan" in shown(reviewer, OVERVIEW)
+    failures = [line["event"] for line in log_lines() if line["logger"] == "phongtrao.page_cache"]
+    assert failures == ["page cache: get failed", "page cache: set failed"] * 2
