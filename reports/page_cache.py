@@ -18,8 +18,10 @@ What the key holds besides the snapshot:
 
 Not kept: other methods than GET, responses other than 200, responses that set cookies,
 requests with messages to show, bodies over `MAX_BYTES`, and anything inside an outer
-transaction (tests in `TestCase`, where a snapshot would not show their own writes) or on
-SQLite (no snapshots; the embedded demo renders every time). The views wrapped only read.
+transaction (tests in `TestCase`, where a snapshot would not show their own writes), on
+SQLite (no snapshots; the embedded demo renders every time) and, by default, under DEBUG
+(settings.PAGE_CACHE). The views wrapped only read. Where the pages are kept: settings.CACHES
+"pages" (files that the server's workers share; config/gunicorn.py empties them on start).
 """
 
 from __future__ import annotations
