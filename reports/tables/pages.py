@@ -1,0 +1,366 @@
+"""The dashboards' tables, one function per table: rows in, a `Table` out, whose page
+shows what its export contains."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from ..charts import GROUP_LABELS, axis_title, years_label
+from .body import NUM, Column, Table, data_table
+from .columns import (
+    AverageColumn,
+    CellColumn,
+    DateColumn,
+    DemoColumn,
+    DrillUnitColumn,
+    FigureColumn,
+    KindColumn,
+    KindSignedColumn,
+    LateColumn,
+    Link,
+    MatchColumn,
+    PercentColumn,
+    PerHundredColumn,
+    ProgressStateColumn,
+    PublishedColumn,
+    RateColumn,
+    ReportColumn,
+    SignedColumn,
+    SignedPercentColumn,
+    SignedPerHundredColumn,
+    StatusColumn,
+    UnitColumn,
+)
+
+
+def _measure_header(label, kind: str, measure: str) -> str:
+    unit = axis_title(kind, measure)
+    return f"{label} ({unit})" if unit else str(label)
+
+
+UnitUrl = Callable[[object, int, int], str]
+
+
+def ranking_table(
+    rows: list[dict],
+    years: list[int],
+    *,
+    kind: str,
+    per_hundred: bool,
+    unit_url: UnitUrl | None = None,
+) -> Table:
+    """Rank, unit, each year, stage, per 100 members, change first → last year.
+
+    `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent. In
+    per-100 mode the years, the stage and the change are per 100 members (and the separate
+    per-100 column goes). A ratio has no per-100 column, and its change is in percentage points
+    with no percent change. `unit_url(unit, start, end)`: each year's and the stage's figure
+    links to the unit's page for those years (its figures and its reports).
+    """
+    is_ratio = kind == "ratio"
+    year_link, stage_link = _unit_links(unit_url, years)
+    columns = [
+        ("rank", Column(verbose_name=_("Hạng"), attrs=NUM)),
+        ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
+    ]
+    for year in years:
+        column = (
+            PerHundredColumn(verbose_name=str(year), link=year_link(year))
+            if per_hundred
+            else FigureColumn(verbose_name=str(year), kind=kind, link=year_link(year))
+        )
+        columns.append((f"y{year}", column))
+    if per_hundred:
+        columns += [
+            (
+                "total",
+                PerHundredColumn(
+                    verbose_name=_("Cả giai đoạn (trên 100 đoàn viên)"), link=stage_link
+                ),
+            ),
+            ("change", SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
+        ]
+    else:
+        columns.append(
+            ("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind, link=stage_link))
+        )
+        if not is_ratio:
+            columns.append(("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))))
+        columns.append(
+            (
+                "change",
+                SignedColumn(
+                    verbose_name=_("Thay đổi năm đầu → năm cuối (điểm %)")
+                    if is_ratio
+                    else _("Thay đổi năm đầu → năm cuối"),
+                    kind=kind,
+                ),
+            )
+        )
+    if not is_ratio:
+        columns.append(("change_percent", SignedPercentColumn(verbose_name=_("Thay đổi (%)"))))
+    return data_table("RankingTable", columns, orderable=True)(rows, prefix="xh-")
+
+
+def _unit_links(unit_url: UnitUrl | None, years: list[int]):
+    """(year → link of a row's figure of that year, link of its stage figure)."""
+    if unit_url is None:
+        return (lambda year: None), None
+
+    def year_link(year):
+        return lambda record: unit_url(record["unit"], year, year)
+
+    return year_link, lambda record: unit_url(record["unit"], years[0], years[-1])
+
+
+def section_table(
+    rows: list[dict],
+    indicators: list,
+    *,
+    per_hundred: bool,
+    years: list[int] | None = None,
+    unit_url: UnitUrl | None = None,
+) -> Table:
+    """Units × the indicators of one section, over the stage `years` (or per 100 members);
+    with `unit_url`, each figure links to the unit's page for the stage."""
+    _year_link, stage_link = _unit_links(unit_url, years or [])
+    columns = [("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",)))]
+    for indicator in indicators:
+        if per_hundred and indicator.kind != "ratio":
+            column = PerHundredColumn(verbose_name=indicator.label, link=stage_link)
+        else:
+            column = FigureColumn(
+                verbose_name=_measure_header(indicator.label, indicator.kind, indicator.measure),
+                kind=indicator.kind,
+                link=stage_link,
+            )
+        columns.append((f"i_{indicator.code}", column))
+    return data_table("SectionTable", columns, orderable=True)(rows, prefix="phan-")
+
+
+def indicator_years_table(
+    rows,
+    years: list[int],
+    *,
+    prefix: str,
+    compare_url: Callable[[object, int, int], str] | None = None,
+) -> Table:
+    """Indicators (rows of `IndicatorYears`) by year, the stage total and the change. With
+    `compare_url(indicator, start, end)`, each figure links to the comparison of the units
+    behind it for those years (and from there to each unit and its reports)."""
+
+    def link(start, end):
+        if compare_url is None:
+            return None
+        return lambda record: compare_url(record.indicator, start, end)
+
+    columns = [
+        ("indicator", Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
+        ("measure", Column(verbose_name=_("Đơn vị tính"), accessor="indicator__measure")),
+    ]
+    for year in years:
+        columns.append(
+            (
+                f"y{year}",
+                KindColumn(
+                    verbose_name=str(year), accessor=f"years__{year}", link=link(year, year)
+                ),
+            )
+        )
+    columns += [
+        ("total", KindColumn(verbose_name=_("Cả giai đoạn"), link=link(years[0], years[-1]))),
+        ("change", KindSignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
+    ]
+    return data_table("IndicatorYearsTable", columns, orderable=False)(rows, prefix=prefix)
+
+
+def reconciliation_table(items) -> Table:
+    """Published figures beside the unit data: equal, or the difference."""
+    rows = [
+        {
+            "indicator": r.figure.indicator,
+            "label": r.figure.indicator.label,
+            "unit": r.figure.unit.short_name,
+            "years": f"{r.figure.start_year}–{r.figure.end_year}",
+            "published": r.figure.value,
+            "qualifier": r.figure.qualifier,
+            "computed": r.computed,
+            "difference": r.difference,
+            "matches": r.matches,
+        }
+        for r in items
+    ]
+    columns = [
+        ("label", Column(verbose_name=_("Chỉ tiêu"))),
+        ("unit", Column(verbose_name=_("Phạm vi"))),
+        ("years", Column(verbose_name=_("Giai đoạn"))),
+        ("published", PublishedColumn(verbose_name=_("Số đã công bố"))),
+        ("computed", KindColumn(verbose_name=_("Cộng từ số liệu đơn vị"))),
+        ("difference", KindSignedColumn(verbose_name=_("Chênh lệch"))),
+        ("matches", MatchColumn(verbose_name=_("Đối chiếu"))),
+    ]
+    return data_table("ReconciliationTable", columns, orderable=False)(rows, prefix="dc-")
+
+
+def profile_table(
+    rows, years: list[int], *, with_peers: bool, report_urls: dict[int, str] | None = None
+) -> Table:
+    """A unit's indicators by year and over the stage; with peers, its stage rate per 100
+    members beside its peers' lowest, median and highest rate (an average of totals would
+    mostly compare sizes); the province and the unit's share of it.
+    `report_urls`: {year: the unit's report of that year}, where each year's figure links."""
+    report_urls = report_urls or {}
+    columns = [
+        ("indicator", Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
+        ("measure", Column(verbose_name=_("Đơn vị tính"), accessor="indicator__measure")),
+    ]
+    for year in years:
+        url = report_urls.get(year)
+        columns.append(
+            (
+                f"y{year}",
+                KindColumn(
+                    verbose_name=str(year),
+                    accessor=f"years__{year}",
+                    link=(lambda record, url=url: url) if url else None,
+                ),
+            )
+        )
+    columns.append(("total", KindColumn(verbose_name=_("Cả giai đoạn"))))
+    if with_peers:
+        peer = {"td": {"class": "num peer"}, "th": {"class": "num peer"}}
+        columns += [
+            ("rate", RateColumn(verbose_name=_("Trên 100 đoàn viên (tỷ lệ: %)"))),
+            ("rate_low", RateColumn(verbose_name=_("Cùng nhóm: thấp nhất"), attrs=peer)),
+            ("rate_median", RateColumn(verbose_name=_("Cùng nhóm: trung vị"), attrs=peer)),
+            ("rate_high", RateColumn(verbose_name=_("Cùng nhóm: cao nhất"), attrs=peer)),
+        ]
+    columns += [
+        ("province_total", KindColumn(verbose_name=_("Toàn tỉnh"))),
+        ("share", PercentColumn(verbose_name=_("Tỷ trọng trong toàn tỉnh"))),
+    ]
+    return data_table("ProfileTable", columns, orderable=False)(rows, prefix="dv-")
+
+
+def unit_reports_table(reports) -> Table:
+    columns = [
+        ("period", ReportColumn(verbose_name=_("Kỳ"), accessor="period__label")),
+        ("status", StatusColumn(verbose_name=_("Trạng thái"))),
+        ("submitted_at", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
+        ("approved_at", DateColumn(verbose_name=_("Ngày duyệt"), default=None)),
+        ("is_demo", DemoColumn(verbose_name=_("Nguồn"))),
+    ]
+    return data_table("UnitReportsTable", columns, orderable=False)(reports, prefix="bc-")
+
+
+def completeness_table(matrix, *, drill_url: Callable[[object], str]) -> Table:
+    """The units under the matrix's parent (one page) × periods (`selectors.Completeness`),
+    each unit's cells counted over its subtree, and its share submitted on time."""
+    rows = []
+    for row in matrix.rows:
+        record = {
+            "unit": row.unit,
+            "unit_name": row.unit.short_name,
+            "drill": drill_url(row.unit) if row.has_children else None,
+            "on_time": row.on_time_share,
+        }
+        for cell in row.cells:
+            record[f"k{cell.period.code}"] = cell
+        rows.append(record)
+    columns = [("unit", DrillUnitColumn(verbose_name=_("Đơn vị")))]
+    for period in matrix.periods:
+        columns.append((f"k{period.code}", CellColumn(verbose_name=str(period.label))))
+    columns.append(("on_time", PercentColumn(verbose_name=_("Tỷ lệ nộp đúng hạn"))))
+    return data_table("CompletenessTable", columns, orderable=False)(rows, prefix="tt-")
+
+
+GroupUrl = Callable[..., str]
+
+
+def group_table(comparison, years: list[int], *, group_url: GroupUrl | None = None) -> Table:
+    """Groups of units (`selectors.group_comparison`) year by year, then over the stage: units
+    with figures, total (a ratio: the group's pooled ratio), average per unit, members, per 100
+    members. With `group_url(group, start, end, per_hundred)`, each figure links to the units
+    of its group compared for its years (per 100 members for that column)."""
+    kind = comparison.indicator.kind
+    stage = years_label(years[0], years[-1]) if years else ""
+    rows = []
+    for row in comparison.rows:
+        periods = [(str(y), y, y, row.years[y]) for y in years]
+        periods.append(
+            (str(_("Cả giai đoạn %(stage)s") % {"stage": stage}), years[0], years[-1], row.stage)
+        )
+        for period, start, end, figures in periods:
+            rows.append(
+                {
+                    "group": str(GROUP_LABELS.get(row.group, row.group)),
+                    "period": period,
+                    "units": figures.units,
+                    "reporting": figures.reporting,
+                    "total": figures.total,
+                    "average": figures.average,
+                    "members": figures.members,
+                    "per_hundred": figures.per_hundred,
+                    "link": (row.group, start, end),
+                }
+            )
+
+    def link(per_hundred: bool = False) -> Link | None:
+        if group_url is None:
+            return None
+        return lambda record: group_url(*record["link"], per_hundred)
+
+    columns = [
+        ("group", Column(verbose_name=_("Nhóm đơn vị"))),
+        ("period", Column(verbose_name=_("Năm"))),
+        ("units", FigureColumn(verbose_name=_("Số đơn vị"))),
+        ("reporting", FigureColumn(verbose_name=_("Số đơn vị có số liệu"), link=link())),
+    ]
+    if kind == "ratio":
+        columns.append(
+            ("total", FigureColumn(verbose_name=_("Tỷ lệ của nhóm"), kind=kind, link=link()))
+        )
+    else:
+        columns += [
+            ("total", FigureColumn(verbose_name=_("Tổng"), kind=kind, link=link())),
+            (
+                "average",
+                AverageColumn(verbose_name=_("Bình quân một đơn vị"), kind=kind, link=link()),
+            ),
+            ("members", FigureColumn(verbose_name=_("Số đoàn viên"))),
+            (
+                "per_hundred",
+                AverageColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind, link=link(True)),
+            ),
+        ]
+    return data_table("GroupTable", columns, orderable=False)(rows, prefix="nhom-")
+
+
+def progress_table(rows, *, drill_url: Callable[[object], str]) -> Table:
+    """Units due in one period (`selectors.ProgressRow`, one page of them, in report order):
+    group, state, day submitted, deadline, late; a link down where units lie under one."""
+    data = [
+        {
+            "row": r,
+            "unit": r.unit,
+            "drill": drill_url(r.unit) if r.has_children else None,
+            "unit_name": r.unit.short_name,
+            "group": str(GROUP_LABELS.get(r.unit.peer_group, r.unit.get_kind_display())),
+            "state": r.state,
+            "submitted_on": r.submitted_on,
+            "deadline": r.period.deadline,
+            "late": r.late,
+        }
+        for r in rows
+    ]
+    columns = [
+        ("unit", DrillUnitColumn(verbose_name=_("Đơn vị"))),
+        ("group", Column(verbose_name=_("Nhóm đơn vị"))),
+        ("state", ProgressStateColumn(verbose_name=_("Tình trạng"))),
+        ("submitted_on", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
+        ("deadline", DateColumn(verbose_name=_("Hạn nộp"), default=None)),
+        ("late", LateColumn(verbose_name=_("Đúng hạn / trễ hạn"), default=None)),
+    ]
+    return data_table("ProgressTable", columns, orderable=False)(data, prefix="td-")
