@@ -9,7 +9,7 @@ which `reports.exports` writes to CSV and .xlsx.
 - `pages`: one function per dashboard table, rows in, a table out.
 """
 
-from .body import EMPTY, Column, Table
+from .body import EMPTY, Column, Table, data_table
 from .columns import STATE_LABELS, report_url
 from .pages import (
     completeness_table,
@@ -28,6 +28,7 @@ __all__ = [
     "STATE_LABELS",
     "Column",
     "Table",
+    "data_table",
     "completeness_table",
     "group_table",
     "indicator_years_table",
