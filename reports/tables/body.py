@@ -6,8 +6,8 @@ was most of the page's time. `Table.body_html` writes the same `<tbody>` content
 (`reports/_data_table.html` puts it in django-tables2's template, which still writes the
 header): a cell of one of our columns (`Column`) is its value read with the column's public
 `Accessor`, the column's default where the value is empty, else `Column.render(value, record)`.
-Any other cell, and every cell of a model record (django-tables2 shows a field with choices by
-its label), is django-tables2's own `BoundRow.get_cell`.
+Any other cell, and a model record's field with choices (django-tables2 shows it by its label),
+is django-tables2's own `BoundRow.get_cell`.
 
 What it leaves out, because no table of ours uses it: a column's `localize` (every cell is
 written as `{{ cell }}` writes it) and `td` attributes computed from the row (each column's
@@ -103,11 +103,16 @@ def _cell(table: Table, bound_column) -> Cell:
         return stock
     accessor = tables.A(bound_column.accessor)
     render, empty, default = column.render, column.empty_values, bound_column.default
+    labelled: dict[type, bool] = {}  # model → whether the accessor reaches a field with choices
 
     def own(row):
         record = row.record
         if isinstance(record, models.Model):
-            return row.get_cell(name)
+            kind = type(record)
+            if kind not in labelled:
+                labelled[kind] = bool(getattr(accessor.get_field(record), "choices", None))
+            if labelled[kind]:
+                return row.get_cell(name)  # shown by its label, as django-tables2 decides
         value = accessor.resolve(record, quiet=True)
         return default if value in empty else render(value, record)
 
