@@ -46,7 +46,8 @@ from ..models import (
     submission_counts,
 )
 
-COUNTED_STATUSES = (Report.Status.APPROVED.value, Report.Status.SUBMITTED.value)
+# Every status whose figures some page counts: the stored totals hold each of them.
+COUNTED_STATUSES = Report.Status.counted(include_submitted=True)
 SAMPLE = 10  # differences kept as examples by a check or rebuild
 SQLITE_PARAMETERS = 999  # SQLite's oldest limit of parameters in one statement
 
