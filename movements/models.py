@@ -119,7 +119,7 @@ class Unit(models.Model):
         BRANCH = "branch", _("Đoàn trực thuộc")
         GRASSROOTS = "grassroots", _("Cơ sở Đoàn")
 
-    # Peer groups used to compare like with like (and to colour charts).
+    # The district-level kinds: huyện, thị, thành Đoàn (the peer group PeerGroup.DISTRICT).
     DISTRICT_LEVEL = (Kind.CITY, Kind.TOWN, Kind.DISTRICT)
 
     code = models.SlugField(_("mã"), max_length=64, unique=True)

@@ -45,6 +45,8 @@ def unit_locked(sender, instance: Unit, raw: bool = False, **kwargs) -> None:
     if raw or instance.pk is None:
         return
     _in_transaction()
+    # FOR UPDATE: writers of reports hold their units FOR KEY SHARE while they count them, so
+    # this change waits for them, and they for it.
     stored = (
         Unit.objects.select_for_update()
         .filter(pk=instance.pk)
@@ -58,6 +60,7 @@ def unit_locked(sender, instance: Unit, raw: bool = False, **kwargs) -> None:
         list(Unit.objects.select_for_update().filter(path__startswith=path).values("pk"))
     tallies = None
     if tuple(dates) != (instance.valid_from, instance.valid_to):
+        # Its reports count (completeness) only for the periods it existed in.
         tallies = TallyChange(Report.objects.filter(unit_id=instance.pk))
     instance.__dict__[BEFORE] = _UnitBefore(path, tallies)
 

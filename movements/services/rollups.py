@@ -343,13 +343,14 @@ class _Expected:
     def period(self, period_id: int) -> int:
         """Fill `ROWS` with the period's expected rows; returns how many."""
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.ROWS}")
+        counted = ", ".join(["%s"] * len(COUNTED_STATUSES))
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {self.ROWS} AS "
             "SELECT a.ancestor_id AS unit_id, v.indicator_id AS indicator_id, "
             "r.status AS status, SUM(v.value) AS total, COUNT(*) AS entries "
             f"FROM {self.value} v JOIN {self.report} r ON r.id = v.report_id "
             f"JOIN {self.ANCESTORS} a ON a.unit_id = r.unit_id "
-            "WHERE r.period_id = %s AND r.status IN (%s, %s) "
+            f"WHERE r.period_id = %s AND r.status IN ({counted}) "
             "GROUP BY a.ancestor_id, v.indicator_id, r.status",
             [period_id, *COUNTED_STATUSES],
         )
