@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext
+
 
 def format_number(value, decimals: int = 0) -> str:
     """8964 -> '8.964'; 12.5 with decimals=1 -> '12,5'; None -> '–'."""
@@ -84,6 +86,26 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
     if day is None:
         return "–"
     return f"{day.day}/{day.month}/{day.year}"
+
+
+def format_years(start_year: int, end_year: int, *, dash: str = "–") -> str:
+    """A span of years: '2009–2013', or '2012' for a single year. Documents space their
+    dash: dash=" - " gives '2009 - 2013'."""
+    if start_year == end_year:
+        return str(start_year)
+    return f"{start_year}{dash}{end_year}"
+
+
+def format_shown(value) -> str:
+    """A value as a change list shows it (old → new): '8.964', 25/6/2013, the text as it is;
+    '(trống)' (empty) for nothing."""
+    if value is None or value == "":
+        return gettext("(trống)")
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    return str(value)
 
 
 def format_value(value, kind: str, measure: str = "") -> str:

@@ -6,7 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .formatting import format_number
+from .formatting import format_number, format_shown
 from .models import Indicator, IndicatorGroup
 from .rules import NumberError, parse_number, values_check
 from .selectors import indicators_by_group
@@ -42,12 +42,6 @@ def field_name(indicator: Indicator) -> str:
 
 
 NOTE_FIELDS = ("highlights", "shortcomings")
-
-
-def _shown(value) -> str:
-    if value is None or value == "":
-        return str(_("(trống)"))
-    return format_number(value) if isinstance(value, int) else str(value)
 
 
 def merged_data(data: QueryDict, merged: dict, version: int) -> QueryDict:
@@ -129,7 +123,7 @@ class ReportForm(forms.Form):
                     "Bạn và người lưu trước cùng sửa mục này: bạn nhập “%(mine)s”, bản đã lưu là "
                     "“%(stored)s”. Ô đang giữ số liệu của bạn; hãy chọn số đúng rồi lưu lại."
                 )
-                % {"mine": _shown(mine), "stored": _shown(stored)},
+                % {"mine": format_shown(mine), "stored": format_shown(stored)},
             )
 
     def sections(self) -> list[tuple[IndicatorGroup, list[tuple]]]:

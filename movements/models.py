@@ -19,7 +19,18 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .formatting import format_years
 from .sanitise import validate_line, validate_text
+
+
+def existed_during_q(start, end, prefix: str = "") -> Q:
+    """The condition that a unit existed on some day from `start` to `end` (dates, or
+    expressions such as F("period__start_date")): created by `end`, not dissolved before
+    `start`. `prefix` leads to the unit from the query's model ("unit__" on a Report query).
+    `Unit.existed_during` is the same rule on a loaded unit."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": start})
+    )
 
 
 class UnitQuerySet(models.QuerySet):
@@ -27,11 +38,13 @@ class UnitQuerySet(models.QuerySet):
         """The unit and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
+    def existed_during(self, start, end) -> UnitQuerySet:
+        """Units that existed on some day from `start` to `end` (`existed_during_q`)."""
+        return self.filter(existed_during_q(start, end))
+
     def existing_on(self, day: dt.date) -> UnitQuerySet:
         """Units that existed on `day` (created on or before it, not yet dissolved)."""
-        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.existed_during(day, day)
 
     def _membership_subtrees(self, user, roles) -> UnitQuerySet:
         if not user.is_authenticated or not user.is_active:
@@ -106,7 +119,7 @@ class Unit(models.Model):
         BRANCH = "branch", _("Đoàn trực thuộc")
         GRASSROOTS = "grassroots", _("Cơ sở Đoàn")
 
-    # Peer groups used to compare like with like (and to colour charts).
+    # The district-level kinds: huyện, thị, thành Đoàn (the peer group PeerGroup.DISTRICT).
     DISTRICT_LEVEL = (Kind.CITY, Kind.TOWN, Kind.DISTRICT)
 
     code = models.SlugField(_("mã"), max_length=64, unique=True)
@@ -206,11 +219,9 @@ class Unit(models.Model):
         return [group, no_code, code, grassroots, "sort_order", "path"]
 
     @property
-    def peer_group(self) -> str:
-        """'district' for huyện / thị / thành Đoàn, 'branch' for Đoàn trực thuộc, else kind."""
-        if self.kind in self.DISTRICT_LEVEL:
-            return "district"
-        return self.kind
+    def peer_group(self) -> PeerGroup | None:
+        """The group the unit is compared with (`PeerGroup`); None for the province."""
+        return PeerGroup.of_kind(self.kind)
 
     @property
     def depth(self) -> int:
@@ -224,12 +235,11 @@ class Unit(models.Model):
             ancestor = ancestor.parent
 
     def existed_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or self.valid_to >= day
-        )
+        return self.existed_during(day, day)
 
     def existed_during(self, start: dt.date, end: dt.date) -> bool:
-        """Whether the unit existed on some day from `start` to `end`."""
+        """Whether the unit existed on some day from `start` to `end`: `existed_during_q` on a
+        loaded unit, without a query."""
         return (self.valid_from is None or self.valid_from <= end) and (
             self.valid_to is None or self.valid_to >= start
         )
@@ -242,46 +252,75 @@ class Unit(models.Model):
             period.start_date, period.end_date
         )
 
+    def path_in_tree(self) -> str:
+        """The path the unit's place gives it: its parent's path, then its own id."""
+        return f"{self.parent.path if self.parent else '/'}{self.pk}/"
+
     @transaction.atomic
     def save(self, *args, **kwargs):
+        # One transaction with the work of the save's receivers (services.receivers): they
+        # lock the unit and keep the stored totals and report counts in step.
         old_path = self.path
-        dates = None
-        if self.pk is not None and old_path:
-            # Writers of reports hold their units FOR KEY SHARE while they count them
-            # (services.rollups._hold): taken FOR UPDATE here, the unit (its subtree, when it
-            # moves) waits for them, and they for this change.
-            stored = (
-                Unit.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("parent_id", "valid_from", "valid_to")
-                .first()
-            )
-            if stored is not None and stored[0] != self.parent_id:
-                list(
-                    Unit.objects.select_for_update().filter(path__startswith=old_path).values("pk")
-                )
-            if stored is not None and stored[1:] != (self.valid_from, self.valid_to):
-                # Its reports count in completeness only for periods it existed in.
-                from .services.rollups import TallyChange
-
-                dates = TallyChange(Report.objects.filter(unit_id=self.pk))
         super().save(*args, **kwargs)
-        if dates is not None:
-            dates.apply()
-        new_path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        new_path = self.path_in_tree()
         if new_path != old_path:
             Unit.objects.filter(pk=self.pk).update(path=new_path)
             self.path = new_path
             if old_path:
-                # Moving a unit moves its subtree: rewrite the descendants' paths, and move its
-                # stored totals from its old ancestors to its new ones (same transaction).
+                # Moving a unit moves its subtree: rewrite the descendants' paths.
                 for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                     Unit.objects.filter(pk=child.pk).update(
                         path=new_path + child.path[len(old_path) :]
                     )
-                from .services.rollups import rollup_move_unit
 
-                rollup_move_unit(unit_id=self.pk, old_path=old_path, new_path=new_path)
+
+class PeerGroup(models.TextChoices):
+    """The groups of units compared like with like, and drawn in one colour each: the
+    district-level units (huyện, thị, thành Đoàn), the directly affiliated branches (Đoàn trực
+    thuộc), the grassroots units. The province is in none. In this order in every list."""
+
+    DISTRICT = "district", _("Huyện, thị, thành Đoàn")
+    BRANCH = "branch", pgettext_lazy("peer group", "Đoàn trực thuộc")
+    GRASSROOTS = "grassroots", _("Cơ sở Đoàn")
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The unit kinds in the group."""
+        return _PEER_KINDS[self.value]
+
+    @classmethod
+    def of_kind(cls, kind: str) -> PeerGroup | None:
+        """The group of units of `kind`; None for the province."""
+        return next((group for group in cls if kind in group.kinds), None)
+
+    @classmethod
+    def position(cls, group: str | None) -> int:
+        """Where `group` comes in the groups' order (unknown groups last): a sort key."""
+        return cls.values.index(group) if group in cls.values else len(cls.values)
+
+    def units_q(self, prefix: str = "") -> Q:
+        """The condition that a unit is in the group (`prefix` leads to the unit)."""
+        return Q(**{f"{prefix}kind__in": self.kinds})
+
+    @classmethod
+    def of_kind_sql(cls, kind_field: str = "kind") -> models.Case:
+        """`Unit.peer_group` in SQL, from the unit's kind field `kind_field` (NULL for the
+        province)."""
+        return models.Case(
+            *(
+                models.When(**{f"{kind_field}__in": g.kinds}, then=models.Value(g.value))
+                for g in cls
+            ),
+            default=None,
+            output_field=models.CharField(),
+        )
+
+
+_PEER_KINDS = {
+    PeerGroup.DISTRICT.value: tuple(Unit.DISTRICT_LEVEL),
+    PeerGroup.BRANCH.value: (Unit.Kind.BRANCH,),
+    PeerGroup.GRASSROOTS.value: (Unit.Kind.GRASSROOTS,),
+}
 
 
 class Membership(models.Model):
@@ -400,25 +439,10 @@ class Period(models.Model):
 
     @transaction.atomic
     def save(self, *args, **kwargs):
+        # One transaction with the work of the save's receivers (services.receivers): they
+        # lock the period and keep the report counts in step with its dates and deadline.
         self.start_date, self.end_date = self.bounds(self.kind, self.year, self.number)
-        dates = None
-        if self.pk is not None:
-            # Held FOR UPDATE: writers counting reports of the period hold it FOR KEY SHARE
-            # (services.rollups._hold), so they and this change wait for each other.
-            stored = (
-                Period.objects.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("start_date", "end_date", "deadline")
-                .first()
-            )
-            if stored is not None and stored != (self.start_date, self.end_date, self.deadline):
-                # Which reports count (units that existed) and which were on time.
-                from .services.rollups import TallyChange
-
-                dates = TallyChange(Report.objects.filter(period_id=self.pk))
         super().save(*args, **kwargs)
-        if dates is not None:
-            dates.apply()
 
 
 DEFAULT_MOVEMENT = "3tn"  # the movement a page shows when none is chosen
@@ -478,7 +502,7 @@ class Movement(models.Model):
 
     @property
     def stage_label(self) -> str:
-        return f"{self.start_year}–{self.end_year}"
+        return format_years(self.start_year, self.end_year)
 
 
 class Stage(models.Model):
@@ -510,7 +534,7 @@ class Stage(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.first_year}–{self.last_year}"
+        return format_years(self.first_year, self.last_year)
 
 
 class IndicatorGroup(models.Model):
@@ -700,11 +724,9 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status=Report.Status.APPROVED)
 
     def counted(self, include_submitted: bool = False) -> ReportQuerySet:
-        """Reports whose figures dashboards count: approved, plus submitted when asked."""
-        statuses = [Report.Status.APPROVED]
-        if include_submitted:
-            statuses.append(Report.Status.SUBMITTED)
-        return self.filter(status__in=statuses)
+        """Reports whose figures dashboards count (`Report.Status.counted`): approved, plus
+        submitted when asked."""
+        return self.filter(status__in=Report.Status.counted(include_submitted))
 
     def visible_to(self, user) -> ReportQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
@@ -726,10 +748,8 @@ class ReportQuerySet(models.QuerySet):
 
 def of_existing_units() -> Q:
     """On a Report query: the report's unit existed on some day of its period
-    (`Unit.existed_during`). Reports that completeness counts."""
-    return (Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("period__end_date"))) & (
-        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("period__start_date"))
-    )
+    (`existed_during_q`). Reports that completeness counts."""
+    return existed_during_q(F("period__start_date"), F("period__end_date"), prefix="unit__")
 
 
 def submission_counts() -> dict[str, Count]:
@@ -754,6 +774,15 @@ class Report(models.Model):
         EDITABLE = nonmember(frozenset({"draft", "returned"}))
         REVIEWABLE = nonmember(frozenset({"submitted"}))
         LOCKED = nonmember(frozenset({"approved"}))
+        # Whose figures the dashboards count: approved reports, and submitted ones too when the
+        # reader asks (the "include submitted" switch). The stored totals hold both.
+        COUNTED = nonmember(("approved",))
+        COUNTED_ON_REQUEST = nonmember(("submitted",))
+
+        @classmethod
+        def counted(cls, include_submitted: bool = False) -> tuple[str, ...]:
+            """The statuses whose figures count: approved, plus submitted when asked."""
+            return cls.COUNTED + (cls.COUNTED_ON_REQUEST if include_submitted else ())
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="reports"

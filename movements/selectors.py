@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .formatting import format_number
+from .formatting import format_shown
 from .models import (
     DEFAULT_MOVEMENT,
     ChangeReason,
@@ -483,14 +483,6 @@ def shown_reason(reason: str | None) -> str:
     return ChangeReason.shown(reason)
 
 
-def _shown(value) -> str:
-    if value is None:
-        return _("(trống)")
-    if isinstance(value, int):
-        return format_number(value)
-    return str(value) or _("(trống)")
-
-
 def report_history(*, report: Report) -> list[HistoryEntry]:
     """Every change of the report and its values, newest first: who, when, old → new, reason.
 
@@ -527,7 +519,9 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
             if old != new and (previous is not None or new):
                 if name == "status":
                     old, new = status_labels.get(old, old), status_labels.get(new, new)
-                entry.changes.append(Change(title, _shown(old or None), _shown(new or None)))
+                entry.changes.append(
+                    Change(title, format_shown(old or None), format_shown(new or None))
+                )
         entries.append(entry)
         previous = row
     report_entries = list(entries)
@@ -541,7 +535,7 @@ def report_history(*, report: Report) -> list[HistoryEntry]:
         last[row.indicator_id] = new
         if old == new:
             continue
-        change = Change(labels.get(row.indicator_id, "?"), _shown(old), _shown(new))
+        change = Change(labels.get(row.indicator_id, "?"), format_shown(old), format_shown(new))
         # The save's report row comes last in the same transaction: attach to the first report
         # entry at or after this value row when it is the same save; otherwise the values are
         # an entry of their own (one per such run of rows).
@@ -634,8 +628,8 @@ def report_changes_since(*, report: Report, version: int) -> list[Change]:
             changes.append(
                 Change(
                     labels.get(indicator_id, "?"),
-                    _shown(then.get(indicator_id)),
-                    _shown(now.get(indicator_id)),
+                    format_shown(then.get(indicator_id)),
+                    format_shown(now.get(indicator_id)),
                 )
             )
     status_labels = dict(Report.Status.choices)
@@ -644,7 +638,7 @@ def report_changes_since(*, report: Report, version: int) -> list[Change]:
         if old != new:
             if name == "status":
                 old, new = status_labels.get(old, old), status_labels.get(new, new)
-            changes.append(Change(title, _shown(old or None), _shown(new or None)))
+            changes.append(Change(title, format_shown(old or None), format_shown(new or None)))
     return changes
 
 

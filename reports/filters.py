@@ -7,12 +7,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from movements.models import Unit
+from movements.models import PeerGroup, Unit
 
+ALL_PEERS = "all"
+# The groups a comparison may be narrowed to; "all" compares them together.
+COMPARED_GROUPS = (PeerGroup.DISTRICT, PeerGroup.BRANCH)
 PEER_CHOICES = [
-    ("all", _("Huyện, thị, thành Đoàn và Đoàn trực thuộc")),
-    ("district", _("Chỉ huyện, thị, thành Đoàn")),
-    ("branch", _("Chỉ Đoàn trực thuộc")),
+    (ALL_PEERS, _("Huyện, thị, thành Đoàn và Đoàn trực thuộc")),
+    (PeerGroup.DISTRICT.value, _("Chỉ huyện, thị, thành Đoàn")),
+    (PeerGroup.BRANCH.value, _("Chỉ Đoàn trực thuộc")),
 ]
 
 
@@ -89,10 +92,8 @@ class CompareUnitFilter(django_filters.FilterSet):
         return queryset  # the search adds choices of `parent`, made in the view
 
     def filter_peers(self, queryset, name, value):
-        if value == "district":
-            return queryset.filter(kind__in=Unit.DISTRICT_LEVEL)
-        if value == "branch":
-            return queryset.filter(kind=Unit.Kind.BRANCH)
+        if value in COMPARED_GROUPS:
+            return queryset.filter(PeerGroup(value).units_q())
         return queryset
 
     def filter_units(self, queryset, name, value):

@@ -77,3 +77,24 @@ def test_template_filters():
         Context({"a": 8964, "b": 1_540_000_000, "c": dt.date(2013, 6, 25)})
     )
     assert text == "8.964; 1,54 tỷ đồng; 25/6/2013"
+
+
+def test_a_span_of_years_is_written_once_with_a_dash_or_as_one_year():
+    assert formatting.format_years(2009, 2013) == "2009–2013"
+    assert formatting.format_years(2012, 2012) == "2012"
+    assert formatting.format_years(2009, 2013, dash=" - ") == "2009 - 2013"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "(trống)"),
+        ("", "(trống)"),
+        (0, "0"),
+        (8964, "8.964"),
+        (dt.date(2013, 6, 25), "25/6/2013"),
+        ("Đã duyệt", "Đã duyệt"),
+    ],
+)
+def test_a_changed_value_is_shown_the_vietnamese_way(value, text):
+    assert formatting.format_shown(value) == text

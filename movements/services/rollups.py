@@ -46,7 +46,8 @@ from ..models import (
     submission_counts,
 )
 
-COUNTED_STATUSES = (Report.Status.APPROVED.value, Report.Status.SUBMITTED.value)
+# Every status whose figures some page counts: the stored totals hold each of them.
+COUNTED_STATUSES = Report.Status.counted(include_submitted=True)
 SAMPLE = 10  # differences kept as examples by a check or rebuild
 SQLITE_PARAMETERS = 999  # SQLite's oldest limit of parameters in one statement
 
@@ -342,13 +343,14 @@ class _Expected:
     def period(self, period_id: int) -> int:
         """Fill `ROWS` with the period's expected rows; returns how many."""
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.ROWS}")
+        counted = ", ".join(["%s"] * len(COUNTED_STATUSES))
         self.cursor.execute(
             f"CREATE TEMPORARY TABLE {self.ROWS} AS "
             "SELECT a.ancestor_id AS unit_id, v.indicator_id AS indicator_id, "
             "r.status AS status, SUM(v.value) AS total, COUNT(*) AS entries "
             f"FROM {self.value} v JOIN {self.report} r ON r.id = v.report_id "
             f"JOIN {self.ANCESTORS} a ON a.unit_id = r.unit_id "
-            "WHERE r.period_id = %s AND r.status IN (%s, %s) "
+            f"WHERE r.period_id = %s AND r.status IN ({counted}) "
             "GROUP BY a.ancestor_id, v.indicator_id, r.status",
             [period_id, *COUNTED_STATUSES],
         )

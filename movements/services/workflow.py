@@ -238,11 +238,17 @@ def report_approve(*, user: AbstractBaseUser, report: Report, version: int | Non
     _check_version(report, version)
     _require_submitted(report, _("duyệt"))
     with rollup_kept(Report.objects.filter(pk=report.pk)):
-        report.status = Report.Status.APPROVED
-        report.approved_at = timezone.now()
-        report.approved_by = user
-        _save_report(report, user, ChangeReason.APPROVED)
+        _approve(report, user, ChangeReason.APPROVED)
     return report
+
+
+def _approve(report: Report, user, reason: ChangeReason) -> None:
+    """The approval itself, of a locked, submitted report, inside the caller's `rollup_kept`:
+    it is then locked, its figures counted by default."""
+    report.status = Report.Status.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = user
+    _save_report(report, user, reason)
 
 
 def _clean_reason(reason: str, action: str) -> str:
@@ -332,9 +338,6 @@ def reports_approve(
                     % {"report": report, "status": report.get_status_display()}
                 )
             else:
-                report.status = Report.Status.APPROVED
-                report.approved_at = timezone.now()
-                report.approved_by = user
-                _save_report(report, user, ChangeReason.APPROVED_TOGETHER)
+                _approve(report, user, ChangeReason.APPROVED_TOGETHER)
                 approved.append(report)
     return approved, skipped

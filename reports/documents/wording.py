@@ -18,6 +18,7 @@ from movements.formatting import (
     format_money_words,
     format_number,
     format_percent,
+    format_years,
 )
 from movements.models import Indicator, Movement, PublishedFigure, Unit
 from reports.selectors import Number, Reconciliation
@@ -103,9 +104,9 @@ _OPTIONAL = re.compile(r"(\[[^\[\]]*\])")
 
 
 def years_label(start_year: int, end_year: int) -> str:
-    if start_year == end_year:
-        return f"năm {start_year}"
-    return f"giai đoạn {start_year} - {end_year}"
+    """The years as a báo cáo names them: "năm 2012", "giai đoạn 2009 - 2013"."""
+    words = "năm" if start_year == end_year else "giai đoạn"
+    return f"{words} {format_years(start_year, end_year, dash=' - ')}"
 
 
 # --- the header -------------------------------------------------------------------------------
