@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from movements.models import Indicator, IndicatorGroup, Membership, Movement, Period, Report, Unit
 from reports import selectors
+from reports.selectors import completeness_matrix
+from reports.selectors import coverage as coverage_module
 from tests.factories import make_report, make_user, totals_kept, year
 
 pytestmark = pytest.mark.django_db
@@ -388,7 +390,7 @@ def test_completeness_of_a_secretary_counts_only_their_subtree(tree):
 
 def test_completeness_shows_one_page_of_units_at_a_time(tree, monkeypatch):
     u = tree.units
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    monkeypatch.setattr(completeness_matrix, "PAGE_SIZE", 2)
     args = {"movement": tree.movement, "scope": _everything(tree), "parent": u.tinh}
     first = selectors.completeness(**args, start_year=2010, end_year=2012)
     second = selectors.completeness(**args, start_year=2010, end_year=2012, page="2")
@@ -520,11 +522,11 @@ def test_selectors_run_a_fixed_number_of_queries(
     assert Period.objects.count() >= 3
 
 
-@pytest.mark.parametrize("id_list", [selectors.SUBTREE_ID_LIST, 1])
+@pytest.mark.parametrize("id_list", [coverage_module.SUBTREE_ID_LIST, 1])
 def test_report_coverage_reads_a_subtree_by_ids_or_by_path_alike(tree, monkeypatch, id_list):
     """A subtree of a few hundred units is read by their ids, a larger one by path: the same
     reports, notes and gaps either way."""
-    monkeypatch.setattr(selectors, "SUBTREE_ID_LIST", id_list)
+    monkeypatch.setattr(coverage_module, "SUBTREE_ID_LIST", id_list)
     u = tree.units
     coverage = selectors.report_coverage(
         movement=tree.movement, unit=u.tinh, start_year=2010, end_year=2012
