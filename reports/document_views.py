@@ -23,7 +23,7 @@ from movements.selectors import movement_years
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .forms import DocumentEditForm, YearRangeForm
 from .page_cache import cached_by_snapshot
-from .selectors import dashboard_scope, unit_choices
+from .selectors import Subject, dashboard_scope, unit_choices
 from .services import DocumentEditConflict, document_edit_save, document_regenerate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,8 +48,19 @@ class Target:
         return [self.movement.code, self.unit.code, f"{self.start_year}-{self.end_year}"]
 
     @property
+    def subject(self) -> Subject:
+        """What this báo cáo is about, as the builder and the selectors take it (approved
+        reports only)."""
+        return Subject.of(
+            movement=self.movement,
+            unit=self.unit,
+            start_year=self.start_year,
+            end_year=self.end_year,
+        )
+
+    @property
     def names(self) -> dict:
-        """This báo cáo as the builder and the services name it (keyword arguments)."""
+        """This báo cáo as the services name it (keyword arguments)."""
         return {
             "movement": self.movement,
             "unit": self.unit,
@@ -58,7 +69,7 @@ class Target:
         }
 
     def build(self) -> ReportDocument:
-        return build_report_document(**self.names)
+        return build_report_document(subject=self.subject)
 
     @property
     def urls(self) -> dict[str, str]:

@@ -22,6 +22,7 @@ from movements.selectors import Change
 from .documents import build_report_document
 from .documents.wording import lines_of
 from .models import GeneratedReport
+from .selectors import Subject
 
 # What a staff edit sets, with the names the conflict message gives them.
 EDITED_FIELDS = [
@@ -119,7 +120,7 @@ def document_edit_save(
     and recipients become the unit's usual ones, for its next báo cáo."""
     stored = _locked(movement, unit, start_year, end_year, version)
     document = build_report_document(
-        movement=movement, unit=unit, start_year=start_year, end_year=end_year
+        subject=Subject.of(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
     )
     generated = document.generated_assessment
     text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())

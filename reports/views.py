@@ -70,11 +70,13 @@ def _quoted(value: str | int) -> str:
 @dataclass
 class Dashboard:
     """A dashboard request once its preamble passed: what the user may see (`scope`), the
-    parsed parameters (`data`), and the template context so far."""
+    parsed parameters (`data`), the template context so far, and what the figures are about
+    (`subject`: the chosen movement, years and switch, over the chosen unit or the province)."""
 
     scope: selectors.Scope
     data: dict
     context: dict
+    subject: selectors.Subject
     paths: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def path(self, name: str, *args) -> str:
@@ -133,15 +135,6 @@ class Dashboard:
             params["per"] = CompareForm.PER_HUNDRED
         return self.path("reports:compare") + self.query(**params)
 
-    def args(self, **names) -> dict:
-        """The keyword arguments every dashboard selector takes, and `names`."""
-        return {
-            "movement": self.data["movement"],
-            "start_year": self.data["start"],
-            "end_year": self.data["end"],
-            **names,
-        }
-
 
 def _dashboard(
     request,
@@ -164,7 +157,15 @@ def _dashboard(
         checks.append(unit_filter.is_valid())
     if not all(checks):
         raise _Answer(render(request, template, {**context, "invalid": True}, status=400))
-    return Dashboard(scope=scope, data=context["form"].cleaned_data, context=context)
+    data = context["form"].cleaned_data
+    subject = selectors.Subject.of(
+        movement=data["movement"],
+        unit=data.get("unit") or scope.root,
+        start_year=data["start"],
+        end_year=data["end"],
+        include_submitted=bool(data.get("submitted")),
+    )
+    return Dashboard(scope=scope, data=data, context=context, subject=subject)
 
 
 def _unit_choices(request, scope: selectors.Scope) -> list[Unit]:
@@ -296,14 +297,11 @@ def overview(request):
     data, stage, unit, scope = board.data, board.stage, board.data["unit"], board.scope
     can_see_breakdown = scope.can_see(unit)
     figures = selectors.overview_figures(
-        **board.args(
-            scope=scope,
-            unit=unit,
-            include_submitted=data["submitted"],
-            children=(
-                selectors.visible_children(scope=scope, parent=unit) if can_see_breakdown else None
-            ),
-        )
+        subject=board.subject.with_unit(unit),
+        scope=scope,
+        children=(
+            selectors.visible_children(scope=scope, parent=unit) if can_see_breakdown else None
+        ),
     )
     blocks = [_overview_block(section, unit, board, stage) for section in figures.sections]
     named = {block["table"].export_name: block["table"] for block in blocks}
@@ -460,15 +458,12 @@ def compare(request):
     units = unit_filter.chosen_units()
     parent = unit_filter.parent or scope.root
     comparison = selectors.unit_comparison(
-        **board.args(
-            root=parent,
-            units=units,
-            indicators=list(form.indicators.values()),
-            indicator=data["indicator"],
-            section=data["section"],
-            per_hundred=data["per"] == CompareForm.PER_HUNDRED,
-            include_submitted=data["submitted"],
-        )
+        subject=board.subject.with_unit(parent),
+        units=units,
+        indicators=list(form.indicators.values()),
+        indicator=data["indicator"],
+        section=data["section"],
+        per_hundred=data["per"] == CompareForm.PER_HUNDRED,
     )
     suffix = ""
     if data["per"] == CompareForm.PER_HUNDRED:
@@ -480,13 +475,10 @@ def compare(request):
         group_figures = None
         if units and parent is not None:
             group_figures = selectors.group_comparison(
-                **board.args(
-                    parent=parent,
-                    units=units,
-                    indicator=comparison.indicator,
-                    members=form.indicators.get(selectors.MEMBERS_INDICATOR),
-                    include_submitted=data["submitted"],
-                )
+                subject=board.subject.with_unit(parent),
+                units=units,
+                indicator=comparison.indicator,
+                members=form.indicators.get(selectors.MEMBERS_INDICATOR),
             )
             groups = _group_block(
                 group_figures,
@@ -762,7 +754,7 @@ def unit_detail(request, code: str):
     data, years, stage = board.data, board.years, board.stage
     unit = board.context["unit"]
     peers, rows = selectors.unit_profile(
-        **board.args(unit=unit, root=board.scope.root, include_submitted=data["submitted"])
+        subject=board.subject.with_unit(unit), root=board.scope.root
     )
     with_peers = len(peers) > 1
     reports = (
@@ -871,7 +863,9 @@ def completeness(request):
         return _progress(request, board, board.context["periods"][board.data["period"]])
     stage, parent = board.stage, board.context["parent"]
     matrix = selectors.completeness(
-        **board.args(scope=board.scope, parent=parent, page=request.GET.get("trang") or 1)
+        subject=board.subject.with_unit(parent),
+        scope=board.scope,
+        page=request.GET.get("trang") or 1,
     )
     table = _named(
         tables.completeness_table(matrix, drill_url=_drill(request)),
