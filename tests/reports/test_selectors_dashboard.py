@@ -220,6 +220,17 @@ def test_compare_units_gives_each_subtree_by_year_with_members(tree):
     assert by_code["b1"].totals["r"] is None  # no approved 2012 stock
 
 
+def test_a_subject_counts_approved_reports_and_submitted_ones_only_when_asked(tree):
+    approved = _subject(tree.movement, tree.units.tinh)
+    both = _subject(tree.movement, tree.units.tinh, include_submitted=True)
+    assert approved.statuses == (A,) and not approved.include_submitted
+    assert both.statuses == (A, R) and both.include_submitted
+    assert approved.years == [2010, 2011, 2012]
+    child = both.with_unit(tree.units.h1).with_years(2011, 2011)
+    assert (child.unit, child.years, child.statuses) == (tree.units.h1, [2011], (A, R))
+    assert (both.unit, both.years) == (tree.units.tinh, [2010, 2011, 2012])  # frozen
+
+
 def test_rank_values_use_competition_ranking():
     assert selectors.rank_values([5, 9, None, 5, 1]) == [2, 1, None, 2, 4]
 
