@@ -26,7 +26,7 @@ from .documents import ReportDocument, build_report_document, document_filename,
 from .forms import DocumentEditForm, YearRangeForm
 from .page_cache import cached_by_snapshot
 from .refusals import DocumentRefusal, refusals_shown
-from .selectors import dashboard_scope, unit_choices
+from .selectors import Subject, dashboard_scope, unit_choices
 from .services import (
     DocumentEditConflict,
     DocumentEditRefused,
@@ -63,8 +63,19 @@ class Target:
         return [self.movement.code, self.unit.code, f"{self.start_year}-{self.end_year}"]
 
     @property
+    def subject(self) -> Subject:
+        """What this báo cáo is about, as the builder and the selectors take it (approved
+        reports only)."""
+        return Subject.of(
+            movement=self.movement,
+            unit=self.unit,
+            start_year=self.start_year,
+            end_year=self.end_year,
+        )
+
+    @property
     def names(self) -> dict:
-        """This báo cáo as the builder and the services name it (keyword arguments)."""
+        """This báo cáo as the services name it (keyword arguments)."""
         return {
             "movement": self.movement,
             "unit": self.unit,
@@ -73,7 +84,7 @@ class Target:
         }
 
     def build(self) -> ReportDocument:
-        return build_report_document(**self.names)
+        return build_report_document(subject=self.subject)
 
     @property
     def urls(self) -> dict[str, str]:

@@ -25,6 +25,7 @@ from movements.services import ServiceError
 from .documents import build_report_document
 from .documents.wording import lines_of
 from .models import GeneratedReport
+from .selectors import Subject
 
 # What a staff edit sets, with the names the conflict message gives them.
 EDITED_FIELDS = [
@@ -139,7 +140,7 @@ def document_edit_save(
     document_edit_check(user=user, unit=unit)
     stored = _locked(movement, unit, start_year, end_year, version)
     document = build_report_document(
-        movement=movement, unit=unit, start_year=start_year, end_year=end_year
+        subject=Subject.of(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
     )
     generated = document.generated_assessment
     text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())

@@ -78,8 +78,16 @@ def _dashboard(request, *, page: str, parse: Parse) -> Dashboard:
         checks.append(unit_filter.is_valid())
     if not all(checks):
         context["invalid"] = True
-        return Dashboard(scope=scope, data={}, context=context)
-    return Dashboard(scope=scope, data=context["form"].cleaned_data, context=context)
+        return Dashboard(scope=scope, data={}, context=context, subject=None)
+    data = context["form"].cleaned_data
+    subject = selectors.Subject.of(
+        movement=data["movement"],
+        unit=data.get("unit") or scope.root,
+        start_year=data["start"],
+        end_year=data["end"],
+        include_submitted=bool(data.get("submitted")),
+    )
+    return Dashboard(scope=scope, data=data, context=context, subject=subject)
 
 
 def _scope_or_403(user) -> selectors.Scope:
@@ -170,11 +178,11 @@ def _overview_input(request, scope: selectors.Scope, movements: list[Movement]) 
 def overview(request, board: Dashboard):
     """A summary first (every section's headline figures, districts against branches, the
     open period's progress), then the groups and each section in detail."""
-    data, unit, scope = board.data, board.data["unit"], board.scope
+    unit, scope = board.data["unit"], board.scope
     can_see_breakdown = scope.can_see(unit)
     children = selectors.visible_children(scope=scope, parent=unit) if can_see_breakdown else None
     figures = selectors.overview_figures(
-        **board.args(scope=scope, unit=unit, include_submitted=data["submitted"], children=children)
+        subject=board.subject.with_unit(unit), scope=scope, children=children
     )
     page = overview_page(board, figures, can_see_breakdown=can_see_breakdown)
     export = _tables_or_export(request, page.tables, page.heading)
@@ -230,26 +238,20 @@ def compare(request, board: Dashboard):
     data, form, unit_filter = board.data, board.context["form"], board.context["unit_filter"]
     units, parent = unit_filter.chosen_units(), unit_filter.parent or board.scope.root
     comparison = selectors.unit_comparison(
-        **board.args(
-            root=parent,
-            units=units,
-            indicators=list(form.indicators.values()),
-            indicator=data["indicator"],
-            section=data["section"],
-            per_hundred=data["per"] == CompareForm.PER_HUNDRED,
-            include_submitted=data["submitted"],
-        )
+        subject=board.subject.with_unit(parent),
+        units=units,
+        indicators=list(form.indicators.values()),
+        indicator=data["indicator"],
+        section=data["section"],
+        per_hundred=data["per"] == CompareForm.PER_HUNDRED,
     )
     groups = None
     if comparison.indicator is not None and units and parent is not None:
         groups = selectors.group_comparison(
-            **board.args(
-                parent=parent,
-                units=units,
-                indicator=comparison.indicator,
-                members=form.indicators.get(selectors.MEMBERS_INDICATOR),
-                include_submitted=data["submitted"],
-            )
+            subject=board.subject.with_unit(parent),
+            units=units,
+            indicator=comparison.indicator,
+            members=form.indicators.get(selectors.MEMBERS_INDICATOR),
         )
     page = compare_page(board, comparison, groups, parent=parent, units=units)
     export = _tables_or_export(request, page.tables, page.heading)
@@ -270,7 +272,7 @@ def unit_detail(request, board: Dashboard):
     """One unit: each indicator by year beside its peers' average, its share, its reports."""
     data, unit = board.data, board.context["unit"]
     peers, rows = selectors.unit_profile(
-        **board.args(unit=unit, root=board.scope.root, include_submitted=data["submitted"])
+        subject=board.subject.with_unit(unit), root=board.scope.root
     )
     reports = None
     if board.scope.can_see(unit):
@@ -320,7 +322,9 @@ def completeness(request, board: Dashboard):
         return _progress(request, board, board.context["periods"][board.data["period"]])
     parent = board.context["parent"]
     matrix = selectors.completeness(
-        **board.args(scope=board.scope, parent=parent, page=request.GET.get("trang") or 1)
+        subject=board.subject.with_unit(parent),
+        scope=board.scope,
+        page=request.GET.get("trang") or 1,
     )
     page = completeness_page(board, matrix, parent=parent, drill_url=_drill(request))
     export = _tables_or_export(request, page.tables, page.heading)

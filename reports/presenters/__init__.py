@@ -31,11 +31,14 @@ def _quoted(value: str | int) -> str:
 @dataclass
 class Dashboard:
     """A dashboard request once its preamble passed: what the user may see (`scope`), the
-    parsed parameters (`data`), and the template context so far."""
+    parsed parameters (`data`), the template context so far, and what the figures are about
+    (`subject`: the chosen movement, years and switch, over the chosen unit or the province;
+    None while the parameters are invalid)."""
 
     scope: selectors.Scope
     data: dict
     context: dict
+    subject: selectors.Subject | None
     paths: dict = dataclasses.field(default_factory=dict, repr=False)
 
     def path(self, name: str, *args) -> str:
@@ -93,15 +96,6 @@ class Dashboard:
         if per_hundred:
             params["per"] = CompareForm.PER_HUNDRED
         return self.path("reports:compare") + self.query(**params)
-
-    def args(self, **names) -> dict:
-        """The keyword arguments every dashboard selector takes, and `names`."""
-        return {
-            "movement": self.data["movement"],
-            "start_year": self.data["start"],
-            "end_year": self.data["end"],
-            **names,
-        }
 
     def heading(self, page: str, unit: Unit | None, **facts) -> ExportHeading:
         """What the exports of this dashboard show: its movement and years, `unit` (else the

@@ -2,6 +2,7 @@
 question. Figures are summed in the database over a unit's subtree (`Unit.path`).
 
 Each selector runs a fixed number of queries, whatever the number of units, indicators or years.
+Those about a unit's figures take one `Subject` (movement, unit, years, the statuses that count).
 """
 
 from .comparison import (
@@ -77,6 +78,7 @@ from .scope import (
     unit_choices,
     visible_children,
 )
+from .subject import Subject
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -117,6 +119,7 @@ __all__ = [
     "ReportCoverage",
     "ReportNote",
     "SUBTREE_ID_LIST",
+    "Subject",
     "Scope",
     "SectionSummary",
     "TotalKey",

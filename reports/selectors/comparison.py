@@ -7,14 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from movements.models import (
-    Indicator,
-    IndicatorGroup,
-    Movement,
-    Unit,
-)
+from movements.models import Indicator, IndicatorGroup, Unit
 from movements.selectors import indicators_by_group
 
+from .subject import Subject
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -44,30 +40,19 @@ class UnitComparison:
 
 def compare_units(
     *,
-    movement: Movement,
-    root: Unit,
+    subject: Subject,
     units: list[Unit],
     indicators: list[Indicator],
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
     members: Indicator | None = None,
 ) -> list[UnitComparison]:
-    """For each of `units` (children of `root`, e.g. districts and branches), every indicator
-    year by year and over the stage, with its member count (`members`, default the
-    'doan-vien' indicator) for per-100-members figures. One query."""
+    """For each of `units` (children of the subject's unit, e.g. districts and branches), every
+    indicator year by year and over the stage, with its member count (`members`) for
+    per-100-members figures. One query."""
     yearly, stage = _totals_by_child(
-        movement=movement,
-        parent=root,
-        children=units,
-        indicators=indicators,
-        members=members,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
+        subject=subject, children=units, indicators=indicators, members=members
     )
     members_code = members.code if members is not None else None
-    years = range(start_year, end_year + 1)
+    years = subject.years
     out = []
     for unit in units:
         out.append(
@@ -107,20 +92,17 @@ class Comparison:
 
 def unit_comparison(
     *,
-    movement: Movement,
-    root: Unit | None,
+    subject: Subject,
     units: list[Unit],
     indicators: list[Indicator],
     indicator: Indicator | None = None,
     section: IndicatorGroup | None = None,
-    start_year: int,
-    end_year: int,
     per_hundred: bool = False,
-    include_submitted: bool = False,
 ) -> Comparison:
-    """`units` (below `root`) compared on `indicator`, or on every indicator of `section`
-    (both among the movement's `indicators`), absolute or per 100 members. One query."""
-    years = list(range(start_year, end_year + 1))
+    """`units` (below the subject's unit; none compared without one) compared on `indicator`,
+    or on every indicator of `section` (both among the movement's `indicators`), absolute or
+    per 100 members. One query."""
+    years = subject.years
     shown = (
         [indicator]
         if indicator is not None
@@ -128,17 +110,8 @@ def unit_comparison(
     )
     members = next((i for i in indicators if i.code == MEMBERS_INDICATOR), None)
     comparisons = []
-    if units and root is not None:
-        comparisons = compare_units(
-            movement=movement,
-            root=root,
-            units=units,
-            indicators=shown,
-            start_year=start_year,
-            end_year=end_year,
-            include_submitted=include_submitted,
-            members=members,
-        )
+    if units and subject.unit is not None:
+        comparisons = compare_units(subject=subject, units=units, indicators=shown, members=members)
     if indicator is not None:
         ratio_per_hundred = per_hundred and indicator.kind == Indicator.Kind.RATIO
         per_hundred = per_hundred and not ratio_per_hundred

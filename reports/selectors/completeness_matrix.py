@@ -10,27 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    CharField,
-    Count,
-    F,
-    Max,
-    Q,
-    Sum,
-)
+from django.db.models import CharField, Count, F, Max, Q, Sum
 from django.db.models import Value as V
 from django.db.models.functions import StrIndex, Substr
 
-from movements.models import (
-    Movement,
-    Period,
-    Report,
-    ReportTally,
-    Unit,
-    of_existing_units,
-)
+from movements.models import Movement, Period, Report, ReportTally, Unit, of_existing_units
 
 from .scope import Scope, _children, _subtree_below
+from .subject import Subject
 from .totals import ratio_percent
 
 COMPLETENESS_STATES = ("approved", "submitted", "returned", "draft", "missing")
@@ -156,28 +143,21 @@ def _last_submissions(
     return {(row["child"], row["period_id"]): row["last"] for row in rows}
 
 
-def completeness(
-    *,
-    movement: Movement,
-    scope: Scope,
-    parent: Unit,
-    start_year: int,
-    end_year: int,
-    page: int | str = 1,
-) -> Completeness:
-    """The visible units directly under `parent` (page `page` of `completeness_page_size`) ×
-    the periods of the movement's entry kind within the years: for each one's subtree, units
-    due and reports in each state, on time and late; and the same totals over every visible
-    unit below `parent`. Units due are counted in SQL by the path prefix of each child;
-    reports are read from the stored tallies (`ReportTally`), never counted over the subtree.
-    Seven queries,
-    whatever the number of units; one more when a cell counts one unit (its day of
+def completeness(*, subject: Subject, scope: Scope, page: int | str = 1) -> Completeness:
+    """The visible units directly under `parent`, the subject's unit (page `page` of
+    `completeness_page_size`) × the periods of the movement's entry kind within the subject's
+    years: for each one's subtree, units due and reports in each state (every state, whatever
+    the subject's statuses), on time and late; and the same totals over every visible unit
+    below `parent`. Units due are counted in SQL by the path prefix of each child; reports are
+    read from the stored tallies (`ReportTally`), never counted over the subtree. Seven
+    queries, whatever the number of units; one more when a cell counts one unit (its day of
     submission), one fewer when the user sees every unit under `parent` and they fit on one
     page (the units due are then those of the rows), fewer when `parent` has no children to
     show."""
+    movement, parent = subject.movement, subject.unit
     periods = list(
         Period.objects.filter(
-            kind=movement.period_kind, year__gte=start_year, year__lte=end_year
+            kind=movement.period_kind, year__gte=subject.start_year, year__lte=subject.end_year
         ).order_by("year", "number")
     )
     chosen = Paginator(

@@ -7,17 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import (
-    Q,
-)
+from django.db.models import Q
 
-from movements.models import (
-    Movement,
-    Period,
-    PublishedFigure,
-    Report,
-    Unit,
-)
+from movements.models import Period, PublishedFigure, Report, Unit
+
+from .subject import Subject
 
 
 @dataclass(frozen=True)
@@ -63,20 +57,14 @@ class ReportCoverage:
 SUBTREE_ID_LIST = 900  # units listed by id in one query at most (SQLite's oldest limit: 999)
 
 
-def report_coverage(
-    *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
-) -> ReportCoverage:
-    """Who in `unit`'s subtree reported (approved, plus submitted if asked) in each period of
-    the movement's kind within the years, and what they noted. Three queries."""
+def report_coverage(*, subject: Subject) -> ReportCoverage:
+    """Who in the subject unit's subtree reported (a report whose status counts) in each period
+    of the movement's kind within the subject's years, and what they noted. Three queries."""
+    movement, unit = subject.movement, subject.unit
     units = _tree_order(list(Unit.objects.subtree_of(unit)))
     periods = list(
         Period.objects.filter(
-            kind=movement.period_kind, year__gte=start_year, year__lte=end_year
+            kind=movement.period_kind, year__gte=subject.start_year, year__lte=subject.end_year
         ).order_by("year", "number")
     )
     periods_by_id = {p.pk: p for p in periods}
@@ -89,8 +77,9 @@ def report_coverage(
         else Q(unit__path__startswith=unit.path)
     )
     rows = (
-        Report.objects.filter(in_subtree, movement=movement, period__in=periods)
-        .counted(include_submitted)
+        Report.objects.filter(
+            in_subtree, movement=movement, period__in=periods, status__in=subject.statuses
+        )
         .values_list("unit_id", "period_id", "is_demo", "highlights", "shortcomings")
         .order_by()  # the notes are sorted below, in the tree's order
     )
@@ -139,17 +128,15 @@ def _tree_order(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def report_published_figures(
-    *, movement: Movement, unit: Unit, start_year: int, end_year: int
-) -> list[PublishedFigure]:
-    """The published figures of `unit`'s subtree for exactly these years, in document order.
-    One query."""
+def report_published_figures(*, subject: Subject) -> list[PublishedFigure]:
+    """The published figures of the subject unit's subtree for exactly its years, in document
+    order. One query."""
     return list(
         PublishedFigure.objects.filter(
-            indicator__movement=movement,
-            unit__path__startswith=unit.path,
-            start_year=start_year,
-            end_year=end_year,
+            indicator__movement=subject.movement,
+            unit__path__startswith=subject.unit.path,
+            start_year=subject.start_year,
+            end_year=subject.end_year,
         )
         .select_related("indicator", "indicator__group", "unit")
         .order_by("document", "order", "pk")

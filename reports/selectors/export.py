@@ -4,13 +4,9 @@ the published figures.
 
 from __future__ import annotations
 
-from movements.models import (
-    Indicator,
-    Movement,
-    PublishedFigure,
-    Unit,
-)
+from movements.models import Indicator, PublishedFigure
 
+from .subject import Subject
 from .totals import indicator_totals
 
 EXPORT_COLUMNS = [
@@ -24,36 +20,27 @@ EXPORT_COLUMNS = [
 ]
 
 
-def export_rows(
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
-    by: str = "none",
-    include_submitted: bool = False,
-) -> list[dict]:
-    """Aggregated figures of `unit`'s subtree as flat rows (columns EXPORT_COLUMNS), in report
-    order: by 'unit' (each child subtree, and the unit's own reports), 'year', or 'none'."""
+def export_rows(*, subject: Subject, by: str = "none") -> list[dict]:
+    """Aggregated figures of the subject unit's subtree as flat rows (columns EXPORT_COLUMNS),
+    in report order: by 'unit' (each child subtree, and the unit's own reports), 'year', or
+    'none'."""
+    unit, start_year, end_year = subject.unit, subject.start_year, subject.end_year
     indicators = list(
-        Indicator.objects.filter(movement=movement)
+        Indicator.objects.filter(movement=subject.movement)
         .select_related("group", "numerator", "denominator")
         .order_by("group__order", "order")
     )
     children = list(unit.children.in_official_order()) if by == "unit" else []
     totals = indicator_totals(
-        movement=movement,
-        unit=unit,
-        start_year=start_year,
-        end_year=end_year,
+        subject=subject,
         by_unit=by == "unit",
         by_year=by == "year",
-        include_submitted=include_submitted,
         indicators=indicators,
         children=children,
     )
     stage = f"{start_year}-{end_year}" if start_year != end_year else str(start_year)
     unit_list = [unit, *children] if by == "unit" else [unit]
-    years = list(range(start_year, end_year + 1)) if by == "year" else [None]
+    years = subject.years if by == "year" else [None]
     rows = []
     for row_unit in unit_list:
         for year in years:
@@ -75,14 +62,15 @@ def export_rows(
     return rows
 
 
-def published_rows(movement: Movement, unit: Unit, start_year: int, end_year: int) -> list[dict]:
-    """The published figures within `unit`'s subtree and the years, as EXPORT_COLUMNS rows."""
+def published_rows(*, subject: Subject) -> list[dict]:
+    """The published figures within the subject unit's subtree and its years, as
+    EXPORT_COLUMNS rows."""
     figures = (
         PublishedFigure.objects.filter(
-            indicator__movement=movement,
-            unit__path__startswith=unit.path,
-            start_year__gte=start_year,
-            end_year__lte=end_year,
+            indicator__movement=subject.movement,
+            unit__path__startswith=subject.unit.path,
+            start_year__gte=subject.start_year,
+            end_year__lte=subject.end_year,
         )
         .select_related("indicator", "unit")
         .order_by("document", "order")

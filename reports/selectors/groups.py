@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from movements.models import (
-    Indicator,
-    Movement,
-    Unit,
-)
+from movements.models import Indicator, Unit
 
+from .subject import Subject
 from .totals import Number, _totals_by_child
 
 PEER_GROUPS = ("district", "branch", "grassroots")
@@ -76,44 +73,25 @@ class GroupComparison:
 
 
 def group_comparison(
-    *,
-    movement: Movement,
-    parent: Unit,
-    units: list[Unit],
-    indicator: Indicator,
-    members: Indicator | None,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
+    *, subject: Subject, units: list[Unit], indicator: Indicator, members: Indicator | None
 ) -> GroupComparison:
-    """`units` (children of `parent`) pooled by peer group (`Unit.peer_group`: huyện, thị,
-    thành Đoàn; Đoàn trực thuộc; cơ sở) on `indicator`, each year and over the stage: per
-    group the total, the average per unit that reported and the rate per 100 members
-    (`members`), all from sums; a ratio indicator pooled from its summed parts. With more than
-    one group, a last row for all of them. The parent's own reports are in no group.
-    One query."""
-    return group_comparisons(
-        movement=movement,
-        parent=parent,
-        units=units,
-        indicators=[indicator],
-        members=members,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
-    )[0]
+    """`units` (children of the subject's unit, their parent) pooled by peer group
+    (`Unit.peer_group`: huyện, thị, thành Đoàn; Đoàn trực thuộc; cơ sở) on `indicator`, each
+    year and over the stage: per group the total, the average per unit that reported and the
+    rate per 100 members (`members`), all from sums; a ratio indicator pooled from its summed
+    parts. With more than one group, a last row for all of them. The parent's own reports are
+    in no group. One query."""
+    return group_comparisons(subject=subject, units=units, indicators=[indicator], members=members)[
+        0
+    ]
 
 
 def group_comparisons(
     *,
-    movement: Movement,
-    parent: Unit,
+    subject: Subject,
     units: list[Unit],
     indicators: list[Indicator],
     members: Indicator | None,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
 ) -> list[GroupComparison]:
     """`group_comparison` of each of `indicators`, in their order, from the same query
     (yearly and stage totals by child), whatever the number of units or indicators."""
@@ -122,14 +100,10 @@ def group_comparisons(
         for i in indicators
     }
     yearly, stage = _totals_by_child(
-        movement=movement,
-        parent=parent,
+        subject=subject,
         children=units,
         indicators=list({p.pk: p for ps in parts_of.values() for p in ps}.values()),
         members=members,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
     )
     members_code = members.code if members is not None else None
 
@@ -165,11 +139,11 @@ def group_comparisons(
     groups = [(g, members_) for g, members_ in groups if members_]
     if len(groups) > 1:
         groups.append((ALL_GROUPS, list(units)))
-    years = range(start_year, end_year + 1)
+    years = subject.years
     return [
         GroupComparison(
             indicator=indicator,
-            parent=parent,
+            parent=subject.unit,
             rows=[
                 GroupRow(
                     group=group,

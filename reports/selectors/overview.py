@@ -8,17 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from movements.models import (
-    Indicator,
-    IndicatorGroup,
-    Movement,
-    PublishedFigure,
-    Unit,
-)
+from movements.models import Indicator, IndicatorGroup, Movement, PublishedFigure, Unit
 from movements.selectors import indicators_by_group
 
 from .groups import GroupComparison, group_comparisons
 from .scope import Scope
+from .subject import Subject
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -84,11 +79,13 @@ def published_reconciliation(
     computed: dict[int, int | Decimal | None] = {}
     for (_unit_id, start, end), group in scopes.items():
         totals = indicator_totals(
-            movement=movement,
-            unit=group[0].unit,
-            start_year=start,
-            end_year=end,
-            include_submitted=include_submitted,
+            subject=Subject.of(
+                movement=movement,
+                unit=group[0].unit,
+                start_year=start,
+                end_year=end,
+                include_submitted=include_submitted,
+            ),
             indicators=[f.indicator for f in group],
         )
         for figure in group:
@@ -148,30 +145,17 @@ class SectionSummary:
 
 
 def unit_overview(
-    *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
-    indicators: list[Indicator] | None = None,
+    *, subject: Subject, indicators: list[Indicator] | None = None
 ) -> list[SectionSummary]:
-    """Every indicator of `unit`'s subtree year by year and over the stage, by section.
+    """Every indicator of the subject unit's subtree year by year and over the stage, by
+    section.
 
     One query (the stage summed from the years) besides the indicators, if not given.
     """
     if indicators is None:
-        indicators = movement_indicators(movement=movement)
-    common = {
-        "movement": movement,
-        "unit": unit,
-        "start_year": start_year,
-        "end_year": end_year,
-        "include_submitted": include_submitted,
-        "indicators": indicators,
-    }
-    yearly, stage = _subtree_totals(children=None, **common)
-    years = range(start_year, end_year + 1)
+        indicators = movement_indicators(movement=subject.movement)
+    yearly, stage = _subtree_totals(subject=subject, indicators=indicators, children=None)
+    years = subject.years
     return [
         SectionSummary(
             group=group,
@@ -180,8 +164,8 @@ def unit_overview(
                     indicator=indicator,
                     years={y: yearly.get((indicator.code, None, y)) for y in years},
                     total=stage.get((indicator.code, None, None)),
-                    start_year=start_year,
-                    end_year=end_year,
+                    start_year=subject.start_year,
+                    end_year=subject.end_year,
                 )
                 for indicator in members
             ],
@@ -215,52 +199,34 @@ class Overview:
 
 
 def overview_figures(
-    *,
-    scope: Scope,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
-    children: list[Unit] | None = None,
+    *, subject: Subject, scope: Scope, children: list[Unit] | None = None
 ) -> Overview:
-    """`unit_overview` of `unit`, and the published figures of its subtree that lie within the
-    years and whose unit's totals `scope` may read. A figure attributed to a unit below (e.g.
-    Rạch Giá) is compared with that unit's own data. With `children` (units directly under
-    `unit`), the `group_comparisons` of every section's headline indicators between them.
-    Five queries with children (indicators, totals by year and over the stage, groups by year
-    and over the stage), three without, and the published figures'."""
-    indicators = movement_indicators(movement=movement)
-    sections = unit_overview(
-        movement=movement,
-        unit=unit,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
-        indicators=indicators,
-    )
+    """`unit_overview` of the subject, and the published figures of its unit's subtree that lie
+    within its years and whose unit's totals `scope` may read. A figure attributed to a unit
+    below (e.g. Rạch Giá) is compared with that unit's own data. With `children` (units
+    directly under the subject's unit), the `group_comparisons` of every section's headline
+    indicators between them. Five queries with children (indicators, totals by year and over
+    the stage, groups by year and over the stage), three without, and the published figures'."""
+    indicators = movement_indicators(movement=subject.movement)
+    sections = unit_overview(subject=subject, indicators=indicators)
     groups = []
     if children:
         groups = group_comparisons(
-            movement=movement,
-            parent=unit,
+            subject=subject,
             units=children,
             indicators=[h.indicator for section in sections for h in section.headlines],
             members=next((i for i in indicators if i.code == MEMBERS_INDICATOR), None),
-            start_year=start_year,
-            end_year=end_year,
-            include_submitted=include_submitted,
         )
     reconciliation = [
         r
         for r in published_reconciliation(
-            movement=movement,
-            unit=unit,
-            include_submitted=include_submitted,
+            movement=subject.movement,
+            unit=subject.unit,
+            include_submitted=subject.include_submitted,
             indicators=indicators,
         )
-        if r.figure.start_year >= start_year
-        and r.figure.end_year <= end_year
+        if r.figure.start_year >= subject.start_year
+        and r.figure.end_year <= subject.end_year
         and scope.can_see_totals(r.figure.unit)
     ]
     return Overview(sections=sections, reconciliation=reconciliation, groups=groups)

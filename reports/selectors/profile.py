@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from movements.models import (
-    Indicator,
-    Movement,
-    Report,
-    Unit,
-)
+from movements.models import Indicator, Movement, Report, Unit
 
+from .subject import Subject
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -93,20 +89,14 @@ def _peer_average(
 
 
 def unit_profile(
-    *,
-    movement: Movement,
-    unit: Unit,
-    root: Unit,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool = False,
-    indicators: list[Indicator] | None = None,
+    *, subject: Subject, root: Unit, indicators: list[Indicator] | None = None
 ) -> tuple[list[Unit], list[ProfileRow]]:
-    """(peers, rows): each indicator of `unit` by year and over the stage, beside the average of
-    its peers (`peer_units`) and the total of `root`, and the stage rates per 100 members of
-    the unit and of each peer. Three queries besides the indicators."""
+    """(peers, rows): each indicator of the subject's unit by year and over the stage, beside
+    the average of its peers (`peer_units`) and the total of `root`, and the stage rates per
+    100 members of the unit and of each peer. Three queries besides the indicators."""
+    unit = subject.unit
     if indicators is None:
-        indicators = movement_indicators(movement=movement)
+        indicators = movement_indicators(movement=subject.movement)
     peers = peer_units(unit=unit)
     codes = {i.code for i in indicators}
     parts_needed = list(indicators)
@@ -118,24 +108,13 @@ def unit_profile(
                     codes.add(part.code)
                     parts_needed.append(part)
     yearly, stage = _totals_by_child(
-        movement=movement,
-        parent=unit.parent if unit.parent_id is not None else unit,
+        subject=subject.with_unit(unit.parent) if unit.parent_id is not None else subject,
         children=peers if unit.parent_id is not None else [],
         indicators=parts_needed,
         members=None,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
     )
-    province = indicator_totals(
-        movement=movement,
-        unit=root,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
-        indicators=indicators,
-    )
-    years = range(start_year, end_year + 1)
+    province = indicator_totals(subject=subject.with_unit(root), indicators=indicators)
+    years = subject.years
     peer_codes = [p.code for p in peers]
 
     def by_peer(source, year):

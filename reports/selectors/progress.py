@@ -6,25 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    When,
-)
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, When
 from django.db.models import Value as V
 from django.utils import timezone
 
-from movements.models import (
-    Movement,
-    Period,
-    Report,
-    Unit,
-)
+from movements.models import Movement, Period, Report, Unit
 from movements.selectors import open_periods
 
 from .completeness_matrix import PAGE_SIZE, _existed_in

@@ -11,17 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import (
-    Sum,
-)
+from django.db.models import Sum
 
-from movements.models import (
-    Indicator,
-    Movement,
-    Report,
-    Rollup,
-    Unit,
-)
+from movements.models import Indicator, Movement, Rollup, Unit
+
+from .subject import Subject
 
 # (indicator code, unit code or None, year or None)
 TotalKey = tuple[str, str | None, int | None]
@@ -38,33 +32,27 @@ def ratio_percent(numerator: Number, denominator: Number) -> Decimal | None:
 
 def indicator_totals(
     *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
+    subject: Subject,
     by_unit: bool = False,
     by_year: bool = False,
-    include_submitted: bool = False,
     indicators: list[Indicator] | None = None,
     children: list[Unit] | None = None,
 ) -> dict[TotalKey, int | Decimal | None]:
-    """Totals over `unit`'s subtree for the years start_year..end_year, in one query (of the
-    stored subtree totals, `Rollup`: its size does not grow with the subtree).
+    """Totals over the subject unit's subtree for its years, from the reports whose status
+    counts, in one query (of the stored subtree totals, `Rollup`: its size does not grow with
+    the subtree).
 
     Returns {(indicator code, unit code | None, year | None): value}. With `by_unit`, the unit
-    part is the child of `unit` (from `children`, default its direct children) whose subtree did
-    the work, or `unit` itself for its own reports; with `by_year`, each year apart. Ratio
+    part is the child of the subject's unit (from `children`, default its direct children)
+    whose subtree did the work, or the unit itself for its own reports; with `by_year`, each
+    year apart. Ratio
     indicators come back as percentages (Decimal, None where the denominator is 0). A key is
     absent where nobody reported.
     """
     yearly, stage = _subtree_totals(
-        movement=movement,
-        unit=unit,
-        start_year=start_year,
-        end_year=end_year,
-        include_submitted=include_submitted,
+        subject=subject,
         indicators=indicators,
-        children=(children if children is not None else list(unit.children.all()))
+        children=(children if children is not None else list(subject.unit.children.all()))
         if by_unit
         else None,
     )
@@ -77,11 +65,7 @@ _Sums = dict[tuple[str, int | None, int], list[int]]
 
 def _subtree_totals(
     *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool,
+    subject: Subject,
     indicators: list[Indicator] | None,
     children: list[Unit] | None,
 ) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
@@ -90,6 +74,7 @@ def _subtree_totals(
     The stage is summed from the years (a `last` indicator, a stock, is its end year's value);
     a child's figure is its rollup row, the unit's own the unit's row less its children's.
     """
+    movement, unit, end_year = subject.movement, subject.unit, subject.end_year
     if indicators is None:
         indicators = list(
             Indicator.objects.filter(movement=movement).select_related("numerator", "denominator")
@@ -106,9 +91,9 @@ def _subtree_totals(
         Rollup.objects.filter(
             unit_id__in=[unit.pk, *(c.pk for c in children or [])],
             indicator_id__in=stored_ids,
-            status__in=_counted_statuses(include_submitted),
+            status__in=subject.statuses,
             period__kind=movement.period_kind,
-            period__year__gte=start_year,
+            period__year__gte=subject.start_year,
             period__year__lte=end_year,
         )
         .values_list("unit_id", "indicator__code", "indicator__aggregation", "period__year")
@@ -188,13 +173,6 @@ def _with_ratios(
     return {k: v for k, v in totals.items() if k[0] in wanted}
 
 
-def _counted_statuses(include_submitted: bool) -> list[str]:
-    statuses = [Report.Status.APPROVED]
-    if include_submitted:
-        statuses.append(Report.Status.SUBMITTED)
-    return statuses
-
-
 MEMBERS_INDICATOR = "doan-vien"
 
 
@@ -229,30 +207,17 @@ def change_between(
 
 def _totals_by_child(
     *,
-    movement: Movement,
-    parent: Unit,
+    subject: Subject,
     children: list[Unit],
     indicators: list[Indicator],
     members: Indicator | None,
-    start_year: int,
-    end_year: int,
-    include_submitted: bool,
 ) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
     """(yearly, stage) `indicator_totals` of `indicators` and `members` for each of `children`
-    (below `parent`). One query."""
+    (below the subject's unit). One query."""
     wanted = list(indicators)
     if members is not None and all(i.pk != members.pk for i in wanted):
         wanted.append(members)
-    common = {
-        "movement": movement,
-        "unit": parent,
-        "start_year": start_year,
-        "end_year": end_year,
-        "include_submitted": include_submitted,
-        "indicators": wanted,
-        "children": children,
-    }
-    return _subtree_totals(**common)
+    return _subtree_totals(subject=subject, indicators=wanted, children=children)
 
 
 def rank_values(values: list[Number]) -> list[int | None]:

@@ -19,6 +19,7 @@ from movements.models import Indicator, PublishedFigure, Report, Value
 from movements.services import ServiceError
 from reports.documents import build_report_document, comparison_years
 from reports.models import GeneratedReport
+from reports.selectors import Subject
 from reports.services import (
     DocumentEditConflict,
     DocumentEditRefused,
@@ -509,12 +510,9 @@ def test_page_queries_do_not_grow_with_units_or_years(
 
 
 def test_building_the_document_twice_gives_the_same_text(demo, units):
-    first = build_report_document(
-        movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013
-    )
-    second = build_report_document(
-        movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013
-    )
+    subject = Subject.of(movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013)
+    first = build_report_document(subject=subject)
+    second = build_report_document(subject=subject)
     assert [p.text for s in first.all_sections() for p in s.paragraphs] == [
         p.text for s in second.all_sections() for p in s.paragraphs
     ]
