@@ -1,10 +1,9 @@
-"""What a user may see on the dashboards (`Scope`), and the units they navigate: a unit they
-may read, its visible children, the choices of the unit pickers, the way back up.
+"""What a user may see on the dashboards (`Scope`: `movements.access.UnitAccess`), and the
+units they navigate: a unit they may read, its visible children, the choices of the unit
+pickers, the way back up.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
@@ -14,102 +13,19 @@ from django.db.models import (
     QuerySet,
 )
 
-from movements.models import (
-    Membership,
-    Unit,
-)
+from movements.access import UnitAccess, unit_access
+from movements.models import Unit
 
-
-@dataclass(frozen=True)
-class Scope:
-    """What a user may see on the dashboards: the subtrees of their memberships' units, checked
-    by path prefix (`Unit.objects.visible_to`'s rule) without loading the units themselves.
-
-    `tops`: the highest units the user may read (the membership units not under another one;
-    the root units for a superuser). `root`: the province; anyone with a membership may read its
-    totals (a unit secretary sees their own unit and the province-wide totals, not their
-    neighbours).
-    """
-
-    tops: tuple[Unit, ...]
-    root: Unit | None
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.tops
-
-    def can_see(self, unit: Unit) -> bool:
-        """May the user read this unit's own figures, breakdown and reports?"""
-        return any(unit.path.startswith(top.path) for top in self.tops)
-
-    def can_see_totals(self, unit: Unit) -> bool:
-        """May the user read this unit's totals (its own units, or the province)?"""
-        return self.can_see(unit) or (self.root is not None and self.root.pk == unit.pk)
-
-    def can_list(self, unit: Unit) -> bool:
-        """May the user list the units directly under `unit` (those they may see): a unit whose
-        totals they read, or the unit just above one of theirs."""
-        return self.can_see_totals(unit) or any(top.parent_id == unit.pk for top in self.tops)
-
-    def visible(self, field: str = "path") -> Q:
-        """The condition 'the unit whose path is `field` is visible', for any QuerySet."""
-        condition = Q(pk__in=[])
-        for top in self.tops:
-            condition |= Q(**{f"{field}__startswith": top.path})
-        return condition
-
-    @property
-    def home(self) -> Unit | None:
-        """Where the user's pages start: the province if they may read all of it, else their
-        first unit."""
-        if self.root is not None and self.can_see(self.root):
-            return self.root
-        return self.tops[0] if self.tops else None
-
-    @property
-    def listing_parent(self) -> Unit | None:
-        """The unit whose visible children the lists show by default: the province for
-        provincial staff; for a unit's secretary, the unit above their own (so that the list
-        holds their unit), when they have one unit or all theirs share that parent."""
-        if not self.tops:
-            return None
-        if self.root is not None and self.can_see(self.root):
-            return self.root
-        parents = {top.parent_id for top in self.tops}
-        if len(parents) == 1 and self.tops[0].parent_id is not None:
-            if self.root is not None and self.tops[0].parent_id == self.root.pk:
-                return self.root
-            return self.tops[0].parent
-        return self.root
+# What a user may see on the dashboards is what they may read anywhere: the one rule of
+# movements/access.py, which `Unit.objects.visible_to` asks in SQL.
+Scope = UnitAccess
 
 
 def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
-    """The dashboards' view of `user`'s memberships: their highest units and the province.
-    One query (the memberships with their units, or the root units for a superuser), and one
-    more for the province when the user's units are below it. Never every visible unit."""
-    if not (user.is_authenticated and user.is_active):
-        return Scope(tops=(), root=None)
-    if user.is_superuser:
-        units = list(Unit.objects.filter(parent__isnull=True).order_by("path"))
-    else:
-        units = sorted(
-            {
-                m.unit.pk: m.unit
-                for m in Membership.objects.filter(user=user).select_related("unit__parent")
-            }.values(),
-            key=lambda u: u.path,
-        )
-    tops: list[Unit] = []
-    for unit in units:
-        if not any(unit.path.startswith(top.path) for top in tops):
-            tops.append(unit)
-    if not tops:
-        return Scope(tops=(), root=None)
-    first = tops[0]
-    if first.parent_id is None:
-        return Scope(tops=tuple(tops), root=first)
-    root_path = "/" + first.path.strip("/").split("/")[0] + "/"
-    return Scope(tops=tuple(tops), root=Unit.objects.filter(path=root_path).first())
+    """The dashboards' view of `user`'s memberships: their highest units and the province
+    (`movements.access.unit_access`). One query, and one more for the province when the
+    user's units are below it. Never every visible unit."""
+    return unit_access(user=user)
 
 
 def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
