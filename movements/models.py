@@ -19,6 +19,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .access import subtrees
 from .formatting import format_years
 from .sanitise import validate_line, validate_text
 
@@ -56,10 +57,7 @@ class UnitQuerySet(models.QuerySet):
         )
         if not paths:
             return self.none()
-        condition = Q()
-        for path in paths:
-            condition |= Q(path__startswith=path)
-        return self.filter(condition)
+        return self.filter(subtrees(paths))
 
     def visible_to(self, user) -> UnitQuerySet:
         """Units whose figures and reports `user` may read.

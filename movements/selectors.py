@@ -142,7 +142,7 @@ class ReportAccess:
     @cached_property
     def is_reviewer(self) -> bool:
         """The user reviews the unit's reports (a reviewer of its subtree)."""
-        return Unit.objects.reviewable_by(self.user).filter(pk=self.unit.pk).exists()
+        return unit_reviewed_by(user=self.user, unit=self.unit)
 
     @cached_property
     def is_provincial_reviewer(self) -> bool:
@@ -190,6 +190,12 @@ def report_access(
         .first()
     )
     return ReportAccess(user, unit, period, movement, report)
+
+
+def unit_reviewed_by(*, user: AbstractBaseUser | AnonymousUser, unit: Unit) -> bool:
+    """Whether `user` reviews `unit`: approves, returns and reopens its reports, and edits its
+    báo cáo (a reviewer of its subtree, or a superuser). One query."""
+    return Unit.objects.reviewable_by(user).filter(pk=unit.pk).exists()
 
 
 def user_is_reviewer(*, user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -1,8 +1,10 @@
 """The generated báo cáo: print page, Word download, and staff's edit of section III.
 
 Every view checks access the same way (`_target`): login, the movement, a unit the user may
-see (`Unit.objects.visible_to`), a year range within the movement's stage. Anything wrong gives
-a page that says what in Vietnamese (404 for what the user may not see, 400 for bad input).
+see (`Unit.objects.visible_to`), a year range within the movement's stage; the edit also asks
+whether the user may edit the unit's báo cáo (`document_edit_check`). Anything wrong raises a
+`DocumentRefusal`, which `document_view` shows on a page that says what in Vietnamese (404 for
+what the user may not see, 403 for what they may not do, 400 for bad input).
 """
 
 from __future__ import annotations
@@ -15,25 +17,38 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from movements.models import Movement, Unit
-from movements.selectors import movement_years
+from movements.selectors import movement_years, unit_reviewed_by
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .forms import DocumentEditForm, YearRangeForm
 from .page_cache import cached_by_snapshot
-from .selectors import dashboard_scope, unit_choices
-from .services import DocumentEditConflict, document_edit_save, document_regenerate
+from .refusals import DocumentRefusal, refusals_shown
+from .selectors import Subject, dashboard_scope, unit_choices
+from .services import (
+    DocumentEditConflict,
+    DocumentEditRefused,
+    document_edit_check,
+    document_edit_save,
+    document_regenerate,
+)
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class DocumentError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
+def document_view(*methods: str, cached: bool = True):
+    """A báo cáo page: login required, `methods` only (GET by default), GETs kept in the page
+    cache when `cached`; a `DocumentRefusal` raised inside gives its page."""
+
+    def decorate(view):
+        inner = refusals_shown(view)
+        if cached:
+            inner = cached_by_snapshot(inner)
+        return login_required(require_http_methods(list(methods or ["GET"]))(inner))
+
+    return decorate
 
 
 @dataclass
@@ -48,8 +63,19 @@ class Target:
         return [self.movement.code, self.unit.code, f"{self.start_year}-{self.end_year}"]
 
     @property
+    def subject(self) -> Subject:
+        """What this báo cáo is about, as the builder and the selectors take it (approved
+        reports only)."""
+        return Subject.of(
+            movement=self.movement,
+            unit=self.unit,
+            start_year=self.start_year,
+            end_year=self.end_year,
+        )
+
+    @property
     def names(self) -> dict:
-        """This báo cáo as the builder and the services name it (keyword arguments)."""
+        """This báo cáo as the services name it (keyword arguments)."""
         return {
             "movement": self.movement,
             "unit": self.unit,
@@ -58,7 +84,7 @@ class Target:
         }
 
     def build(self) -> ReportDocument:
-        return build_report_document(**self.names)
+        return build_report_document(subject=self.subject)
 
     @property
     def urls(self) -> dict[str, str]:
@@ -70,10 +96,16 @@ class Target:
         }
 
 
-def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
-    movement = Movement.objects.filter(code=movement_code).first()
+def _movement_or_404(code: str) -> Movement:
+    movement = Movement.objects.filter(code=code).first()
     if movement is None:
-        raise DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement_code})
+        raise DocumentRefusal(404, _("Không có phong trào “%(code)s”.") % {"code": code})
+    return movement
+
+
+def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
+    """The báo cáo the URL names, if the user may read it; refused otherwise."""
+    movement = _movement_or_404(movement_code)
     unit = (
         Unit.objects.visible_to(request.user)
         .select_related("parent")
@@ -81,168 +113,134 @@ def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
         .first()
     )
     if unit is None:
-        raise DocumentError(
+        raise DocumentRefusal(
             404,
             _("Không tìm thấy đơn vị “%(code)s”, hoặc bạn không có quyền xem đơn vị này.")
             % {"code": unit_code},
         )
     years_form = YearRangeForm(years, movement=movement)
     if not years_form.is_valid():
-        raise DocumentError(400, years_form.errors["years"][0])
+        raise DocumentRefusal(400, years_form.errors["years"][0])
     start, end = years_form.cleaned_data["years"]
     return Target(movement, unit, start, end)
 
 
-def _error(request, error: DocumentError):
-    return render(
-        request,
-        "reports/document_error.html",
-        {"message": error.message, "status": error.status},
-        status=error.status,
-    )
+def _editable_target(request, movement_code: str, unit_code: str, years: str) -> Target:
+    """The báo cáo the URL names, if the user may edit it; refused otherwise."""
+    target = _target(request, movement_code, unit_code, years)
+    try:
+        document_edit_check(user=request.user, unit=target.unit)
+    except DocumentEditRefused as error:
+        raise DocumentRefusal(403, str(error)) from None
+    return target
 
 
-def _can_edit(user, unit: Unit) -> bool:
-    return Unit.objects.reviewable_by(user).filter(pk=unit.pk).exists()
-
-
-@login_required
-@require_GET
-@cached_by_snapshot
+@document_view()
 def document(request, movement: str, unit: str, years: str):
     """The báo cáo as a page to read and print."""
-    try:
-        target = _target(request, movement, unit, years)
-    except DocumentError as error:
-        return _error(request, error)
-    report = target.build()
-    return render(
-        request,
-        "reports/document_detail.html",
-        {
-            "document": report,
-            "target": target,
-            "urls": target.urls,
-            "can_edit": _can_edit(request.user, target.unit),
-        },
-    )
+    target = _target(request, movement, unit, years)
+    context = {
+        "document": target.build(),
+        "target": target,
+        "urls": target.urls,
+        "can_edit": unit_reviewed_by(user=request.user, unit=target.unit),
+    }
+    return render(request, "reports/document_detail.html", context)
 
 
-@login_required
-@require_GET
-@cached_by_snapshot
+@document_view()
 def document_docx(request, movement: str, unit: str, years: str):
     """The same báo cáo as a Word file."""
-    try:
-        target = _target(request, movement, unit, years)
-    except DocumentError as error:
-        return _error(request, error)
-    report = target.build()
+    report = _target(request, movement, unit, years).build()
     response = HttpResponse(render_docx(report), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{document_filename(report, "docx")}"'
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
+@document_view("GET", "POST", cached=False)
 def document_edit(request, movement: str, unit: str, years: str):
     """Staff (reviewers of the unit, superusers) edit the number line, date, legal basis,
     section III, signer and recipients; "Tạo lại" brings section III back to the text generated
     from the units' notes. Both carry the version the form was loaded from: a write from an
     older version is refused (409) with what changed in between."""
-    try:
-        target = _target(request, movement, unit, years)
-    except DocumentError as error:
-        return _error(request, error)
-    if not _can_edit(request.user, target.unit):
-        return _error(
-            request,
-            DocumentError(
-                403, _("Chỉ cán bộ duyệt báo cáo của đơn vị này mới được sửa báo cáo tổng hợp.")
-            ),
-        )
+    target = _editable_target(request, movement, unit, years)
     report = target.build()
-    page = reverse("reports:document", args=target.args)
+    initial = _edit_initial(report)
+    form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict = None
+    if request.method == "POST":
+        try:
+            if _write(request, target, form):
+                return redirect(reverse("reports:document", args=target.args))
+        except DocumentEditRefused as error:
+            raise DocumentRefusal(403, str(error)) from None
+        except DocumentEditConflict as error:
+            # The user's text stays on the screen, now on the version they have been shown.
+            conflict, report = error, target.build()
+            form = _on_version(request.POST, report.version, initial)
+            form.is_valid()
+    context = {"document": report, "target": target, "urls": target.urls, "form": form}
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(
+        request, "reports/document_edit.html", context | {"conflict": conflict}, status=status
+    )
+
+
+def _on_version(data, version: int, initial: dict) -> DocumentEditForm:
+    """The form with the user's `data`, on `version`: what they write is kept, and saved over
+    the version they have now been shown."""
+    data = data.copy()
+    data["version"] = str(version)
+    return DocumentEditForm(data, initial=initial)
+
+
+def _edit_initial(report: ReportDocument) -> dict:
+    """The edit form's initial values: the báo cáo as it is now, and its version."""
     initial = {**asdict(report.particulars), "version": report.version}
-    initial |= {
+    return initial | {
         "number": report.stored.number if report.stored else "",
         "issued_on": report.stored.issued_on if report.stored else None,
         "assessment": report.assessment_text,
     }
-    form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    conflict = None
-    if request.method == "POST":
-        regenerate = request.POST.get("action") == "regenerate"
-        # "Tạo lại" needs only the version; the other fields are checked for a save.
-        ready = form.is_valid() or (regenerate and "version" not in form.errors)
-        try:
-            if ready and regenerate:
-                version = form.cleaned_data["version"]
-                document_regenerate(**target.names, user=request.user, version=version)
-                messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
-                return redirect(page)
-            if ready:
-                document_edit_save(**target.names, user=request.user, **form.cleaned_data)
-                messages.success(request, _("Đã lưu báo cáo tổng hợp."))
-                return redirect(page)
-        except DocumentEditConflict as error:
-            conflict = error
-    if conflict is not None:
-        # The user's text stays on the screen, now on the version they have been shown.
-        report = target.build()
-        data = request.POST.copy()
-        data["version"] = str(report.version)
-        form = DocumentEditForm(data, initial=initial)
-        form.is_valid()
-    status = 409 if conflict else 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "reports/document_edit.html",
-        {
-            "document": report,
-            "target": target,
-            "urls": target.urls,
-            "form": form,
-            "conflict": conflict,
-        },
-        status=status,
-    )
 
 
-@login_required
-@require_GET
+def _write(request, target: Target, form: DocumentEditForm) -> bool:
+    """Saves the edit, or regenerates section III when the user asked for it; True when done
+    (with its message), False when the form is not ready (its messages on the page)."""
+    regenerate = request.POST.get("action") == "regenerate"
+    # "Tạo lại" needs only the version; the other fields are checked for a save.
+    if not (form.is_valid() or (regenerate and "version" not in form.errors)):
+        return False
+    if regenerate:
+        version = form.cleaned_data["version"]
+        document_regenerate(**target.names, user=request.user, version=version)
+        messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
+    else:
+        document_edit_save(**target.names, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+    return True
+
+
+@document_view(cached=False)
 def document_index(request, movement: str):
     """Choose a unit and years; sends the user to that báo cáo."""
-    target_movement = Movement.objects.filter(code=movement).first()
-    if target_movement is None:
-        return _error(
-            request, DocumentError(404, _("Không có phong trào “%(code)s”.") % {"code": movement})
-        )
-    # The user's units and those just under them, and the units matching the search `q`:
-    # never every unit (a national tree holds thousands).
-    scope = dashboard_scope(user=request.user)
-    units = [
-        u
-        for u in unit_choices(scope=scope, unit=scope.home, query=request.GET.get("q") or "")
-        if scope.can_see(u)
-    ]
+    target_movement = _movement_or_404(movement)
     if request.GET.get("unit"):
         years = f"{request.GET.get('from', '')}-{request.GET.get('to', '')}"
         try:
             url = reverse("reports:document", args=[movement, request.GET["unit"].strip(), years])
         except NoReverseMatch:
-            return _error(
-                request,
-                DocumentError(400, _("Đơn vị hoặc khoảng năm đã chọn không hợp lệ.")),
-            )
+            raise DocumentRefusal(400, _("Đơn vị hoặc khoảng năm đã chọn không hợp lệ.")) from None
         return redirect(url)
-    return render(
-        request,
-        "reports/document_index.html",
-        {
-            "movement": target_movement,
-            "units": units,
-            "query": request.GET.get("q") or "",
-            "years": movement_years(movement=target_movement),
-        },
-    )
+    # The user's units and those just under them, and the units matching the search `q`:
+    # never every unit (a national tree holds thousands).
+    scope = dashboard_scope(user=request.user)
+    query = request.GET.get("q") or ""
+    units = [u for u in unit_choices(scope=scope, unit=scope.home, query=query) if scope.can_see(u)]
+    context = {
+        "movement": target_movement,
+        "units": units,
+        "query": query,
+        "years": movement_years(movement=target_movement),
+    }
+    return render(request, "reports/document_index.html", context)

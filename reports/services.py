@@ -1,7 +1,9 @@
 """The writes of the reports app: staff's edits of a generated báo cáo (number, date, legal
 basis, section III, signature and recipients).
 
-Each runs in one transaction and locks the stored edit, so two reviewers saving at once leave
+Each checks that the user may edit the unit's báo cáo (its reviewers: `unit_reviewed_by`) and
+refuses with `DocumentEditRefused` otherwise; each runs in one transaction and locks the stored
+edit, so two reviewers saving at once leave
 one whole edit, never a mix; and each carries the version the user's form was loaded from, so
 that a save from an older version is refused with what changed in between.
 """
@@ -17,11 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from movements.models import Movement, Unit
-from movements.selectors import Change
+from movements.selectors import Change, unit_reviewed_by
+from movements.services import ServiceError
 
 from .documents import build_report_document
 from .documents.wording import lines_of
 from .models import GeneratedReport
+from .selectors import Subject
 
 # What a staff edit sets, with the names the conflict message gives them.
 EDITED_FIELDS = [
@@ -35,7 +39,22 @@ EDITED_FIELDS = [
 ]
 
 
-class DocumentEditConflict(Exception):
+class DocumentEditRefused(ServiceError):
+    """The user may not edit this unit's báo cáo: only its reviewers may."""
+
+    def __init__(self):
+        super().__init__(
+            _("Chỉ cán bộ duyệt báo cáo của đơn vị này mới được sửa báo cáo tổng hợp.")
+        )
+
+
+def document_edit_check(*, user: AbstractBaseUser, unit: Unit) -> None:
+    """Returns when `user` may edit `unit`'s báo cáo; raises DocumentEditRefused otherwise."""
+    if not unit_reviewed_by(user=user, unit=unit):
+        raise DocumentEditRefused
+
+
+class DocumentEditConflict(ServiceError):
     """The báo cáo was edited since the user loaded it; `changes` lists what changed in
     between, `stored` is the edit as it is now."""
 
@@ -114,12 +133,14 @@ def document_edit_save(
 ) -> GeneratedReport:
     """Keep staff's number line, date, legal basis, section III, signer and recipients for this
     báo cáo; returns the stored edit. `version` is the version the form was loaded from (0
-    before any edit): an older one raises DocumentEditConflict and nothing is written. Section
+    before any edit): an older one raises DocumentEditConflict and nothing is written, as does
+    DocumentEditRefused for a user who may not edit the unit's báo cáo. Section
     III equal to the generated text is not kept as an edit, so it follows the data. The signer
     and recipients become the unit's usual ones, for its next báo cáo."""
+    document_edit_check(user=user, unit=unit)
     stored = _locked(movement, unit, start_year, end_year, version)
     document = build_report_document(
-        movement=movement, unit=unit, start_year=start_year, end_year=end_year
+        subject=Subject.of(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
     )
     generated = document.generated_assessment
     text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())
@@ -181,7 +202,9 @@ def document_regenerate(
 ) -> GeneratedReport | None:
     """Drop the edited section III so that it is generated from the notes again (the edit
     stays in the history); returns the stored edit, or None when there was none. An older
-    `version` than the stored one raises DocumentEditConflict and nothing is written."""
+    `version` than the stored one raises DocumentEditConflict (a user who may not edit the
+    unit's báo cáo, DocumentEditRefused) and nothing is written."""
+    document_edit_check(user=user, unit=unit)
     stored = _locked(movement, unit, start_year, end_year, version)
     if stored is None:
         return None

@@ -27,7 +27,7 @@ from movements.formatting import format_number
 from movements.models import Membership, Movement, Period, Report, Unit, Value
 from movements.services.demo import demo_load
 from movements.services.seed import seed_load
-from reports.selectors import indicator_totals
+from reports.selectors import Subject, indicator_totals
 from tests.audit import MARK, MARKED, NOTE
 from tests.factories import PASSWORD, make_report, make_user, totals_kept, year
 
@@ -162,9 +162,9 @@ def world(demo, reports_2014) -> SimpleNamespace:
         Value.objects.filter(report=rach_gia_2013, indicator__code=MARKED).update(value=MARK)
     rach_gia_2013.highlights = NOTE
     rach_gia_2013.save()
-    total = indicator_totals(movement=demo, unit=cast.unit_a, start_year=2009, end_year=2013)[
-        (MARKED, None, None)
-    ]
+    total = indicator_totals(
+        subject=Subject.of(movement=demo, unit=cast.unit_a, start_year=2009, end_year=2013)
+    )[(MARKED, None, None)]
     cast.secrets = [NOTE]
     for number in (MARK, MARK + 1, total):
         cast.secrets += [format_number(number), str(number)]

@@ -19,6 +19,7 @@ from reports.models import GeneratedReport
 from reports.selectors import (
     Number,
     ReportCoverage,
+    Subject,
     change_between,
     indicator_totals,
     movement_indicators,
@@ -271,42 +272,36 @@ def particulars(
 # --- building ---------------------------------------------------------------------------------
 
 
-def build_report_document(
-    *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
-    today: dt.date | None = None,
-) -> ReportDocument:
-    """The báo cáo of `unit`'s subtree for start_year..end_year (approved reports), built from
-    a fixed number of queries whatever the number of units, years or indicators."""
+def build_report_document(*, subject: Subject, today: dt.date | None = None) -> ReportDocument:
+    """The báo cáo of the subject unit's subtree for its years (the reports whose status
+    counts: approved ones for a báo cáo), built from a fixed number of queries whatever the
+    number of units, years or indicators."""
+    movement, unit = subject.movement, subject.unit
+    start_year, end_year = subject.start_year, subject.end_year
     indicators = movement_indicators(movement=movement)
     groups = indicators_by_group(indicators)
-    # The báo cáo's subject as the selectors take it.
-    subject = {"movement": movement, "unit": unit, "start_year": start_year, "end_year": end_year}
-    coverage = report_coverage(**subject)
+    coverage = report_coverage(subject=subject)
     units_by_id = {u.pk: u for u in coverage.units}
     children = sorted(
         (u for u in coverage.units if u.parent_id == unit.pk), key=lambda u: u.official_key
     )
     headline = [i for i in indicators if i.is_headline and i.kind != Indicator.Kind.RATIO]
 
-    totals = indicator_totals(**subject, indicators=indicators)
+    totals = indicator_totals(subject=subject, indicators=indicators)
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
     by_year = indicator_totals(
-        **(subject | {"start_year": first_year}), by_year=True, indicators=indicators
+        subject=subject.with_years(first_year, end_year), by_year=True, indicators=indicators
     )
     by_unit = (
-        indicator_totals(**subject, by_unit=True, indicators=headline, children=children)
+        indicator_totals(subject=subject, by_unit=True, indicators=headline, children=children)
         if children and headline
         else {}
     )
 
     # Published figures for the same years: the unit's own ones go into its sentences, those of
     # units below it into paragraphs attributed to those units.
-    published = report_published_figures(**subject)
+    published = report_published_figures(subject=subject)
     own = {f.indicator.code: f for f in published if f.unit_id == unit.pk}
     scoped: dict[int, list[PublishedFigure]] = defaultdict(list)
     for figure in published:
@@ -314,7 +309,7 @@ def build_report_document(
             scoped[figure.unit_id].append(figure)
     scope_units = [units_by_id.get(uid) or scoped[uid][0].unit for uid in scoped]
     scope_totals = (
-        indicator_totals(**subject, by_unit=True, indicators=indicators, children=scope_units)
+        indicator_totals(subject=subject, by_unit=True, indicators=indicators, children=scope_units)
         if scope_units
         else {}
     )

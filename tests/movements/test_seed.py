@@ -7,7 +7,7 @@ from movements.models import Indicator, PublishedFigure, Report, Unit, Value
 from movements.services import ServiceError
 from movements.services.demo import demo_load, split_exactly
 from movements.services.seed import seed_load
-from reports.selectors import indicator_totals, published_reconciliation
+from reports.selectors import Subject, indicator_totals, published_reconciliation
 from tests.conftest import SOURCE
 
 pytestmark = pytest.mark.django_db
@@ -202,22 +202,14 @@ def test_demo_reports_are_marked_as_demo_and_approved(demo):
 def test_demo_has_a_plausible_spread(demo):
     rach_gia, kien_hai = Unit.objects.get(code="rach-gia"), Unit.objects.get(code="kien-hai")
     indicators = list(Indicator.objects.filter(code__in=["dem-van-nghe-tdtt", "doan-vien"]))
-    big = indicator_totals(
-        movement=demo, unit=rach_gia, start_year=2009, end_year=2013, indicators=indicators
-    )
-    small = indicator_totals(
-        movement=demo, unit=kien_hai, start_year=2009, end_year=2013, indicators=indicators
-    )
+    stage = Subject.of(movement=demo, unit=rach_gia, start_year=2009, end_year=2013)
+    big = indicator_totals(subject=stage, indicators=indicators)
+    small = indicator_totals(subject=stage.with_unit(kien_hai), indicators=indicators)
     assert big[("dem-van-nghe-tdtt", None, None)] > small[("dem-van-nghe-tdtt", None, None)]
     assert big[("doan-vien", None, None)] > small[("doan-vien", None, None)]
     province = Unit.objects.get(code="kien-giang")
     by_year = indicator_totals(
-        movement=demo,
-        unit=province,
-        start_year=2009,
-        end_year=2013,
-        by_year=True,
-        indicators=indicators,
+        subject=stage.with_unit(province), by_year=True, indicators=indicators
     )
     assert by_year[("dem-van-nghe-tdtt", None, 2009)] < by_year[("dem-van-nghe-tdtt", None, 2012)]
 

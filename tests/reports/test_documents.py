@@ -16,8 +16,16 @@ from docx.oxml.ns import qn
 
 from movements.formatting import format_money_words, format_number, format_percent
 from movements.models import Indicator, PublishedFigure, Report, Value
+from movements.services import ServiceError
 from reports.documents import build_report_document, comparison_years
 from reports.models import GeneratedReport
+from reports.selectors import Subject
+from reports.services import (
+    DocumentEditConflict,
+    DocumentEditRefused,
+    document_edit_save,
+    document_regenerate,
+)
 from tests.factories import make_report, totals_kept
 
 pytestmark = pytest.mark.django_db
@@ -398,6 +406,21 @@ def test_readers_who_do_not_review_cannot_edit(seed, cast, client, who):
     assert client.get(page_url(unit)).status_code == 200
 
 
+@pytest.mark.parametrize("who", ["viewer", "secretary_a"])
+def test_the_edit_services_refuse_a_user_who_does_not_review_the_unit(seed, cast, who):
+    unit = cast.unit_a if who == "secretary_a" else cast.province
+    names = {"movement": seed, "unit": unit, "start_year": 2009, "end_year": 2013}
+    user = getattr(cast, who)
+    with pytest.raises(DocumentEditRefused) as refused:
+        document_edit_save(**names, user=user, version=0, number="1", issued_on=None, assessment="")
+    assert isinstance(refused.value, ServiceError)
+    assert "Chỉ cán bộ duyệt báo cáo" in str(refused.value)
+    with pytest.raises(DocumentEditRefused):
+        document_regenerate(**names, user=user, version=0)
+    assert not GeneratedReport.objects.exists()
+    assert issubclass(DocumentEditConflict, ServiceError)
+
+
 # --- access and bad input -----------------------------------------------------------------------
 
 
@@ -487,12 +510,9 @@ def test_page_queries_do_not_grow_with_units_or_years(
 
 
 def test_building_the_document_twice_gives_the_same_text(demo, units):
-    first = build_report_document(
-        movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013
-    )
-    second = build_report_document(
-        movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013
-    )
+    subject = Subject.of(movement=demo, unit=units.kien_giang, start_year=2009, end_year=2013)
+    first = build_report_document(subject=subject)
+    second = build_report_document(subject=subject)
     assert [p.text for s in first.all_sections() for p in s.paragraphs] == [
         p.text for s in second.all_sections() for p in s.paragraphs
     ]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from movements.models import Indicator, Report, Unit
-from reports.selectors import group_comparison
+from reports.selectors import Subject, group_comparison
 from tests.factories import make_report
 from tests.reports.test_exports import csv_rows
 
@@ -113,13 +113,10 @@ def test_group_comparison_agrees_with_sums_written_in_sql(groups_world, parent_c
     indicator = _indicator(movement, code)
     members = _indicator(movement, "doan-vien")
     result = group_comparison(
-        movement=movement,
-        parent=parent,
+        subject=Subject.of(movement=movement, unit=parent, start_year=2009, end_year=2013),
         units=children,
         indicator=indicator,
         members=members,
-        start_year=2009,
-        end_year=2013,
     )
     expected_groups = (
         ["district", "branch", "all"] if parent_code == "kien-giang" else ["grassroots"]
@@ -174,13 +171,10 @@ def test_group_rate_is_the_ratio_of_sums_not_the_average_of_rates(seed, units):
     make_report(units.ha_tien, 2012, seed, values={"hoi-nghi-trien-khai": 30, "doan-vien": 900})
     make_report(units.cong_an, 2012, seed, values={"hoi-nghi-trien-khai": 2, "doan-vien": 3})
     result = group_comparison(
-        movement=seed,
-        parent=units.kien_giang,
+        subject=Subject.of(movement=seed, unit=units.kien_giang, start_year=2012, end_year=2012),
         units=[units.rach_gia, units.ha_tien, units.cong_an],
         indicator=_indicator(seed, "hoi-nghi-trien-khai"),
         members=_indicator(seed, "doan-vien"),
-        start_year=2012,
-        end_year=2012,
     )
     district, branch, everyone = result.rows
     # 31 / 1000 × 100 = 3,1 (the average of 1 % and 3,33 % would be 2,17 %).

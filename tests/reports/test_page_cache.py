@@ -18,6 +18,7 @@ from movements.models import Unit
 from movements.services.workflow import report_approve
 from reports import page_cache
 from reports.documents import build_report_document
+from reports.selectors import Subject
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -156,7 +157,9 @@ def test_a_message_is_shown_once_and_never_kept(reviewer, seed):
     page = reverse("reports:document", args=DOCUMENT_ARGS)
     shown(reviewer, page)
     version = build_report_document(
-        movement=seed, unit=Unit.objects.get(code="kien-giang"), start_year=2009, end_year=2013
+        subject=Subject.of(
+            movement=seed, unit=Unit.objects.get(code="kien-giang"), start_year=2009, end_year=2013
+        )
     ).version
     edit = reverse("reports:document-edit", args=DOCUMENT_ARGS)
     response = reviewer.post(edit, {"action": "regenerate", "version": version})

@@ -7,7 +7,7 @@ from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models import Value as V
 
 from movements.models import Indicator, Report, Unit, Value
-from reports.selectors import indicator_totals, movement_indicators, ratio_percent
+from reports.selectors import Subject, indicator_totals, movement_indicators, ratio_percent
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -100,5 +100,8 @@ def test_totals_from_rollups_equal_the_scan_of_the_values(
     }
     expected = scanned_totals(**common, submitted=submitted, children=listed)
     assert expected
-    got = indicator_totals(**common, include_submitted=submitted, children=listed)
+    subject = Subject.of(
+        movement=mixed, unit=unit, start_year=2010, end_year=2013, include_submitted=submitted
+    )
+    got = indicator_totals(subject=subject, by_unit=by_unit, by_year=by_year, children=listed)
     assert got == expected

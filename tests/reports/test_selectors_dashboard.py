@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from movements.models import Indicator, IndicatorGroup, Membership, Movement, Period, Report, Unit
 from reports import selectors
+from reports.selectors import completeness_matrix
+from reports.selectors import coverage as coverage_module
 from tests.factories import make_report, make_user, totals_kept, year
 
 pytestmark = pytest.mark.django_db
@@ -132,10 +134,19 @@ H1_SUBTREE = ("h1", "xa1")
 ALL = ("h1", "xa1", "h2", "b1")
 
 
-def test_overview_sums_flows_over_years_and_takes_stocks_at_the_end_year(tree):
-    sections = selectors.unit_overview(
-        movement=tree.movement, unit=tree.units.tinh, start_year=2010, end_year=2012
+def _subject(movement, unit, *, include_submitted=False):
+    """The figures of `unit`'s subtree over the tree's years, 2010..2012."""
+    return selectors.Subject.of(
+        movement=movement,
+        unit=unit,
+        start_year=2010,
+        end_year=2012,
+        include_submitted=include_submitted,
     )
+
+
+def test_overview_sums_flows_over_years_and_takes_stocks_at_the_end_year(tree):
+    sections = selectors.unit_overview(subject=_subject(tree.movement, tree.units.tinh))
     rows = {r.indicator.code: r for r in sections[0].rows}
     assert rows["a"].total == hand_sum("a", ALL, (2010, 2011, 2012)) == 28
     assert rows["a"].years == {2010: 9, 2011: 13, 2012: 6}
@@ -147,9 +158,7 @@ def test_overview_sums_flows_over_years_and_takes_stocks_at_the_end_year(tree):
 
 
 def test_ratios_are_computed_after_summing_not_averaged(tree):
-    sections = selectors.unit_overview(
-        movement=tree.movement, unit=tree.units.tinh, start_year=2010, end_year=2012
-    )
+    sections = selectors.unit_overview(subject=_subject(tree.movement, tree.units.tinh))
     rows = {r.indicator.code: r for r in sections[0].rows}
     # 2011: n = 10 + 4 + 2 = 16 of d = 10 + 4 + 8 = 22 -> 72.7%, not the mean of 100/100/25.
     assert rows["r"].years[2011] == Decimal(1600) / 22  # exact, not rounded to 72.7
@@ -158,15 +167,9 @@ def test_ratios_are_computed_after_summing_not_averaged(tree):
 
 
 def test_submitted_reports_count_only_when_asked(tree):
-    approved = selectors.unit_overview(
-        movement=tree.movement, unit=tree.units.h2, start_year=2010, end_year=2012
-    )
+    approved = selectors.unit_overview(subject=_subject(tree.movement, tree.units.h2))
     with_submitted = selectors.unit_overview(
-        movement=tree.movement,
-        unit=tree.units.h2,
-        start_year=2010,
-        end_year=2012,
-        include_submitted=True,
+        subject=_subject(tree.movement, tree.units.h2, include_submitted=True)
     )
     a = {r.indicator.code: r for r in approved[0].rows}
     b = {r.indicator.code: r for r in with_submitted[0].rows}
@@ -178,11 +181,7 @@ def test_submitted_reports_count_only_when_asked(tree):
 
 def test_drafts_and_returned_reports_never_count(tree):
     sections = selectors.unit_overview(
-        movement=tree.movement,
-        unit=tree.units.b1,
-        start_year=2010,
-        end_year=2012,
-        include_submitted=True,
+        subject=_subject(tree.movement, tree.units.b1, include_submitted=True)
     )
     rows = {r.indicator.code: r for r in sections[0].rows}
     assert rows["a"].total == 6
@@ -190,9 +189,7 @@ def test_drafts_and_returned_reports_never_count(tree):
 
 
 def test_change_from_first_to_last_year(tree):
-    sections = selectors.unit_overview(
-        movement=tree.movement, unit=tree.units.h1, start_year=2010, end_year=2012
-    )
+    sections = selectors.unit_overview(subject=_subject(tree.movement, tree.units.h1))
     rows = {r.indicator.code: r for r in sections[0].rows}
     # h1 subtree: 2010 = 3, 2012 = 5 + 1.
     assert (rows["a"].first, rows["a"].last) == (3, 6)
@@ -205,12 +202,9 @@ def test_change_from_first_to_last_year(tree):
 def test_compare_units_gives_each_subtree_by_year_with_members(tree):
     u = tree.units
     result = selectors.compare_units(
-        movement=tree.movement,
-        root=u.tinh,
+        subject=_subject(tree.movement, u.tinh),
         units=[u.h1, u.h2, u.b1],
         indicators=[tree.ind.a, tree.ind.r],
-        start_year=2010,
-        end_year=2012,
         members=tree.ind.m,
     )
     by_code = {c.unit.code: c for c in result}
@@ -224,6 +218,17 @@ def test_compare_units_gives_each_subtree_by_year_with_members(tree):
     assert h1.years["r"][2010] == Decimal("50.0")
     assert by_code["h2"].years["a"] == {2010: None, 2011: 2, 2012: None}
     assert by_code["b1"].totals["r"] is None  # no approved 2012 stock
+
+
+def test_a_subject_counts_approved_reports_and_submitted_ones_only_when_asked(tree):
+    approved = _subject(tree.movement, tree.units.tinh)
+    both = _subject(tree.movement, tree.units.tinh, include_submitted=True)
+    assert approved.statuses == (A,) and not approved.include_submitted
+    assert both.statuses == (A, R) and both.include_submitted
+    assert approved.years == [2010, 2011, 2012]
+    child = both.with_unit(tree.units.h1).with_years(2011, 2011)
+    assert (child.unit, child.years, child.statuses) == (tree.units.h1, [2011], (A, R))
+    assert (both.unit, both.years) == (tree.units.tinh, [2010, 2011, 2012])  # frozen
 
 
 def test_rank_values_use_competition_ranking():
@@ -240,9 +245,7 @@ def test_per_hundred_and_change_handle_missing_and_zero():
 
 def test_unit_profile_compares_with_peer_average_and_province(tree):
     u = tree.units
-    peers, rows = selectors.unit_profile(
-        movement=tree.movement, unit=u.h1, root=u.tinh, start_year=2010, end_year=2012
-    )
+    peers, rows = selectors.unit_profile(subject=_subject(tree.movement, u.h1), root=u.tinh)
     assert [p.code for p in peers] == ["h1", "h2"]  # districts only, not the branch
     row = {r.indicator.code: r for r in rows}["a"]
     assert row.total == 20
@@ -260,8 +263,7 @@ def test_unit_profile_compares_with_peer_average_and_province(tree):
 
 def test_unit_profile_places_the_units_rate_per_100_members_among_its_peers(tree):
     u = tree.units
-    args = {"movement": tree.movement, "unit": u.h1, "root": u.tinh}
-    peers, rows = selectors.unit_profile(**args, start_year=2010, end_year=2012)
+    peers, rows = selectors.unit_profile(subject=_subject(tree.movement, u.h1), root=u.tinh)
     row = {r.indicator.code: r for r in rows}["a"]
     # h1 with xa1: 20 activities, 130 + 50 members at the end of 2012. h2's 2012 report is
     # only submitted: no member count at the end of the stage, so no rate.
@@ -269,7 +271,7 @@ def test_unit_profile_places_the_units_rate_per_100_members_among_its_peers(tree
     assert row.peer_rates == [Decimal(2000) / 180]
 
     peers, rows = selectors.unit_profile(
-        **args, start_year=2010, end_year=2012, include_submitted=True
+        subject=_subject(tree.movement, u.h1, include_submitted=True), root=u.tinh
     )
     by_code = {r.indicator.code: r for r in rows}
     row = by_code["a"]
@@ -304,11 +306,7 @@ def test_the_median_of_an_odd_number_of_rates_is_the_middle_one():
 
 def test_unit_profile_of_the_province_has_no_peers(tree):
     peers, rows = selectors.unit_profile(
-        movement=tree.movement,
-        unit=tree.units.tinh,
-        root=tree.units.tinh,
-        start_year=2010,
-        end_year=2012,
+        subject=_subject(tree.movement, tree.units.tinh), root=tree.units.tinh
     )
     assert peers == [tree.units.tinh]
     row = {r.indicator.code: r for r in rows}["a"]
@@ -325,11 +323,7 @@ def _everything(tree):
 def test_completeness_marks_states_missing_not_due_and_lateness(tree):
     u = tree.units
     matrix = selectors.completeness(
-        movement=tree.movement,
-        scope=_everything(tree),
-        parent=u.tinh,
-        start_year=2010,
-        end_year=2012,
+        subject=_subject(tree.movement, u.tinh), scope=_everything(tree)
     )
     assert [row.unit.code for row in matrix.rows] == ["h1", "h2", "b1"]
     cells = {row.unit.code: row.cells for row in matrix.rows}
@@ -360,39 +354,29 @@ def test_completeness_marks_states_missing_not_due_and_lateness(tree):
 
 def test_completeness_drills_down_to_one_districts_units(tree):
     u, scope = tree.units, _everything(tree)
-    matrix = selectors.completeness(
-        movement=tree.movement, scope=scope, parent=u.h1, start_year=2010, end_year=2012
-    )
+    matrix = selectors.completeness(subject=_subject(tree.movement, u.h1), scope=scope)
     assert [row.unit.code for row in matrix.rows] == ["xa1"]
     assert [c.state for c in matrix.rows[0].cells] == ["missing", "approved", "approved"]
     assert matrix.due == 3 and matrix.state_counts["approved"] == 2
-    top = selectors.completeness(
-        movement=tree.movement,
-        scope=scope,
-        parent=u.tinh,
-        start_year=2010,
-        end_year=2012,
-    )
+    top = selectors.completeness(subject=_subject(tree.movement, u.tinh), scope=scope)
     assert [row.has_children for row in top.rows] == [True, False, False]
 
 
 def test_completeness_of_a_secretary_counts_only_their_subtree(tree):
     u = tree.units
     scope = selectors.dashboard_scope(user=make_user("bithu-h1", u.h1, Membership.Role.SECRETARY))
-    matrix = selectors.completeness(
-        movement=tree.movement, scope=scope, parent=u.tinh, start_year=2010, end_year=2012
-    )
+    matrix = selectors.completeness(subject=_subject(tree.movement, u.tinh), scope=scope)
     assert [row.unit.code for row in matrix.rows] == ["h1"]
     assert matrix.due == 6 and matrix.state_counts["approved"] == 5
 
 
 def test_completeness_shows_one_page_of_units_at_a_time(tree, monkeypatch):
     u = tree.units
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
-    args = {"movement": tree.movement, "scope": _everything(tree), "parent": u.tinh}
-    first = selectors.completeness(**args, start_year=2010, end_year=2012)
-    second = selectors.completeness(**args, start_year=2010, end_year=2012, page="2")
-    hostile = selectors.completeness(**args, start_year=2010, end_year=2012, page="x' OR 1")
+    monkeypatch.setattr(completeness_matrix, "PAGE_SIZE", 2)
+    args = {"subject": _subject(tree.movement, u.tinh), "scope": _everything(tree)}
+    first = selectors.completeness(**args)
+    second = selectors.completeness(**args, page="2")
+    hostile = selectors.completeness(**args, page="x' OR 1")
     assert [r.unit.code for r in first.rows] == ["h1", "h2"]
     assert [r.unit.code for r in second.rows] == ["b1"]
     assert [r.unit.code for r in hostile.rows] == ["h1", "h2"]
@@ -483,36 +467,24 @@ def test_selectors_run_a_fixed_number_of_queries(
     indicators = selectors.movement_indicators(movement=t.movement)
     compared = list(Unit.objects.filter(parent=u.tinh).order_by("path"))
     with django_assert_num_queries(1):
-        selectors.unit_overview(
-            movement=t.movement, unit=u.tinh, start_year=2010, end_year=2012, indicators=indicators
-        )
+        selectors.unit_overview(subject=_subject(t.movement, u.tinh), indicators=indicators)
     with django_assert_num_queries(1):
         selectors.compare_units(
-            movement=t.movement,
-            root=u.tinh,
+            subject=_subject(t.movement, u.tinh),
             units=compared,
             indicators=indicators,
-            start_year=2010,
-            end_year=2012,
             members=t.ind.m,
         )
     with django_assert_num_queries(3):
         selectors.unit_profile(
-            movement=t.movement,
-            unit=u.h1,
-            root=u.tinh,
-            start_year=2010,
-            end_year=2012,
-            indicators=indicators,
+            subject=_subject(t.movement, u.h1), root=u.tinh, indicators=indicators
         )
     scope = selectors.dashboard_scope(user=make_user("tinh", u.tinh, Membership.Role.REVIEWER))
     # Periods, the count and page of units, due units and report tallies of the page's groups,
     # the tallies of all (the units due are the rows'), and the day of submission of the
     # groups of one unit (b1).
     with django_assert_num_queries(7):
-        selectors.completeness(
-            movement=t.movement, scope=scope, parent=u.tinh, start_year=2010, end_year=2012
-        )
+        selectors.completeness(subject=_subject(t.movement, u.tinh), scope=scope)
     with django_assert_num_queries(1):
         selectors.unit_choices(scope=scope, unit=u.h1)
     with django_assert_num_queries(2):
@@ -520,20 +492,16 @@ def test_selectors_run_a_fixed_number_of_queries(
     assert Period.objects.count() >= 3
 
 
-@pytest.mark.parametrize("id_list", [selectors.SUBTREE_ID_LIST, 1])
+@pytest.mark.parametrize("id_list", [coverage_module.SUBTREE_ID_LIST, 1])
 def test_report_coverage_reads_a_subtree_by_ids_or_by_path_alike(tree, monkeypatch, id_list):
     """A subtree of a few hundred units is read by their ids, a larger one by path: the same
     reports, notes and gaps either way."""
-    monkeypatch.setattr(selectors, "SUBTREE_ID_LIST", id_list)
+    monkeypatch.setattr(coverage_module, "SUBTREE_ID_LIST", id_list)
     u = tree.units
-    coverage = selectors.report_coverage(
-        movement=tree.movement, unit=u.tinh, start_year=2010, end_year=2012
-    )
+    coverage = selectors.report_coverage(subject=_subject(tree.movement, u.tinh))
     assert coverage.report_count == Report.objects.approved().count() == 7
     missing = {unit.code: [p.year for p in periods] for unit, periods in coverage.missing}
     assert missing == {"xa1": [2010], "h2": [2012], "b1": [2011, 2012]}
     assert [(n.unit.code, n.period.year) for n in coverage.notes] == []
-    h1 = selectors.report_coverage(
-        movement=tree.movement, unit=u.h1, start_year=2010, end_year=2012
-    )
+    h1 = selectors.report_coverage(subject=_subject(tree.movement, u.h1))
     assert h1.report_count == 5 and [u.code for u in h1.reporting_units] == ["h1", "xa1"]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from movements.models import DEFAULT_MOVEMENT, Movement, Unit
 from movements.sanitise import csv_cell
-from reports.selectors import EXPORT_COLUMNS, export_rows, published_rows
+from reports.selectors import EXPORT_COLUMNS, Subject, export_rows, published_rows
 
 
 class Command(BaseCommand):
@@ -51,10 +51,11 @@ class Command(BaseCommand):
         if options["format"] not in {"csv", "json"}:
             raise CommandError("--format chỉ nhận csv hoặc json.")
 
+        subject = Subject.of(movement=movement, unit=unit, start_year=start, end_year=end)
         if options["published"]:
-            rows = published_rows(movement, unit, start, end)
+            rows = published_rows(subject=subject)
         else:
-            rows = export_rows(movement, unit, start, end, by=options["by"])
+            rows = export_rows(subject=subject, by=options["by"])
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_plain))
         else:

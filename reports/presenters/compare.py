@@ -1,0 +1,224 @@
+"""The comparison: one indicator across units and years (ranking, each unit's line, heatmap),
+or every indicator of a section across units, with the groups of the compared units."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from movements.models import Indicator, Unit
+
+from .. import charts, selectors, tables
+from ..forms import CompareForm
+from . import Dashboard, Page, by_name, group_block, named, submitted_suffix
+
+if TYPE_CHECKING:
+    from django_tables2 import Table
+
+
+def compare_page(
+    board: Dashboard,
+    comparison: selectors.Comparison,
+    group_figures: selectors.GroupComparison | None,
+    *,
+    parent: Unit | None,
+    units: list[Unit],
+) -> Page:
+    """The comparison page from `comparison` (one indicator or a section) and, for an
+    indicator, the groups of the compared units (`group_figures`, when they were asked)."""
+    per_hundred = board.data["per"] == CompareForm.PER_HUNDRED
+    suffix = ""
+    if per_hundred:
+        suffix += _(" — trên 100 đoàn viên")
+    suffix += submitted_suffix(board)
+    groups = None
+    if comparison.indicator is not None:
+        if group_figures is not None:
+            groups = group_block(
+                group_figures,
+                board,
+                per_hundred=per_hundred,
+                name="theo-nhom",
+                chart_id="bieu-do-nhom",
+            )
+        figures, table = _indicator_comparison(comparison, board, suffix, group_figures)
+        basename = f"so-sanh-{comparison.indicator.code}"
+    else:
+        figures, table = _section_comparison(comparison, board, suffix)
+        basename = f"so-sanh-{comparison.section.code}"
+    return Page(
+        tables=by_name(table, groups["table"] if groups is not None else None),
+        heading=board.heading(basename, parent, per_hundred=per_hundred),
+        context={
+            "movement": board.data["movement"],
+            "indicator": comparison.indicator,
+            "section": comparison.section,
+            "stage": board.stage,
+            "figures": figures,
+            "has_values": comparison.has_values,
+            "table": table,
+            "groups": [groups] if groups is not None else [],
+            "group_parent": parent,
+            "parent": parent,
+            "units": units,
+            "per_hundred": comparison.per_hundred,
+            "ratio_per_hundred": comparison.ratio_per_hundred,
+            "include_submitted": board.data["submitted"],
+        },
+    )
+
+
+def _group_reference(figures: selectors.GroupFigures, *, per_hundred: bool):
+    """The figure a group's units are read against: its pooled rate per 100 members, its pooled
+    ratio, or its average per unit that reported — all exact, from the group's sums."""
+    if per_hundred:
+        return figures.per_hundred
+    if figures.kind == Indicator.Kind.RATIO:
+        return figures.total
+    return figures.average
+
+
+def _indicator_comparison(
+    comparison: selectors.Comparison,
+    board: Dashboard,
+    suffix: str,
+    groups: selectors.GroupComparison | None,
+) -> tuple[list[dict], Table]:
+    """(figures, ranking table) of one indicator across units and years: the units ranked on
+    the year or the stage, and with several years each unit's line and the heatmap."""
+    indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
+    years, stage = board.years, board.stage
+    kind = "count" if per_hundred else indicator.kind
+    measure = (
+        _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
+        if per_hundred
+        else indicator.measure
+    )
+    group_rows = [r for r in (groups.rows if groups else []) if r.group in charts.GROUP_COLOURS]
+    if per_hundred or indicator.kind == Indicator.Kind.RATIO:
+        reference_label = _("Cả nhóm")
+        reference_note = _("Đường chấm xám: số liệu của cả nhóm đơn vị")
+    else:
+        reference_label = _("Bình quân")
+        reference_note = _("Đường chấm xám: bình quân một đơn vị của nhóm")
+    words = {"indicator": indicator.label, "stage": stage}
+    if len(years) == 1:
+        ranking_title = _("%(indicator)s: các đơn vị xếp theo số liệu năm %(stage)s") % words
+    else:
+        ranking_title = (
+            _("%(indicator)s: các đơn vị xếp theo số liệu cả giai đoạn %(stage)s") % words
+        )
+    figures = []
+    if comparison.has_values:
+        figures.append(
+            {
+                "id": "bieu-do-xep-hang",
+                "figure": charts.ranking(
+                    ranking_title + suffix,
+                    [charts.Point(r["unit"].short_name, r["total"], r["peer_group"]) for r in rows],
+                    kind=kind,
+                    measure=measure,
+                    references={
+                        g.group: _group_reference(g.stage, per_hundred=per_hundred)
+                        for g in group_rows
+                    },
+                    reference_label=reference_label,
+                ),
+            }
+        )
+    if comparison.has_values and len(years) > 1:
+        series = [
+            charts.Series(
+                name=r["unit"].short_name,
+                values=[r[f"y{y}"] for y in years],
+                group=r["peer_group"],
+            )
+            for r in rows
+        ]
+        figures += [
+            {
+                "id": "bieu-do-tung-don-vi",
+                "figure": charts.small_multiples(
+                    _("%(indicator)s: từng đơn vị theo năm, %(stage)s") % words + suffix,
+                    years,
+                    series,
+                    kind=kind,
+                    measure=measure,
+                    references={
+                        g.group: [
+                            _group_reference(g.years[y], per_hundred=per_hundred) for y in years
+                        ]
+                        for g in group_rows
+                    },
+                    reference_label=reference_label,
+                    reference_note=reference_note,
+                ),
+            },
+            {
+                "id": "bieu-do-nhiet",
+                "figure": charts.heatmap(
+                    _("Bản đồ nhiệt: %(indicator)s theo đơn vị và năm, %(stage)s") % words + suffix,
+                    years,
+                    series,
+                    kinds=[kind] * len(years),
+                    measures=[measure] * len(years),
+                ),
+            },
+        ]
+    table = named(
+        tables.ranking_table(
+            rows, years, kind=indicator.kind, per_hundred=per_hundred, unit_url=board.unit_url
+        ),
+        "xep-hang",
+        _("Xếp hạng: %(indicator)s, %(stage)s") % words + suffix,
+    )
+    return figures, table
+
+
+def _section_comparison(
+    comparison: selectors.Comparison, board: Dashboard, suffix: str
+) -> tuple[list[dict], Table]:
+    """(figures, table) of every indicator of a section across units, over the stage."""
+    section, shown, rows = comparison.section, comparison.shown, comparison.rows
+    stage = board.stage
+    per_hundred = comparison.per_hundred
+    figures = []
+    if comparison.has_values:
+        figures = [
+            {
+                "id": "bieu-do-nhiet",
+                "figure": charts.heatmap(
+                    _("%(section)s: các chỉ tiêu theo đơn vị, %(stage)s")
+                    % {"section": section.name, "stage": stage}
+                    + suffix,
+                    [i.label for i in shown],
+                    [
+                        charts.Series(
+                            name=r["unit"].short_name,
+                            values=[r[f"i_{i.code}"] for i in shown],
+                        )
+                        for r in rows
+                    ],
+                    kinds=[
+                        "count" if per_hundred and i.kind != Indicator.Kind.RATIO else i.kind
+                        for i in shown
+                    ],
+                    measures=[
+                        "" if per_hundred and i.kind != Indicator.Kind.RATIO else i.measure
+                        for i in shown
+                    ],
+                    normalise=True,
+                ),
+                "label": _("Bản đồ nhiệt đơn vị × chỉ tiêu"),
+            }
+        ]
+    table = named(
+        tables.section_table(
+            rows, shown, per_hundred=per_hundred, years=board.years, unit_url=board.unit_url
+        ),
+        "ca-phan",
+        _("%(section)s: cả giai đoạn %(stage)s") % {"section": section.name, "stage": stage}
+        + suffix,
+    )
+    return figures, table

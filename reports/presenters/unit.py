@@ -1,0 +1,81 @@
+"""One unit's page: its indicators by year beside its peers, its reports, and where it stands
+among its peers."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from movements.models import Indicator, Report, Unit
+
+from .. import charts, selectors, tables
+from . import Dashboard, Page, by_name, named
+
+
+def unit_page(
+    board: Dashboard,
+    unit: Unit,
+    peers: list[Unit],
+    rows: list[selectors.ProfileRow],
+    reports: list[Report] | None,
+) -> Page:
+    """The page of `unit` from its profile (`peers`, `rows`) and its `reports` (None when the
+    user may read only its totals)."""
+    movement, stage = board.data["movement"], board.stage
+    with_peers = len(peers) > 1
+    report_urls = {
+        r.period.year: tables.report_url(r)
+        for r in reports or []
+        if r.period.kind == movement.period_kind
+    }
+    profile = named(
+        tables.profile_table(rows, board.years, with_peers=with_peers, report_urls=report_urls),
+        "chi-tieu",
+        _("%(unit)s: các chỉ tiêu theo năm, %(stage)s") % {"unit": unit.short_name, "stage": stage},
+    )
+    reports_table = None
+    if reports is not None:
+        reports_table = named(
+            tables.unit_reports_table(reports),
+            "bao-cao",
+            _("Báo cáo của đơn vị"),
+        )
+    return Page(
+        tables=by_name(profile, reports_table),
+        heading=board.heading("don-vi", unit),
+        context={
+            "movement": movement,
+            "stage": stage,
+            "peers": peers,
+            "with_peers": with_peers,
+            "profile": profile,
+            "reports_table": reports_table,
+            "figure": _peer_figure(unit, peers, rows, stage) if with_peers else None,
+            "has_data": any(r.total is not None for r in rows),
+            "include_submitted": board.data["submitted"],
+        },
+    )
+
+
+def _peer_figure(unit: Unit, peers: list[Unit], rows: list[selectors.ProfileRow], stage: str):
+    """Where the unit stands among its peers on each indicator, per 100 members over the
+    stage."""
+    per_hundred = _("%(measure)s / 100 đoàn viên")
+    return charts.peer_range(
+        _("%(unit)s trong %(n)s đơn vị cùng nhóm: trên 100 đoàn viên, cả giai đoạn %(stage)s")
+        % {"unit": unit.short_name, "n": len(peers), "stage": stage},
+        [
+            charts.PeerRange(
+                label=r.indicator.label,
+                value=r.rate,
+                low=r.rate_low,
+                median=r.rate_median,
+                high=r.rate_high,
+                kind="ratio" if r.indicator.kind == Indicator.Kind.RATIO else "count",
+                measure=""
+                if r.indicator.kind == Indicator.Kind.RATIO
+                else per_hundred % {"measure": r.indicator.measure},
+            )
+            for r in rows
+        ],
+        group=unit.peer_group,
+    )
