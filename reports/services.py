@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from movements.formatting import format_shown
 from movements.models import Movement, Unit
 from movements.selectors import Change, unit_reviewed_by
 from movements.services import ServiceError
@@ -71,8 +72,10 @@ class DocumentEditConflict(ServiceError):
 
 
 def _shown(value) -> str:
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+    """A changed field as the conflict list shows it: a date as every page writes it
+    (`format_shown`: 25/6/2013), text on one line, cut at 160 characters."""
+    if not isinstance(value, str):
+        return format_shown(value) if value not in (None, "") else ""
     text = " / ".join(line.strip() for line in str(value or "").splitlines() if line.strip())
     return text if len(text) <= 160 else text[:159] + "…"
 

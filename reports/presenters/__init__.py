@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from movements.formatting import format_years
 from movements.models import Indicator, Unit
 
 from .. import charts, selectors, tables
 from ..exports import ExportHeading
+from ..filters import ALL_PEERS, COMPARED_GROUPS
 from ..forms import CompareForm, ProgressForm
 
 
@@ -54,7 +56,7 @@ class Dashboard:
 
     @property
     def stage(self) -> str:
-        return charts.years_label(self.data["start"], self.data["end"])
+        return format_years(self.data["start"], self.data["end"])
 
     def query(self, **names) -> str:
         """The query string of a dashboard link with this request's movement and switch."""
@@ -91,7 +93,7 @@ class Dashboard:
             "start": start,
             "end": end,
             "parent": comparison.parent.code,
-            "peers": group if group in ("district", "branch") else "all",
+            "peers": group if group in COMPARED_GROUPS else ALL_PEERS,
         }
         if per_hundred:
             params["per"] = CompareForm.PER_HUNDRED

@@ -14,7 +14,15 @@ from django.db.models import CharField, Count, F, Max, Q, Sum
 from django.db.models import Value as V
 from django.db.models.functions import StrIndex, Substr
 
-from movements.models import Movement, Period, Report, ReportTally, Unit, of_existing_units
+from movements.models import (
+    Movement,
+    Period,
+    Report,
+    ReportTally,
+    Unit,
+    existed_during_q,
+    of_existing_units,
+)
 
 from .scope import Scope, _children, _subtree_below
 from .subject import Subject
@@ -41,18 +49,6 @@ def _child_path(parent: Unit, field: str = "path") -> Substr:
         1,
         StrIndex(Substr(F(field), start + 1), V("/")) + V(start),
         output_field=CharField(),
-    )
-
-
-def _existed_in(period: Period, prefix: str = "") -> Q:
-    """The unit (`prefix` the path to it) existed on some day of `period`
-    (`Unit.existed_during`)."""
-    return (
-        Q(**{f"{prefix}valid_from__isnull": True})
-        | Q(**{f"{prefix}valid_from__lte": period.end_date})
-    ) & (
-        Q(**{f"{prefix}valid_to__isnull": True})
-        | Q(**{f"{prefix}valid_to__gte": period.start_date})
     )
 
 
@@ -167,7 +163,7 @@ def completeness(*, subject: Subject, scope: Scope, page: int | str = 1) -> Comp
     paths = [c.path for c in children]
     below = _subtree_below(scope=scope, parent=parent)
     due_each = {
-        f"p{p.pk}": Count("pk", filter=_existed_in(p)) for p in periods
+        f"p{p.pk}": Count("pk", filter=existed_during_q(p.start_date, p.end_date)) for p in periods
     }  # one column per period: a handful
     tallies = ReportTally.objects.filter(movement=movement, period__in=periods).order_by()
     figures = ("reports", "on_time", "late")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from movements.models import Indicator, Unit
+from movements.models import Indicator, PeerGroup, Unit
 
 from .subject import Subject
 from .totals import Number, _totals_by_child
 
-PEER_GROUPS = ("district", "branch", "grassroots")
+PEER_GROUPS = tuple(PeerGroup.values)  # plain strings, in the groups' order
 ALL_GROUPS = "all"
 
 

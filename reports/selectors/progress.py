@@ -6,21 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, When
-from django.db.models import Value as V
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from movements.models import Movement, Period, Report, Unit
+from movements.models import Movement, PeerGroup, Period, Report, Unit, existed_during_q
 from movements.selectors import open_periods
 
-from .completeness_matrix import PAGE_SIZE, _existed_in
-from .groups import ALL_GROUPS, PEER_GROUPS
+from .completeness_matrix import PAGE_SIZE
+from .groups import ALL_GROUPS
 from .scope import Scope, _children
-
-
-def _group_position(group: str) -> int:
-    return PEER_GROUPS.index(group) if group in PEER_GROUPS else len(PEER_GROUPS)
-
 
 PROGRESS_STATES = ("missing", "draft", "returned", "submitted", "approved")
 NOT_REPORTED = ("missing", "draft", "returned")  # no report submitted or approved yet
@@ -35,15 +29,6 @@ def progress_period(*, movement: Movement) -> Period | None:
 def movement_periods(*, movement: Movement) -> list[Period]:
     """Every period of the movement's entry kind, newest first. One query."""
     return list(Period.objects.filter(kind=movement.period_kind).order_by("-year", "-number"))
-
-
-def _peer_group_of(kind_field: str) -> Case:
-    """`Unit.peer_group` in SQL, from the unit's kind field `kind_field`."""
-    return Case(
-        When(**{f"{kind_field}__in": Unit.DISTRICT_LEVEL}, then=V("district")),
-        default=F(kind_field),
-        output_field=CharField(),
-    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +73,9 @@ def progress_counts(
     and late, by peer group. Counted in SQL: two queries, whatever the number of units."""
     today = today or timezone.localdate()
     due = Unit.objects.filter(scope.visible(), parent=parent).existing_on(period.start_date)
-    unit_rows = due.annotate(grp=_peer_group_of("kind")).values("grp").annotate(n=Count("pk"))
+    unit_rows = (
+        due.annotate(grp=PeerGroup.of_kind_sql("kind")).values("grp").annotate(n=Count("pk"))
+    )
     late_submission = Q(pk__in=[])
     if period.deadline is not None:
         late_submission = Q(
@@ -97,13 +84,13 @@ def progress_counts(
         )
     report_rows = (
         Report.objects.filter(movement=movement, period=period, unit__in=due)
-        .annotate(grp=_peer_group_of("unit__kind"))
+        .annotate(grp=PeerGroup.of_kind_sql("unit__kind"))
         .values("grp", "status")
         .annotate(n=Count("pk"), late=Count("pk", filter=late_submission))
         .order_by()
     )
     due_by_group = {row["grp"]: row["n"] for row in unit_rows.order_by()}
-    groups = sorted(due_by_group, key=_group_position)
+    groups = sorted(due_by_group, key=PeerGroup.position)
     counts = {g: dict.fromkeys(PROGRESS_STATES, 0) for g in [*groups, ALL_GROUPS]}
     late = dict.fromkeys([*groups, ALL_GROUPS], 0)
     deadline_passed = period.deadline is not None and today > period.deadline
@@ -178,7 +165,7 @@ def progress_rows(
     own = Report.objects.filter(movement=movement, period=period, unit=OuterRef("pk"))
     units = (
         _children(scope=scope, parent=parent)
-        .filter(_existed_in(period))
+        .filter(existed_during_q(period.start_date, period.end_date))
         .annotate(
             status=Subquery(own.values("status")[:1]),
             submitted_at=Subquery(own.values("submitted_at")[:1]),

@@ -34,15 +34,12 @@ class Subject:
     ) -> Subject:
         """The subject of those years; the figures of approved reports, and of submitted ones
         (waiting for review) when `include_submitted`."""
-        statuses = (Report.Status.APPROVED,)
-        if include_submitted:
-            statuses += (Report.Status.SUBMITTED,)
-        return cls(movement, unit, start_year, end_year, statuses)
+        return cls(movement, unit, start_year, end_year, Report.Status.counted(include_submitted))
 
     @property
     def include_submitted(self) -> bool:
         """Do submitted reports (not yet approved) count?"""
-        return Report.Status.SUBMITTED in self.statuses
+        return set(Report.Status.COUNTED_ON_REQUEST) <= set(self.statuses)
 
     @property
     def years(self) -> list[int]:

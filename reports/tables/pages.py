@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
-from ..charts import GROUP_LABELS, axis_title, years_label
+from movements.formatting import format_years
+
+from ..charts import GROUP_LABELS, axis_title
 from .body import NUM, Column, Table, data_table
 from .columns import (
     AverageColumn,
@@ -183,7 +185,7 @@ def reconciliation_table(items) -> Table:
             "indicator": r.figure.indicator,
             "label": r.figure.indicator.label,
             "unit": r.figure.unit.short_name,
-            "years": f"{r.figure.start_year}–{r.figure.end_year}",
+            "years": format_years(r.figure.start_year, r.figure.end_year),
             "published": r.figure.value,
             "qualifier": r.figure.qualifier,
             "computed": r.computed,
@@ -285,7 +287,7 @@ def group_table(comparison, years: list[int], *, group_url: GroupUrl | None = No
     members. With `group_url(group, start, end, per_hundred)`, each figure links to the units
     of its group compared for its years (per 100 members for that column)."""
     kind = comparison.indicator.kind
-    stage = years_label(years[0], years[-1]) if years else ""
+    stage = format_years(years[0], years[-1]) if years else ""
     rows = []
     for row in comparison.rows:
         periods = [(str(y), y, y, row.years[y]) for y in years]
