@@ -73,16 +73,6 @@ class Target:
             end_year=self.end_year,
         )
 
-    @property
-    def names(self) -> dict:
-        """This báo cáo as the services name it (keyword arguments)."""
-        return {
-            "movement": self.movement,
-            "unit": self.unit,
-            "start_year": self.start_year,
-            "end_year": self.end_year,
-        }
-
     def build(self) -> ReportDocument:
         return build_report_document(subject=self.subject)
 
@@ -213,10 +203,10 @@ def _write(request, target: Target, form: DocumentEditForm) -> bool:
         return False
     if regenerate:
         version = form.cleaned_data["version"]
-        document_regenerate(**target.names, user=request.user, version=version)
+        document_regenerate(subject=target.subject, user=request.user, version=version)
         messages.success(request, _("Đã tạo lại phần III từ ghi chú của các đơn vị."))
     else:
-        document_edit_save(**target.names, user=request.user, **form.cleaned_data)
+        document_edit_save(subject=target.subject, user=request.user, **form.cleaned_data)
         messages.success(request, _("Đã lưu báo cáo tổng hợp."))
     return True
 

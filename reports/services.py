@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from movements.formatting import format_shown
-from movements.models import Movement, Unit
+from movements.models import Unit
 from movements.selectors import Change, unit_reviewed_by
 from movements.services import ServiceError
 
@@ -99,19 +99,23 @@ def document_changes_since(*, stored: GeneratedReport, version: int) -> list[Cha
     return changes
 
 
-def _locked(movement: Movement, unit: Unit, start_year: int, end_year: int, version: int):
+def _edit_of(subject: Subject) -> dict:
+    """The fields that name the stored edit of the báo cáo about `subject`."""
+    return {
+        "movement": subject.movement,
+        "unit": subject.unit,
+        "start_year": subject.start_year,
+        "end_year": subject.end_year,
+    }
+
+
+def _locked(subject: Subject, version: int):
     """The stored edit, locked, after checking that the user saw its current version."""
-    stored = (
-        GeneratedReport.objects.select_for_update()
-        .filter(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
-        .first()
-    )
+    stored = GeneratedReport.objects.select_for_update().filter(**_edit_of(subject)).first()
     current = stored.version if stored else 0
     if current != version:
         if stored is None:
-            stored = GeneratedReport(
-                movement=movement, unit=unit, start_year=start_year, end_year=end_year
-            )
+            stored = GeneratedReport(**_edit_of(subject))
             raise DocumentEditConflict(stored, [])
         raise DocumentEditConflict(stored, document_changes_since(stored=stored, version=version))
     return stored
@@ -120,10 +124,7 @@ def _locked(movement: Movement, unit: Unit, start_year: int, end_year: int, vers
 @transaction.atomic
 def document_edit_save(
     *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
+    subject: Subject,
     user: AbstractBaseUser,
     version: int,
     number: str,
@@ -139,12 +140,12 @@ def document_edit_save(
     before any edit): an older one raises DocumentEditConflict and nothing is written, as does
     DocumentEditRefused for a user who may not edit the unit's báo cáo. Section
     III equal to the generated text is not kept as an edit, so it follows the data. The signer
-    and recipients become the unit's usual ones, for its next báo cáo."""
+    and recipients become the unit's usual ones, for its next báo cáo. `subject`: the
+    báo cáo's movement, unit and years (approved reports)."""
+    unit = subject.unit
     document_edit_check(user=user, unit=unit)
-    stored = _locked(movement, unit, start_year, end_year, version)
-    document = build_report_document(
-        subject=Subject.of(movement=movement, unit=unit, start_year=start_year, end_year=end_year)
-    )
+    stored = _locked(subject, version)
+    document = build_report_document(subject=subject)
     generated = document.generated_assessment
     text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())
     if text == generated.strip():
@@ -164,19 +165,10 @@ def document_edit_save(
     if stored is None:
         try:
             with transaction.atomic():
-                stored = GeneratedReport.objects.create(
-                    movement=movement,
-                    unit=unit,
-                    start_year=start_year,
-                    end_year=end_year,
-                    version=1,
-                    **fields,
-                )
+                stored = GeneratedReport.objects.create(**_edit_of(subject), version=1, **fields)
         except IntegrityError:
             # Someone saved the first edit a moment ago: theirs stands, as with versions.
-            existing = GeneratedReport.objects.get(
-                movement=movement, unit=unit, start_year=start_year, end_year=end_year
-            )
+            existing = GeneratedReport.objects.get(**_edit_of(subject))
             raise DocumentEditConflict(
                 existing, document_changes_since(stored=existing, version=0)
             ) from None
@@ -196,10 +188,7 @@ def document_edit_save(
 @transaction.atomic
 def document_regenerate(
     *,
-    movement: Movement,
-    unit: Unit,
-    start_year: int,
-    end_year: int,
+    subject: Subject,
     user: AbstractBaseUser,
     version: int,
 ) -> GeneratedReport | None:
@@ -207,8 +196,8 @@ def document_regenerate(
     stays in the history); returns the stored edit, or None when there was none. An older
     `version` than the stored one raises DocumentEditConflict (a user who may not edit the
     unit's báo cáo, DocumentEditRefused) and nothing is written."""
-    document_edit_check(user=user, unit=unit)
-    stored = _locked(movement, unit, start_year, end_year, version)
+    document_edit_check(user=user, unit=subject.unit)
+    stored = _locked(subject, version)
     if stored is None:
         return None
     stored.assessment = ""

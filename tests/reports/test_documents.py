@@ -409,14 +409,16 @@ def test_readers_who_do_not_review_cannot_edit(seed, cast, client, who):
 @pytest.mark.parametrize("who", ["viewer", "secretary_a"])
 def test_the_edit_services_refuse_a_user_who_does_not_review_the_unit(seed, cast, who):
     unit = cast.unit_a if who == "secretary_a" else cast.province
-    names = {"movement": seed, "unit": unit, "start_year": 2009, "end_year": 2013}
+    subject = Subject.of(movement=seed, unit=unit, start_year=2009, end_year=2013)
     user = getattr(cast, who)
     with pytest.raises(DocumentEditRefused) as refused:
-        document_edit_save(**names, user=user, version=0, number="1", issued_on=None, assessment="")
+        document_edit_save(
+            subject=subject, user=user, version=0, number="1", issued_on=None, assessment=""
+        )
     assert isinstance(refused.value, ServiceError)
     assert "Chỉ cán bộ duyệt báo cáo" in str(refused.value)
     with pytest.raises(DocumentEditRefused):
-        document_regenerate(**names, user=user, version=0)
+        document_regenerate(subject=subject, user=user, version=0)
     assert not GeneratedReport.objects.exists()
     assert issubclass(DocumentEditConflict, ServiceError)
 
