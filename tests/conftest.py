@@ -19,7 +19,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.db import connections
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, connections
 from django.urls import reverse
 
 from config.logs import JsonFormatter
@@ -30,6 +32,7 @@ from movements.services.seed import seed_load
 from reports.selectors import indicator_totals
 from tests.audit import MARK, MARKED, NOTE
 from tests.factories import PASSWORD, make_report, make_user, totals_kept, year
+from tests.stored_totals import stored_totals_guarded
 
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
@@ -90,11 +93,72 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations leave it, with the seed loaded once for the session:
+    every test sees the seed's units, movement, indicators and published figures, and rolls
+    back what it writes over them. A transactional test (`transaction=True`, `live_server`)
+    empties every table when it ends instead; `seed` then loads it again."""
+    with django_db_blocker.unblock():
+        seed_load()
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _stored_totals_guarded(request):
+    """A database test that leaves the stored totals or report tallies unequal to the values
+    and reports fails, naming the rows (tests/stored_totals.py): a writer that forgets
+    `rollup_kept` cannot pass the suite. Checked after the test and its fixtures wrote, before
+    its transaction is rolled back or its tables emptied; only when it wrote to what they
+    count, or was transactional. Tests that make them wrong on purpose are marked
+    `totals_unchecked`."""
+    item = request.node
+    if item.get_closest_marker("totals_unchecked") or not _uses_database(item):
+        yield
+        return
+    # The database first, so that it is rolled back (or emptied) after the check.
+    request.getfixturevalue("db")
+    with stored_totals_guarded(always=_transactional(item)):
+        yield
+
+
 @pytest.fixture
 def seed(db) -> Movement:
-    """The seed loaded: units, movement 3tn, indicators, published figures."""
-    seed_load()
-    return Movement.objects.get(code="3tn")
+    """The seed: units, movement 3tn, indicators, published figures. Loaded once for the
+    session (`django_db_setup`), and again here after a transactional test emptied the
+    tables."""
+    movement = Movement.objects.filter(code="3tn").first()
+    if movement is None:
+        seed_load()
+        movement = Movement.objects.get(code="3tn")
+    return movement
+
+
+@pytest.fixture
+def without_seed(db) -> None:
+    """The database without the session's seed: every table of `movements` emptied, in the
+    test's transaction (so back after it)."""
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("movements").get_models(include_auto_created=True)
+    ]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
 
 
 @pytest.fixture
