@@ -3,6 +3,12 @@ the police youth union (unit B), a provincial reviewer and a viewer; the period 
 (`open_period`) and `report_url` for the URLs of a report; the reports of that period and the
 marked demo data the outside-in checks watch (`reports_2014`, `world`).
 
+The seed is loaded once for the session, into the test database after its migrations: a test
+sees it without loading it (`seed` returns it) and rolls back what it writes; `without_seed`
+starts from tables without it. After every database test the stored totals and report tallies
+are compared with the values and reports (`_stored_totals_guarded`): a test that writes past
+them fails, unless marked `totals_unchecked`.
+
 Tests marked `needs_source` read the source document beside the repository
 (`../shared/seed/…`), which a fresh clone does not have: without it they are deselected with one
 printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests marked
