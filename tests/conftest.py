@@ -33,11 +33,10 @@ from django.urls import reverse
 from config.logs import JsonFormatter
 from movements.formatting import format_number
 from movements.models import Membership, Movement, Period, Report, Unit, Value
-from movements.services.demo import demo_load
 from movements.services.seed import seed_load
 from reports.selectors import indicator_totals
 from tests.audit import MARK, MARKED, NOTE
-from tests.factories import PASSWORD, make_report, make_user, totals_kept, year
+from tests.factories import PASSWORD, demo_loaded, make_report, make_user, totals_kept, year
 from tests.stored_totals import stored_totals_guarded
 
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
@@ -169,8 +168,8 @@ def without_seed(db) -> None:
 
 @pytest.fixture
 def demo(seed) -> Movement:
-    """The seed and the demo data loaded."""
-    demo_load()
+    """The seed and the demo data loaded (`demo_loaded`: copied back after the first time)."""
+    demo_loaded()
     return seed
 
 
