@@ -128,7 +128,8 @@ def demo_loaded() -> None:
             moved = [i for i, column in enumerate(columns) if column in _NOW_COLUMNS]
             if moved:
                 rows = [
-                    tuple(v + shift if i in moved else v for i, v in enumerate(row)) for row in rows
+                    tuple(v + shift if i in moved and v else v for i, v in enumerate(row))
+                    for row in rows
                 ]
             cursor.executemany(
                 f"INSERT INTO {connection.ops.quote_name(table)} "
