@@ -41,14 +41,19 @@ serve: prepare
 # Chromium at /usr/bin/chromium (apt-get install -y chromium); without it they are deselected
 # with a warning, unless REQUIRE_BROWSER=1 (as in CI), where they then fail. Likewise tests that
 # read the source document beside the repository (../shared/seed/) are deselected with a warning
-# when it is absent (tests/conftest.py), unless REQUIRE_SOURCE=1.
+# when it is absent (tests/conftest.py), unless REQUIRE_SOURCE=1. Prints the 15 slowest tests and
+# the time the suite took; exits with pytest's status.
 test: install
-	@if [ -x /usr/bin/chromium ] || [ "$${REQUIRE_BROWSER:-0}" = "1" ]; then \
-		$(BIN)/pytest $(PYTEST_ARGS); \
+	@start=$$(date +%s); \
+	if [ -x /usr/bin/chromium ] || [ "$${REQUIRE_BROWSER:-0}" = "1" ]; then \
+		$(BIN)/pytest --durations=15 $(PYTEST_ARGS); \
 	else \
 		echo "!! /usr/bin/chromium not found: browser tests deselected (apt-get install -y chromium)"; \
-		$(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
-	fi
+		$(BIN)/pytest -m "not browser" --durations=15 $(PYTEST_ARGS); \
+	fi; \
+	status=$$?; elapsed=$$(( $$(date +%s) - start )); \
+	printf 'make test: %d min %02d s (exit status %d)\n' $$((elapsed / 60)) $$((elapsed % 60)) $$status; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,6 +3,12 @@ the police youth union (unit B), a provincial reviewer and a viewer; the period 
 (`open_period`) and `report_url` for the URLs of a report; the reports of that period and the
 marked demo data the outside-in checks watch (`reports_2014`, `world`).
 
+The seed is loaded once for the session, into the test database after its migrations: a test
+sees it without loading it (`seed` returns it) and rolls back what it writes; `without_seed`
+starts from tables without it. After every database test the stored totals and report tallies
+are compared with the values and reports (`_stored_totals_guarded`): a test that writes past
+them fails, unless marked `totals_unchecked`.
+
 Tests marked `needs_source` read the source document beside the repository
 (`../shared/seed/…`), which a fresh clone does not have: without it they are deselected with one
 printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests marked
@@ -19,17 +25,19 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.db import connections
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, connections
 from django.urls import reverse
 
 from config.logs import JsonFormatter
 from movements.formatting import format_number
 from movements.models import Membership, Movement, Period, Report, Unit, Value
-from movements.services.demo import demo_load
 from movements.services.seed import seed_load
 from reports.selectors import Subject, indicator_totals
 from tests.audit import MARK, MARKED, NOTE
-from tests.factories import PASSWORD, make_report, make_user, totals_kept, year
+from tests.factories import PASSWORD, demo_loaded, make_report, make_user, totals_kept, year
+from tests.stored_totals import stored_totals_guarded
 
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
@@ -90,17 +98,78 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations leave it, with the seed loaded once for the session:
+    every test sees the seed's units, movement, indicators and published figures, and rolls
+    back what it writes over them. A transactional test (`transaction=True`, `live_server`)
+    empties every table when it ends instead; `seed` then loads it again."""
+    with django_db_blocker.unblock():
+        seed_load()
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _stored_totals_guarded(request):
+    """A database test that leaves the stored totals or report tallies unequal to the values
+    and reports fails, naming the rows (tests/stored_totals.py): a writer that forgets
+    `rollup_kept` cannot pass the suite. Checked after the test and its fixtures wrote, before
+    its transaction is rolled back or its tables emptied; only when it wrote to what they
+    count, or was transactional. Tests that make them wrong on purpose are marked
+    `totals_unchecked`."""
+    item = request.node
+    if item.get_closest_marker("totals_unchecked") or not _uses_database(item):
+        yield
+        return
+    # The database first, so that it is rolled back (or emptied) after the check.
+    request.getfixturevalue("db")
+    with stored_totals_guarded(always=_transactional(item)):
+        yield
+
+
 @pytest.fixture
 def seed(db) -> Movement:
-    """The seed loaded: units, movement 3tn, indicators, published figures."""
-    seed_load()
-    return Movement.objects.get(code="3tn")
+    """The seed: units, movement 3tn, indicators, published figures. Loaded once for the
+    session (`django_db_setup`), and again here after a transactional test emptied the
+    tables."""
+    movement = Movement.objects.filter(code="3tn").first()
+    if movement is None:
+        seed_load()
+        movement = Movement.objects.get(code="3tn")
+    return movement
+
+
+@pytest.fixture
+def without_seed(db) -> None:
+    """The database without the session's seed: every table of `movements` emptied, in the
+    test's transaction (so back after it)."""
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("movements").get_models(include_auto_created=True)
+    ]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
 
 
 @pytest.fixture
 def demo(seed) -> Movement:
-    """The seed and the demo data loaded."""
-    demo_load()
+    """The seed and the demo data loaded (`demo_loaded`: copied back after the first time)."""
+    demo_loaded()
     return seed
 
 

@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from tests.factories import make_report
+from movements.models import Report
+from tests.factories import make_report, totals_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -311,8 +312,9 @@ def test_excel_refusal_in_english(client, seed, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     report = submitted_report(seed, cast)
-    report.status = "draft"
-    report.save()
+    with totals_kept(Report.objects.filter(pk=report.pk)):
+        report.status = "draft"
+        report.save()
     client.force_login(cast.secretary_a)
     choose_english(client)
     upload = SimpleUploadedFile("so-lieu.csv", b"a,b\n1,2\n", content_type="text/csv")

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from movements.models import Indicator, Period, Report, Unit, Value
-from tests.factories import make_report, make_user, year
+from tests.factories import make_report, make_user, totals_kept, year
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,9 @@ def test_database_rejects_a_second_report_for_the_same_unit_period_and_movement(
     ("kind", "number"), [("year", 1), ("half", 0), ("half", 3), ("quarter", 5)]
 )
 def test_database_rejects_a_period_number_that_does_not_fit_its_kind(db, kind, number):
+    periods = Period.objects.count()  # the seed's
     _rejected(lambda: Period.objects.create(kind=kind, year=2012, number=number))
-    assert not Period.objects.exists()
+    assert Period.objects.count() == periods
 
 
 def test_database_rejects_a_ratio_without_numerator_and_denominator(seed):
@@ -138,12 +139,13 @@ def test_access_rules_follow_memberships(cast, units):
 
 def test_report_and_value_changes_are_kept_in_history(seed, units):
     report = make_report(units.rach_gia, 2011, seed, status="draft")
-    value = Value.objects.create(
-        report=report, indicator=Indicator.objects.get(code="hoi-nghi-trien-khai"), value=5
-    )
-    value.value = 7
-    value.save()
-    report.status = "submitted"
-    report.save()
+    with totals_kept(Report.objects.filter(pk=report.pk)):
+        value = Value.objects.create(
+            report=report, indicator=Indicator.objects.get(code="hoi-nghi-trien-khai"), value=5
+        )
+        value.value = 7
+        value.save()
+        report.status = "submitted"
+        report.save()
     assert [h.value for h in value.history.order_by("history_date")] == [5, 7]
     assert [h.status for h in report.history.order_by("history_date")] == ["draft", "submitted"]

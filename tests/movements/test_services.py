@@ -67,7 +67,7 @@ def test_load_demo_command_also_opens_2014(seed):
     assert "mở nhập liệu" in out.getvalue()
 
 
-def test_demo_open_period_without_seed_is_a_clear_error(db):
+def test_demo_open_period_without_seed_is_a_clear_error(without_seed):
     with pytest.raises(ServiceError, match="load_seed"):
         demo_open_period()
 
@@ -166,7 +166,7 @@ def test_reopen_is_for_provincial_reviewers_only(cast, open_period, seed, units)
         ("quarter", 2014, 1, ("quarter", 2013, 4)),
     ],
 )
-def test_previous_period_of_each_kind(db, kind, year_, number, expected):
+def test_previous_period_of_each_kind(without_seed, kind, year_, number, expected):
     from movements.selectors import previous_period
 
     period = Period.objects.create(kind=kind, year=year_, number=number)

@@ -220,7 +220,7 @@ def test_ratio_indicators_are_not_divided_by_members(client, demo, cast):
     assert "Chỉ tiêu tỷ lệ không tính trên 100 đoàn viên" in response.content.decode()
 
 
-def test_pages_without_any_movement_say_so(client, db):
+def test_pages_without_any_movement_say_so(client, without_seed):
     unit = Unit.objects.create(code="tinh", name="Tỉnh", short_name="Tỉnh", kind="province")
     client.force_login(make_user("a", unit, Membership.Role.REVIEWER))
     for name in ("reports:overview", "reports:compare", "reports:completeness"):
