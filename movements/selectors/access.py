@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 class ReportAccess:
     """What `user` may do with `unit`'s report of `period` for `movement`: the one access
     decision that the entry views, their templates and the services ask. `report` is None while
-    the report is not started. Each permission asks the access QuerySets of models.py when it is
-    first read, and only then."""
+    the report is not started. Each permission asks the access QuerySets of `movements.models`
+    when it is first read, and only then."""
 
     user: AbstractBaseUser | AnonymousUser
     unit: Unit
