@@ -1,0 +1,68 @@
+"""The movement's data: units, indicators, periods, reports and their values.
+
+A value belongs to the unit that did the work, never to its parents: a unit's figure is the sum
+over its subtree, found through `Unit.path` (the ids from the root, "/1/5/").
+
+One module per job: `units` (the tree, peer groups, memberships), `movement` (periods, stages,
+indicators), `reports` (reports, values, change reasons), `totals` (published figures, stored
+totals and counts). Every name is imported here: Django finds the models through this package,
+and the rest of the code imports them from `movements.models`.
+"""
+
+# Django registers the models in import order (the order `apps.get_models()` gives): the
+# units first, as when this was one module.
+from .units import (
+    Membership,
+    PeerGroup,
+    Unit,
+    UnitQuerySet,
+    accounts_managed_by,
+    existed_during_q,
+)
+
+# isort: split
+from .movement import (
+    DEFAULT_MOVEMENT,
+    Indicator,
+    IndicatorGroup,
+    IndicatorQuerySet,
+    Movement,
+    MovementQuerySet,
+    Period,
+    Stage,
+)
+from .reports import (
+    ChangeReason,
+    Report,
+    ReportQuerySet,
+    Value,
+    of_existing_units,
+    submission_counts,
+)
+from .totals import PublishedFigure, ReportTally, Rollup
+
+__all__ = [
+    "DEFAULT_MOVEMENT",
+    "ChangeReason",
+    "Indicator",
+    "IndicatorGroup",
+    "IndicatorQuerySet",
+    "Membership",
+    "Movement",
+    "MovementQuerySet",
+    "PeerGroup",
+    "Period",
+    "PublishedFigure",
+    "Report",
+    "ReportQuerySet",
+    "ReportTally",
+    "Rollup",
+    "Stage",
+    "Unit",
+    "UnitQuerySet",
+    "Value",
+    "accounts_managed_by",
+    "existed_during_q",
+    "of_existing_units",
+    "submission_counts",
+]
