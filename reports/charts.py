@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from movements.formatting import format_number, format_value, format_years
+from movements.formatting import format_number, format_value
 from movements.models import PeerGroup
 from movements.sanitise import chart_text
 
@@ -46,8 +46,6 @@ GROUP_TEXT_COLOURS = {PeerGroup.DISTRICT: DISTRICT_COLOUR, PeerGroup.BRANCH: "#b
 # The peer groups' names, and the row of all groups together.
 GROUP_LABELS = {**dict(PeerGroup.choices), "all": gettext_lazy("Tất cả các nhóm")}
 TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490"]
-# The old name of format_years, for callers not yet moved to it.
-years_label = format_years
 MONEY_SCALE = 1_000_000
 CELL_LABEL_COLUMNS = 6
 

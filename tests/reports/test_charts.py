@@ -238,11 +238,6 @@ def test_figures_are_valid_plotly_and_json():
         json.dumps(figure)
 
 
-def test_years_label():
-    assert charts.years_label(2009, 2013) == "2009–2013"
-    assert charts.years_label(2012, 2012) == "2012"
-
-
 VENDOR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
 
 
