@@ -13,11 +13,12 @@ from movements.models import Report, Value
 from movements.selectors import entry_indicators
 from movements.services.demo import demo_open_period
 from tests.conftest import report_url
-from tests.factories import make_report, make_user, totals_kept
+from tests.factories import make_report, make_user, totals_kept, year
 from tests.movements.test_entry import saved
 
 pytestmark = pytest.mark.django_db
 
+DRAFTS = ["demo_draft", "demo_stage_report", "direct_draft"]
 CLASH = "bạn nhập"  # in the message on a field both changed
 
 
@@ -45,6 +46,15 @@ def page_form(response) -> dict[str, str]:
     return data
 
 
+def changes_told(response) -> list[list[str]]:
+    """The rows of the conflict's table of what changed since the page was loaded."""
+    tree = html5lib.parse(response.content, treebuilder="etree", namespaceHTMLElements=False)
+    return [
+        [cell.text or "" for cell in row]
+        for row in tree.findall(".//table[@class='changes']/tbody/tr")
+    ]
+
+
 def signed_in(client_class, user):
     client = client_class()
     client.force_login(user)
@@ -70,6 +80,19 @@ def demo_draft(demo, cast, open_period):
 
 
 @pytest.fixture
+def demo_stage_report(demo, cast):
+    """Rạch Giá's 2013 report as demo_load writes it (values after its report's history row),
+    returned to the unit without a new version, 2013 open for entry."""
+    period = year(2013)
+    period.open_for_entry = True
+    period.save()
+    reports = Report.objects.filter(unit=cast.unit_a, period=period, movement=demo)
+    with totals_kept(reports):
+        reports.update(status=Report.Status.RETURNED)
+    return reports.get()
+
+
+@pytest.fixture
 def direct_draft(cast, open_period, seed):
     """Rạch Giá's draft with figures written without history (make_report), one of them
     changed since by a direct update."""
@@ -83,6 +106,10 @@ def direct_draft(cast, open_period, seed):
     with totals_kept(Report.objects.filter(pk=report.pk)):
         Value.objects.filter(report=report, indicator__code="phan-qua").update(value=31)
     return report
+
+
+def url_of(report) -> str:
+    return report_url(unit=report.unit.code, period=report.period.code)
 
 
 def two_figures(report) -> tuple[str, str]:
@@ -100,28 +127,31 @@ def stored(report, code: str) -> int:
     return saved(report.unit, report.period, code)
 
 
-@pytest.mark.parametrize("draft", ["demo_draft", "direct_draft"])
+@pytest.mark.parametrize("draft", DRAFTS)
 def test_different_figures_changed_from_one_page_are_merged(two_secretaries, draft, request):
     report = request.getfixturevalue(draft)
+    url = url_of(report)
     a, b = two_secretaries
     x, y = two_figures(report)
     old_x, old_y = stored(report, x), stored(report, y)
-    page_a, page_b = page_form(a.get(report_url())), page_form(b.get(report_url()))
+    page_a, page_b = page_form(a.get(url)), page_form(b.get(url))
 
-    assert a.post(report_url(), changed(page_a, x, old_x + 1)).status_code == 302
-    response = b.post(report_url(), changed(page_b, y, old_y + 1))
+    assert a.post(url, changed(page_a, x, old_x + 1)).status_code == 302
+    response = b.post(url, changed(page_b, y, old_y + 1))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "vừa được người khác sửa" in html
     assert CLASH not in html  # nothing was changed by both
+    told = changes_told(response)
+    assert [row[1:] for row in told] == [[format_number(old_x), format_number(old_x + 1)]]
     back = page_form(response)
     assert back[f"v-{x}"] == format_number(old_x + 1)  # the colleague's figure, not the stale one
     assert back[f"v-{y}"] == format_number(old_y + 1)
     assert stored(report, y) == old_y  # nothing saved yet
 
     # Saving the page as it came back keeps both changes and reverts nothing.
-    assert b.post(report_url(), back).status_code == 302
+    assert b.post(url, back).status_code == 302
     assert stored(report, x) == old_x + 1
     assert stored(report, y) == old_y + 1
     for code, text in page_b.items():
@@ -129,16 +159,17 @@ def test_different_figures_changed_from_one_page_are_merged(two_secretaries, dra
             assert back[code] == text
 
 
-@pytest.mark.parametrize("draft", ["demo_draft", "direct_draft"])
+@pytest.mark.parametrize("draft", DRAFTS)
 def test_a_figure_both_changed_is_the_only_clash(two_secretaries, draft, request):
     report = request.getfixturevalue(draft)
+    url = url_of(report)
     a, b = two_secretaries
     x, y = two_figures(report)
     old_x, old_y = stored(report, x), stored(report, y)
-    page_a, page_b = page_form(a.get(report_url())), page_form(b.get(report_url()))
+    page_a, page_b = page_form(a.get(url)), page_form(b.get(url))
 
-    assert a.post(report_url(), changed(page_a, x, old_x + 1)).status_code == 302
-    response = b.post(report_url(), changed(changed(page_b, x, old_x + 2), y, old_y + 1))
+    assert a.post(url, changed(page_a, x, old_x + 1)).status_code == 302
+    response = b.post(url, changed(changed(page_b, x, old_x + 2), y, old_y + 1))
 
     html = response.content.decode()
     assert clashes(response) == [f"v-{x}"]
@@ -155,34 +186,36 @@ def test_a_direct_write_while_the_page_is_open_is_not_reverted(two_secretaries, 
     # Written without a new version (a direct update, the admin): the page's figures are
     # still compared with what is stored.
     a, b = two_secretaries
-    page_b = page_form(b.get(report_url()))
+    url = url_of(direct_draft)
+    page_b = page_form(b.get(url))
     with totals_kept(Report.objects.filter(pk=direct_draft.pk)):
         Value.objects.filter(report=direct_draft, indicator__code="cau").update(value=7)
 
-    response = b.post(report_url(), changed(page_b, "mo-cau", 3))
+    response = b.post(url, changed(page_b, "mo-cau", 3))
 
     assert response.status_code == 200
     assert "vừa được người khác sửa" in response.content.decode()
     back = page_form(response)
     assert back["v-cau"] == "7"
-    assert b.post(report_url(), back).status_code == 302
+    assert b.post(url, back).status_code == 302
     assert stored(direct_draft, "cau") == 7
     assert stored(direct_draft, "mo-cau") == 3
 
 
-@pytest.mark.parametrize("draft", ["demo_draft", "direct_draft"])
+@pytest.mark.parametrize("draft", DRAFTS)
 def test_a_stale_page_gets_the_conflict_before_the_plausibility_question(
     two_secretaries, draft, request
 ):
     report = request.getfixturevalue(draft)
+    url = url_of(report)
     a, b = two_secretaries
     x, y = two_figures(report)
     old_x, old_y = stored(report, x), stored(report, y)
-    page_a, page_b = page_form(a.get(report_url())), page_form(b.get(report_url()))
-    assert a.post(report_url(), changed(page_a, x, old_x + 1)).status_code == 302
+    page_a, page_b = page_form(a.get(url)), page_form(b.get(url))
+    assert a.post(url, changed(page_a, x, old_x + 1)).status_code == 302
 
     # B's figure is implausible: the first send already says the report changed.
-    response = b.post(report_url(), changed(page_b, y, old_y * 1000 + 1))
+    response = b.post(url, changed(page_b, y, old_y * 1000 + 1))
 
     html = response.content.decode()
     assert "vừa được người khác sửa" in html
@@ -193,7 +226,7 @@ def test_a_stale_page_gets_the_conflict_before_the_plausibility_question(
     assert stored(report, y) == old_y
 
     # Confirmed on the merged page, the save keeps both figures.
-    assert b.post(report_url(), {**back, "confirm_unusual": "on"}).status_code == 302
+    assert b.post(url, {**back, "confirm_unusual": "on"}).status_code == 302
     assert stored(report, x) == old_x + 1
     assert stored(report, y) == old_y * 1000 + 1
 
@@ -202,10 +235,11 @@ def test_a_tampered_snapshot_is_not_a_base(two_secretaries, direct_draft):
     # Without a valid snapshot the merge falls back to the report's history: a report
     # without one clashes wherever the figures differ, and nothing is saved.
     a, b = two_secretaries
-    page_a, page_b = page_form(a.get(report_url())), page_form(b.get(report_url()))
-    assert a.post(report_url(), changed(page_a, "cau", 5)).status_code == 302
+    url = url_of(direct_draft)
+    page_a, page_b = page_form(a.get(url)), page_form(b.get(url))
+    assert a.post(url, changed(page_a, "cau", 5)).status_code == 302
     forged = {**changed(page_b, "mo-cau", 3), "loaded": page_b["loaded"][:-2] + "xx"}
-    response = b.post(report_url(), forged)
+    response = b.post(url, forged)
     assert response.status_code == 200
     assert "vừa được người khác sửa" in response.content.decode()
     assert stored(direct_draft, "mo-cau") == 2
