@@ -346,8 +346,9 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     client.post(report_url(), form_data(doan_vien="1"))
     data = form_data(version=1, **{"doan_vien": "2", "cau": "3", "mo_cau": "4", "phan_qua": "5"})
     data["loaded"] = client.get(report_url()).context["form"].initial["loaded"]  # as the page
-    # 25 for the save (one comparing the figures with those the page was loaded with), 2 for the write log (config/logs.py reads back the history rows the
-    # request made), 2 for the service's check against the previous period, as the form's, and
+    # 25 for the save (one comparing the figures with those the page was loaded with), 2 for
+    # the write log (config/logs.py reads back the history rows the request made), 2 for the
+    # service's check against the previous period, as the form's, and
     # 2 for the stored totals (the report's counted values before and after; a draft has none,
     # so nothing to add), 2 for the report tallies (its count before and after: unchanged,
     # nothing to add) and 2 holding its unit and period while they are counted.
