@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django import forms
+from django.core import signing
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number, format_shown
 from .models import Indicator, IndicatorGroup
 from .rules import NumberError, parse_number, values_check
-from .selectors import indicators_by_group
+from .selectors import ReportState, indicators_by_group
 
 
 class VietnameseNumberField(forms.Field):
@@ -44,11 +47,38 @@ def field_name(indicator: Indicator) -> str:
 NOTE_FIELDS = ("highlights", "shortcomings")
 
 
-def merged_data(data: QueryDict, merged: dict, version: int) -> QueryDict:
+LOADED_SALT = "movements.forms.loaded"
+
+
+def loaded_token(state: ReportState, version: int) -> str:
+    """The report's state a form is loaded with, and its version, signed (the form's hidden
+    "loaded"): the base of the three-way merge when the report has changed by the save,
+    whatever wrote its figures, with or without history."""
+    return signing.dumps({"version": version, **asdict(state)}, salt=LOADED_SALT, compress=True)
+
+
+class LoadedField(forms.CharField):
+    """The signed state a form was loaded with (`loaded_token`), as {"version": …, state}; None
+    when missing or not signed here (the save then takes the base from the history)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value) -> dict | None:
+        try:
+            return signing.loads(str(value or ""), salt=LOADED_SALT)
+        except signing.BadSignature:
+            return None
+
+
+def merged_data(data: QueryDict, merged: dict, version: int, stored: ReportState) -> QueryDict:
     """A refused form's data with the three-way merge in place of the user's fields (see
-    services.EditConflict), on the version that is stored now."""
+    services.EditConflict), on the version that is stored now and its state (`stored`)."""
     data = data.copy()
     data["version"] = str(version)
+    data["loaded"] = loaded_token(stored, version)
     for code, value in merged.items():
         if code in NOTE_FIELDS:
             data[code] = value or ""
@@ -58,8 +88,11 @@ def merged_data(data: QueryDict, merged: dict, version: int) -> QueryDict:
 
 
 class ReportForm(forms.Form):
-    """One report: a number field per entered indicator, the narrative notes, the version it
-    was loaded with, and the confirmation of unusual values."""
+    """One report: a number field per entered indicator, the narrative notes, the version and
+    the state it was loaded with, and the confirmation of unusual values.
+
+    Valid when every number can be read; the rules (`check_rules`) are the service's to
+    apply, after it has checked that the report has not changed since the form was loaded."""
 
     highlights = forms.CharField(
         label=_("Kết quả nổi bật"),
@@ -78,6 +111,7 @@ class ReportForm(forms.Form):
         label=_("Tôi đã kiểm tra: các số liệu cao (thấp) bất thường ở trên là đúng."),
         required=False,
     )
+    loaded = LoadedField()
 
     def __init__(self, *args, indicators: list[Indicator], previous: dict | None = None, **kw):
         super().__init__(*args, **kw)
@@ -92,24 +126,40 @@ class ReportForm(forms.Form):
     def values(self) -> dict[str, int | None]:
         return {i.code: self.cleaned_data.get(field_name(i)) for i in self.indicators}
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean_loaded(self) -> ReportState | None:
+        """The state the form was loaded with, when it is the one of the form's version."""
+        payload = self.cleaned_data.get("loaded")
+        if not isinstance(payload, dict):
+            return None
+        if payload.pop("version", None) != self.cleaned_data.get("version"):
+            return None
+        try:
+            return ReportState(**payload)
+        except TypeError:  # signed here in another shape
+            return None
+
+    def check_rules(self) -> None:
+        """Mark the rules' errors, and the unusual values unless confirmed, on the figures
+        that could be read (a page that shows every problem at once)."""
         typed = {
-            i.code: cleaned.get(field_name(i))
+            i.code: self.cleaned_data.get(field_name(i))
             for i in self.indicators
             if field_name(i) not in self.errors
         }
-        errors, warnings = values_check(self.indicators, typed, self.previous)
+        self.show_problems(*values_check(self.indicators, typed, self.previous))
+
+    def show_problems(self, errors: dict[str, list], warnings: dict[str, list]) -> None:
+        """Mark rule errors and unusual values (`values_check`'s, or a refused save's) on
+        their fields; the unusual ones ask for the confirmation unless it was given."""
         for code, messages in errors.items():
             for message in messages:
                 self.add_error(f"v-{code}", message)
         if warnings:
             self.unusual = True
-            if not cleaned.get("confirm_unusual"):
+            if not self.cleaned_data.get("confirm_unusual"):
                 for code, messages in warnings.items():
                     for message in messages:
                         self.add_error(f"v-{code}", message)
-        return cleaned
 
     def mark_clashes(self, clashes: dict[str, tuple]) -> None:
         """Mark each field that both the user and the last save changed, with both values."""

@@ -29,6 +29,7 @@ from .forms import (
     UploadForm,
     VersionForm,
     field_name,
+    loaded_token,
     merged_data,
 )
 from .models import Movement, Period, Unit
@@ -80,12 +81,12 @@ def _report_form(access: ReportAccess, data=None) -> ReportForm:
     )
     initial = None
     if data is None:
-        values = selectors.report_values(report=access.report)
-        initial = {field_name(i): values.get(i.code) for i in indicators}
+        state = selectors.report_state(report=access.report)
+        initial = {field_name(i): state.values.get(i.code) for i in indicators}
         initial["version"] = access.version
-        if access.report is not None:
-            initial["highlights"] = access.report.highlights
-            initial["shortcomings"] = access.report.shortcomings
+        initial["highlights"] = state.highlights
+        initial["shortcomings"] = state.shortcomings
+        initial["loaded"] = loaded_token(state, access.version)
     return ReportForm(data, initial=initial, indicators=indicators, previous=previous)
 
 
@@ -120,6 +121,20 @@ def _render_report(request, access: ReportAccess, form: ReportForm | None = None
     return render(request, "movements/report_form.html", context)
 
 
+def _conflict_page(request, access: ReportAccess, conflict: EditConflict):
+    """The report as it is now, and the user's input merged on the version they now see."""
+    access = selectors.report_access(
+        user=request.user, unit=access.unit, period=access.period, movement=access.movement
+    )
+    data = merged_data(request.POST, conflict.merged, conflict.report.version, conflict.stored)
+    form = _report_form(access, data)
+    form.is_valid()
+    form.check_rules()
+    form.mark_clashes(conflict.clashes)
+    last = selectors.last_change(report=access.report) if access.report else None
+    return _render_report(request, access, form, conflict=conflict, last=last)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_page(request, unit: str, period: str):
@@ -133,9 +148,11 @@ def report_page(request, unit: str, period: str):
         return redirect(_url(access))
     form = _report_form(access, request.POST)
     if not form.is_valid():
+        form.check_rules()
         return _render_report(request, access, form)
     submit = request.POST.get("action") == "submit"
     try:
+        # The version first, then the rules and their questions: a stale form is merged.
         workflow.report_save(
             user=request.user,
             unit=access.unit,
@@ -147,23 +164,12 @@ def report_page(request, unit: str, period: str):
             version=form.cleaned_data["version"],
             confirm_unusual=form.cleaned_data["confirm_unusual"],
             submit=submit,
+            loaded=form.cleaned_data["loaded"],
         )
     except EditConflict as conflict:
-        # The report as it is now, and the user's input on the version they have now seen.
-        access = selectors.report_access(
-            user=request.user, unit=access.unit, period=access.period, movement=access.movement
-        )
-        form = _report_form(
-            access, merged_data(request.POST, conflict.merged, conflict.report.version)
-        )
-        form.is_valid()
-        form.mark_clashes(conflict.clashes)
-        last = selectors.last_change(report=access.report) if access.report else None
-        return _render_report(request, access, form, conflict=conflict, last=last)
+        return _conflict_page(request, access, conflict)
     except ValuesInvalid as invalid:
-        for code, errors in {**invalid.errors, **invalid.warnings}.items():
-            for message in errors:
-                form.add_error(f"v-{code}", message)
+        form.show_problems(invalid.errors, invalid.warnings)
         return _render_report(request, access, form)
     except ServiceError as error:
         messages.error(request, str(error))

@@ -1,5 +1,5 @@
-"""A report's history: every change, who made it and why, and the report's state at a version
-(for the history page and the entry form's conflict check)."""
+"""A report's history: every change, who made it and why; and the report's state, now or at a
+version, and what changed between two states (for the entry form's conflict check)."""
 
 from __future__ import annotations
 
@@ -165,11 +165,14 @@ def _values_as_of(report: Report, anchor) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class ReportState:
-    """A report's figures and notes at one moment: values by indicator code, and the notes."""
+    """A report's figures and notes at one moment: values by indicator code, the notes, and
+    the status and reason shown with them (empty before the report was started)."""
 
     values: dict[str, int]
     highlights: str = ""
     shortcomings: str = ""
+    status: str = ""
+    return_reason: str = ""
 
     def as_fields(self) -> dict[str, int | str | None]:
         """Values by code with the notes under "highlights" and "shortcomings" (a merge's
@@ -177,14 +180,25 @@ class ReportState:
         return {**self.values, "highlights": self.highlights, "shortcomings": self.shortcomings}
 
 
-def report_state(*, report: Report) -> ReportState:
-    """The report's figures and notes as stored now."""
-    return ReportState(report_values(report=report), report.highlights, report.shortcomings)
+def report_state(*, report: Report | None) -> ReportState:
+    """The report's figures and notes as stored now (an empty state when there is none)."""
+    if report is None or report.pk is None:
+        return ReportState({})
+    return ReportState(
+        report_values(report=report),
+        report.highlights,
+        report.shortcomings,
+        report.status,
+        report.return_reason,
+    )
 
 
 def report_state_at(*, report: Report, version: int) -> ReportState | None:
-    """The report's figures and notes as they were at `version` (empty at version 0, before
-    anything was saved); None when the history holds no such version."""
+    """The report's figures and notes as its history holds them at `version` (empty at
+    version 0, before anything was saved); None when the history holds no such version.
+
+    Only as good as the history: figures written without it (the demo loaders, a direct
+    update) are missing, so a form's conflict takes the state the form was loaded with."""
     if not version:
         return ReportState({})
     anchor = _anchor(report, version)
@@ -192,39 +206,32 @@ def report_state_at(*, report: Report, version: int) -> ReportState | None:
         return None
     codes = dict(Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "code"))
     values = {codes[i]: v for i, v in _values_as_of(report, anchor).items() if i in codes}
-    return ReportState(values, anchor.highlights, anchor.shortcomings)
-
-
-def report_changes_since(*, report: Report, version: int) -> list[Change]:
-    """What changed in the report since it was at `version`: old (at that version) → new (now).
-
-    Uses the history: the state at `version` is the last history row of that version.
-    """
-    anchor = _anchor(report, version)
-    if anchor is None:
-        return []
-    then = _values_as_of(report, anchor)
-    now = dict(Value.objects.filter(report=report).values_list("indicator_id", "value"))
-    labels = dict(
-        Indicator.objects.filter(movement_id=report.movement_id).values_list("pk", "short_name")
+    return ReportState(
+        values, anchor.highlights, anchor.shortcomings, anchor.status, anchor.return_reason
     )
+
+
+def report_changes(*, report: Report, before: ReportState, after: ReportState) -> list[Change]:
+    """What changed in the report from `before` to `after`: old → new, figures in form order,
+    then the notes, the status and the reason (the status only when `before` had one: a report
+    started in between is not a change of status). One query."""
+    labels = dict(
+        Indicator.objects.filter(movement_id=report.movement_id).values_list("code", "short_name")
+    )
+    order = {code: position for position, code in enumerate(labels)}
     changes = []
-    for indicator_id in sorted(set(then) | set(now), key=lambda i: list(labels).index(i)):
-        if then.get(indicator_id) != now.get(indicator_id):
-            changes.append(
-                Change(
-                    labels.get(indicator_id, "?"),
-                    format_shown(then.get(indicator_id)),
-                    format_shown(now.get(indicator_id)),
-                )
-            )
+    for code in sorted(set(before.values) | set(after.values), key=lambda c: order.get(c, 0)):
+        old, new = before.values.get(code), after.values.get(code)
+        if old != new:
+            changes.append(Change(labels.get(code, "?"), format_shown(old), format_shown(new)))
     status_labels = dict(Report.Status.choices)
     for name, title in REPORT_FIELDS:
-        old, new = getattr(anchor, name), getattr(report, name)
-        if old != new:
-            if name == "status":
-                old, new = status_labels.get(old, old), status_labels.get(new, new)
-            changes.append(Change(title, format_shown(old or None), format_shown(new or None)))
+        old, new = getattr(before, name), getattr(after, name)
+        if old == new or (name == "status" and not old):
+            continue
+        if name == "status":
+            old, new = status_labels.get(old, old), status_labels.get(new, new)
+        changes.append(Change(title, format_shown(old or None), format_shown(new or None)))
     return changes
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from ..models import Report
+from ..selectors import ReportState
 
 
 class ServiceError(Exception):
@@ -19,7 +20,8 @@ class ServiceError(Exception):
 
 
 class ValuesInvalid(ServiceError):
-    """Values that break a rule; `errors` maps indicator code -> messages."""
+    """Values that break a rule; `errors` maps indicator code -> messages, `warnings` the
+    unusual values (confirmed or not: a refusal for errors lists them too)."""
 
     def __init__(self, errors: dict[str, list[str]], warnings: dict[str, list[str]] | None = None):
         self.errors = errors
@@ -34,6 +36,7 @@ class EditConflict(ServiceError):
     `merged` is the user's edit merged with the stored report (fields by indicator code, and
     "highlights", "shortcomings"): the stored value where the user changed nothing, the user's
     where only they changed it. `clashes` maps each field both changed to (mine, stored).
+    `stored` is the report's state that `report.version` holds (the form's next base).
     """
 
     def __init__(
@@ -42,11 +45,13 @@ class EditConflict(ServiceError):
         changes: list,
         merged: dict | None = None,
         clashes: dict[str, tuple] | None = None,
+        stored: ReportState | None = None,
     ):
         self.report = report
         self.changes = changes
         self.merged = merged or {}
         self.clashes = clashes or {}
+        self.stored = stored or ReportState({})
         super().__init__(
             _(
                 "Báo cáo vừa được người khác sửa trong lúc bạn đang nhập. Chưa có gì được lưu. "

@@ -18,7 +18,7 @@ from ..selectors import (
     ReportState,
     entry_indicators,
     previous_values,
-    report_changes_since,
+    report_changes,
     report_state,
     report_state_at,
 )
@@ -75,24 +75,34 @@ def _write_values(
 
 def _save_report(report: Report, user, reason: str) -> None:
     """Bump the version and save; always the last write of a service, so that the report's
-    history row of a version closes that version (see selectors.report_changes_since)."""
+    history row of a version closes that version (see selectors.report_state_at)."""
     report.version += 1
     report._history_user = user
     report._change_reason = reason[:REASON_MAX]
     report.save()
 
 
-def _conflict(report: Report, version: int, mine: ReportState) -> EditConflict:
-    """The refusal of an edit made from `version` of a report that has moved on, with the
-    edit merged three ways (what the user loaded, what they typed, what is stored now)."""
-    base = report_state_at(report=report, version=version)
+def _conflict(
+    report: Report, version: int, mine: ReportState, loaded: ReportState | None
+) -> EditConflict:
+    """The refusal of an edit of a report that has changed since the user loaded it, with the
+    edit merged three ways: what the user loaded (`loaded`, the state their form carries;
+    without it, what the history holds at `version`), what they typed, what is stored now."""
+    base = loaded if loaded is not None else report_state_at(report=report, version=version)
+    stored = report_state(report=report)
     merged, clashes = three_way_merge(
-        base.as_fields() if base is not None else None,
-        mine.as_fields(),
-        report_state(report=report).as_fields(),
+        base.as_fields() if base is not None else None, mine.as_fields(), stored.as_fields()
     )
-    return EditConflict(
-        report, report_changes_since(report=report, version=version), merged, clashes
+    changes = report_changes(report=report, before=base, after=stored) if base is not None else []
+    return EditConflict(report, changes, merged, clashes, stored)
+
+
+def _changed_since(report: Report, version: int, loaded: ReportState | None) -> bool:
+    """Whether the report is no longer what the user loaded: another version, or (the form's
+    state at hand) other figures or notes at the same version, which a writer that keeps no
+    version (a direct update, the admin's value lines) leaves."""
+    return report.version != version or (
+        loaded is not None and report_state(report=report) != loaded
     )
 
 
@@ -136,22 +146,26 @@ def report_save(
     version: int = 0,
     confirm_unusual: bool = False,
     submit: bool = False,
+    loaded: ReportState | None = None,
 ) -> Report:
     """Save the secretary's figures (a draft), and submit them when `submit`.
 
-    `version` is the report version the form was loaded with (0 for a report not yet started);
-    an older version raises EditConflict and nothing is written. Raises ValuesInvalid for
-    values that break a rule, ServiceError for anything else refused.
+    `version` is the report version the form was loaded with (0 for a report not yet started),
+    `loaded` the report's state it was loaded with (None: taken from the history). A report
+    that has changed since raises EditConflict, before any rule is checked, and nothing is
+    written. Raises ValuesInvalid for values that break a rule, ServiceError for anything else
+    refused.
     """
     report = _locked_report(unit, period, movement)
     access = ReportAccess(user, unit, period, movement, report)
     if not access.is_secretary:
         raise ServiceError(_("Bạn không được nhập số liệu cho đơn vị này."))
     mine = ReportState(values, highlights, shortcomings)
-    if report is not None and report.version != version:
-        raise _conflict(report, version, mine)
+    if report is not None and _changed_since(report, version, loaded):
+        raise _conflict(report, version, mine, loaded)
     if report is None and version:
-        raise EditConflict(Report(unit=unit, period=period, movement=movement), [])
+        # Deleted since: the form comes back on a report not started (version 0).
+        raise EditConflict(Report(unit=unit, period=period, movement=movement, version=0), [])
     if access.why_not_editable:
         raise ServiceError(access.why_not_editable)
 
@@ -166,7 +180,8 @@ def report_save(
     previous = previous_values(unit=unit, period=period, movement=movement)
     errors, warnings = values_check(indicators, values, previous)
     if errors or (warnings and not confirm_unusual):
-        raise ValuesInvalid(errors, {} if confirm_unusual else warnings)
+        # Every warning, confirmed or not: the form shows the confirmation again with the errors.
+        raise ValuesInvalid(errors, warnings)
     if submit and not any(v is not None for v in values.values()):
         raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
 
@@ -184,7 +199,7 @@ def report_save(
                 # Someone started the same report a moment ago: their save wins, as with
                 # versions.
                 existing = Report.objects.get(unit=unit, period=period, movement=movement)
-                raise _conflict(existing, 0, mine)
+                raise _conflict(existing, 0, mine, loaded)
         _write_values(report, user, indicators, values, ChangeReason.VALUES_SAVED)
         report.highlights = highlights
         report.shortcomings = shortcomings
