@@ -8,8 +8,9 @@
                            workers do not all restart together)
 
 Request logs come from the app (config.logging, one JSON line per request on stdout); gunicorn
-logs its own events (workers started, killed) on stderr. On start, the page cache that the
-workers share is emptied (`on_starting`).
+logs its own events (workers started, killed) on stderr. On start and on every reload
+(`kill -HUP`), the page cache that the workers share is emptied and its generation renewed
+(`on_starting`, `on_reload`; reports.page_store).
 """
 
 import multiprocessing
@@ -31,9 +32,25 @@ wsgi_app = "config.wsgi:application"
 
 
 def on_starting(server):
-    """Empty the page cache (reports.page_cache), which the workers share on disk: the pages
-    kept were rendered by the code that ran before this start, whose templates may differ."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.core.cache import caches
+    """Empty the page cache (reports.page_cache), which the workers share on disk, and start its
+    new generation: the pages kept were rendered by the code that ran before this start, whose
+    templates may differ."""
+    _renew_page_cache(server)
 
-    caches["pages"].clear()
+
+def on_reload(server):
+    """As on start: a reload (`kill -HUP`) forks new workers, which load the app and its
+    templates again; none of them may answer a page that the workers before them rendered."""
+    _renew_page_cache(server)
+
+
+def _renew_page_cache(server):
+    # Whatever the cache's directory holds or lacks, the server starts: a cache that cannot
+    # be emptied is logged, and the new generation keeps its pages unread.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    try:
+        from reports.page_store import renew
+
+        renew()
+    except Exception:  # noqa: BLE001 — the server must start whatever the cache raises
+        server.log.exception("page cache: not emptied")

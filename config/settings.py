@@ -134,7 +134,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # keyed by the PostgreSQL snapshot they read: exact, with no writer having to invalidate
 # anything. Files in DJANGO_PAGE_CACHE_DIR, shared by the server's workers: PAGE_CACHE_ENTRIES
 # pages (compressed, from at most 1 MB each) for 10 minutes; gunicorn empties it when it starts
-# (config/gunicorn.py), so that a deploy's templates show at once. Tests keep them in memory.
+# or reloads (config/gunicorn.py), so that a deploy's templates show at once. Tests keep them in
+# memory.
 # Off under DEBUG: an edited template would not show until the next write.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_DIR = os.environ.get("DJANGO_PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "page-cache")
@@ -144,7 +145,7 @@ CACHES = {
         "BACKEND": (
             "django.core.cache.backends.locmem.LocMemCache"
             if TESTING
-            else "django.core.cache.backends.filebased.FileBasedCache"
+            else "reports.page_store.PageFiles"  # bytes only, in a directory none but us writes
         ),
         "LOCATION": "pages" if TESTING else PAGE_CACHE_DIR,
         "TIMEOUT": 600,

@@ -3,22 +3,30 @@ write, through any path or connection, is visible on the next request, because p
 keyed by the PostgreSQL snapshot they read. Transactional tests on PostgreSQL: inside a test's
 outer transaction (and on SQLite) the cache stands aside."""
 
+import logging
+import os
+import pickle
 import re
 import runpy
 import threading
+import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from movements.models import Unit
+from movements.models import Membership, Unit
 from movements.services.workflow import report_approve
 from reports import page_cache
 from reports.documents import build_report_document
 from reports.selectors import Subject
+from tests.factories import make_user
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +56,17 @@ def cluster_snapshot() -> str:
         return cursor.fetchone()[0]
 
 
+def over_one_snapshot(requests):
+    """What `requests()` returns, once no transaction of the cluster wrote while it ran (another
+    database of the cluster, autovacuum): its requests then all read one snapshot."""
+    for _ in range(10):
+        before = cluster_snapshot()
+        result = requests()
+        if cluster_snapshot() == before:
+            return result
+    pytest.fail("some transaction of the cluster wrote during every try")
+
+
 def repeat_queries(client, url: str) -> int:
     """The queries of `url` asked for twice in a row with no write in between. Any transaction
     of the cluster that writes meanwhile (autovacuum, another database) rightly makes the
@@ -68,6 +87,53 @@ def fresh(client, url: str, settings) -> str:
         return shown(client, url)
     finally:
         settings.PAGE_CACHE = True
+
+
+def elsewhere(write) -> None:
+    """`write` committed by another connection, as another request would."""
+
+    def run():
+        try:
+            write()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+
+
+GUNICORN = Path(__file__).parents[2] / "config" / "gunicorn.py"
+SERVER = SimpleNamespace(log=logging.getLogger("phongtrao.tests.gunicorn"))
+
+
+def gunicorn_hook(name: str) -> None:
+    """gunicorn's `name` hook from config/gunicorn.py, called as gunicorn's master calls it."""
+    runpy.run_path(str(GUNICORN))[name](SERVER)
+
+
+@pytest.fixture
+def page_files(settings, monkeypatch, tmp_path):
+    """The page cache as served (settings.CACHES["pages"] as the server reads it, not the tests'
+    memory), in a directory of its own; returns the directory."""
+    version = os.environ["PYTEST_VERSION"]
+    monkeypatch.delenv("PYTEST_VERSION")
+    served = runpy.run_path(str(Path(__file__).parents[2] / "config" / "settings.py"))
+    monkeypatch.setenv("PYTEST_VERSION", version)
+    directory = tmp_path / "pages"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {**served["CACHES"]["pages"], "LOCATION": str(directory)},
+    }
+    # The hooks renew the generation in the environment; put back after the test.
+    monkeypatch.setenv("PHONGTRAO_PAGE_GENERATION", "before")
+    caches["pages"]  # noqa: B018 — made as the server makes it: the directory with it
+    return directory
+
+
+def kept_files(directory: Path) -> list[Path]:
+    suffix = caches["pages"].cache_suffix
+    return [path for path in directory.glob(f"*{suffix}") if path.is_file()]
 
 
 @pytest.fixture
@@ -106,15 +172,7 @@ def test_a_write_committed_by_another_connection_shows_on_the_next_request(revie
     assert RENAMED not in shown(reviewer, "/units/rach-gia/")
     assert repeat_queries(reviewer, "/units/rach-gia/") == QUERIES_OF_A_HIT
 
-    def elsewhere():
-        try:
-            Unit.objects.filter(code="rach-gia").update(name=RENAMED)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=elsewhere)
-    thread.start()
-    thread.join(timeout=30)
+    elsewhere(lambda: Unit.objects.filter(code="rach-gia").update(name=RENAMED))
     assert RENAMED in shown(reviewer, "/units/rach-gia/")
 
 
@@ -194,21 +252,134 @@ def test_the_cache_can_be_switched_off(reviewer, settings):
     assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
 
 
-def test_workers_share_kept_pages_through_the_cache_directory(reviewer, settings, tmp_path):
+def test_workers_share_kept_pages_through_the_cache_directory(reviewer, page_files):
     """As served (`make serve`): the pages are files that every worker reads; gunicorn empties
     the directory when it starts, since the code may have changed."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path),
-        },
-    }
     assert repeat_queries(reviewer, OVERVIEW) == QUERIES_OF_A_HIT
-    assert list(tmp_path.glob("*.djcache"))
-    runpy.run_path(str(Path(__file__).parents[2] / "config" / "gunicorn.py"))["on_starting"](None)
-    assert not list(tmp_path.glob("*.djcache"))
+    assert kept_files(page_files)
+    gunicorn_hook("on_starting")
+    assert not kept_files(page_files)
     assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+
+
+class Planted:
+    """What a local user could leave in the directory: unpickled, it writes `marker`."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_file_planted_in_the_cache_directory_never_runs(reviewer, page_files, tmp_path, settings):
+    shown(reviewer, OVERVIEW)
+    marker = tmp_path / "ran-as-the-server"
+    planted = pickle.dumps(None) + zlib.compress(pickle.dumps(Planted(marker)))
+    for path in kept_files(page_files):  # every page kept, in the form FileBasedCache reads
+        path.write_bytes(planted)
+    page = shown(reviewer, OVERVIEW)
+    assert not marker.exists()
+    assert page == fresh(reviewer, OVERVIEW, settings)
+
+
+def test_a_page_changed_in_the_cache_directory_is_never_served(reviewer, page_files, log_lines):
+    def changed_then_asked_for() -> int:
+        shown(reviewer, OVERVIEW)
+        for path in kept_files(page_files):
+            kept = path.read_bytes()
+            path.write_bytes(kept[:-40] + bytes(40))
+        return queries(reviewer, OVERVIEW)
+
+    assert over_one_snapshot(changed_then_asked_for) > QUERIES_OF_A_HIT
+    assert "page cache: a kept page failed its check; rendered again" in [
+        line["event"] for line in log_lines()
+    ]
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o707])
+def test_a_directory_that_others_may_write_is_refused(reviewer, page_files, log_lines, mode):
+    page_files.chmod(mode)
+    for _ in range(2):
+        assert "Tổng quan" in shown(reviewer, OVERVIEW)
+    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+    assert not kept_files(page_files)
+    failures = [line for line in log_lines() if line["logger"] == "phongtrao.page_cache"]
+    assert failures
+    assert all("writable by its group or others" in str(line) for line in failures)
+
+
+def test_a_stray_directory_in_the_cache_directory_does_not_stop_gunicorn(reviewer, page_files):
+    shown(reviewer, OVERVIEW)
+    stray = page_files / ("0" * 32 + caches["pages"].cache_suffix)
+    stray.mkdir()
+    gunicorn_hook("on_starting")
+    assert stray.is_dir()
+    assert not kept_files(page_files)
+
+
+def test_a_reload_never_answers_a_page_rendered_before_it(reviewer, page_files):
+    """`kill -HUP`: new workers with the templates as they are now. Not even a page that an old
+    worker kept after the directory was emptied is answered to them."""
+    assert repeat_queries(reviewer, OVERVIEW) == QUERIES_OF_A_HIT
+    before = {path: path.read_bytes() for path in kept_files(page_files)}
+    gunicorn_hook("on_reload")
+    assert not kept_files(page_files)
+    for path, kept in before.items():
+        path.write_bytes(kept)
+    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+
+
+@pytest.mark.parametrize("demotion", ["superuser", "membership"])
+def test_a_user_demoted_as_their_page_renders_is_never_answered_it_again(
+    reports_2014, monkeypatch, demotion
+):
+    """`login_required` loads the user before the page's snapshot is taken: a user demoted in
+    between gets the page rendered for what they were, and never again afterwards (their
+    memberships are read in the snapshot)."""
+    if demotion == "superuser":
+        user = make_user("tinh-doan", is_superuser=True, is_staff=True)
+        users = get_user_model().objects.filter(pk=user.pk)
+        first = 200
+
+        def promote():
+            users.update(is_superuser=True, is_staff=True)
+
+        def demote():
+            users.update(is_superuser=False, is_staff=False)
+
+    else:
+        user = reports_2014.viewer
+        unit, role = Unit.objects.get(code="kien-giang"), Membership.Role.VIEWER
+        first = 403
+
+        def promote():
+            Membership.objects.get_or_create(user=user, unit=unit, role=role)
+
+        def demote():
+            Membership.objects.filter(user=user).delete()
+
+    client = Client()
+    client.force_login(user)
+    shown(client, OVERVIEW)
+    taken = page_cache._snapshot
+    snapshots = []
+
+    def demoted_meanwhile() -> str:
+        if not snapshots:
+            elsewhere(demote)
+        snapshots.append(taken())
+        return snapshots[-1]
+
+    monkeypatch.setattr(page_cache, "_snapshot", demoted_meanwhile)
+    for _ in range(10):  # until both requests read one snapshot: nothing else wrote between
+        promote()
+        snapshots.clear()
+        statuses = [client.get(OVERVIEW).status_code for _ in range(2)]
+        if snapshots[0] == snapshots[1]:
+            break
+    assert snapshots[0] == snapshots[1]
+    assert statuses == [first, 403]
 
 
 def test_a_cache_that_fails_never_fails_the_page(reviewer, settings, tmp_path, log_lines):
