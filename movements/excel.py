@@ -418,9 +418,10 @@ def _meta(book: Workbook) -> dict[str, str]:
         )
     sheet = book[META_SHEET]
     sheet.reset_dimensions()  # a declared size is not trusted; rows are bounded here instead
+    rows = sheet.iter_rows(max_row=META_ROWS, max_col=2, values_only=True)
     return {
         str(key).strip(): str(value).strip()
-        for key, value in sheet.iter_rows(max_row=META_ROWS, max_col=2, values_only=True)
+        for _line, (key, value) in _numbered(rows, start=1)
         if key is not None and value is not None
     }
 
@@ -487,9 +488,9 @@ def read_workbook(
 
 
 def _numbered(rows, start: int):
-    """(line, row) for each row; ExcelError for a number cell that openpyxl cannot read (a
-    stored value like 5,000 digits, past Python's limit, or “1.000.000”), which ends its
-    reading of the sheet."""
+    """(line, row) for each of `rows` (an openpyxl iter_rows); ExcelError for a number cell
+    that openpyxl cannot read as it streams them (a stored value of 5,000 digits, past
+    Python's limit, or “1.000.000”), which ends its reading of the sheet."""
     line = start
     while True:
         try:
@@ -540,7 +541,7 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
     sheet.reset_dimensions()  # the size was checked by _check_extent; rows are bounded below
 
     header_row, columns = None, {}
-    for number, titles_row in enumerate(
+    for number, titles_row in _numbered(
         sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True),
         start=1,
     ):

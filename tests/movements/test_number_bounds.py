@@ -258,6 +258,21 @@ def test_upload_refuses_a_numeric_cell_that_is_no_number_and_saves_nothing(
     nothing_saved()
 
 
+@pytest.mark.parametrize("sheet", [excel.SHEET, excel.META_SHEET])
+def test_upload_refuses_an_unreadable_number_above_the_table_and_saves_nothing(
+    client, cast, open_period, sheet
+):
+    """In the rows read before the figures: the file's details and the table's headers."""
+    client.force_login(cast.secretary_a)
+    book = download(client)
+    set_cell(book, "cau", 4)
+    book[sheet].cell(row=1, column=excel.MAX_COLUMNS, value=123_456_789)
+    response = upload(client, with_raw_number(workbook_bytes(book), 123_456_789, "9" * 5000))
+    assert response.status_code == 200
+    assert "không đọc được" in response.content.decode()
+    nothing_saved()
+
+
 def test_upload_takes_a_money_figure_at_its_ceiling(client, cast, open_period):
     client.force_login(cast.secretary_a)
     book = download(client)
