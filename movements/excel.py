@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import math
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .formatting import format_number
 from .models import Movement, Period, Unit
-from .rules import BIGINT_MAX, NumberError, parse_number
+from .rules import NumberError, NumberTooLarge, parse_number, within_ceiling
 from .sanitise import xlsx_cell
 from .selectors import SheetRow, indicators_by_group
 from .services import ServiceError
@@ -417,15 +418,18 @@ def _meta(book: Workbook) -> dict[str, str]:
         )
     sheet = book[META_SHEET]
     sheet.reset_dimensions()  # a declared size is not trusted; rows are bounded here instead
+    rows = sheet.iter_rows(max_row=META_ROWS, max_col=2, values_only=True)
     return {
         str(key).strip(): str(value).strip()
-        for key, value in sheet.iter_rows(max_row=META_ROWS, max_col=2, values_only=True)
+        for _line, (key, value) in _numbered(rows, start=1)
         if key is not None and value is not None
     }
 
 
 def cell_number(cell) -> tuple[int | None, str | None]:
-    """(number, None) or (None, problem) for a value cell; blank gives (None, None)."""
+    """(number, None) or (None, problem) for a value cell; blank gives (None, None). A number
+    above every indicator's ceiling is a problem here; each indicator's own, in the import's
+    checks (rules.values_check)."""
     value = cell.value
     if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
         return None, (
@@ -439,23 +443,27 @@ def cell_number(cell) -> tuple[int | None, str | None]:
         return None, _("Ô chứa giá trị Đúng/Sai; hãy nhập một con số.")
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
         return None, _("Ô chứa ngày tháng; hãy nhập một con số.")
-    if isinstance(value, float):
-        if not value.is_integer():
-            return None, _("Cần số nguyên, không nhận số thập phân %(value)s.") % {
-                "value": str(value).replace(".", ",")
-            }
-        value = int(value)
-    if isinstance(value, int):
-        if value < 0:
-            return None, _("Không nhận số âm (%(value)s).") % {"value": value}
-        if value > BIGINT_MAX:
-            return None, _("Số quá lớn.")
-        return value, None
-    text = str(value)
-    if not text.strip():
-        return None, None
+    if isinstance(value, float) and (math.isnan(value) or value == -math.inf):
+        return None, _("Ô chứa “%(value)s”, không phải là một con số; hãy nhập một con số.") % {
+            "value": value
+        }
+    if isinstance(value, int | float) and value < 0:
+        return None, _("Không nhận số âm (%(value)s).") % {"value": value}
     try:
+        if isinstance(value, int | float):
+            # The ceiling before int(): 1e400 is read as inf, and 1e300 would give 301 digits.
+            within_ceiling(value)
+            if isinstance(value, float) and not value.is_integer():
+                return None, _("Cần số nguyên, không nhận số thập phân %(value)s.") % {
+                    "value": str(value).replace(".", ",")
+                }
+            return int(value), None
+        text = str(value)
+        if not text.strip():
+            return None, None
         return parse_number(text), None
+    except NumberTooLarge as error:
+        return None, str(error)
     except NumberError:
         return None, _("Ô chứa chữ “%(text)s”, cần một con số (ví dụ 8964).") % {
             "text": text.strip()[:40]
@@ -477,6 +485,28 @@ def read_workbook(
         return _read(book, movement=movement, period=period, unit=unit, deadline=deadline)
     finally:
         book.close()
+
+
+def _numbered(rows, start: int):
+    """(line, row) for each of `rows` (an openpyxl iter_rows); ExcelError for a number cell
+    that openpyxl cannot read as it streams them (a stored value of 5,000 digits, past
+    Python's limit, or “1.000.000”), which ends its reading of the sheet."""
+    line = start
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except (ValueError, OverflowError) as error:
+            raise ExcelError(
+                _(
+                    "Dòng %(row)s có ô số không đọc được (số quá dài hoặc không phải là một con "
+                    "số); hãy nhập lại một con số, ví dụ 8964, rồi tải tệp lên."
+                )
+                % {"row": line}
+            ) from error
+        yield line, row
+        line += 1
 
 
 def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
@@ -511,7 +541,7 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
     sheet.reset_dimensions()  # the size was checked by _check_extent; rows are bounded below
 
     header_row, columns = None, {}
-    for number, titles_row in enumerate(
+    for number, titles_row in _numbered(
         sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, max_col=MAX_COLUMNS, values_only=True),
         start=1,
     ):
@@ -537,7 +567,7 @@ def _read(book, *, movement, period, unit, deadline: float) -> WorkbookData:
         max_row=MAX_ROWS,
         max_col=max(unit_at, code_at, value_at, name_at or 0) + 1,
     )
-    for line, row in enumerate(rows, start=header_row + 1):
+    for line, row in _numbered(rows, start=header_row + 1):
         if line % 1024 == 0 and time.monotonic() > deadline:
             raise _too_slow()
         if not row:

@@ -11,20 +11,27 @@ from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number, format_shown
 from .models import Indicator, IndicatorGroup
-from .rules import NumberError, parse_number, values_check
+from .rules import NUMBER_MAX, NUMBER_TEXT_MAX, NumberError, ceiling, parse_number, values_check
 from .selectors import ReportState, indicators_by_group
 
 
 class VietnameseNumberField(forms.Field):
-    """A whole number typed as '8.964'; cleaned to int or None, shown back as '8.964'."""
+    """A whole number typed as '8.964', at most `limit` (the indicator's ceiling); cleaned to
+    int or None, shown back as '8.964'."""
 
     widget = forms.TextInput
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, limit: int = NUMBER_MAX, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
+        self.limit = limit
         self.widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "class": "num", "maxlength": "40"}
+            {
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "num",
+                "maxlength": str(NUMBER_TEXT_MAX),
+            }
         )
 
     def prepare_value(self, value):
@@ -33,9 +40,10 @@ class VietnameseNumberField(forms.Field):
         return value
 
     def to_python(self, value):
-        text = str(value)[:40] if value not in (None, "") else None
+        # A longer text is refused by parse_number, not cut to a number the user never typed.
+        text = str(value) if value not in (None, "") else None
         try:
-            return parse_number(text)
+            return parse_number(text, limit=self.limit)
         except NumberError as error:
             raise forms.ValidationError(str(error), code="number") from error
 
@@ -120,7 +128,7 @@ class ReportForm(forms.Form):
         self.unusual = False
         for indicator in indicators:
             self.fields[field_name(indicator)] = VietnameseNumberField(
-                label=indicator.name, help_text=indicator.measure
+                label=indicator.name, help_text=indicator.measure, limit=ceiling(indicator)
             )
 
     def values(self) -> dict[str, int | None]:

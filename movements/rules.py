@@ -1,6 +1,6 @@
 """Pure rules shared by the form, the Excel importer and the demo loader: numbers as Vietnamese
-users type them, and the checks of a report's values (no negative number, a part never above
-its whole, sanity bounds). No database access here.
+users type them, and the checks of a report's values (whole and not negative, at most the
+indicator's ceiling, a part never above its whole, sanity bounds). No database access here.
 """
 
 from __future__ import annotations
@@ -15,6 +15,19 @@ from .formatting import format_number, format_percent
 from .models import Indicator
 
 BIGINT_MAX = 9_223_372_036_854_775_807
+# The hard ceiling of one report's figure, by kind: refused, with no confirmation that passes
+# it (the sanity bounds Indicator.min_value/max_value only warn). The stored totals (Rollup,
+# the report queries' SUM) add a figure over every unit's report of every period in a bigint
+# (PostgreSQL: an error past BIGINT_MAX) or SQLite's 64-bit integer (a float past it). With
+# 15,000 units over 20 periods (3×10^5 reports) at the ceiling, money sums to 3×10^17 đồng, 30
+# times within BIGINT_MAX, and counts to 3×10^14. No real report comes near: the seed's sanity
+# bounds reach 2×10^10 đồng (20 tỷ) and a count of 10^5; 10^12 đồng is 1.000 tỷ, and 10^9 ten
+# times the country's population.
+CEILINGS = {Indicator.Kind.COUNT: 10**9, Indicator.Kind.MONEY: 10**12}
+NUMBER_MAX = max(CEILINGS.values())
+# Longer than any number under NUMBER_MAX as anyone types it ("1.000.000.000.000" is 17): refused
+# before any parsing, so that no work grows with what a client sends. The form's maxlength.
+NUMBER_TEXT_MAX = 40
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # ASCII digits only: Python's \d and int() also take full-width "１２" and Arabic-Indic digits,
 # which parse_number refuses with a message instead of reading them silently.
@@ -30,24 +43,49 @@ class NumberError(ValueError):
     """A number that could not be read; str() is the message for the user, in Vietnamese."""
 
 
-def parse_number(text: str | None) -> int | None:
+class NumberTooLarge(NumberError):
+    """A number above the ceiling, or a text longer than any number taken."""
+
+
+def ceiling(indicator: Indicator) -> int:
+    """The largest figure `indicator` takes in one report (CEILINGS, by its kind)."""
+    return CEILINGS.get(indicator.kind, NUMBER_MAX)
+
+
+def within_ceiling(number: int | Decimal, limit: int = NUMBER_MAX) -> int | Decimal:
+    """`number` itself when it is at most `limit`; else NumberTooLarge saying the limit."""
+    if number > limit:
+        raise NumberTooLarge(
+            _("Số quá lớn: không nhận số trên %(limit)s.") % {"limit": format_number(limit)}
+        )
+    return number
+
+
+def parse_number(text: str | None, *, limit: int = NUMBER_MAX) -> int | None:
     """A whole number as Vietnamese users type it: '8.964', '1.540.000.000', '8 964', '12'.
 
     Blank gives None. A decimal comma ('12,5'), a minus sign or anything else that is not a
-    whole non-negative number raises NumberError with what to fix.
+    whole non-negative number raises NumberError with what to fix; a number above `limit`
+    (the indicator's ceiling) or a text past NUMBER_TEXT_MAX characters, NumberTooLarge.
     """
     if text is None:
         return None
-    cleaned = _SPACES.sub("", str(text))
+    text = str(text)
+    if len(text) > NUMBER_TEXT_MAX:
+        raise NumberTooLarge(
+            _(
+                "Quá dài (%(length)s ký tự): một số liệu có nhiều nhất %(limit)s ký tự, ví dụ "
+                "1.540.000.000."
+            )
+            % {"length": format_number(len(text)), "limit": NUMBER_TEXT_MAX}
+        )
+    cleaned = _SPACES.sub("", text)
     if not cleaned:
         return None
     if cleaned.startswith("-") and len(cleaned) > 1:
         raise NumberError(_("Không nhận số âm; hãy nhập số từ 0 trở lên."))
     if cleaned.startswith("+"):
         cleaned = cleaned[1:]
-    if len(cleaned) > 30 and (_PLAIN.match(cleaned) or _GROUPED.match(cleaned)):
-        # Beyond any stored number; int() would also refuse a string of thousands of digits.
-        raise NumberError(_("Số quá lớn."))
     if other := _other_digits(cleaned):
         raise NumberError(
             _(
@@ -57,12 +95,14 @@ def parse_number(text: str | None) -> int | None:
             % {"text": text.strip(), "ascii": other}
         )
     if _ENGLISH_GROUPED.match(cleaned):
+        number = within_ceiling(int(cleaned.replace(",", "")), limit)
         raise NumberError(
             _("“%(text)s”: dùng dấu chấm để phân nhóm: %(number)s (dấu phẩy là dấu thập phân).")
-            % {"text": text.strip(), "number": format_number(int(cleaned.replace(",", "")))}
+            % {"text": text.strip(), "number": format_number(number)}
         )
     if words := _IN_WORDS.match(cleaned.lower()):
         amount = Decimal(words[1].replace(",", ".")) * _SCALE_WORDS[words[2]]
+        amount = within_ceiling(amount, limit)
         raise NumberError(
             _("“%(text)s”: hãy viết đủ chữ số, dùng dấu chấm để phân nhóm: %(number)s.")
             % {"text": text.strip(), "number": format_number(amount.to_integral_value())}
@@ -92,9 +132,7 @@ def parse_number(text: str | None) -> int | None:
             _("“%(text)s” không phải là một con số; hãy nhập chữ số, ví dụ 8.964.")
             % {"text": text.strip()}
         )
-    if number > BIGINT_MAX:
-        raise NumberError(_("Số quá lớn."))
-    return number
+    return within_ceiling(number, limit)
 
 
 def _other_digits(text: str) -> str:
@@ -255,6 +293,24 @@ def plausibility_check(
     return warnings
 
 
+def _refusal(indicator: Indicator, value) -> str | None:
+    """Why `value` can never be stored for `indicator`, whatever the user confirms, or None:
+    not a whole number (the services take values from any caller), negative, or above the
+    indicator's ceiling."""
+    what = {"indicator": _label(indicator)}
+    if isinstance(value, bool) or not isinstance(value, int):
+        return _("“%(indicator)s” phải là một số nguyên.") % what
+    if value < 0:
+        return _("“%(indicator)s” không được là số âm.") % what
+    if value > ceiling(indicator):
+        return _("Số quá lớn: “%(indicator)s” không nhận số trên %(limit)s %(measure)s.") % {
+            **what,
+            "limit": format_number(ceiling(indicator)),
+            "measure": indicator.measure,
+        }
+    return None
+
+
 def values_check(
     indicators: list[Indicator],
     values: dict[str, int | None],
@@ -262,23 +318,28 @@ def values_check(
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(errors, warnings) for a report's values by indicator code.
 
-    Errors block saving (negative, a part above its whole); warnings are values outside the
-    indicator's sanity bounds or implausible next to `previous` (the unit's values of the
-    previous period, see plausibility_check), which the user may confirm.
+    Errors block saving (not a whole number, negative, above the indicator's ceiling, a part
+    above its whole); warnings are values outside the indicator's sanity bounds or implausible
+    next to `previous` (the unit's values of the previous period, see plausibility_check),
+    which the user may confirm. Only values without an error of their own are compared.
     """
     errors: dict[str, list[str]] = {}
-    warnings: dict[str, list[str]] = plausibility_check(indicators, values, previous)
-    by_id = {i.pk: i for i in indicators}
+    valid: dict[str, int] = {}
     for indicator in indicators:
         value = values.get(indicator.code)
         if value is None:
             continue
-        if value < 0:
-            errors.setdefault(indicator.code, []).append(
-                _("“%(indicator)s” không được là số âm.") % {"indicator": _label(indicator)}
-            )
+        if refusal := _refusal(indicator, value):
+            errors.setdefault(indicator.code, []).append(refusal)
+        else:
+            valid[indicator.code] = value
+    warnings: dict[str, list[str]] = plausibility_check(indicators, valid, previous)
+    by_id = {i.pk: i for i in indicators}
+    for indicator in indicators:
+        value = valid.get(indicator.code)
+        if value is None:
             continue
-        bound = _whole(indicator, by_id, values)
+        bound = _whole(indicator, by_id, valid)
         if bound is not None and value > bound[1]:
             whole, whole_value = bound
             errors.setdefault(indicator.code, []).append(
