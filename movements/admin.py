@@ -74,7 +74,12 @@ class ScopedRows(ScopedChoices):
     def _holds(self, request, obj) -> bool:
         if obj is None or request.user.is_superuser:
             return True
-        return self.get_queryset(request).filter(pk=obj.pk).exists()
+        # Asked several times a page (view, change, delete): once per row and request.
+        held = request.__dict__.setdefault("_admin_rows_held", {})
+        key = (self.model._meta.label, obj.pk)
+        if key not in held:
+            held[key] = self.get_queryset(request).filter(pk=obj.pk).exists()
+        return held[key]
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._holds(request, obj)
@@ -109,8 +114,8 @@ class ProvinceScope(ScopedRows):
             request._shared_rows_managed = shared_rows_managed_by(request.user)
         return request._shared_rows_managed
 
-    def has_add_permission(self, request, *args):
-        return super().has_add_permission(request, *args) and self._may_write(request)
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._may_write(request)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_write(request)

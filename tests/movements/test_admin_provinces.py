@@ -304,9 +304,21 @@ def test_form_choices_offer_no_row_of_another_province(provinces, model):
             assert not field.queryset.filter(pk__in=hidden).exists(), (page, name)
 
 
-def test_the_reviewer_still_manages_their_own_province(provinces, units):
+def test_the_admins_index_pages_name_nothing_of_another_province(provinces):
+    assert_no_marker(provinces.kg.get(reverse("admin:index")))
+    for app in ("movements", "auth", "reports"):
+        assert_no_marker(provinces.kg.get(reverse("admin:app_list", args=[app])))
+
+
+def test_the_reviewer_still_manages_their_own_province(provinces, units, seed):
     listing = provinces.kg.get(url(Unit, "changelist"))
     assert units.rach_gia in listing.context["cl"].queryset
+    report = make_report(units.rach_gia, 2013, seed, values={"cau": 4})
+    assert provinces.kg.get(url(Report, "change", report.pk)).status_code == 200
+    assert provinces.kg.get(url(Report, "history", report.pk)).status_code == 200
+    version = report.history.first().history_id
+    past = provinces.kg.get(url(Report, "simple_history", report.pk, version))
+    assert past.status_code == 200
     page = provinces.kg.get(url(Unit, "change", units.ha_tien.pk))
     data = posted_back(page) | {"name": "Thành Đoàn Hà Tiên", "code": "ha-tien"}
     data["short_name"] = "Hà Tiên"
