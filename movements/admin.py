@@ -1,12 +1,14 @@
 from django.contrib import admin
+from django.contrib.admin.filters import FieldListFilter, RelatedFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,6 +26,7 @@ from .models import (
     Unit,
     Value,
     accounts_managed_by,
+    shared_rows_managed_by,
 )
 from .services.rollups import RollupChange
 
@@ -32,9 +35,100 @@ admin.site.site_title = pgettext_lazy("app name", "Phong trào")
 admin.site.index_title = _("Quản trị số liệu phong trào")
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin whose history page answers 404, not a server error, for an id that
-    is not one (simple_history looks the id up without checking it)."""
+class ScopedChoices:
+    """For staff who are not superusers, the choices of a foreign key (and the rows a form
+    accepts for it) are the rows the related model's admin lists for them: units and reports of
+    their provinces, the accounts they manage. Autocomplete asks the same admin."""
+
+    def get_field_queryset(self, db, db_field, request):
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        if request.user.is_superuser or related is None:
+            return super().get_field_queryset(db, db_field, request)
+        return related.get_queryset(request).using(db)
+
+
+class ScopedRelatedFilter(RelatedFieldListFilter):
+    """A list filter on a relation offers, to staff who are not superusers, only the rows the
+    related model's admin lists for them: no other province's unit in a sidebar."""
+
+    def field_choices(self, field, request, model_admin):
+        related = model_admin.admin_site._registry.get(field.related_model)
+        if request.user.is_superuser or related is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        rows = related.get_queryset(request).values("pk")
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": rows}, ordering=ordering
+        )
+
+
+# Every admin's filters on relations, those of Django's and other apps' admins too.
+FieldListFilter.register(lambda f: f.remote_field, ScopedRelatedFilter, take_priority=True)
+
+
+class ScopedRows(ScopedChoices):
+    """A row is a staff member's to view, change or delete only if their own list holds it
+    (`get_queryset`): another's row answers as a missing one (the change and delete pages) or
+    403 (history, permission checks)."""
+
+    def _holds(self, request, obj) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        # Asked several times a page (view, change, delete): once per row and request.
+        held = request.__dict__.setdefault("_admin_rows_held", {})
+        key = (self.model._meta.label, obj.pk)
+        if key not in held:
+            held[key] = self.get_queryset(request).filter(pk=obj.pk).exists()
+        return held[key]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._holds(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._holds(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._holds(request, obj)
+
+
+class ProvinceScope(ScopedRows):
+    """Staff who are not superusers manage the rows of the units they review
+    (`Unit.objects.reviewable_by`: the subtrees of their provinces), reached from the model by
+    `unit_field` ("" for units themselves). Rows with no unit (`unit_field = None`) are shared
+    by every province: read by all staff, changed only by those who manage every province
+    (`shared_rows_managed_by`)."""
+
+    unit_field: str | None = None
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser or self.unit_field is None:
+            return rows
+        lookup = f"{self.unit_field}__in" if self.unit_field else "pk__in"
+        return rows.filter(**{lookup: Unit.objects.reviewable_by(request.user)})
+
+    def _may_write(self, request) -> bool:
+        if self.unit_field is not None:
+            return True
+        if not hasattr(request, "_shared_rows_managed"):  # asked many times a page
+            request._shared_rows_managed = shared_rows_managed_by(request.user)
+        return request._shared_rows_managed
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request)
+
+
+class HistoryAdmin(ProvinceScope, SimpleHistoryAdmin):
+    """SimpleHistoryAdmin, scoped to the staff member's provinces, whose history page answers
+    404, not a server error, for an id that is not one (simple_history looks the id up without
+    checking it), and whose page of one past version (which can revert it) shows only a row
+    the staff member may view and reverts it only for one who may change it."""
 
     def history_view(self, request, object_id, extra_context=None):
         try:
@@ -42,6 +136,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
         except ValidationError as error:
             raise Http404 from error
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not request.user.is_superuser:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                raise Http404
+            if request.method == "POST" and not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class RollupKeptAdmin(HistoryAdmin):
@@ -100,34 +203,23 @@ class DateHierarchyChangeList(ChangeList):
 
 class MembershipScope:
     """For staff who are not superusers, memberships are those of the accounts they manage
-    (accounts_managed_by) in the units they review: they can neither see nor give a role to
-    themselves, another staff member or a superuser, nor a role outside their units."""
+    (accounts_managed_by): they can neither see nor give a role to themselves, another staff
+    member or a superuser. (The units, and the accounts offered, are their admins' rows.)"""
 
     def get_queryset(self, request):
         memberships = super().get_queryset(request)
         if request.user.is_superuser:
             return memberships
-        return memberships.filter(
-            user__in=accounts_managed_by(request.user),
-            unit__in=Unit.objects.reviewable_by(request.user),
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.name == "user":
-                kwargs["queryset"] = accounts_managed_by(request.user)
-            elif db_field.name == "unit":
-                kwargs["queryset"] = Unit.objects.reviewable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return memberships.filter(user__in=accounts_managed_by(request.user))
 
 
-class MembershipInline(MembershipScope, admin.TabularInline):
+class MembershipInline(MembershipScope, ScopedChoices, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class AccountMembershipInline(MembershipScope, admin.TabularInline):
+class AccountMembershipInline(MembershipScope, ScopedChoices, admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -135,7 +227,8 @@ class AccountMembershipInline(MembershipScope, admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ProvinceScope, admin.ModelAdmin):
+    unit_field = ""
     list_display = ["tree_name", "code", "kind", "gso_code", "valid_from", "valid_to"]
     list_filter = ["kind"]
     # The official order, here and in every list filter and autocomplete that lists units.
@@ -150,9 +243,24 @@ class UnitAdmin(admin.ModelAdmin):
     def tree_name(self, obj):
         return ("— " * obj.depth) + obj.name
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        parent = form.base_fields.get("parent")
+        if parent is None or request.user.is_superuser:
+            return form
+        # Staff put a unit under one of their units, or leave it where it is: no unit moves
+        # into or out of another province, and no new province begins (a root stays one).
+        parent.required = obj is None or obj.parent_id is not None
+        if obj is not None and obj.parent_id is not None:
+            parent.queryset = Unit.objects.filter(
+                Q(pk__in=parent.queryset.values("pk")) | Q(pk=obj.parent_id)
+            ).order_by(*self.ordering)
+        return form
+
 
 @admin.register(Membership)
-class MembershipAdmin(MembershipScope, admin.ModelAdmin):
+class MembershipAdmin(MembershipScope, ProvinceScope, admin.ModelAdmin):
+    unit_field = "unit"
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -160,26 +268,26 @@ class MembershipAdmin(MembershipScope, admin.ModelAdmin):
     autocomplete_fields = ["user", "unit"]
 
 
-class IndicatorGroupInline(admin.TabularInline):
+class IndicatorGroupInline(ScopedChoices, admin.TabularInline):
     model = IndicatorGroup
     extra = 0
 
 
-class StageInline(admin.TabularInline):
+class StageInline(ScopedChoices, admin.TabularInline):
     model = Stage
     extra = 0
     fields = ["name", "first_year", "last_year", "order"]
 
 
 @admin.register(Movement)
-class MovementAdmin(admin.ModelAdmin):
+class MovementAdmin(ProvinceScope, admin.ModelAdmin):
     list_display = ["code", "name", "start_year", "end_year", "period_kind"]
     search_fields = ["code", "name"]
     inlines = [StageInline, IndicatorGroupInline]
 
 
 @admin.register(IndicatorGroup)
-class IndicatorGroupAdmin(admin.ModelAdmin):
+class IndicatorGroupAdmin(ProvinceScope, admin.ModelAdmin):
     list_display = ["name", "numbering", "movement", "order"]
     list_filter = ["movement"]
     search_fields = ["name", "code"]
@@ -187,7 +295,7 @@ class IndicatorGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ProvinceScope, admin.ModelAdmin):
     list_display = ["name", "code", "group", "measure", "kind", "aggregation", "is_headline"]
     list_filter = ["movement", "group", "kind", "aggregation", "is_headline"]
     search_fields = ["name", "short_name", "code"]
@@ -196,7 +304,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(ProvinceScope, admin.ModelAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -211,7 +319,7 @@ class PeriodAdmin(admin.ModelAdmin):
     list_editable = ["deadline", "open_for_entry"]
 
 
-class ValueInline(admin.TabularInline):
+class ValueInline(ScopedChoices, admin.TabularInline):
     model = Value
     extra = 0
     fields = ["indicator", "value", "comment"]
@@ -223,6 +331,7 @@ class ValueInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(RollupKeptAdmin):
+    unit_field = "unit"
     list_display = [
         "unit",
         "period",
@@ -243,12 +352,21 @@ class ReportAdmin(RollupKeptAdmin):
     def get_changelist(self, request, **kwargs):
         return DateHierarchyChangeList
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        # Who sent, approved or returned a report is the workflow's record: not for staff to
+        # rewrite (nor are all those accounts theirs to choose).
+        return [*fields, "submitted_by", "approved_by", "returned_by"]
+
     def _report_ids(self, objects) -> set[int]:
         return {r.pk for r in objects if r.pk is not None}
 
 
 @admin.register(Value)
 class ValueAdmin(RollupKeptAdmin):
+    unit_field = "report__unit"
     list_display = ["indicator", "report", "value", "comment"]
     list_filter = ["indicator__group", "report__period", "report__status", "report__unit"]
     search_fields = ["indicator__name", "indicator__code", "report__unit__name"]
@@ -263,7 +381,8 @@ class ValueAdmin(RollupKeptAdmin):
 
 
 @admin.register(PublishedFigure)
-class PublishedFigureAdmin(admin.ModelAdmin):
+class PublishedFigureAdmin(ProvinceScope, admin.ModelAdmin):
+    unit_field = "unit"
     list_display = ["indicator", "unit", "value", "qualifier", "start_year", "end_year", "document"]
     list_filter = ["document", "unit", "indicator__group"]
     search_fields = ["indicator__name", "quote", "document"]
@@ -276,7 +395,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(get_user_model())
-class AccountAdmin(UserAdmin):
+class AccountAdmin(ScopedRows, UserAdmin):
     """Django's account admin for superusers. Other staff (the provincial office) see only the
     accounts they manage (accounts_managed_by: never a superuser, another staff member or
     their own) and change only names, e-mail, the active flag, the password and memberships:

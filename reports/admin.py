@@ -7,6 +7,7 @@ from .models import GeneratedReport
 
 @admin.register(GeneratedReport)
 class GeneratedReportAdmin(HistoryAdmin):
+    unit_field = "unit"  # the báo cáo of a unit: its province's staff manage it
     list_display = [
         "unit",
         "movement",

@@ -18,6 +18,7 @@ from .units import (
     UnitQuerySet,
     accounts_managed_by,
     existed_during_q,
+    shared_rows_managed_by,
 )
 
 # isort: split
@@ -64,5 +65,6 @@ __all__ = [
     "accounts_managed_by",
     "existed_during_q",
     "of_existing_units",
+    "shared_rows_managed_by",
     "submission_counts",
 ]

@@ -87,12 +87,17 @@ class UnitQuerySet(models.QuerySet):
 def accounts_managed_by(user) -> models.QuerySet:
     """Accounts whose names, active flag, password and memberships `user` may change in the
     admin: every account for a superuser; for other staff, accounts that are neither superuser
-    nor staff and whose memberships all lie in units the staff member reviews (accounts with
-    no membership yet included: they are being set up). Never the staff member's own account.
+    nor staff, with memberships that all lie in units the staff member reviews. An account with
+    no membership belongs to no province: only to superusers, and to the staff member who
+    added it in the admin (the admin's log says who), to set it up. Never the staff member's
+    own account.
     """
+    from django.contrib.admin.models import ADDITION, LogEntry
     from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
 
-    accounts = get_user_model().objects
+    User = get_user_model()
+    accounts = User.objects
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return accounts.none()
     if user.is_superuser:
@@ -100,8 +105,30 @@ def accounts_managed_by(user) -> models.QuerySet:
     reviewed = Unit.objects.reviewable_by(user)
     if not reviewed.exists():
         return accounts.none()
+    inside = Membership.objects.filter(unit__in=reviewed).values("user_id")
     outside = Membership.objects.exclude(unit__in=reviewed).values("user_id")
-    return accounts.filter(is_superuser=False, is_staff=False).exclude(pk__in=outside)
+    added = LogEntry.objects.filter(
+        user=user, action_flag=ADDITION, content_type=ContentType.objects.get_for_model(User)
+    ).values_list("object_id", flat=True)
+    being_set_up = Q(pk__in=[int(pk) for pk in added if pk.isdigit()]) & ~Q(
+        pk__in=Membership.objects.values("user_id")
+    )
+    return accounts.filter(
+        Q(pk__in=inside) | being_set_up, is_superuser=False, is_staff=False
+    ).exclude(pk__in=outside)
+
+
+def shared_rows_managed_by(user) -> bool:
+    """Whether `user` may add, change or delete what every province shares (movements and their
+    stages, indicator groups, indicators, periods): a superuser, or staff who review every root
+    unit (the province of an installation with one). Other staff only read them: a period
+    opened or an indicator changed by one province would be opened or changed for all."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    roots = Unit.objects.filter(parent__isnull=True)
+    return roots.exists() and not roots.exclude(pk__in=Unit.objects.reviewable_by(user)).exists()
 
 
 class Unit(models.Model):
