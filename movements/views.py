@@ -325,6 +325,21 @@ def report_xlsx(request, unit: str, period: str):
     return _xlsx_response(content, excel.filename(access.movement, access.period, access.unit))
 
 
+def _remembered(request, scope: str, data, plan) -> str:
+    """Keep the previewed file's rows and versions in the session for its confirmation, under
+    a new token (returned), so that the confirmation applies exactly what was shown."""
+    token = secrets.token_urlsafe(16)
+    request.session[SESSION_KEY] = {
+        "token": token,
+        "scope": scope,
+        "rows": [[r.row, r.unit_code, r.indicator_code, r.value] for r in data.rows],
+        "versions": plan.versions,
+        "file_versions": data.versions,
+        "downloaded_at": data.downloaded_at.isoformat() if data.downloaded_at else None,
+    }
+    return token
+
+
 def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_url: str):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -348,18 +363,8 @@ def _preview(request, *, movement, period, unit, scope: str, back: str, confirm_
         messages.error(request, str(error))
         return redirect(back)
     problems = sorted(data.problems + plan.problems, key=lambda p: p[0] or 0)
-    token = ""
     request.session.pop(SESSION_KEY, None)
-    if not problems and plan.changes:
-        token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "scope": scope,
-            "rows": [[r.row, r.unit_code, r.indicator_code, r.value] for r in data.rows],
-            "versions": plan.versions,
-            "file_versions": data.versions,
-            "downloaded_at": data.downloaded_at.isoformat() if data.downloaded_at else None,
-        }
+    token = _remembered(request, scope, data, plan) if not problems and plan.changes else ""
     return render(
         request,
         "movements/import_preview.html",
