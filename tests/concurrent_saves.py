@@ -6,7 +6,8 @@ Run by tests/test_sqlite_writes.py in a fresh interpreter:
 
 It builds the tables (from the models, without replaying the migrations: faster) and the seed,
 forks WRITERS processes that each save SAVES times through `report_save`, and prints one JSON
-line: the errors the writers met, and each unit's figures as saved last and as stored."""
+line: the errors the writers met, each unit's figures as saved last and as stored, and
+whether the stored totals still match the values."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from django.db import connections  # noqa: E402
 
 from movements.models import Membership, Movement, Report, Unit, Value  # noqa: E402
 from movements.selectors import entry_indicators  # noqa: E402
+from movements.services.rollups import rollup_check  # noqa: E402
 from movements.services.seed import seed_load  # noqa: E402
 from movements.services.workflow import report_save  # noqa: E402
 from tests.factories import year  # noqa: E402
@@ -110,6 +112,7 @@ def main(writers: int, saves: int) -> None:
                 "errors": [error for errors in outcomes for error in errors],
                 "saved": {code: {i.code: figure(saves - 1) for i in indicators} for code in codes},
                 "stored": {code: stored(code) for code in codes},
+                "totals_kept": rollup_check().ok,  # the stored totals and tallies match
             }
         )
     )

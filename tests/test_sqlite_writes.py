@@ -42,6 +42,7 @@ def test_saves_from_several_processes_at_once_all_succeed_and_are_stored(tmp_pat
     assert outcome["errors"] == []
     assert len(outcome["saved"]) == WRITERS
     assert outcome["stored"] == outcome["saved"]
+    assert outcome["totals_kept"]
 
 
 def test_the_database_file_the_app_creates_is_readable_by_its_owner_only(tmp_path):
