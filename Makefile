@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 # The database schema and the static files, as a deployment needs them before serving.
 prepare: install
-	@mkdir -p var
+	@mkdir -p -m 700 var  # owner-only: the secret key, the SQLite database
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.private_files import private_directory, private_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -26,10 +28,9 @@ def secret_key() -> str:
         return key
     path = BASE_DIR / "var" / "secret-key"
     if not path.exists():
-        path.parent.mkdir(exist_ok=True)
+        private_directory(path.parent)
         draft = path.with_name(f".secret-key-{os.getpid()}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as out:
+        with os.fdopen(private_file(draft, replace=True), "w") as out:
             out.write(secrets.token_urlsafe(50))
         try:
             os.link(draft, path)
@@ -128,6 +129,33 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+
+def sqlite_file(name: str) -> None:
+    """The SQLite database file (password hashes, sessions) and its directory made owner-only
+    when missing, before SQLite creates them with the umask's mode (its -wal and -shm files
+    take the database's). One that exists keeps its mode; in-memory databases are left."""
+    if name.startswith("file:") or name in ("", ":memory:"):
+        return
+    path = Path(name)
+    if not path.exists():
+        private_directory(path.parent)
+        os.close(private_file(path, replace=False))
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    sqlite_file(str(DATABASES["default"]["NAME"]))
+    # One writer at a time, the others wait for it: every transaction takes the write lock when
+    # it begins (a deferred one that reads first and then writes cannot wait, and fails at once
+    # with "database is locked"), waiting up to 20 s (below gunicorn's 30 s timeout). WAL: the
+    # readers read while someone writes; NORMAL: a commit survives a crash of the app, the
+    # last ones may be lost to a power cut (synced at each checkpoint, not at each commit).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        **DATABASES["default"].get("OPTIONS", {}),  # those in DATABASE_URL (?timeout=3) win
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Dashboards and the báo cáo answer a repeated request from the page cache (reports.page_cache),

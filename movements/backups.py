@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from config.private_files import private_directory, private_file
+
 PG_MAGIC = b"PGDMP"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -56,8 +58,12 @@ def _run(command: list[str], environment: dict[str, str]) -> None:
 
 
 def database_backup(path: Path) -> str:
-    """Write the whole database to `path`; returns what was written, for the command."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the whole database to `path`, readable by its owner only (password hashes,
+    sessions); returns what was written, for the command."""
+    private_directory(path.parent)
+    # Made owner-only (emptied if it was there) before pg_dump or SQLite write into it: they
+    # keep a file's mode, and would create a missing one with the umask's.
+    os.close(private_file(path, replace=True))
     if connection.vendor == "postgresql":
         arguments, environment = _pg_arguments()
         _run(

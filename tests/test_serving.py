@@ -54,6 +54,7 @@ def test_a_secret_key_is_made_once_readable_by_its_owner_only(tmp_path, monkeypa
     path = tmp_path / "var" / "secret-key"
     assert len(key) >= 50
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # var/, made here
     assert config.settings.secret_key() == key
     monkeypatch.setenv("DJANGO_SECRET_KEY", "from-the-environment")
     assert config.settings.secret_key() == "from-the-environment"

@@ -2,6 +2,8 @@
 history and timestamps to the microsecond included — on the database the suite runs on
 (PostgreSQL through pg_dump/pg_restore, SQLite through its online backup API)."""
 
+import stat
+
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
@@ -80,3 +82,16 @@ def test_restore_asks_before_replacing_the_data(db, tmp_path, monkeypatch):
     monkeypatch.setattr("builtins.input", lambda _prompt: "no")
     with pytest.raises(CommandError, match="Đã huỷ"):
         call_command("restore", str(path))
+
+
+def test_a_backup_is_readable_by_its_owner_only(db, tmp_path):
+    """It holds password hashes and sessions: 0600 whatever the umask, in a directory made
+    0700, also when it replaces a file that was readable by others."""
+    path = tmp_path / "sao-luu" / "phongtrao.dump"
+    call_command("backup", str(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    path.chmod(0o644)
+    call_command("backup", str(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_bytes().startswith((b"PGDMP", b"SQLite format 3"))
