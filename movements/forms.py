@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number, format_shown
-from .models import Indicator, IndicatorGroup
+from .models import Indicator, IndicatorGroup, Unit
 from .rules import NUMBER_MAX, NUMBER_TEXT_MAX, NumberError, ceiling, parse_number, values_check
 from .selectors import ReportState, indicators_by_group
 
@@ -121,9 +121,17 @@ class ReportForm(forms.Form):
     )
     loaded = LoadedField()
 
-    def __init__(self, *args, indicators: list[Indicator], previous: dict | None = None, **kw):
+    def __init__(
+        self,
+        *args,
+        indicators: list[Indicator],
+        previous: dict | None = None,
+        unit: Unit | None = None,
+        **kw,
+    ):
         super().__init__(*args, **kw)
         self.indicators = indicators
+        self.unit = unit
         self.previous = previous or {}
         self.unusual = False
         for indicator in indicators:
@@ -154,7 +162,7 @@ class ReportForm(forms.Form):
             for i in self.indicators
             if field_name(i) not in self.errors
         }
-        self.show_problems(*values_check(self.indicators, typed, self.previous))
+        self.show_problems(*values_check(self.indicators, typed, self.previous, unit=self.unit))
 
     def show_problems(self, errors: dict[str, list], warnings: dict[str, list]) -> None:
         """Mark rule errors and unusual values (`values_check`'s, or a refused save's) on

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .formatting import format_number, format_percent
-from .models import Indicator
+from .models import Indicator, IndicatorGroup, Unit
 
 BIGINT_MAX = 9_223_372_036_854_775_807
 # The hard ceiling of one report's figure, by kind: refused, with no confirmation that passes
@@ -315,8 +315,11 @@ def values_check(
     indicators: list[Indicator],
     values: dict[str, int | None],
     previous: dict[str, int] | None = None,
+    *,
+    unit: Unit | None = None,
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """(errors, warnings) for a report's values by indicator code.
+    """(errors, warnings) for a report's values by indicator code; `unit` is the reporting unit
+    (bounds may depend on its kind).
 
     Errors block saving (not a whole number, negative, above the indicator's ceiling, a part
     above its whole); warnings are values outside the indicator's sanity bounds or implausible
@@ -381,3 +384,16 @@ def values_check(
                 }
             )
     return errors, warnings
+
+
+def blank_sections(
+    indicators: list[Indicator], values: dict[str, int | None]
+) -> list[tuple[IndicatorGroup, list[Indicator]]]:
+    """[(section, its indicators left blank)] in report order, for the sections where some
+    figure is blank (None or absent: not reported, unlike 0). `indicators` come with their
+    group, in report order (`selectors.entry_indicators`)."""
+    out: dict[int, tuple[IndicatorGroup, list[Indicator]]] = {}
+    for indicator in indicators:
+        if values.get(indicator.code) is None:
+            out.setdefault(indicator.group_id, (indicator.group, []))[1].append(indicator)
+    return list(out.values())

@@ -87,7 +87,9 @@ def _report_form(access: ReportAccess, data=None) -> ReportForm:
         initial["highlights"] = state.highlights
         initial["shortcomings"] = state.shortcomings
         initial["loaded"] = loaded_token(state, access.version)
-    return ReportForm(data, initial=initial, indicators=indicators, previous=previous)
+    return ReportForm(
+        data, initial=initial, indicators=indicators, previous=previous, unit=access.unit
+    )
 
 
 def _render_report(request, access: ReportAccess, form: ReportForm | None = None, **extra):

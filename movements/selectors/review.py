@@ -51,7 +51,10 @@ def review_flags(*, reports: list[Report]) -> dict[int, list[str]]:
                 units=same, period=report.period, movement=report.movement
             )
         _errors, warnings = values_check(
-            indicators[report.movement_id], current[report.pk], previous[key][report.unit_id]
+            indicators[report.movement_id],
+            current[report.pk],
+            previous[key][report.unit_id],
+            unit=report.unit,
         )
         if warnings:
             flags[report.pk] = [m for messages in warnings.values() for m in messages]

@@ -199,7 +199,7 @@ def import_plan(
         if refusal := report.edit_refusal(statuses):
             problems.append((first_row, refusal))
             continue
-        errors, unusual = values_check(indicators, merged, previous[target.pk])
+        errors, unusual = values_check(indicators, merged, previous[target.pk], unit=target)
         for code, messages in errors.items():
             row = entries.get(code, (first_row, None))[0]
             problems.extend((row, f"{target.short_name}: {m}") for m in messages)

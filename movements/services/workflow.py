@@ -178,7 +178,7 @@ def report_save(
             % {"codes": ", ".join(sorted(unknown))}
         )
     previous = previous_values(unit=unit, period=period, movement=movement)
-    errors, warnings = values_check(indicators, values, previous)
+    errors, warnings = values_check(indicators, values, previous, unit=unit)
     if errors or (warnings and not confirm_unusual):
         # Every warning, confirmed or not: the form shows the confirmation again with the errors.
         raise ValuesInvalid(errors, warnings)
