@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +148,15 @@ class Movement(models.Model):
             "Các văn bản mà báo cáo thực hiện (“Thực hiện Công văn số …”), mỗi dòng một đoạn."
         ),
     )
+    comparison_threshold = models.PositiveSmallIntegerField(
+        _("ngưỡng so sánh (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Một năm chỉ được so sánh với năm khác khi ít nhất tỷ lệ này của các đơn vị phải báo "
+            "cáo đã có báo cáo được tính; dưới ngưỡng, trang ghi “chưa đủ số liệu”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("phong trào")
@@ -156,6 +165,10 @@ class Movement(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__gte=models.F("start_year")), name="movement_stage_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(comparison_threshold__gte=1, comparison_threshold__lte=100),
+                name="movement_threshold_percent",
             ),
         ]
 

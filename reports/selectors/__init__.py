@@ -42,6 +42,14 @@ from .groups import (
     group_comparison,
     group_comparisons,
 )
+from .like_for_like import (
+    LikeForLike,
+    RateBase,
+    YearCoverage,
+    like_for_like,
+    rate_bases,
+    year_coverage,
+)
 from .overview import (
     IndicatorYears,
     Overview,

@@ -1,0 +1,275 @@
+"""Figures that compare like with like: how many of the units due each year are counted
+(coverage), a change between two years summed over the units that reported the figure in both,
+and rates per 100 members summed over the units whose member count is known at the end of the
+range. The plain subtree totals (`totals.indicator_totals`) mix in whoever reported; these never
+do.
+
+A unit here is a reporting unit: a unit of the subtree with a report of its own whose status
+counts. Everything is summed in SQL over `Value` rows, with the unit's presence in the other
+year an EXISTS on the same unit: exact, and a fixed number of queries whatever the number of
+units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import Value as V
+
+from movements.models import Indicator, Report, ReportTally, Unit, Value, existed_during_q
+
+from .subject import Subject
+from .totals import Number, TotalKey, _with_ratios, ratio_percent
+
+NAMES_LISTED = 12  # units named as left out of a comparison; the rest are counted
+
+
+@dataclass(frozen=True)
+class YearCoverage:
+    """Of the units of a subtree due to report in `year` (they existed during it and are not
+    the tree's root), how many have a report whose status counts."""
+
+    year: int
+    due: int
+    counted: int
+
+    @property
+    def complete(self) -> bool:
+        return self.counted >= self.due
+
+    @property
+    def percent(self) -> Decimal | None:
+        return ratio_percent(self.counted, self.due)
+
+    def enough(self, threshold: int) -> bool:
+        """At least `threshold` percent of the units due are counted (a year nobody is due in
+        is enough: there is nothing to wait for)."""
+        return self.counted * 100 >= threshold * self.due
+
+
+def year_coverage(*, subject: Subject, years: list[int] | None = None) -> dict[int, YearCoverage]:
+    """{year: YearCoverage} over the subject unit's subtree for each of `years` (default the
+    subject's): the units due from the units' dates, the units counted from the stored report
+    counts (`ReportTally`, reports of the subject's statuses). Two queries."""
+    years = years if years is not None else subject.years
+    if not years:
+        return {}
+    unit = subject.unit
+    due = Unit.objects.filter(path__startswith=unit.path, parent__isnull=False).aggregate(
+        **{
+            f"y{y}": Count("pk", filter=existed_during_q(dt.date(y, 1, 1), dt.date(y, 12, 31)))
+            for y in years
+        }
+    )
+    counted = dict.fromkeys(years, 0)
+    for year, reports in ReportTally.objects.filter(
+        unit=unit,
+        movement=subject.movement,
+        status__in=subject.statuses,
+        period__kind=subject.movement.period_kind,
+        period__year__in=years,
+    ).values_list("period__year", "reports"):
+        counted[year] += reports
+    return {y: YearCoverage(year=y, due=due[f"y{y}"], counted=counted[y]) for y in years}
+
+
+@dataclass
+class LikeForLike:
+    """A change from `first` to `last` year over the units that reported the figure in both.
+
+    `values`: {(indicator code, None, year): sum over those units} for the two years (ratios
+    from their summed parts); `units`: {indicator code: how many units are compared};
+    `both`: units counted (a report) in both years; `only_first` / `only_last`: units counted
+    in one of them only, named up to NAMES_LISTED, with their counts."""
+
+    first: int
+    last: int
+    values: dict[TotalKey, Number]
+    units: dict[str, int]
+    both: int
+    only_first: list[Unit] = field(default_factory=list)
+    only_first_count: int = 0
+    only_last: list[Unit] = field(default_factory=list)
+    only_last_count: int = 0
+
+    def pair(self, code: str) -> tuple[Number, Number]:
+        return self.values.get((code, None, self.first)), self.values.get((code, None, self.last))
+
+
+def _reports(subject: Subject, **where):
+    return Report.objects.filter(
+        movement=subject.movement,
+        status__in=subject.statuses,
+        period__kind=subject.movement.period_kind,
+        **where,
+    )
+
+
+def _values(subject: Subject, **where):
+    return Value.objects.filter(
+        report__movement=subject.movement,
+        report__status__in=subject.statuses,
+        report__period__kind=subject.movement.period_kind,
+        **where,
+    )
+
+
+def _stored_ids(indicators: list[Indicator]) -> set[int]:
+    ids: set[int] = set()
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.RATIO:
+            ids.update([indicator.numerator_id, indicator.denominator_id])
+        else:
+            ids.add(indicator.pk)
+    return ids
+
+
+def like_for_like(
+    *, subject: Subject, indicators: list[Indicator], first: int, last: int
+) -> LikeForLike:
+    """The `indicators` summed over the subject's subtree in years `first` and `last`, each
+    over the units that have a figure for it (a value, not a blank) in both years; and which
+    units are counted in one year only. Five queries."""
+    unit = subject.unit
+
+    def same_figure_in(year: int) -> Exists:
+        return Exists(
+            _values(
+                subject,
+                report__unit=OuterRef("report__unit"),
+                indicator=OuterRef("indicator"),
+                report__period__year=year,
+            )
+        )
+
+    rows = (
+        _values(
+            subject,
+            report__unit__path__startswith=unit.path,
+            indicator_id__in=_stored_ids(indicators),
+        )
+        .filter(
+            (Q(report__period__year=first) & same_figure_in(last))
+            | (Q(report__period__year=last) & same_figure_in(first))
+        )
+        .values_list("indicator__code", "report__period__year")
+        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
+        .order_by()
+    )
+    values: dict[TotalKey, Number] = {}
+    units: dict[str, int] = {}
+    for code, year, total, count in rows:
+        values[(code, None, year)] = int(total)
+        units[code] = count
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.RATIO:
+            units[indicator.code] = units.get(indicator.denominator.code, 0)
+
+    in_subtree = _reports(subject, unit__path__startswith=unit.path)
+
+    def counted_in(year: int) -> Exists:
+        return Exists(_reports(subject, unit=OuterRef("unit"), period__year=year))
+
+    both = in_subtree.filter(period__year=first).filter(counted_in(last)).count()
+    lists = {}
+    for year, other in ((first, last), (last, first)):
+        alone = (
+            in_subtree.filter(period__year=year)
+            .exclude(counted_in(other))
+            .select_related("unit")
+            .order_by("unit__sort_order", "unit__name", "pk")
+        )
+        named = [r.unit for r in alone[: NAMES_LISTED + 1]]
+        count = len(named) if len(named) <= NAMES_LISTED else alone.count()
+        lists[year] = (named[:NAMES_LISTED], count)
+    return LikeForLike(
+        first=first,
+        last=last,
+        values=_with_ratios(values, indicators),
+        units=units,
+        both=both,
+        only_first=lists[first][0],
+        only_first_count=lists[first][1],
+        only_last=lists[last][0],
+        only_last_count=lists[last][1],
+    )
+
+
+@dataclass(frozen=True)
+class RateBase:
+    """An indicator's stage total and the member count it is divided by, summed over the same
+    units: those with a member count at the end of the range (`units` of them)."""
+
+    total: Number
+    members: Number
+    units: int
+
+    @property
+    def per_hundred(self) -> Decimal | None:
+        return ratio_percent(self.total, self.members)
+
+
+def rate_bases(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None = None,
+) -> dict[tuple[str, str | None], RateBase]:
+    """{(indicator code, child's code or None): RateBase} over the subject's subtree (with
+    `children`, over each child's subtree; a unit inside no child under the subject unit's
+    code): each indicator summed over the subject's years (a stock at the end year), and the
+    members at the end year, both over the units whose member count for the end year is
+    reported. A unit without it is in neither sum. One query."""
+    unit, end = subject.unit, subject.end_year
+    codes = {unit.pk: unit.code}
+    bucket = V(unit.pk)
+    if children:
+        inside = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
+        codes |= {c.pk: c.code for c in inside}
+        bucket = Case(
+            *(When(report__unit__path__startswith=c.path, then=V(c.pk)) for c in inside),
+            default=V(unit.pk),
+            output_field=IntegerField(),
+        )
+    has_members = Exists(
+        _values(
+            subject, report__unit=OuterRef("report__unit"), indicator=members, report__period__year=end
+        )
+    )
+    rows = (
+        _values(
+            subject,
+            report__unit__path__startswith=unit.path,
+            report__period__year__gte=subject.start_year,
+            report__period__year__lte=end,
+            indicator_id__in=_stored_ids(indicators) | {members.pk},
+        )
+        .filter(has_members)
+        .annotate(bucket=bucket)
+        .values_list("bucket", "indicator__code", "indicator__aggregation", "report__period__year")
+        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
+        .order_by()
+    )
+    sums: dict[TotalKey, int] = {}
+    counted: dict[str | None, int] = {}
+    for bucket_id, code, aggregation, year, total, count in rows:
+        if aggregation == Indicator.Aggregation.LAST and year != end:
+            continue  # a stock: its end year's figure
+        key = (code, codes[bucket_id] if children else None, None)
+        sums[key] = sums.get(key, 0) + int(total)
+        if code == members.code:
+            counted[key[1]] = count
+    totals = _with_ratios(dict(sums), [*indicators, members])
+    return {
+        (code, bucket): RateBase(
+            total=totals.get((code, bucket, None)),
+            members=totals.get((members.code, bucket, None)),
+            units=counted.get(bucket, 0),
+        )
+        for bucket in counted
+        for code in [i.code for i in indicators]
+    }
