@@ -100,6 +100,12 @@ from .totals import (
 )
 
 __all__ = [
+    "LikeForLike",
+    "RateBase",
+    "YearCoverage",
+    "like_for_like",
+    "rate_bases",
+    "year_coverage",
     "ALL_GROUPS",
     "COMPLETENESS_STATES",
     "Comparison",

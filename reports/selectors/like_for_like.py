@@ -237,7 +237,10 @@ def rate_bases(
         )
     has_members = Exists(
         _values(
-            subject, report__unit=OuterRef("report__unit"), indicator=members, report__period__year=end
+            subject,
+            report__unit=OuterRef("report__unit"),
+            indicator=members,
+            report__period__year=end,
         )
     )
     rows = (
