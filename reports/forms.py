@@ -115,6 +115,11 @@ class DashboardForm(forms.Form):
         required=False,
         help_text=_("Mặc định chỉ tính các báo cáo đã được duyệt."),
     )
+    raw = forms.BooleanField(
+        label=_("Tổng thô"),
+        required=False,
+        help_text=_("Cộng mọi báo cáo được tính, không chỉ các đơn vị có số liệu ở cả hai năm."),
+    )
 
     with_unit = True
 
@@ -138,8 +143,9 @@ class DashboardForm(forms.Form):
             value = params.get(name)
             if value not in (None, ""):
                 data[name] = value
-        if "submitted" in params:
-            data["submitted"] = params.get("submitted")
+        for switch in ("submitted", "raw"):
+            if switch in params:
+                data[switch] = params.get(switch)
         super().__init__(data)
         self.units = {u.code: u for u in units}
         self.fields["movement"].choices = [(m.code, m.name) for m in movements]

@@ -182,7 +182,10 @@ def overview(request, board: Dashboard):
     can_see_breakdown = scope.can_see(unit)
     children = selectors.visible_children(scope=scope, parent=unit) if can_see_breakdown else None
     figures = selectors.overview_figures(
-        subject=board.subject.with_unit(unit), scope=scope, children=children
+        subject=board.subject.with_unit(unit),
+        scope=scope,
+        children=children,
+        raw=bool(board.data.get("raw")),
     )
     page = overview_page(board, figures, can_see_breakdown=can_see_breakdown)
     export = _tables_or_export(request, page.tables, page.heading)

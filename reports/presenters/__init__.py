@@ -61,8 +61,9 @@ class Dashboard:
     def query(self, **names) -> str:
         """The query string of a dashboard link with this request's movement and switch."""
         params = {"movement": self.data["movement"].code, **names}
-        if self.data["submitted"]:
-            params["submitted"] = "on"
+        for switch in ("submitted", "raw"):
+            if self.data.get(switch):
+                params[switch] = "on"
         # urlencode's output for these plain values, with each value quoted once per process:
         # a page writes hundreds of these links.
         return "?" + "&".join(f"{key}={_quoted(value)}" for key, value in params.items())

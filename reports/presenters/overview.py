@@ -45,6 +45,12 @@ def overview_page(
             "matched": figures.matched,
             "documents": figures.documents,
             "include_submitted": board.data["submitted"],
+            "coverage": list(figures.coverage.values()),
+            "provisional": figures.provisional,
+            "short": figures.short,
+            "threshold": figures.threshold,
+            "like": figures.like,
+            "raw": bool(board.data.get("raw")),
             "can_see_breakdown": can_see_breakdown,
         },
     )

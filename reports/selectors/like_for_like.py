@@ -173,28 +173,36 @@ def like_for_like(
     def counted_in(year: int) -> Exists:
         return Exists(_reports(subject, unit=OuterRef("unit"), period__year=year))
 
-    both = in_subtree.filter(period__year=first).filter(counted_in(last)).count()
-    lists = {}
-    for year, other in ((first, last), (last, first)):
-        alone = (
-            in_subtree.filter(period__year=year)
+    in_first, in_last = Q(period__year=first), Q(period__year=last)
+    counts = (
+        in_subtree.filter(in_first | in_last)
+        .alias(in_other=Case(When(in_first, then=counted_in(last)), default=counted_in(first)))
+        .aggregate(
+            both=Count("pk", filter=in_first & Q(in_other=True)),
+            only_first=Count("pk", filter=in_first & Q(in_other=False)),
+            only_last=Count("pk", filter=in_last & Q(in_other=False)),
+        )
+    )
+    named = {
+        year: [
+            r.unit
+            for r in in_subtree.filter(period__year=year)
             .exclude(counted_in(other))
             .select_related("unit")
-            .order_by("unit__sort_order", "unit__name", "pk")
-        )
-        named = [r.unit for r in alone[: NAMES_LISTED + 1]]
-        count = len(named) if len(named) <= NAMES_LISTED else alone.count()
-        lists[year] = (named[:NAMES_LISTED], count)
+            .order_by("unit__sort_order", "unit__name", "pk")[:NAMES_LISTED]
+        ]
+        for year, other in ((first, last), (last, first))
+    }
     return LikeForLike(
         first=first,
         last=last,
         values=_with_ratios(values, indicators),
         units=units,
-        both=both,
-        only_first=lists[first][0],
-        only_first_count=lists[first][1],
-        only_last=lists[last][0],
-        only_last_count=lists[last][1],
+        both=counts["both"],
+        only_first=named[first],
+        only_first_count=counts["only_first"],
+        only_last=named[last],
+        only_last_count=counts["only_last"],
     )
 
 

@@ -12,6 +12,7 @@ from movements.models import Indicator, IndicatorGroup, Movement, PublishedFigur
 from movements.selectors import indicators_by_group
 
 from .groups import GroupComparison, group_comparisons
+from .like_for_like import LikeForLike, YearCoverage, like_for_like, year_coverage
 from .scope import Scope
 from .subject import Subject
 from .totals import (
@@ -102,6 +103,10 @@ class IndicatorYears:
     total: Number
     start_year: int
     end_year: int
+    # The first and last years summed over the units with the figure in both, and how many
+    # units those are (`like_for_like`); None: the plain totals are compared.
+    compared: tuple[Number, Number] | None = None
+    compared_units: int | None = None
 
     @property
     def first(self) -> Number:
@@ -123,9 +128,8 @@ class IndicatorYears:
 
     @property
     def _change(self) -> tuple[Number, Decimal | None]:
-        return change_between(
-            self.first, self.last, ratio=self.indicator.kind == Indicator.Kind.RATIO
-        )
+        first, last = self.compared if self.compared is not None else (self.first, self.last)
+        return change_between(first, last, ratio=self.indicator.kind == Indicator.Kind.RATIO)
 
     @property
     def has_data(self) -> bool:
@@ -145,10 +149,14 @@ class SectionSummary:
 
 
 def unit_overview(
-    *, subject: Subject, indicators: list[Indicator] | None = None
+    *,
+    subject: Subject,
+    indicators: list[Indicator] | None = None,
+    like: LikeForLike | None = None,
 ) -> list[SectionSummary]:
     """Every indicator of the subject unit's subtree year by year and over the stage, by
-    section.
+    section; with `like`, each indicator's change between its years over the units compared
+    there.
 
     One query (the stage summed from the years) besides the indicators, if not given.
     """
@@ -156,6 +164,15 @@ def unit_overview(
         indicators = movement_indicators(movement=subject.movement)
     yearly, stage = _subtree_totals(subject=subject, indicators=indicators, children=None)
     years = subject.years
+
+    def compared(indicator: Indicator) -> dict:
+        if like is None:
+            return {}
+        return {
+            "compared": like.pair(indicator.code),
+            "compared_units": like.units.get(indicator.code, 0),
+        }
+
     return [
         SectionSummary(
             group=group,
@@ -166,6 +183,7 @@ def unit_overview(
                     total=stage.get((indicator.code, None, None)),
                     start_year=subject.start_year,
                     end_year=subject.end_year,
+                    **compared(indicator),
                 )
                 for indicator in members
             ],
@@ -183,6 +201,22 @@ class Overview:
     sections: list[SectionSummary]
     reconciliation: list[Reconciliation]
     groups: list[GroupComparison]
+    coverage: dict[int, YearCoverage]
+    threshold: int
+    like: LikeForLike | None = None
+
+    @property
+    def provisional(self) -> list[YearCoverage]:
+        """The years of the range whose units due are not all counted yet."""
+        return [c for c in self.coverage.values() if not c.complete]
+
+    @property
+    def short(self) -> list[YearCoverage]:
+        """The compared years (first, last) with too few units counted to state a change
+        (under the movement's `comparison_threshold`)."""
+        years = sorted(self.coverage)
+        ends = sorted({years[0], years[-1]}) if years else []
+        return [self.coverage[y] for y in ends if not self.coverage[y].enough(self.threshold)]
 
     @property
     def mismatches(self) -> list[Reconciliation]:
@@ -199,16 +233,24 @@ class Overview:
 
 
 def overview_figures(
-    *, subject: Subject, scope: Scope, children: list[Unit] | None = None
+    *, subject: Subject, scope: Scope, children: list[Unit] | None = None, raw: bool = False
 ) -> Overview:
     """`unit_overview` of the subject, and the published figures of its unit's subtree that lie
     within its years and whose unit's totals `scope` may read. A figure attributed to a unit
     below (e.g. Rạch Giá) is compared with that unit's own data. With `children` (units
     directly under the subject's unit), the `group_comparisons` of every section's headline
-    indicators between them. Five queries with children (indicators, totals by year and over
-    the stage, groups by year and over the stage), three without, and the published figures'."""
+    indicators between them. Each year's coverage (`year_coverage`); unless `raw`, the change
+    between the first and last years over the units with the figure in both (`like_for_like`).
+    Five queries with children (indicators, totals by year and over the stage, groups by year
+    and over the stage), three without, two for the coverage, four for the like-for-like
+    change when the range has two years or more, and the published figures'."""
     indicators = movement_indicators(movement=subject.movement)
-    sections = unit_overview(subject=subject, indicators=indicators)
+    like = None
+    if not raw and subject.end_year > subject.start_year:
+        like = like_for_like(
+            subject=subject, indicators=indicators, first=subject.start_year, last=subject.end_year
+        )
+    sections = unit_overview(subject=subject, indicators=indicators, like=like)
     groups = []
     if children:
         groups = group_comparisons(
@@ -229,4 +271,11 @@ def overview_figures(
         and r.figure.end_year <= subject.end_year
         and scope.can_see_totals(r.figure.unit)
     ]
-    return Overview(sections=sections, reconciliation=reconciliation, groups=groups)
+    return Overview(
+        sections=sections,
+        reconciliation=reconciliation,
+        groups=groups,
+        coverage=year_coverage(subject=subject),
+        threshold=subject.movement.comparison_threshold,
+        like=like,
+    )

@@ -349,8 +349,10 @@ PAGE_QUERIES = {
     # read from the stored rollups: one query for the years and the stage together.
     # The overview: the units offered around the province, one more for the open period (none
     # here, so no progress counts), two more for the groups of its children (the children, and
-    # their totals), one for the user's "Việc cần làm" (the units they enter: none here).
-    ("reports:overview", (), ""): 20,
+    # their totals), one for the user's "Việc cần làm" (the units they enter: none here); two
+    # for each year's coverage and four for the change over the units with the figure in both
+    # years (like_for_like).
+    ("reports:overview", (), ""): 26,
     # One indicator: the province's units, the parents offered, one more for its groups.
     ("reports:compare", (), ""): 14,
     # Bound unit filter: one more query for the filtered units.
