@@ -15,8 +15,8 @@ from django.db import connection
 
 from movements.formatting import format_change
 from movements.models import Indicator, Movement, Report, Unit
-from reports.selectors import Subject, like_for_like, rate_bases, year_coverage
 from movements.services.demo import demo_open_period
+from reports.selectors import Subject, like_for_like, rate_bases, year_coverage
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
