@@ -51,6 +51,8 @@ def overview_page(
             "threshold": figures.threshold,
             "like": figures.like,
             "raw": bool(board.data.get("raw")),
+            "first_year": board.data["start"],
+            "last_year": board.data["end"],
             "can_see_breakdown": can_see_breakdown,
         },
     )

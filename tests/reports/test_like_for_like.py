@@ -262,10 +262,12 @@ def test_the_overview_of_a_half_reported_year_states_coverage_and_no_change(
     text = _cards(client, "?unit=kien-giang&start=2013&end=2014&submitted=on")
     submitted = Report.objects.filter(movement=demo, period__year=2014, status="submitted").count()
     assert f"2014: {submitted}/24 (tạm tính)" in text
-    assert f"Chưa đủ số liệu để so sánh 2013 với 2014: {submitted}/24 đơn vị đã nộp 2014" in text
-    assert "%)" not in text.split("Tóm tắt")[1].split("Chưa đủ")[0]  # no change stated
+    assert f"Chưa so sánh 2013 với 2014: {submitted}/24 đơn vị đã nộp 2014, cần ít nhất 80%" in text
+    cards = text.split("Tóm tắt")[1]
+    assert cards.count(f"2013 → 2014: chưa đủ số liệu ({submitted}/24 đơn vị)") == 5
+    assert "%)" not in cards  # no change stated
     raw = _cards(client, "?unit=kien-giang&start=2013&end=2014&submitted=on&raw=on")
-    assert "tổng thô" in raw and "Chưa đủ số liệu" not in raw
+    assert "tổng thô" in raw and "chưa đủ số liệu" not in raw
 
 
 def test_under_a_lower_threshold_the_change_is_the_one_over_the_units_in_both(
