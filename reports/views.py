@@ -194,24 +194,26 @@ def overview(request, board: Dashboard):
     context = board.context | page.context
     # A secretary lands here: the reports they still have to enter or correct.
     context |= {
-        "progress": _open_progress(board),
+        "progress": _open_progress(board, unit),
         "todo": movement_selectors.todo_for(user=request.user),
     }
     return render(request, "reports/overview.html", context)
 
 
-def _open_progress(board: Dashboard) -> dict | None:
+def _open_progress(board: Dashboard, unit: Unit) -> dict | None:
     """Provincial staff land on the overview: how the period open for entry is being reported
-    (None for anyone else, or when no period is open)."""
+    by the units directly under `unit`, the unit shown (None for anyone who may not see its
+    units, when no period is open, or when no unit under it is due)."""
     scope, movement = board.scope, board.data["movement"]
-    if scope.root is None or not scope.can_see(scope.root):
+    if scope.root is None or not scope.can_see(scope.root) or not scope.can_see(unit):
         return None
     period = selectors.progress_period(movement=movement)
     if period is None:
         return None
-    return presenters.progress_summary(
-        selectors.progress_counts(movement=movement, period=period, scope=scope, parent=scope.root)
-    )
+    counts = selectors.progress_counts(movement=movement, period=period, scope=scope, parent=unit)
+    if not counts.due:
+        return None
+    return presenters.progress_summary(counts, parent=None if unit == scope.root else unit)
 
 
 def _compare_input(request, scope: selectors.Scope, movements: list[Movement]) -> dict:
