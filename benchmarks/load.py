@@ -160,9 +160,13 @@ def secretary(browser: Browser, unit: str, free: dict[str, tuple[int, int]]) -> 
             submit = random.random() < 0.25
             data["action"] = "submit" if submit else "save"
             data["confirm_unusual"] = "on"
-            status, headers, _page = browser.request(
+            status, headers, answer = browser.request(
                 "submit" if submit else "save", "POST", path, data
             )
+            if submit and status == 200 and 'name="blank-' in answer:
+                # Asked about the blank figures: every section has nothing more to report.
+                data |= {name: "empty" for name in form_inputs(answer) if name[:6] == "blank-"}
+                status, headers, _page = browser.request("submit", "POST", path, data)
             if status == 302:
                 with results.lock:
                     results.saved[(unit, year)] = {

@@ -95,6 +95,37 @@ def merged_data(data: QueryDict, merged: dict, version: int, stored: ReportState
     return data
 
 
+BLANK_PREFIX = "blank-"
+BLANK_KEPT = "empty"  # the section has nothing to report: its blank figures stay blank
+BLANK_ZEROS = "zero"  # write 0 in the section's blank figures
+
+
+def blank_name(group: IndicatorGroup) -> str:
+    """The field of the question about a section's blank figures, when submitting."""
+    return f"{BLANK_PREFIX}{group.code}"
+
+
+def _section(group: IndicatorGroup) -> str:
+    return f"{group.numbering}. {group.name}" if group.numbering else group.name
+
+
+def _zeros_filled(data, groups: list[tuple[IndicatorGroup, list[Indicator]]]):
+    """The form's data with "0" in every empty figure of the sections whose question asks
+    for zeros (BLANK_ZEROS): filled here, on the server, so that the page shows them and
+    the save stores them. Other sections, and figures already typed, are left alone."""
+    if data is None:
+        return None
+    chosen = [items for group, items in groups if data.get(blank_name(group)) == BLANK_ZEROS]
+    if not chosen:
+        return data
+    data = data.copy()
+    for items in chosen:
+        for indicator in items:
+            if not str(data.get(field_name(indicator)) or "").strip():
+                data[field_name(indicator)] = "0"
+    return data
+
+
 class ReportForm(forms.Form):
     """One report: a number field per entered indicator, the narrative notes, the version and
     the state it was loaded with, and the confirmation of unusual values.
@@ -123,24 +154,58 @@ class ReportForm(forms.Form):
 
     def __init__(
         self,
+        data=None,
         *args,
         indicators: list[Indicator],
         previous: dict | None = None,
         unit: Unit | None = None,
         **kw,
     ):
-        super().__init__(*args, **kw)
+        groups = indicators_by_group(indicators)
+        super().__init__(_zeros_filled(data, groups), *args, **kw)
         self.indicators = indicators
         self.unit = unit
         self.previous = previous or {}
         self.unusual = False
+        self.blank_questions: list[tuple[IndicatorGroup, list]] = []
         for indicator in indicators:
             self.fields[field_name(indicator)] = VietnameseNumberField(
                 label=indicator.name, help_text=indicator.measure, limit=ceiling(indicator)
             )
+        for group, _items in groups:
+            self.fields[blank_name(group)] = forms.ChoiceField(
+                label=_("Mục %(section)s có ô để trống") % {"section": _section(group)},
+                choices=[
+                    (
+                        BLANK_KEPT,
+                        _("Mục %(section)s không có số liệu để báo cáo (để trống)")
+                        % {"section": _section(group)},
+                    ),
+                    (BLANK_ZEROS, _("Ghi 0 cho các ô trống của mục này")),
+                ],
+                required=False,
+                widget=forms.RadioSelect,
+            )
 
     def values(self) -> dict[str, int | None]:
         return {i.code: self.cleaned_data.get(field_name(i)) for i in self.indicators}
+
+    def blanks_confirmed(self) -> list[str]:
+        """The codes of the sections whose blank figures the secretary confirmed as "nothing
+        to report" (the service's `blanks_confirmed`)."""
+        return [
+            name.removeprefix(BLANK_PREFIX)
+            for name in self.fields
+            if name.startswith(BLANK_PREFIX) and self.cleaned_data.get(name) == BLANK_KEPT
+        ]
+
+    def ask_blanks(self, sections: list[tuple[IndicatorGroup, list[Indicator]]]) -> None:
+        """Ask about the sections a submission left blank (services.BlanksUnconfirmed):
+        [(section, [(blank indicator, its field)], its question)] for the template."""
+        self.blank_questions = [
+            (group, [(i, self[field_name(i)]) for i in blank], self[blank_name(group)])
+            for group, blank in sections
+        ]
 
     def clean_loaded(self) -> ReportState | None:
         """The state the form was loaded with, when it is the one of the form's version."""

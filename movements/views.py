@@ -35,7 +35,14 @@ from .forms import (
 from .models import Movement, Period, Unit
 from .paging import PAGE_PARAMETER, pager
 from .selectors import ReportAccess
-from .services import EditConflict, ServiceError, ValuesInvalid, imports, workflow
+from .services import (
+    BlanksUnconfirmed,
+    EditConflict,
+    ServiceError,
+    ValuesInvalid,
+    imports,
+    workflow,
+)
 
 
 def _period_and_movement(request, code: str) -> tuple[Period, Movement]:
@@ -167,12 +174,16 @@ def report_page(request, unit: str, period: str):
             confirm_unusual=form.cleaned_data["confirm_unusual"],
             submit=submit,
             loaded=form.cleaned_data["loaded"],
+            blanks_confirmed=form.blanks_confirmed(),
         )
     except EditConflict as conflict:
         return _conflict_page(request, access, conflict)
     except ValuesInvalid as invalid:
         form.show_problems(invalid.errors, invalid.warnings)
         return _render_report(request, access, form)
+    except BlanksUnconfirmed as blanks:
+        form.ask_blanks(blanks.sections)
+        return _render_report(request, access, form, blanks=blanks)
     except ServiceError as error:
         messages.error(request, str(error))
         return _render_report(request, access, form)
@@ -399,6 +410,7 @@ def _confirm(request, *, movement, period, unit, scope: str, back: str):
             versions=stored["versions"],
             unit=unit,
             confirm_unusual=bool(request.POST.get("confirm_unusual")),
+            confirm_blanks=bool(request.POST.get("confirm_blanks")),
             file_versions=stored.get("file_versions"),
             downloaded_at=(
                 dt.datetime.fromisoformat(stored["downloaded_at"])

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from movements.models import (
     Indicator,
+    IndicatorGroup,
     Membership,
     Movement,
     Period,
@@ -70,6 +71,18 @@ def make_report(
             for code, number in (values or {}).items()
         )
     return report
+
+
+def every_section(movement: Movement) -> list[str]:
+    """The codes of all the movement's sections: a submission that confirms every blank
+    section as "nothing to report" (report_save's `blanks_confirmed`)."""
+    return list(IndicatorGroup.objects.filter(movement=movement).values_list("code", flat=True))
+
+
+def blanks_kept(movement: Movement) -> dict[str, str]:
+    """The entry form's answers keeping every section's blank figures blank ("nothing to
+    report"), for a form submission that is not about blanks."""
+    return {f"blank-{code}": "empty" for code in every_section(movement)}
 
 
 @contextmanager

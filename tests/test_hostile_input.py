@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from movements import excel
 from movements.models import Report
 from tests.audit import MARKED, client_for, excel_bytes, snapshot
-from tests.factories import totals_kept, year
+from tests.factories import blanks_kept, totals_kept, year
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,7 @@ def test_control_characters_typed_in_notes_do_not_break_the_word_file(world):
     report = Report.objects.get(unit=world.unit_a, period=year(2013))
     assert report.status == Report.Status.RETURNED
     data = {"version": report.version, "action": "submit", "confirm_unusual": "on"}
+    data |= blanks_kept(report.movement)
     data |= {f"v-{v.indicator.code}": str(v.value) for v in report.values.all()}
     data |= {"highlights": "Nổi bật\x01 dòng\x0bhai", "shortcomings": "Hạn chế\x1b"}
     response = secretary.post(url, data)

@@ -129,6 +129,13 @@ class Report(models.Model):
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     is_demo = models.BooleanField(_("dữ liệu minh hoạ"), default=False)
+    # The sections (IndicatorGroup codes, in report order) that had blank figures when the
+    # report was last submitted and that whoever submitted it confirmed as "nothing to report"
+    # (the form's question; a provincial workbook's tick). Set at each submission, emptied by
+    # a draft save; blank figures stay blank (no Value row), unlike 0.
+    blank_confirmed = models.JSONField(
+        _("mục để trống đã xác nhận"), default=list, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()

@@ -59,3 +59,19 @@ class EditConflict(ServiceError):
                 "bạn, ô cả hai cùng sửa được đánh dấu; hãy xem lại rồi lưu."
             )
         )
+
+
+class BlanksUnconfirmed(ServiceError):
+    """A submission with blank figures (not reported, unlike 0) in sections the secretary has
+    not confirmed: `sections` lists [(section, its blank indicators)] in report order
+    (`rules.blank_sections`), those still to confirm. Nothing was written."""
+
+    def __init__(self, sections: list):
+        self.sections = sections
+        super().__init__(
+            _(
+                "Chưa gửi: một số ô đang để trống. Với mỗi mục dưới đây, hãy xác nhận mục đó "
+                "không có số liệu để báo cáo (ô trống giữ nguyên là “trống”, khác với số 0), "
+                "hoặc ghi 0 cho các ô trống, rồi bấm “Gửi báo cáo” lại."
+            )
+        )

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
-from ..rules import values_check
+from ..models import ChangeReason, Indicator, IndicatorGroup, Movement, Period, Report, Unit, Value
+from ..rules import blank_sections, values_check
 from ..selectors import (
     entry_indicators,
     previous_values_by_unit,
@@ -50,12 +50,26 @@ class ImportChange:
 
 
 @dataclass
+class ImportBlank:
+    """A section of a submitted report that the file leaves with blank figures, not yet
+    confirmed as "nothing to report" (see Report.blank_confirmed)."""
+
+    unit: Unit
+    section: IndicatorGroup
+    indicators: list[Indicator]
+
+
+@dataclass
 class ImportPlan:
     changes: list[ImportChange]
     problems: list[tuple[int | None, str]]
     warnings: list[tuple[int | None, str]]
     versions: dict[str, int]  # unit code -> report version at preview time (0: no report)
     older: list[str] = field(default_factory=list)  # the file is older than these reports
+    # blank sections of the submitted reports it changes, to confirm before applying
+    blanks: list[ImportBlank] = field(default_factory=list)
+    # unit code -> every blank section's code of its submitted report after the file
+    blank_confirmed: dict[str, list[str]] = field(default_factory=dict)
     # unit code -> the report as read (locked when planned with lock=True); none for new ones
     reports: dict[str, Report] = field(default_factory=dict, repr=False)
 
@@ -122,6 +136,8 @@ def import_plan(
     problems: list[tuple[int | None, str]] = []
     warnings: list[tuple[int | None, str]] = []
     changes: list[ImportChange] = []
+    blanks: list[ImportBlank] = []
+    blank_confirmed: dict[str, list[str]] = {}
     seen: dict[tuple[str, str], int] = {}
     wanted: dict[str, dict[str, tuple[int, int | None]]] = {}
     for row in rows:
@@ -207,11 +223,41 @@ def import_plan(
             if code in entries:
                 warnings.extend((entries[code][0], f"{target.short_name}: {m}") for m in messages)
         changes.extend(unit_changes)
+        if report.is_reviewable:
+            _blanks_to_confirm(report, indicators, merged, unit_changes, blanks, blank_confirmed)
 
     versions = {code: (reports[code].version if code in reports else 0) for code in units}
     problems.sort(key=lambda p: p[0] or 0)
     changes.sort(key=lambda c: c.row)
-    return ImportPlan(changes, problems, warnings, versions, older=older, reports=reports)
+    return ImportPlan(
+        changes,
+        problems,
+        warnings,
+        versions,
+        older=older,
+        blanks=blanks,
+        blank_confirmed=blank_confirmed,
+        reports=reports,
+    )
+
+
+def _blanks_to_confirm(
+    report: Report,
+    indicators: list[Indicator],
+    merged: dict[str, int | None],
+    unit_changes: list[ImportChange],
+    blanks: list[ImportBlank],
+    blank_confirmed: dict[str, list[str]],
+) -> None:
+    """The blank sections of a submitted report as the file leaves it: each one its sender
+    did not confirm, or where the file blanks a figure, is added to `blanks` (asked before
+    applying); all of them to `blank_confirmed`, what the report keeps once applied."""
+    cleared = {c.indicator.code for c in unit_changes if c.new is None}
+    sections = blank_sections(indicators, merged)
+    for group, blank in sections:
+        if group.code not in report.blank_confirmed or cleared & {i.code for i in blank}:
+            blanks.append(ImportBlank(report.unit, group, blank))
+    blank_confirmed[report.unit.code] = [group.code for group, _blank in sections]
 
 
 def _base_values(
@@ -280,10 +326,12 @@ def import_apply(
     file_versions: dict[str, int] | None = None,
     downloaded_at: dt.datetime | None = None,
     confirm_unusual: bool = False,
+    confirm_blanks: bool = False,
 ) -> ImportPlan:
     """Apply a previewed file, all or nothing. Permissions and every rule are checked again;
     a report that changed since the preview (other version) refuses the whole file, and so
-    does a file with warnings (unusual values) that the user has not confirmed."""
+    does a file with warnings (unusual values) that the user has not confirmed, or one that
+    leaves blank sections in submitted reports (`plan.blanks`) without `confirm_blanks`."""
     plan = import_plan(
         user=user,
         movement=movement,
@@ -301,6 +349,14 @@ def import_apply(
             _(
                 "Tệp có số liệu bất thường mà bạn chưa xác nhận; chưa có gì được lưu. Hãy tải tệp "
                 "lên lại, xem các cảnh báo và đánh dấu ô xác nhận."
+            )
+        )
+    if plan.blanks and not confirm_blanks:
+        raise ServiceError(
+            _(
+                "Tệp để trống một số mục của báo cáo đã gửi mà bạn chưa xác nhận; chưa có gì "
+                "được lưu. Hãy tải tệp lên lại, xem danh sách ô trống và đánh dấu ô xác nhận "
+                "(hoặc ghi 0 vào tệp nếu không có)."
             )
         )
     touched = {c.unit.code for c in plan.changes}
@@ -323,5 +379,7 @@ def import_apply(
                 report = _start_report(user=user, unit=target, period=period, movement=movement)
             values = {c.indicator.code: c.new for c in unit_changes}
             _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
+            if target.code in plan.blank_confirmed:  # a submitted report: its blanks confirmed
+                report.blank_confirmed = plan.blank_confirmed[target.code]
             _save_report(report, user, ChangeReason.IMPORTED)
     return plan

@@ -4,6 +4,7 @@ status allows what, the rules on `Report` (models.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..models import ChangeReason, Indicator, Movement, Period, Report, Unit, Value
-from ..rules import three_way_merge, values_check
+from ..rules import blank_sections, three_way_merge, values_check
 from ..selectors import (
     ReportAccess,
     ReportState,
@@ -22,7 +23,7 @@ from ..selectors import (
     report_state,
     report_state_at,
 )
-from . import EditConflict, ServiceError, ValuesInvalid
+from . import BlanksUnconfirmed, EditConflict, ServiceError, ValuesInvalid
 from .rollups import rollup_kept
 
 if TYPE_CHECKING:
@@ -147,14 +148,17 @@ def report_save(
     confirm_unusual: bool = False,
     submit: bool = False,
     loaded: ReportState | None = None,
+    blanks_confirmed: Collection[str] = (),
 ) -> Report:
     """Save the secretary's figures (a draft), and submit them when `submit`.
 
     `version` is the report version the form was loaded with (0 for a report not yet started),
     `loaded` the report's state it was loaded with (None: taken from the history). A report
     that has changed since raises EditConflict, before any rule is checked, and nothing is
-    written. Raises ValuesInvalid for values that break a rule, ServiceError for anything else
-    refused.
+    written. Raises ValuesInvalid for values that break a rule, BlanksUnconfirmed when a
+    submission leaves figures blank in sections not in `blanks_confirmed` (section codes the
+    secretary confirmed as having nothing to report; a draft never asks), ServiceError for
+    anything else refused. A submitted report keeps its confirmed sections in `blank_confirmed`.
     """
     report = _locked_report(unit, period, movement)
     access = ReportAccess(user, unit, period, movement, report)
@@ -184,6 +188,9 @@ def report_save(
         raise ValuesInvalid(errors, warnings)
     if submit and not any(v is not None for v in values.values()):
         raise ServiceError(_("Chưa có số liệu nào. Hãy nhập số liệu trước khi gửi."))
+    blanks = blank_sections(indicators, values) if submit else []
+    if unconfirmed := [s for s in blanks if s[0].code not in blanks_confirmed]:
+        raise BlanksUnconfirmed(unconfirmed)
 
     # The report as it is found here, or none yet: a draft started here is counted too.
     with rollup_kept(
@@ -204,6 +211,7 @@ def report_save(
         report.highlights = highlights
         report.shortcomings = shortcomings
         reason = ChangeReason.DRAFT_SAVED
+        report.blank_confirmed = [group.code for group, _blank in blanks]
         if submit:
             report.status = Report.Status.SUBMITTED
             report.submitted_at = timezone.now()

@@ -4,7 +4,7 @@ found on every dashboard for 2014 and in the báo cáo of 2014."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_entry_browser import log_in
+from tests.browser.test_entry_browser import answer_blanks, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +21,7 @@ def test_an_approved_2014_report_is_found_on_every_dashboard_and_the_bao_cao(
     page.fill("#id_v-doan-vien", "8.964")
     page.fill("#id_v-hoi-nghi-trien-khai", FIGURE)
     page.get_by_role("button", name="Gửi báo cáo").click()
+    answer_blanks(page)
     expect(page.locator("#report-status")).to_have_text("Đã gửi, chờ duyệt")
     page.get_by_role("button", name="Đăng xuất").click()
 

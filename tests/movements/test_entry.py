@@ -7,7 +7,7 @@ from django.urls import reverse
 from movements.models import Report, Value
 from movements.rules import NumberError, parse_number
 from tests.conftest import report_url
-from tests.factories import make_report, make_user, year
+from tests.factories import blanks_kept, make_report, make_user, year
 
 pytestmark = pytest.mark.django_db
 
@@ -470,11 +470,12 @@ def test_two_first_saves_merge_the_later_one_into_the_first(client, cast, open_p
 
 
 def test_draft_submitted_returned_submitted_approved_reopened_with_history(
-    client, cast, open_period
+    client, cast, open_period, seed
 ):
     client.force_login(cast.secretary_a)
     client.post(report_url(), form_data(doan_vien="100"))
-    client.post(report_url(), form_data(version=1, doan_vien="110", action="submit"))
+    submitted = form_data(version=1, doan_vien="110", action="submit")
+    client.post(report_url(), {**submitted, **blanks_kept(seed)})
     report = Report.objects.get()
     assert report.status == Report.Status.SUBMITTED
     assert report.submitted_by == cast.secretary_a
@@ -492,7 +493,8 @@ def test_draft_submitted_returned_submitted_approved_reopened_with_history(
     html = client.get(report_url()).content.decode()
     assert "Số đoàn viên chưa khớp." in html
     assert 'name="v-doan-vien"' in html  # editable again
-    client.post(report_url(), form_data(version=report.version, doan_vien="105", action="submit"))
+    again = form_data(version=report.version, doan_vien="105", action="submit")
+    client.post(report_url(), {**again, **blanks_kept(seed)})
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from movements import excel
 from movements.models import Report
 from tests.conftest import report_url
-from tests.factories import make_report
+from tests.factories import blanks_kept, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_entry_and_review_pages_are_valid_html(client, cast, seed, open_period):
     valid(client.get(page))
     html = valid(client.post(page, {"version": 0, "v-doan-vien": "60.000", "v-cau": "12,5"}))
     assert "Chưa lưu" in html and 'name="confirm_unusual"' in html
-    client.post(page, {"version": 0, "v-cau": "3", "action": "submit"})
+    client.post(page, {"version": 0, "v-cau": "3", "action": "submit", **blanks_kept(seed)})
     valid(client.get(page))
     valid(client.get(report_url("history")))
     valid(client.get(reverse("password_change")))

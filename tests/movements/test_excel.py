@@ -536,9 +536,9 @@ def test_provincial_workbook_round_trip(client, cast, open_period, seed):
     response = client.post(province_url("xlsx-upload"), {"file": as_upload(book)})
     assert response.status_code == 200
     assert "3 thay đổi" in response.content.decode()
-    response = client.post(
-        province_url("xlsx-confirm"), {"token": response.context["token"]}, follow=True
-    )
+    # Công an's submitted report keeps blank sections: confirmed with the tick.
+    confirmed = {"token": response.context["token"], "confirm_blanks": "1"}
+    response = client.post(province_url("xlsx-confirm"), confirmed, follow=True)
     assert "Đã cập nhật 3 số liệu" in response.content.decode()
     assert values(cast.unit_b) == {"cau": 6}
     assert values(cast.unit_a) == {"doan-vien": 300}

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from movements.models import Report, Value
 from movements.services.demo import demo_open_period
 from tests.conftest import report_url
-from tests.factories import make_report
+from tests.factories import blanks_kept, make_report
 from tests.movements.test_excel import as_upload, download, province_url, set_value
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,8 @@ def test_history_attributes_demo_form_import_and_approval(client, cast, demo):
 
     # Submitted, then approved by the reviewer: their entry names them.
     report.refresh_from_db()
-    client.post(report_url(), {**form_of(report), "action": "submit", "confirm_unusual": "on"})
+    submitted = {**form_of(report), "action": "submit", "confirm_unusual": "on"}
+    client.post(report_url(), {**submitted, **blanks_kept(demo)})
     report.refresh_from_db()
     assert report.status == Report.Status.SUBMITTED
     client.force_login(cast.reviewer)

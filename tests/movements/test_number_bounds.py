@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from movements import excel
-from movements.models import Indicator, Report, Rollup, Unit, Value
+from movements.models import Indicator, Movement, Report, Rollup, Unit, Value
 from movements.rules import BIGINT_MAX, NumberError, parse_number
 from movements.services import ServiceError
 from movements.services.imports import ImportRow, import_apply
 from movements.services.workflow import report_save
 from tests.conftest import report_url
-from tests.factories import make_report
+from tests.factories import blanks_kept, make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def entry(values: dict, action: str = "submit") -> dict:
     data = {"version": 0, "action": action, "highlights": "", "shortcomings": ""}
     data["confirm_unusual"] = "on"  # the plausibility question answered: the ceiling still holds
     data.update({f"v-{code}": text for code, text in values.items()})
+    data.update(blanks_kept(Movement.objects.get(code="3tn")))  # blank stays blank
     return data
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from movements.models import Indicator, Report, Value
 from movements.rules import plausibility_check
 from tests.conftest import report_url
-from tests.factories import make_report
+from tests.factories import blanks_kept, make_report
 from tests.movements.test_entry import form_data, saved
 from tests.movements.test_excel import as_upload, download, set_value
 
@@ -92,7 +92,7 @@ def test_form_asks_for_the_tick_on_a_value_far_from_last_year(client, cast, open
     assert 'name="confirm_unusual"' in html
     assert not Report.objects.filter(period=open_period).exists()
 
-    response = client.post(report_url(), {**data, "confirm_unusual": "on"})
+    response = client.post(report_url(), {**data, "confirm_unusual": "on", **blanks_kept(seed)})
     assert response.status_code == 302
     assert saved(cast.unit_a, open_period, "luot-du-trien-khai") == 8964
 

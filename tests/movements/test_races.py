@@ -19,7 +19,7 @@ from movements.services import ServiceError
 from movements.services.imports import ImportRow, import_apply
 from movements.services.rollups import rollup_check, rollup_rebuild
 from movements.services.workflow import report_return, report_save, reports_approve
-from tests.factories import make_report
+from tests.factories import every_section, make_report
 
 ROUNDS = 12
 
@@ -171,6 +171,7 @@ def test_bulk_approval_refuses_a_report_changed_since_the_review_page(
         values={"cau": 30},
         version=report.version + 1,
         submit=True,
+        blanks_confirmed=every_section(seed),
     )
     response = client.post(reverse("movements:review"), {"report": [ticked]}, follow=True)
     html = response.content.decode()
@@ -225,6 +226,7 @@ def test_a_deadline_moved_while_a_report_is_submitted_keeps_the_counts_exact(
                     values={"cau": 2},
                     version=1,
                     submit=True,
+                    blanks_confirmed=every_section(seed),
                 )
             finally:
                 submitted.set()

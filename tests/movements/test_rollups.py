@@ -29,7 +29,7 @@ from movements.services.workflow import (
     report_save,
     reports_approve,
 )
-from tests.factories import make_report, make_user
+from tests.factories import every_section, make_report, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,7 @@ class World:
             version=report.version if report else 0,
             confirm_unusual=True,
             submit=submit,
+            blanks_confirmed=every_section(self.movement),
         )
 
     def approve(self):
@@ -202,7 +203,7 @@ class World:
             "rows": rows,
         }
         plan = import_plan(**common)
-        import_apply(**common, versions=plan.versions, confirm_unusual=True)
+        import_apply(**common, versions=plan.versions, confirm_unusual=True, confirm_blanks=True)
 
     def older_year(self):
         """A loader's approved report of an earlier year (the factory writes as loaders do)."""
@@ -294,6 +295,7 @@ def test_rollups_equal_the_values_after_every_step_of_a_random_history(
 
 def test_a_correction_after_a_return_replaces_the_figures_in_the_totals(seed, cast, open_period):
     common = {"unit": cast.unit_a, "period": open_period, "movement": seed}
+    common["blanks_confirmed"] = every_section(seed)
     report = report_save(user=cast.secretary_a, values={"cau": 5}, submit=True, **common)
     report = report_approve(user=cast.reviewer, report=report)
     cau = Indicator.objects.get(movement=seed, code="cau")
