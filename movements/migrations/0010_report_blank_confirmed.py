@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('movements', '0008_report_tally'),
+        ('movements', '0009_movement_comparison_threshold'),
     ]
 
     operations = [
