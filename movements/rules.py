@@ -9,7 +9,6 @@ indicators (`peer_bounds`, loaded by selectors.entry_indicators).
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -377,8 +376,10 @@ def bounds_for(indicator: Indicator, unit: Unit | None = None) -> tuple[Bound | 
     return side("min_value"), side("max_value")
 
 
-# A money figure far below its range is often typed in thousands, millions or billions of đồng.
-_MAGNITUDES = (10**3, 10**6, 10**9)
+# A money figure far below its range was often meant in millions, thousands or billions of đồng:
+# the scales, in the order the question names them. Report 44A states every amount in triệu
+# ("trên 500 triệu đồng"), tables often count in nghìn đồng, large sums in tỷ.
+_MAGNITUDES = (10**6, 10**3, 10**9)
 
 
 def _in_words(amount: int, scale: int) -> str:
@@ -391,18 +392,10 @@ def _in_words(amount: int, scale: int) -> str:
 
 
 def _likely_amounts(value: int, low: int, high: int | None) -> list[tuple[int, int]]:
-    """[(scale, value × scale)] for the scales that bring `value` into [low, high], the most
-    likely first: nearest the middle of the range (on a log scale), the smallest first when
-    the range has no top."""
-    found = [
-        (scale, value * scale)
-        for scale in _MAGNITUDES
-        if low <= value * scale <= (high if high is not None else CEILINGS[Indicator.Kind.MONEY])
-    ]
-    if high is None or low <= 0:
-        return found
-    middle = (math.log10(low) + math.log10(high)) / 2
-    return sorted(found, key=lambda pair: abs(math.log10(pair[1]) - middle))
+    """[(scale, value × scale)] for the scales (_MAGNITUDES, in their order) that bring `value`
+    into [low, high] (high: the money ceiling when there is no bound)."""
+    top = high if high is not None else CEILINGS[Indicator.Kind.MONEY]
+    return [(scale, value * scale) for scale in _MAGNITUDES if low <= value * scale <= top]
 
 
 def _usual(minimum: Bound | None, maximum: Bound | None, measure: str) -> str:
