@@ -16,9 +16,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Indicator,
+    IndicatorBound,
     IndicatorGroup,
     Membership,
     Movement,
+    PeerGroup,
     Period,
     PublishedFigure,
     Report,
@@ -294,13 +296,37 @@ class IndicatorGroupAdmin(ProvinceScope, admin.ModelAdmin):
     list_select_related = ["movement"]
 
 
+class IndicatorBoundInline(admin.TabularInline):
+    """An indicator's sanity bounds by peer group (district-level units, branches, grassroots
+    units), edited on the indicator's page by whoever may change the indicator: like it, they
+    hold for every province."""
+
+    model = IndicatorBound
+    extra = 0
+    max_num = len(PeerGroup.choices)
+    fields = ["peer_group", "min_value", "max_value"]
+
+    def _may_write(self, request) -> bool:
+        return self.admin_site._registry[Indicator]._may_write(request)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_write(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request)
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(ProvinceScope, admin.ModelAdmin):
     list_display = ["name", "code", "group", "measure", "kind", "aggregation", "is_headline"]
     list_filter = ["movement", "group", "kind", "aggregation", "is_headline"]
     search_fields = ["name", "short_name", "code"]
     list_select_related = ["group", "movement"]
-    autocomplete_fields = ["numerator", "denominator", "part_of"]
+    autocomplete_fields = ["numerator", "denominator", "part_of", "members", "requires"]
+    inlines = [IndicatorBoundInline]
 
 
 @admin.register(Period)

@@ -1,12 +1,17 @@
-"""Pure rules shared by the form, the Excel importer and the demo loader: numbers as Vietnamese
-users type them, and the checks of a report's values (whole and not negative, at most the
-indicator's ceiling, a part never above its whole, sanity bounds). No database access here.
+"""Pure rules shared by the form, the Excel importer, the review and the demo loader: numbers as
+Vietnamese users type them, and the checks of a report's values: refused (not whole, negative,
+above the indicator's ceiling, a part above its whole), or questioned for the user to confirm
+(outside the sanity bounds of the unit's peer group or the indicator, money far below its
+plausible range, a figure without the figure it requires, participants above the members, far
+from the previous period). No database access here: the bounds by peer group come with the
+indicators (`peer_bounds`, loaded by selectors.entry_indicators).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -256,40 +261,242 @@ def plausibility_check(
     previous: dict[str, int] | None = None,
 ) -> dict[str, list[str]]:
     """Warnings by indicator code for values that look wrong next to the unit's past
-    (`previous`: its values of the previous period of the same kind) or its own members:
-    each says the previous value and why."""
+    (`previous`: its values of the previous period of the same kind), each saying the previous
+    value and why, or next to the report's other figures (`cross_check`)."""
+    previous = previous or {}
+    warnings: dict[str, list[str]] = {}
+    for indicator in indicators:
+        value = values.get(indicator.code)
+        before = previous.get(indicator.code)
+        if value is None or value < 0 or before is None:
+            continue
+        if message := _change_warning(indicator, value, before):
+            warnings.setdefault(indicator.code, []).append(message)
+    return _merged(warnings, cross_check(indicators, values, previous))
+
+
+def _merged(*found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The warnings of several checks by indicator code, each code's in the checks' order."""
+    out: dict[str, list[str]] = {}
+    for warnings in found:
+        for code, messages in warnings.items():
+            out.setdefault(code, []).extend(messages)
+    return out
+
+
+def cross_check(
+    indicators: list[Indicator],
+    values: dict[str, int | None],
+    previous: dict[str, int] | None = None,
+) -> dict[str, list[str]]:
+    """Warnings by indicator code for figures that contradict the report's other figures,
+    with both figures in each message: a figure above 0 while the indicator it requires
+    (`Indicator.requires`) is 0 (a value of lò đốt rác with no lò); participants above the
+    members (`Indicator.members`) times the factor, the members of this report or, when it
+    has none, of the previous period (`previous`). A first report is checked as well."""
     previous = previous or {}
     by_id = {i.pk: i for i in indicators}
     warnings: dict[str, list[str]] = {}
     for indicator in indicators:
         value = values.get(indicator.code)
-        if value is None or value < 0:
+        if value is None or value <= 0:
             continue
-        before = previous.get(indicator.code)
-        if before is not None and (message := _change_warning(indicator, value, before)):
-            warnings.setdefault(indicator.code, []).append(message)
-        members = by_id.get(indicator.members_id)
-        if members is None:
-            continue
-        count = values.get(members.code)
-        if count is None:
-            count = previous.get(members.code)
-        if count is not None and value > count * indicator.members_factor:
+        required = by_id.get(indicator.requires_id)
+        if required is not None and values.get(required.code) == 0:
             warnings.setdefault(indicator.code, []).append(
                 _(
-                    "“%(indicator)s” = %(value)s %(measure)s (kỳ trước %(before)s) nhiều hơn "
-                    "%(factor)s lần “%(members)s” (%(count)s). Nếu đúng, hãy xác nhận."
+                    "“%(indicator)s” = %(value)s %(measure)s nhưng “%(required)s” = 0 "
+                    "%(required_measure)s: số này chỉ có khi “%(required)s” lớn hơn 0. Hãy xem "
+                    "lại hai số này; nếu đúng, hãy xác nhận."
                 )
                 % {
                     "indicator": _label(indicator),
                     "value": _n(value),
                     "measure": indicator.measure,
-                    "before": _n(before) if before is not None else _("chưa có"),
-                    "factor": format_number(indicator.members_factor, 2).rstrip("0").rstrip(","),
-                    "members": _label(members),
-                    "count": _n(count),
+                    "required": _label(required),
+                    "required_measure": required.measure,
                 }
             )
+        members = by_id.get(indicator.members_id)
+        if members is None:
+            continue
+        count, earlier = values.get(members.code), False
+        if count is None:
+            count, earlier = previous.get(members.code), True
+        if count is not None and value > count * indicator.members_factor:
+            what = {
+                "indicator": _label(indicator),
+                "value": _n(value),
+                "measure": indicator.measure,
+                "factor": format_number(indicator.members_factor, 2).rstrip("0").rstrip(","),
+                "members": _label(members),
+                "count": _n(count),
+            }
+            if earlier:
+                message = _(
+                    "“%(indicator)s” = %(value)s %(measure)s, nhiều hơn %(factor)s lần "
+                    "“%(members)s” kỳ trước (%(count)s; kỳ này chưa nhập). Nếu đúng, hãy xác nhận."
+                )
+            else:
+                message = _(
+                    "“%(indicator)s” = %(value)s %(measure)s, nhiều hơn %(factor)s lần "
+                    "“%(members)s” (%(count)s). Nếu đúng, hãy xác nhận."
+                )
+            warnings.setdefault(indicator.code, []).append(message % what)
+    return warnings
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One side of the plausible range of a figure: the number, and the peer group whose bound
+    it is (its label; "" for the indicator's own bound, which holds for every unit)."""
+
+    number: int
+    group: str = ""
+
+
+def bounds_for(indicator: Indicator, unit: Unit | None = None) -> tuple[Bound | None, Bound | None]:
+    """(minimum, maximum) of one report's figure of `indicator` for `unit`: the bound set for
+    the unit's peer group (an IndicatorBound in the indicator's `peer_bounds`), each side
+    falling back to the indicator's own min_value / max_value; None where there is none."""
+    group = unit.peer_group if unit is not None else None
+    row = None
+    if group is not None:
+        row = next(
+            (b for b in getattr(indicator, "peer_bounds", ()) if b.peer_group == group), None
+        )
+
+    def side(name: str) -> Bound | None:
+        own = getattr(row, name) if row is not None else None
+        if own is not None:
+            return Bound(own, str(group.label))
+        general = getattr(indicator, name)
+        return None if general is None else Bound(general)
+
+    return side("min_value"), side("max_value")
+
+
+# A money figure far below its range was often meant in millions, thousands or billions of đồng:
+# the scales, in the order the question names them. Report 44A states every amount in triệu
+# ("trên 500 triệu đồng"), tables often count in nghìn đồng, large sums in tỷ.
+_MAGNITUDES = (10**6, 10**3, 10**9)
+
+
+def _in_words(amount: int, scale: int) -> str:
+    what = {"number": _n(amount)}
+    if scale == 10**3:
+        return _("%(number)s nghìn đồng") % what
+    if scale == 10**6:
+        return _("%(number)s triệu đồng") % what
+    return _("%(number)s tỷ đồng") % what
+
+
+def _likely_amounts(value: int, low: int, high: int | None) -> list[tuple[int, int]]:
+    """[(scale, value × scale)] for the scales (_MAGNITUDES, in their order) that bring `value`
+    into [low, high] (high: the money ceiling when there is no bound)."""
+    top = high if high is not None else CEILINGS[Indicator.Kind.MONEY]
+    return [(scale, value * scale) for scale in _MAGNITUDES if low <= value * scale <= top]
+
+
+def _usual(minimum: Bound | None, maximum: Bound | None, measure: str) -> str:
+    """'Với nhóm “Đoàn trực thuộc”, số này thường từ 100.000 đến 5.000.000.000 đồng.'"""
+    group = (minimum and minimum.group) or (maximum and maximum.group)
+    what = {
+        "group": group,
+        "low": _n(minimum.number) if minimum else "",
+        "high": _n(maximum.number) if maximum else "",
+        "measure": measure,
+    }
+    if minimum and maximum:
+        if group:
+            return (
+                _("Với nhóm “%(group)s”, số này thường từ %(low)s đến %(high)s %(measure)s.") % what
+            )
+        return _("Số này thường từ %(low)s đến %(high)s %(measure)s.") % what
+    if group:
+        return _("Với nhóm “%(group)s”, số này thường không dưới %(low)s %(measure)s.") % what
+    return _("Số này thường không dưới %(low)s %(measure)s.") % what
+
+
+def _money_question(indicator: Indicator, value: int, minimum: Bound, maximum: Bound | None) -> str:
+    """The question for a money figure below its range: '500 đồng hay 500 triệu đồng?', naming
+    the amounts in the range the user may have meant, in full digits."""
+    likely = _likely_amounts(value, minimum.number, maximum.number if maximum else None)
+    what = {
+        "indicator": _label(indicator),
+        "value": _n(value),
+        "usual": _usual(minimum, maximum, _("đồng")),
+    }
+    if not likely:
+        return (
+            _(
+                "“%(indicator)s” = %(value)s đồng, thấp bất thường. %(usual)s Số tiền ghi bằng "
+                "đồng, đủ chữ số (ví dụ 1.540.000.000). Nếu đúng, hãy xác nhận."
+            )
+            % what
+        )
+    return _(
+        "“%(indicator)s” = %(value)s đồng: %(value)s đồng hay %(choices)s? Số tiền ghi bằng "
+        "đồng, đủ chữ số: %(amounts)s. %(usual)s Nếu đúng là %(value)s đồng, hãy xác nhận."
+    ) % {
+        **what,
+        "choices": _(" hay ").join(_in_words(value, scale) for scale, _amount in likely),
+        "amounts": ", ".join(
+            _("%(words)s là %(digits)s") % {"words": _in_words(value, scale), "digits": _n(amount)}
+            for scale, amount in likely
+        ),
+    }
+
+
+def bounds_check(
+    indicators: list[Indicator], values: dict[str, int | None], *, unit: Unit | None = None
+) -> dict[str, list[str]]:
+    """Warnings by indicator code for figures outside their sanity bounds for `unit`
+    (`bounds_for`: its peer group's, else the indicator's own), each naming the bound and, when
+    it is a peer group's, the group. A money figure above 0 below its minimum asks which amount
+    was meant ('500 đồng hay 500 triệu đồng?'); 0 đồng (none) is never below it."""
+    warnings: dict[str, list[str]] = {}
+    for indicator in indicators:
+        value = values.get(indicator.code)
+        if value is None or value < 0:
+            continue
+        minimum, maximum = bounds_for(indicator, unit)
+        what = {"indicator": _label(indicator), "value": _n(value), "measure": indicator.measure}
+        message = None
+        if maximum is not None and value > maximum.number:
+            what.update(bound=_n(maximum.number), group=maximum.group)
+            if maximum.group:
+                message = _(
+                    "“%(indicator)s” = %(value)s %(measure)s cao bất thường: với nhóm "
+                    "“%(group)s”, số này thường không quá %(bound)s %(measure)s. Nếu đúng, hãy "
+                    "xác nhận."
+                )
+            else:
+                message = _(
+                    "“%(indicator)s” = %(value)s %(measure)s cao bất thường "
+                    "(thường không quá %(bound)s). Nếu đúng, hãy xác nhận."
+                )
+            message %= what
+        elif minimum is not None and value < minimum.number:
+            if indicator.kind == Indicator.Kind.MONEY:
+                if value > 0:
+                    message = _money_question(indicator, value, minimum, maximum)
+            else:
+                what.update(bound=_n(minimum.number), group=minimum.group)
+                if minimum.group:
+                    message = _(
+                        "“%(indicator)s” = %(value)s %(measure)s thấp bất thường: với nhóm "
+                        "“%(group)s”, số này thường không dưới %(bound)s %(measure)s. Nếu đúng, "
+                        "hãy xác nhận."
+                    )
+                else:
+                    message = _(
+                        "“%(indicator)s” = %(value)s %(measure)s thấp bất thường "
+                        "(thường không dưới %(bound)s). Nếu đúng, hãy xác nhận."
+                    )
+                message %= what
+        if message:
+            warnings.setdefault(indicator.code, []).append(message)
     return warnings
 
 
@@ -319,12 +526,14 @@ def values_check(
     unit: Unit | None = None,
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(errors, warnings) for a report's values by indicator code; `unit` is the reporting unit
-    (bounds may depend on its kind).
+    (the bounds of its peer group apply; without it, the indicators' own).
 
     Errors block saving (not a whole number, negative, above the indicator's ceiling, a part
-    above its whole); warnings are values outside the indicator's sanity bounds or implausible
-    next to `previous` (the unit's values of the previous period, see plausibility_check),
-    which the user may confirm. Only values without an error of their own are compared.
+    above its whole); warnings, which the user may confirm, are values implausible next to
+    `previous` (the unit's values of the previous period, see plausibility_check), next to the
+    report's other figures (cross_check) or outside their sanity bounds (bounds_check): the
+    last two need no previous period. Only values without an error of their own are compared.
+    `indicators` come from selectors.entry_indicators, with their bounds by peer group.
     """
     errors: dict[str, list[str]] = {}
     valid: dict[str, int] = {}
@@ -336,13 +545,10 @@ def values_check(
             errors.setdefault(indicator.code, []).append(refusal)
         else:
             valid[indicator.code] = value
-    warnings: dict[str, list[str]] = plausibility_check(indicators, valid, previous)
     by_id = {i.pk: i for i in indicators}
     for indicator in indicators:
         value = valid.get(indicator.code)
-        if value is None:
-            continue
-        bound = _whole(indicator, by_id, valid)
+        bound = _whole(indicator, by_id, valid) if value is not None else None
         if bound is not None and value > bound[1]:
             whole, whole_value = bound
             errors.setdefault(indicator.code, []).append(
@@ -357,32 +563,10 @@ def values_check(
                     "whole_value": _n(whole_value),
                 }
             )
-        if indicator.max_value is not None and value > indicator.max_value:
-            warnings.setdefault(indicator.code, []).append(
-                _(
-                    "“%(indicator)s” = %(value)s %(measure)s cao bất thường "
-                    "(thường không quá %(bound)s). Nếu đúng, hãy xác nhận."
-                )
-                % {
-                    "indicator": _label(indicator),
-                    "value": _n(value),
-                    "measure": indicator.measure,
-                    "bound": _n(indicator.max_value),
-                }
-            )
-        if indicator.min_value is not None and value < indicator.min_value:
-            warnings.setdefault(indicator.code, []).append(
-                _(
-                    "“%(indicator)s” = %(value)s %(measure)s thấp bất thường "
-                    "(thường không dưới %(bound)s). Nếu đúng, hãy xác nhận."
-                )
-                % {
-                    "indicator": _label(indicator),
-                    "value": _n(value),
-                    "measure": indicator.measure,
-                    "bound": _n(indicator.min_value),
-                }
-            )
+    warnings = _merged(
+        plausibility_check(indicators, valid, previous),
+        bounds_check(indicators, valid, unit=unit),
+    )
     return errors, warnings
 
 

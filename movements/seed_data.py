@@ -88,8 +88,20 @@ GROUPS = [
 ]
 
 # Each indicator: group, code, name, short name, measure, kind, aggregation, extras.
-# extras: numerator/denominator (ratio), part_of (≤ that indicator), max (sanity bound a year
-# for one unit), headline (main figure of its section).
+# extras: numerator/denominator (ratio), part_of (≤ that indicator), min/max (sanity bounds of
+# one unit's figure a year, for every unit; outside them the user confirms), bounds (narrower
+# ones by peer group: {"district" | "branch" | "grassroots": (min, max)}, None for the
+# indicator's own), requires (only above 0 when that indicator is: a value needs its count),
+# members/members_factor (at most that many times the members), headline (main figure of its
+# section).
+#
+# Money is whole đồng. One unit's year runs from a few hundred thousand đồng (a handful of gifts)
+# to a few billion (the police's houses): MONEY_MIN, 100.000 đồng, is below any real yearly
+# figure and far above "500" or "15" typed for 500 or 15 triệu, which then ask "500 đồng hay 500
+# triệu đồng?". A house or a waste incinerator costs millions: their value starts at 1 triệu.
+# Grassroots units (a commune's or an office's Đoàn, tens to hundreds of members) have a tenth
+# of the district-level figures at most.
+MONEY_MIN = 100_000
 INDICATORS = [
     (
         "trien-khai",
@@ -99,7 +111,14 @@ INDICATORS = [
         "người",
         "count",
         "last",
-        {"max": 50_000},
+        {
+            "max": 50_000,
+            "bounds": {
+                "district": (None, 20_000),
+                "branch": (None, 10_000),
+                "grassroots": (None, 2_000),
+            },
+        },
     ),
     (
         "trien-khai",
@@ -119,7 +138,12 @@ INDICATORS = [
         "lượt",
         "count",
         "sum",
-        {"max": 20_000, "members": "doan-vien", "members_factor": 2},
+        {
+            "max": 20_000,
+            "members": "doan-vien",
+            "members_factor": 2,
+            "requires": "hoi-nghi-trien-khai",
+        },
     ),
     (
         "cong-viec",
@@ -189,7 +213,7 @@ INDICATORS = [
         "lượt",
         "count",
         "sum",
-        {"max": 50_000},
+        {"max": 50_000, "requires": "dem-van-nghe-tdtt"},
     ),
     (
         "cong-viec",
@@ -249,7 +273,11 @@ INDICATORS = [
         "đồng",
         "money",
         "sum",
-        {"max": 5_000_000_000},
+        {
+            "min": MONEY_MIN,
+            "max": 5_000_000_000,
+            "bounds": {"grassroots": (None, 500_000_000)},
+        },
     ),
     (
         "nhan-dan",
@@ -269,7 +297,7 @@ INDICATORS = [
         "cán bộ, ĐVTN",
         "count",
         "sum",
-        {"max": 10_000, "members": "doan-vien"},
+        {"max": 10_000, "members": "doan-vien", "requires": "dot-hanh-quan"},
     ),
     (
         "nhan-dan",
@@ -320,7 +348,12 @@ INDICATORS = [
         "đồng",
         "money",
         "sum",
-        {"max": 5_000_000_000},
+        {
+            "min": MONEY_MIN,
+            "max": 5_000_000_000,
+            "bounds": {"grassroots": (None, 500_000_000)},
+            "requires": "phan-qua",
+        },
     ),
     (
         "nhan-dan",
@@ -340,7 +373,12 @@ INDICATORS = [
         "đồng",
         "money",
         "sum",
-        {"max": 20_000_000_000},
+        {
+            "min": 1_000_000,
+            "max": 20_000_000_000,
+            "bounds": {"grassroots": (None, 2_000_000_000)},
+            "requires": "nha-dai-doan-ket",
+        },
     ),
     (
         "nhan-dan",
@@ -360,7 +398,12 @@ INDICATORS = [
         "đồng",
         "money",
         "sum",
-        {"max": 1_000_000_000},
+        {
+            "min": 1_000_000,
+            "max": 1_000_000_000,
+            "bounds": {"grassroots": (None, 100_000_000)},
+            "requires": "lo-dot-rac",
+        },
     ),
     (
         "nhan-dan",
@@ -380,7 +423,12 @@ INDICATORS = [
         "đồng",
         "money",
         "sum",
-        {"max": 10_000_000_000},
+        {
+            "min": MONEY_MIN,
+            "max": 10_000_000_000,
+            "bounds": {"grassroots": (None, 1_000_000_000)},
+            "requires": "luot-kham-benh",
+        },
     ),
     (
         "nhan-dan",
@@ -410,7 +458,12 @@ INDICATORS = [
         "đồng",
         "money",
         "sum",
-        {"max": 1_000_000_000},
+        {
+            "min": MONEY_MIN,
+            "max": 1_000_000_000,
+            "bounds": {"grassroots": (None, 100_000_000)},
+            "requires": "qua-cbcs-kho-khan",
+        },
     ),
     (
         "nhan-dan",
@@ -500,7 +553,7 @@ INDICATORS = [
         "lượt",
         "count",
         "sum",
-        {"max": 5_000},
+        {"max": 5_000, "requires": "cuoc-tuyen-truyen-dao-duc"},
     ),
 ]
 

@@ -25,6 +25,7 @@ from .units import (
 from .movement import (
     DEFAULT_MOVEMENT,
     Indicator,
+    IndicatorBound,
     IndicatorGroup,
     IndicatorQuerySet,
     Movement,
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_MOVEMENT",
     "ChangeReason",
     "Indicator",
+    "IndicatorBound",
     "IndicatorGroup",
     "IndicatorQuerySet",
     "Membership",

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..formatting import format_years
+from ..formatting import format_number, format_years
 from ..sanitise import validate_line, validate_text
+from .units import PeerGroup
 
 
 class Period(models.Model):
@@ -300,8 +301,26 @@ class Indicator(models.Model):
         related_name="parts",
         help_text=_("Giá trị không được lớn hơn chỉ tiêu này (ví dụ: số đăng ký ≤ tổng số)."),
     )
-    min_value = models.BigIntegerField(_("giá trị hợp lý tối thiểu"), null=True, blank=True)
-    max_value = models.BigIntegerField(_("giá trị hợp lý tối đa"), null=True, blank=True)
+    # Sanity bounds of one report's figure, for every unit; IndicatorBound narrows them for a
+    # peer group. Outside them the form, the Excel import and the review warn (rules.py).
+    min_value = models.BigIntegerField(
+        _("giá trị hợp lý tối thiểu"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "Cảnh báo khi số liệu của một báo cáo nhỏ hơn số này. Với chỉ tiêu tiền: số tiền "
+            "nhỏ nhất thường gặp, tính bằng đồng (0 đồng, tức là không có, không bị cảnh báo); "
+            "một số quá nhỏ được hỏi lại “500 đồng hay 500 triệu đồng?”."
+        ),
+    )
+    max_value = models.BigIntegerField(
+        _("giá trị hợp lý tối đa"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Cảnh báo khi số liệu của một báo cáo lớn hơn số này."),
+    )
     # Plausibility against the unit's past: warnings the user confirms with the same tick as
     # the bounds above (rules.plausibility_check).
     change_ratio = models.DecimalField(
@@ -354,6 +373,18 @@ class Indicator(models.Model):
         default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    requires = models.ForeignKey(
+        "self",
+        verbose_name=_("chỉ có khi chỉ tiêu này lớn hơn 0"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "Cảnh báo khi số liệu lớn hơn 0 mà chỉ tiêu này bằng 0 (ví dụ: trị giá lò đốt rác "
+            "khi số lò đốt rác là 0)."
+        ),
+    )
     is_headline = models.BooleanField(_("chỉ tiêu chính của phần"), default=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -394,3 +425,90 @@ class Indicator(models.Model):
             raise ValidationError(_("Chỉ tiêu tỷ lệ cần có tử số và mẫu số."))
         if self.kind != self.Kind.RATIO and (self.numerator_id or self.denominator_id):
             raise ValidationError(_("Chỉ chỉ tiêu tỷ lệ mới có tử số và mẫu số."))
+        if self.requires_id is not None:
+            required = self.requires
+            if (
+                required.pk == self.pk
+                or required.kind == self.Kind.RATIO
+                or required.movement_id != self.movement_id
+            ):
+                raise ValidationError(
+                    {
+                        "requires": _(
+                            "Hãy chọn một chỉ tiêu khác của cùng phong trào, được nhập số liệu "
+                            "(không phải chỉ tiêu tỷ lệ)."
+                        )
+                    }
+                )
+
+
+class IndicatorBound(models.Model):
+    """The sanity bounds of an indicator's figure in one report of a unit of a peer group
+    (district-level units, directly affiliated branches, grassroots units): a blank side takes
+    the indicator's own min_value or max_value. Read with the indicators
+    (selectors.entry_indicators, as `peer_bounds`), checked by rules.values_check."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.CASCADE, related_name="bounds"
+    )
+    peer_group = models.CharField(_("nhóm đơn vị"), max_length=16, choices=PeerGroup.choices)
+    min_value = models.BigIntegerField(
+        _("tối thiểu"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    max_value = models.BigIntegerField(
+        _("tối đa"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("giới hạn hợp lý theo nhóm đơn vị")
+        verbose_name_plural = _("giới hạn hợp lý theo nhóm đơn vị")
+        ordering = ["indicator", "peer_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "peer_group"], name="indicator_bound_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True)
+                | Q(max_value__isnull=True)
+                | Q(max_value__gte=models.F("min_value")),
+                name="indicator_bound_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_value__isnull=True) | Q(min_value__gte=0),
+                name="indicator_bound_min_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} — {self.get_peer_group_display()}"
+
+    def clean(self):
+        if self.min_value is None and self.max_value is None:
+            raise ValidationError(_("Hãy nhập giá trị tối thiểu, tối đa hoặc cả hai."))
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.max_value < self.min_value
+        ):
+            raise ValidationError(
+                {"max_value": _("Giá trị tối đa không được nhỏ hơn giá trị tối thiểu.")}
+            )
+        # A blank side takes the indicator's own bound: the range must still hold together.
+        try:
+            indicator = self.indicator
+        except ObjectDoesNotExist:
+            indicator = None
+        low = (
+            self.min_value if self.min_value is not None else getattr(indicator, "min_value", None)
+        )
+        high = (
+            self.max_value if self.max_value is not None else getattr(indicator, "max_value", None)
+        )
+        if low is not None and high is not None and high < low:
+            raise ValidationError(
+                _(
+                    "Khoảng hợp lý sẽ là từ %(low)s đến %(high)s (ô để trống lấy giới hạn chung "
+                    "của chỉ tiêu): tối thiểu lớn hơn tối đa. Hãy sửa lại."
+                )
+                % {"low": format_number(low), "high": format_number(high)}
+            )

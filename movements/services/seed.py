@@ -12,6 +12,7 @@ from django.db import transaction
 from .. import seed_data
 from ..models import (
     Indicator,
+    IndicatorBound,
     IndicatorGroup,
     Movement,
     Period,
@@ -49,7 +50,8 @@ def upsert(model, lookup: dict, defaults: dict, result: LoadResult):
 
 @transaction.atomic
 def seed_load() -> LoadResult:
-    """Load the units, the movement "3tn" and the figures of report 44A (idempotent)."""
+    """Load the units, the movement "3tn" with its indicators and their sanity bounds (by peer
+    group too) and the figures of report 44A (idempotent)."""
     result = LoadResult()
     code, name, short, kind, gso, since = seed_data.PROVINCE_UNIT
     province = upsert(
@@ -128,7 +130,9 @@ def seed_load() -> LoadResult:
                 "numerator": indicators.get(extra.get("numerator")),
                 "denominator": indicators.get(extra.get("denominator")),
                 "part_of": indicators.get(extra.get("part_of")),
+                "min_value": extra.get("min"),
                 "max_value": extra.get("max"),
+                "requires": indicators.get(extra.get("requires")),
                 "members": indicators.get(extra.get("members")),
                 "members_factor": Decimal(extra.get("members_factor", 1)),
                 "is_headline": extra.get("headline", False),
@@ -136,6 +140,13 @@ def seed_load() -> LoadResult:
             },
             result,
         )
+        for peer_group, (low, high) in extra.get("bounds", {}).items():
+            upsert(
+                IndicatorBound,
+                {"indicator": indicators[code], "peer_group": peer_group},
+                {"min_value": low, "max_value": high},
+                result,
+            )
 
     units = {u.code: u for u in Unit.objects.all()}
     for order, (indicator, unit, value, qualifier, quote) in enumerate(

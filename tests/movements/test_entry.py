@@ -346,17 +346,18 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     client.post(report_url(), form_data(doan_vien="1"))
     data = form_data(version=1, **{"doan_vien": "2", "cau": "3", "mo_cau": "4", "phan_qua": "5"})
     data["loaded"] = client.get(report_url()).context["form"].initial["loaded"]  # as the page
-    # 25 for the save (one comparing the figures with those the page was loaded with), 2 for
+    # 27 for the save (one comparing the figures with those the page was loaded with; the
+    # indicators' bounds by peer group, one for the form's and one for the service's), 2 for
     # the write log (config/logs.py reads back the history rows the request made), 2 for the
     # service's check against the previous period, as the form's, and
     # 2 for the stored totals (the report's counted values before and after; a draft has none,
     # so nothing to add), 2 for the report tallies (its count before and after: unchanged,
     # nothing to add) and 2 holding its unit and period while they are counted.
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(37):
         assert client.post(report_url(), data).status_code == 302
-    # 18, the last change of the figures (the notice when someone else made it), the
-    # header's progress link and its menu (1).
-    with django_assert_num_queries(21):
+    # 19 (with the indicators' bounds by peer group), the last change of the figures (the
+    # notice when someone else made it), the header's progress link and its menu (1).
+    with django_assert_num_queries(22):
         assert client.get(report_url()).status_code == 200
 
 

@@ -70,11 +70,16 @@ def test_participants_above_members_times_the_factor_warn():
     people = indicator("hoc", measure="ĐVTN", pk=2, members_id=1, members_factor=Decimal("1"))
     values = {"dv": 3250, "hoc": 3300}
     (message,) = plausibility_check([members, people], values, {"hoc": 3200})["hoc"]
-    assert "(kỳ trước 3.200) nhiều hơn 1 lần “dv” (3.250)" in message
+    assert message == "“hoc” = 3.300 ĐVTN, nhiều hơn 1 lần “dv” (3.250). Nếu đúng, hãy xác nhận."
+    # A first report (no previous period) is checked the same way.
+    assert plausibility_check([members, people], values) == {"hoc": [message]}
     people.members_factor = Decimal("1.5")
     assert plausibility_check([members, people], values, {"hoc": 3200}) == {}
     # Without this period's members, the previous period's count is the yardstick.
-    assert plausibility_check([members, people], {"hoc": 5000}, {"dv": 3250, "hoc": 4900})
+    (message,) = plausibility_check([members, people], {"hoc": 5000}, {"dv": 3250, "hoc": 4900})[
+        "hoc"
+    ]
+    assert "nhiều hơn 1,5 lần “dv” kỳ trước (3.250; kỳ này chưa nhập)" in message
 
 
 # --- the form ----------------------------------------------------------------------------------
