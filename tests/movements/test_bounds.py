@@ -26,7 +26,7 @@ from movements.services import ValuesInvalid, workflow
 from movements.services.accounts import staff_group_ensure
 from movements.services.seed import seed_load
 from tests.conftest import report_url
-from tests.factories import make_report, make_user
+from tests.factories import blanks_kept, make_report, make_user
 from tests.movements.test_entry import form_data, saved
 from tests.movements.test_excel import as_upload, download, set_value
 
@@ -237,7 +237,7 @@ def test_values_check_reads_the_bounds_loaded_with_the_indicators_without_a_quer
 
 
 def test_form_asks_500_dong_or_500_trieu_in_a_first_report_and_saves_once_ticked(
-    client, cast, open_period
+    client, cast, open_period, seed
 ):
     assert not Report.objects.filter(unit=cast.unit_a).exists()  # no previous period
     client.force_login(cast.secretary_a)
@@ -252,8 +252,9 @@ def test_form_asks_500_dong_or_500_trieu_in_a_first_report_and_saves_once_ticked
     assert 'name="confirm_unusual"' in html
     assert not Report.objects.filter(period=open_period).exists()
 
-    # The secretary meant 500 triệu: typed in full, it passes.
-    response = client.post(report_url(), {**data, f"v-{FUND}": "500.000.000"})
+    # The secretary meant 500 triệu: typed in full, it passes (the other sections' blanks
+    # confirmed as nothing to report).
+    response = client.post(report_url(), {**data, **blanks_kept(seed), f"v-{FUND}": "500.000.000"})
     assert response.status_code == 302
     assert saved(cast.unit_a, open_period, FUND) == 500_000_000
 
