@@ -20,14 +20,19 @@ The demo behaves like a real year:
   they are. So the late list of 2014 is neither empty nor everyone. No date is after the day
   the demo is loaded (a period whose deadline is still ahead is dated up to now).
 - **Money in realistic ranges.** The stage's money figures are Công an's (the report states
-  them for it alone), split over its years in whole hundreds of thousands of đồng (6 to 640
-  triệu a year); in 2014 each unit's money figure is its count times the price the report
-  gives (17 triệu a lò đốt rác, some 7 triệu a house, some 110.000 đồng a gift …), at least
-  DEMO_MONEY_MIN.
+  them for it alone), split over its years in proportion to the things they paid for, in whole
+  hundreds of thousands of đồng: from 3,7 triệu of gifts to 405,5 triệu of houses a year. In
+  2014 a unit's money figure is its count times last year's price, or the price the report
+  gives (17 triệu an incinerator, some 7 triệu a house, some 110.000 đồng a gift), in tens of
+  thousands of đồng: from 1,9 to 308,5 triệu, never under DEMO_MONEY_MIN (100.000 đồng) but
+  for the deliberate "500" below. No figure like 15 đồng.
 - **Consistent pairs** (`DEMO_PAIRS`): a value or a number of participants is split in
   proportion to its count, so a count of 0 has a value of 0 and nobody taking part; parts stay
   within their wholes; participants within members × factor; stocks (members, organisations)
-  move by a few percent a year, so `values_check` against the previous year warns of nothing.
+  move by a few percent a year; a unit holds at least one meeting (outing, …) a year. So
+  `values_check` against the previous year warns of nothing in the stage but Công an's one
+  incinerator: its 17 triệu come from 0 the year before, which the change rule flags, as it
+  would any one-off work.
 - **Blanks and two deliberate mistakes in 2014**, so that the review and validation pages have
   something true to show: Giồng Riềng leaves the whole of II.3 "Trách nhiệm với bản thân" blank
   and Châu Thành its dams, bridge piers and incinerators (`DEMO_OPEN_BLANKS`: not reported,

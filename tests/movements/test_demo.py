@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from movements.models import Indicator, Period, Report, Unit, Value
@@ -20,12 +21,9 @@ from movements.services.demo import (
     DEMO_OPEN_LATE,
     DEMO_OPEN_STATUS,
     DEMO_PAIRS,
-    demo_dates,
-    demo_load,
     demo_open_period,
 )
 from reports.selectors import dashboard_scope, progress_counts
-from tests.factories import totals_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -161,19 +159,6 @@ def test_the_demo_history_is_dated_when_the_reports_were_written(demo):
         assert report.created_at <= moment <= report.submitted_at
 
 
-def test_demo_dates_are_the_same_on_every_load(demo):
-    first = sorted(Report.objects.values_list("unit__code", "period__year", "submitted_at"))
-    with totals_kept(Report.objects.all()):
-        Value.objects.all().delete()
-        Report.objects.all().delete()
-    demo_load()
-    again = sorted(Report.objects.values_list("unit__code", "period__year", "submitted_at"))
-    assert first == again
-    assert demo_dates("rach-gia", dt.date(2014, 1, 15)) == demo_dates(
-        "rach-gia", dt.date(2014, 1, 15)
-    )
-
-
 def test_the_open_period_is_dated_around_its_deadline_and_never_after_the_load(both, cast):
     loaded = timezone.now()
     period = Period.objects.get(kind=Period.Kind.YEAR, year=2014)
@@ -216,3 +201,17 @@ def test_an_open_period_whose_deadline_is_ahead_is_dated_up_to_now(demo):
     for report in reports:
         for moment in (report.created_at, report.updated_at, report.submitted_at):
             assert moment is None or moment <= now
+
+
+def test_the_entry_list_shows_when_each_demo_report_was_last_edited_not_the_load_day(
+    client, both, cast
+):
+    client.force_login(cast.secretary_a)
+    html = client.get(reverse("movements:entry")).content.decode()
+    today = timezone.localdate()
+    assert f"{today.day}/{today.month}/{today.year}" not in html
+    for year in (2013, 2014):
+        report = Report.objects.get(unit=cast.unit_a, period__year=year)
+        edited = timezone.localdate(report.updated_at)
+        assert edited.year == year + 1
+        assert f"{edited.day}/{edited.month}/{edited.year}" in html

@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = (
         "Nạp dữ liệu minh hoạ (demo): báo cáo đã duyệt của mọi đơn vị 2009–2013, cộng lại đúng "
         "bằng số liệu đã công bố, và mở kỳ sau giai đoạn (2014) để nhập liệu với vài báo cáo "
-        "nháp, đã gửi và bị trả lại (chạy lại an toàn)."
+        "nháp, đã gửi và bị trả lại; ngày gửi, ngày duyệt quanh hạn nộp của từng kỳ (đa số "
+        "đúng hạn, một số trễ hạn), không theo ngày nạp (chạy lại an toàn)."
     )
 
     def add_arguments(self, parser):
