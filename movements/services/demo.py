@@ -40,7 +40,9 @@ The demo behaves like a real year:
   10.200 attendances of its deployment meetings, over twice its members
   (`DEMO_OPEN_IMPLAUSIBLE`).
 
-Every demo report is marked `is_demo`; a unit's real report is never touched.
+Every demo report is marked `is_demo`; a unit's real report is never touched. Loading again
+adds what is missing and never re-dates a report already there: `demo_remove` (`load_demo
+--replace`) clears the demo first.
 """
 
 from __future__ import annotations
@@ -443,6 +445,25 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
         result.updated += len(to_update)
     rollups.apply()
     return result
+
+
+@transaction.atomic
+def demo_remove(*, movement_code: str = DEFAULT_MOVEMENT) -> int:
+    """Delete every demo report of the movement (`is_demo`) with its values and the history of
+    both, the stored totals kept in step, so that the demo can be loaded again as this module
+    writes it (`load_demo --replace`). A unit's real report is never touched. Returns how many
+    reports were deleted."""
+    movement = _seeded_movement(movement_code)
+    reports = Report.objects.filter(movement=movement, is_demo=True)
+    rollups = RollupChange(reports)
+    ids = list(reports.values_list("pk", flat=True))
+    Value.objects.filter(report__in=ids).delete()
+    Report.objects.filter(pk__in=ids).delete()
+    # The deletions' own history rows included: the demo leaves no trace.
+    Value.history.filter(report_id__in=ids).delete()
+    Report.history.filter(id__in=ids).delete()
+    rollups.apply()
+    return len(ids)
 
 
 # --- the period after the stage, open for entry (demo) ----------------------------------------

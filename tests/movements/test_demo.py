@@ -6,8 +6,10 @@ the deliberate mistakes its docstring names."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from movements.services.demo import (
     demo_open_period,
 )
 from reports.selectors import dashboard_scope, progress_counts
+from tests.factories import make_report, totals_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +218,31 @@ def test_the_entry_list_shows_when_each_demo_report_was_last_edited_not_the_load
         edited = timezone.localdate(report.updated_at)
         assert edited.year == year + 1
         assert f"{edited.day}/{edited.month}/{edited.year}" in html
+
+
+def test_load_demo_replace_reloads_an_older_demo_as_written_now_and_keeps_real_reports(seed, units):
+    """A database loaded by an older loader (dated the day it was loaded) gets the demo of
+    today's loader: same reports, dates around the deadlines, no history of the old rows."""
+    call_command("load_demo", verbosity=0)
+    written = sorted(Report.objects.values_list("unit__code", "period__year", "submitted_at"))
+    history = (Report.history.count(), Value.history.count())
+    real = make_report(units.an_minh, 2015, seed, status="draft", values={"cau": 2})
+    old = Report.objects.filter(is_demo=True)
+    with totals_kept(old):
+        old.update(submitted_at=timezone.now(), updated_at=timezone.now())
+        Value.objects.filter(report__is_demo=True, indicator__code="tien-quy-xa-hoi").update(
+            value=15
+        )
+    out = io.StringIO()
+    call_command("load_demo", "--replace", stdout=out)
+    assert f"Đã xoá {len(written)} báo cáo minh hoạ." in out.getvalue()
+    again = Report.objects.filter(is_demo=True)
+    assert sorted(again.values_list("unit__code", "period__year", "submitted_at")) == written
+    assert not Value.objects.filter(indicator__code="tien-quy-xa-hoi", value=15).exists()
+    assert (Report.history.count(), Value.history.count()) == (
+        history[0] + 1,  # the real report's
+        history[1],
+    )
+    real.refresh_from_db()
+    assert not real.is_demo
+    assert dict(real.values.values_list("indicator__code", "value")) == {"cau": 2}
