@@ -327,7 +327,7 @@ def _stage_dates(unit_code: str, period: Period, now: dt.datetime) -> DemoDates:
 def _reports_created(planned: list[tuple[Report, DemoDates]]) -> list[Report]:
     """The `planned` demo reports, created and dated as given: created, last edited
     (`updated_at`, which `auto_now` would set to now) and their history row at their last
-    step, with the reason "demo". Four queries whatever their number."""
+    step, with the reason "demo". A handful of queries, in batches, whatever their number."""
     if not planned:
         return []
     Report.objects.bulk_create([report for report, _dates in planned])
