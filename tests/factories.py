@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -118,10 +118,20 @@ def _demo_read() -> str:
     return digest.hexdigest()
 
 
+def _moved(value: datetime | None, started: datetime, shift) -> datetime | None:
+    """A time demo_load wrote (naive in UTC on SQLite): moved by `shift` when it was the moment
+    of writing (at or after `started`); a date the demo gives (a submission in 2014) kept."""
+    if value is None:
+        return None
+    moment = timezone.make_aware(value, UTC) if timezone.is_naive(value) else value
+    return value + shift if moment >= started else value
+
+
 def demo_loaded() -> None:
     """The demo data, as demo_load writes it: loaded, the first time in the session (some 0.7
     s); then, on the same data, its rows copied back (some 0.1 s), their times of writing moved
-    to now. Loaded for real whenever a table demo_load writes already holds rows."""
+    to now (the dates the demo gives, around each deadline, kept). Loaded for real whenever a
+    table demo_load writes already holds rows."""
     if any(model.objects.exists() for model in DEMO_WRITES):
         demo_load()
         return
@@ -141,7 +151,7 @@ def demo_loaded() -> None:
             moved = [i for i, column in enumerate(columns) if column in _NOW_COLUMNS]
             if moved:
                 rows = [
-                    tuple(v + shift if i in moved and v else v for i, v in enumerate(row))
+                    tuple(_moved(v, started, shift) if i in moved else v for i, v in enumerate(row))
                     for row in rows
                 ]
             cursor.executemany(

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from movements.models import Movement, Unit
 from movements.services.demo import demo_load
-from tests.factories import _NOW_COLUMNS, DEMO_WRITES, _rows, demo_loaded
+from tests.factories import DEMO_WRITES, _rows, demo_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,14 @@ IDS = {"id", "history_id", "report_id"}
 
 
 def written(load) -> dict[str, list[tuple]]:
-    """The rows `load` writes, in the order written, without ids and times of writing; rolled
-    back."""
+    """The rows `load` writes, in the order written, without ids, with their times (the demo
+    dates every row around its deadline, never at the moment of writing); rolled back."""
     savepoint = transaction.savepoint()
     load()
     rows = {}
     for model in DEMO_WRITES:
         columns, found = _rows(model._meta.db_table)
-        kept = [i for i, column in enumerate(columns) if column not in IDS | _NOW_COLUMNS]
+        kept = [i for i, column in enumerate(columns) if column not in IDS]
         rows[model.__name__] = [tuple(row[i] for i in kept) for row in found]
     transaction.savepoint_rollback(savepoint)
     return rows

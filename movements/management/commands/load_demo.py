@@ -1,15 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from movements.models import DEFAULT_MOVEMENT
 from movements.services import ServiceError
-from movements.services.demo import demo_load, demo_open_period
+from movements.services.demo import demo_load, demo_open_period, demo_remove
 
 
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu minh hoạ (demo): báo cáo đã duyệt của mọi đơn vị 2009–2013, cộng lại đúng "
         "bằng số liệu đã công bố, và mở kỳ sau giai đoạn (2014) để nhập liệu với vài báo cáo "
-        "nháp, đã gửi và bị trả lại (chạy lại an toàn)."
+        "nháp, đã gửi và bị trả lại; ngày gửi, ngày duyệt quanh hạn nộp của từng kỳ (đa số "
+        "đúng hạn, một số trễ hạn), không theo ngày nạp (chạy lại an toàn)."
     )
 
     def add_arguments(self, parser):
@@ -18,11 +20,23 @@ class Command(BaseCommand):
             default=DEFAULT_MOVEMENT,
             help=f"mã phong trào (mặc định {DEFAULT_MOVEMENT})",
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help=(
+                "xoá mọi báo cáo minh hoạ (kèm số liệu và lịch sử của chúng) rồi nạp lại; báo "
+                "cáo thật của các đơn vị không bị động đến"
+            ),
+        )
 
     def handle(self, *args, **options):
         try:
-            result = demo_load(movement_code=options["movement"])
-            opened = demo_open_period(movement_code=options["movement"])
+            with transaction.atomic():
+                if options["replace"]:
+                    removed = demo_remove(movement_code=options["movement"])
+                    self.stdout.write(f"Đã xoá {removed} báo cáo minh hoạ.")
+                result = demo_load(movement_code=options["movement"])
+                opened = demo_open_period(movement_code=options["movement"])
         except ServiceError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu minh hoạ: {result}."))
