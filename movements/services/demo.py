@@ -107,18 +107,14 @@ _YEAR_TREND = {2009: 0.6, 2010: 0.9, 2011: 1.0, 2012: 1.15, 2013: 1.05}
 # A figure that depends on a count, by the count: what the things counted are worth, or who
 # took part in them. Split in proportion to its count, so that a count of 0 has a value of 0
 # and nobody taking part.
+# Each value or number of participants with the count it is split by: the seed's rules (a value
+# needs its count, `requires`), and the fund split like the days' wages given to it (how the
+# demo spreads it, not a rule: a fund may be raised otherwise).
 DEMO_PAIRS = {
-    "luot-du-trien-khai": "hoi-nghi-trien-khai",
-    "luot-tham-gia-van-nghe": "dem-van-nghe-tdtt",
-    "tien-quy-xa-hoi": "ngay-luong-ung-ho",
-    "nguoi-hanh-quan": "dot-hanh-quan",
-    "tri-gia-phan-qua": "phan-qua",
-    "tri-gia-nha": "nha-dai-doan-ket",
-    "tri-gia-lo-dot-rac": "lo-dot-rac",
-    "tri-gia-kham-benh": "luot-kham-benh",
-    "tri-gia-qua-cbcs": "qua-cbcs-kho-khan",
-    "luot-tuyen-truyen-dao-duc": "cuoc-tuyen-truyen-dao-duc",
-}
+    code: extras["requires"]
+    for _group, code, *_rest, extras in seed_data.INDICATORS
+    if "requires" in extras
+} | {"tien-quy-xa-hoi": "ngay-luong-ung-ho"}
 _PAIR_COUNTS = set(DEMO_PAIRS.values())
 # The smallest money figure above 0 the demo holds (but DEMO_OPEN_IMPLAUSIBLE): a gift.
 DEMO_MONEY_MIN = 100_000
