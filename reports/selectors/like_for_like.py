@@ -1,13 +1,14 @@
 """Figures that compare like with like: how many of the units due each year are counted
-(coverage), a change between two years summed over the units that reported the figure in both,
-and rates per 100 members summed over the units whose member count is known at the end of the
-range. The plain subtree totals (`totals.indicator_totals`) mix in whoever reported; these never
-do.
+(coverage), a change between two years summed over the units counted in both, and rates per 100
+members summed over the units whose member count is known at the end of the range. The plain
+subtree totals (`totals.indicator_totals`) mix in whoever reported; these never do.
 
 A unit here is a reporting unit: a unit of the subtree with a report of its own whose status
-counts. Everything is summed in SQL over `Value` rows, with the unit's presence in the other
-year an EXISTS on the same unit: exact, and a fixed number of queries whatever the number of
-units.
+counts. A restricted sum is taken from whichever side is smaller: the values of the units kept,
+summed in SQL, or the stored subtree total (`Rollup`) less the values of the units left out — so
+that a country-wide page where nearly everyone reported reads the few left out, and an open year
+where few reported reads those few. Exact either way, and a fixed number of queries whatever the
+number of units.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.db.models import Value as V
 from movements.models import Indicator, Report, ReportTally, Unit, Value, existed_during_q
 
 from .subject import Subject
-from .totals import Number, TotalKey, _with_ratios, ratio_percent
+from .totals import Number, TotalKey, _subtree_totals, _with_ratios, ratio_percent
 
 NAMES_LISTED = 12  # units named as left out of a comparison; the rest are counted
 
@@ -78,17 +79,16 @@ def year_coverage(*, subject: Subject, years: list[int] | None = None) -> dict[i
 
 @dataclass
 class LikeForLike:
-    """A change from `first` to `last` year over the units that reported the figure in both.
+    """A change from `first` to `last` year over the units counted (a report whose status
+    counts) in both.
 
     `values`: {(indicator code, None, year): sum over those units} for the two years (ratios
-    from their summed parts); `units`: {indicator code: how many units are compared};
-    `both`: units counted (a report) in both years; `only_first` / `only_last`: units counted
-    in one of them only, named up to NAMES_LISTED, with their counts."""
+    from their summed parts); `both`: how many units those are; `only_first` / `only_last`:
+    units counted in one of the years only, named up to NAMES_LISTED, with their counts."""
 
     first: int
     last: int
     values: dict[TotalKey, Number]
-    units: dict[str, int]
     both: int
     only_first: list[Unit] = field(default_factory=list)
     only_first_count: int = 0
@@ -117,70 +117,97 @@ def _values(subject: Subject, **where):
     )
 
 
-def _stored_ids(indicators: list[Indicator]) -> set[int]:
-    ids: set[int] = set()
+def _stored(indicators: list[Indicator]) -> list[Indicator]:
+    """The indicators with values of their own behind `indicators` (a ratio's two parts)."""
+    out: dict[int, Indicator] = {}
     for indicator in indicators:
-        if indicator.kind == Indicator.Kind.RATIO:
-            ids.update([indicator.numerator_id, indicator.denominator_id])
-        else:
-            ids.add(indicator.pk)
-    return ids
+        parts = (
+            [indicator.numerator, indicator.denominator]
+            if indicator.kind == Indicator.Kind.RATIO
+            else [indicator]
+        )
+        out |= {p.pk: p for p in parts}
+    return list(out.values())
+
+
+def _bucket(subject: Subject, children: list[Unit] | None):
+    """(bucket expression on a Value query, {bucket id: child code or None}): the child of the
+    subject's unit whose subtree holds the value's report, else the unit itself."""
+    unit = subject.unit
+    if not children:
+        return V(unit.pk), {unit.pk: None}
+    inside = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
+    bucket = Case(
+        *(When(report__unit__path__startswith=c.path, then=V(c.pk)) for c in inside),
+        default=V(unit.pk),
+        output_field=IntegerField(),
+    )
+    return bucket, {c.pk: c.code for c in inside} | {unit.pk: unit.code}
+
+
+def _kept_sums(
+    subject: Subject,
+    *,
+    stored: list[Indicator],
+    children: list[Unit] | None,
+    keep: Q,
+    direct: dict[int, bool],
+) -> dict[TotalKey, int]:
+    """{(code, child code or None, year): the sum over the values that `keep` keeps} for the
+    years of `direct`, each year from the smaller side: with direct[year] the kept values
+    summed, else the stored subtree total less the values left out. Two queries (one without
+    a year to subtract)."""
+    bucket, codes = _bucket(subject, children)
+    by_year = Q(pk__in=[])
+    for year, summed in direct.items():
+        by_year |= Q(report__period__year=year) & (keep if summed else ~keep)
+    rows = (
+        _values(
+            subject,
+            report__unit__path__startswith=subject.unit.path,
+            indicator__in=stored,
+        )
+        .filter(by_year)
+        .annotate(bucket=bucket)
+        .values_list("bucket", "indicator__code", "report__period__year")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    found = {(code, codes[b], year): int(total) for b, code, year, total in rows}
+    out: dict[TotalKey, int] = {k: v for k, v in found.items() if direct[k[2]]}
+    subtracted = sorted(y for y, summed in direct.items() if not summed)
+    if subtracted:
+        plain, _stage = _subtree_totals(
+            subject=subject.with_years(subtracted[0], subtracted[-1]),
+            indicators=stored,
+            children=children,
+        )
+        for (code, child, year), total in plain.items():
+            if year in subtracted and total is not None:
+                out[(code, child, year)] = int(total) - found.get((code, child, year), 0)
+    return out
 
 
 def like_for_like(
     *, subject: Subject, indicators: list[Indicator], first: int, last: int
 ) -> LikeForLike:
     """The `indicators` summed over the subject's subtree in years `first` and `last`, each
-    over the units that have a figure for it (a value, not a blank) in both years; and which
-    units are counted in one year only. Five queries."""
-    unit = subject.unit
+    over the units counted in both years; and which units are counted in one year only. Five
+    queries (four when both years are summed from the kept values)."""
+    in_subtree = _reports(subject, unit__path__startswith=subject.unit.path)
 
-    def same_figure_in(year: int) -> Exists:
-        return Exists(
-            _values(
-                subject,
-                report__unit=OuterRef("report__unit"),
-                indicator=OuterRef("indicator"),
-                report__period__year=year,
-            )
-        )
-
-    rows = (
-        _values(
-            subject,
-            report__unit__path__startswith=unit.path,
-            indicator_id__in=_stored_ids(indicators),
-        )
-        .filter(
-            (Q(report__period__year=first) & same_figure_in(last))
-            | (Q(report__period__year=last) & same_figure_in(first))
-        )
-        .values_list("indicator__code", "report__period__year")
-        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
-        .order_by()
-    )
-    values: dict[TotalKey, Number] = {}
-    units: dict[str, int] = {}
-    for code, year, total, count in rows:
-        values[(code, None, year)] = int(total)
-        units[code] = count
-    for indicator in indicators:
-        if indicator.kind == Indicator.Kind.RATIO:
-            units[indicator.code] = units.get(indicator.denominator.code, 0)
-
-    in_subtree = _reports(subject, unit__path__startswith=unit.path)
-
-    def counted_in(year: int) -> Exists:
-        return Exists(_reports(subject, unit=OuterRef("unit"), period__year=year))
+    def counted_in(year: int, unit: OuterRef | None = None) -> Exists:
+        unit = OuterRef("unit") if unit is None else unit
+        return Exists(_reports(subject, unit=unit, period__year=year))
 
     in_first, in_last = Q(period__year=first), Q(period__year=last)
     counts = (
         in_subtree.filter(in_first | in_last)
         .alias(in_other=Case(When(in_first, then=counted_in(last)), default=counted_in(first)))
         .aggregate(
-            both=Count("pk", filter=in_first & Q(in_other=True)),
-            only_first=Count("pk", filter=in_first & Q(in_other=False)),
-            only_last=Count("pk", filter=in_last & Q(in_other=False)),
+            both=Count("unit", distinct=True, filter=in_first & Q(in_other=True)),
+            only_first=Count("unit", distinct=True, filter=in_first & Q(in_other=False)),
+            only_last=Count("unit", distinct=True, filter=in_last & Q(in_other=False)),
         )
     )
     named = {
@@ -193,11 +220,24 @@ def like_for_like(
         ]
         for year, other in ((first, last), (last, first))
     }
+    value_unit = OuterRef("report__unit")
+    keep = (Q(report__period__year=first) & counted_in(last, value_unit)) | (
+        Q(report__period__year=last) & counted_in(first, value_unit)
+    )
+    sums = _kept_sums(
+        subject,
+        stored=_stored(indicators),
+        children=None,
+        keep=keep,
+        direct={
+            first: counts["both"] <= counts["only_first"],
+            last: counts["both"] <= counts["only_last"],
+        },
+    )
     return LikeForLike(
         first=first,
         last=last,
-        values=_with_ratios(values, indicators),
-        units=units,
+        values=_with_ratios(dict(sums), indicators),
         both=counts["both"],
         only_first=named[first],
         only_first_count=counts["only_first"],
@@ -231,56 +271,56 @@ def rate_bases(
     `children`, over each child's subtree; a unit inside no child under the subject unit's
     code): each indicator summed over the subject's years (a stock at the end year), and the
     members at the end year, both over the units whose member count for the end year is
-    reported. A unit without it is in neither sum. One query."""
-    unit, end = subject.unit, subject.end_year
-    codes = {unit.pk: unit.code}
-    bucket = V(unit.pk)
-    if children:
-        inside = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
-        codes |= {c.pk: c.code for c in inside}
-        bucket = Case(
-            *(When(report__unit__path__startswith=c.path, then=V(c.pk)) for c in inside),
-            default=V(unit.pk),
-            output_field=IntegerField(),
+    reported. A unit without it is in neither sum; a bucket where no unit has it is absent.
+    Four queries (three when every year is summed from the kept values)."""
+    end = subject.end_year
+    bucket, codes = _bucket(subject, children)
+
+    def has_members(unit) -> Exists:
+        return Exists(
+            _values(subject, report__unit=unit, indicator=members, report__period__year=end)
         )
-    has_members = Exists(
-        _values(
-            subject,
-            report__unit=OuterRef("report__unit"),
-            indicator=members,
-            report__period__year=end,
-        )
+
+    in_range = _reports(
+        subject,
+        unit__path__startswith=subject.unit.path,
+        period__year__gte=subject.start_year,
+        period__year__lte=end,
     )
-    rows = (
-        _values(
-            subject,
-            report__unit__path__startswith=unit.path,
-            report__period__year__gte=subject.start_year,
-            report__period__year__lte=end,
-            indicator_id__in=_stored_ids(indicators) | {members.pk},
-        )
-        .filter(has_members)
+    counts = in_range.alias(with_members=has_members(OuterRef("unit"))).aggregate(
+        kept=Count("pk", filter=Q(with_members=True)),
+        left=Count("pk", filter=Q(with_members=False)),
+    )
+    counted = dict(
+        _values(subject, report__unit__path__startswith=subject.unit.path, indicator=members)
+        .filter(report__period__year=end)
         .annotate(bucket=bucket)
-        .values_list("bucket", "indicator__code", "indicator__aggregation", "report__period__year")
-        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
+        .values_list("bucket")
+        .annotate(units=Count("report__unit", distinct=True))
         .order_by()
     )
-    sums: dict[TotalKey, int] = {}
-    counted: dict[str | None, int] = {}
-    for bucket_id, code, aggregation, year, total, count in rows:
-        if aggregation == Indicator.Aggregation.LAST and year != end:
+    stored = _stored([*indicators, members])
+    sums = _kept_sums(
+        subject,
+        stored=stored,
+        children=children,
+        keep=Q(has_members(OuterRef("report__unit"))),
+        direct=dict.fromkeys(subject.years, counts["kept"] <= counts["left"]),
+    )
+    stocks = {i.code for i in stored if i.aggregation == Indicator.Aggregation.LAST}
+    totals: dict[TotalKey, int] = {}
+    for (code, child, year), total in sums.items():
+        if code in stocks and year != end:
             continue  # a stock: its end year's figure
-        key = (code, codes[bucket_id] if children else None, None)
-        sums[key] = sums.get(key, 0) + int(total)
-        if code == members.code:
-            counted[key[1]] = count
-    totals = _with_ratios(dict(sums), [*indicators, members])
+        key = (code, child, None)
+        totals[key] = totals.get(key, 0) + total
+    totals = _with_ratios(dict(totals), [*indicators, members])
     return {
-        (code, bucket): RateBase(
-            total=totals.get((code, bucket, None)),
-            members=totals.get((members.code, bucket, None)),
-            units=counted.get(bucket, 0),
+        (indicator.code, codes[bucket_id]): RateBase(
+            total=totals.get((indicator.code, codes[bucket_id], None)),
+            members=totals.get((members.code, codes[bucket_id], None)),
+            units=units,
         )
-        for bucket in counted
-        for code in [i.code for i in indicators]
+        for bucket_id, units in counted.items()
+        for indicator in indicators
     }
