@@ -155,8 +155,9 @@ def _kept_sums(
 ) -> dict[TotalKey, int]:
     """{(code, child code or None, year): the sum over the values that `keep` keeps} for the
     years of `direct`, each year from the smaller side: with direct[year] the kept values
-    summed, else the stored subtree total less the values left out. Two queries (one without
-    a year to subtract)."""
+    summed, else the stored subtree total less the values left out. Two queries (the stored
+    totals read even when no year needs them, so that a page's count of queries does not
+    depend on who reported)."""
     bucket, codes = _bucket(subject, children)
     by_year = Q(pk__in=[])
     for year, summed in direct.items():
@@ -175,16 +176,13 @@ def _kept_sums(
     )
     found = {(code, codes[b], year): int(total) for b, code, year, total in rows}
     out: dict[TotalKey, int] = {k: v for k, v in found.items() if direct[k[2]]}
-    subtracted = sorted(y for y, summed in direct.items() if not summed)
-    if subtracted:
-        plain, _stage = _subtree_totals(
-            subject=subject.with_years(subtracted[0], subtracted[-1]),
-            indicators=stored,
-            children=children,
-        )
-        for (code, child, year), total in plain.items():
-            if year in subtracted and total is not None:
-                out[(code, child, year)] = int(total) - found.get((code, child, year), 0)
+    years = sorted(direct)
+    plain, _stage = _subtree_totals(
+        subject=subject.with_years(years[0], years[-1]), indicators=stored, children=children
+    )
+    for (code, child, year), total in plain.items():
+        if year in direct and not direct[year] and total is not None:
+            out[(code, child, year)] = int(total) - found.get((code, child, year), 0)
     return out
 
 
@@ -193,7 +191,7 @@ def like_for_like(
 ) -> LikeForLike:
     """The `indicators` summed over the subject's subtree in years `first` and `last`, each
     over the units counted in both years; and which units are counted in one year only. Five
-    queries (four when both years are summed from the kept values)."""
+    queries."""
     in_subtree = _reports(subject, unit__path__startswith=subject.unit.path)
 
     def counted_in(year: int, unit: OuterRef | None = None) -> Exists:
@@ -272,7 +270,7 @@ def rate_bases(
     code): each indicator summed over the subject's years (a stock at the end year), and the
     members at the end year, both over the units whose member count for the end year is
     reported. A unit without it is in neither sum; a bucket where no unit has it is absent.
-    Four queries (three when every year is summed from the kept values)."""
+    Four queries."""
     end = subject.end_year
     bucket, codes = _bucket(subject, children)
 

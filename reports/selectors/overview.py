@@ -239,24 +239,19 @@ def overview_figures(
     within its years and whose unit's totals `scope` may read. A figure attributed to a unit
     below (e.g. Rạch Giá) is compared with that unit's own data. With `children` (units
     directly under the subject's unit), the `group_comparisons` of every section's headline
-    indicators between them. Each year's coverage (`year_coverage`); unless `raw`, and when both
-    ends of the range are covered enough to compare (the movement's `comparison_threshold`),
-    the change between the first and last years over the units counted in both
-    (`like_for_like`).
+    indicators between them. Each year's coverage (`year_coverage`); unless `raw`, the change
+    between the first and last years over the units counted in both (`like_for_like`), which
+    the page states only when both ends of the range are covered enough to compare (the
+    movement's `comparison_threshold`).
     Five queries with children (indicators, totals by year and over the stage, groups by year
-    and over the stage), three without, two for the coverage, up to five for the like-for-like
+    and over the stage), three without, two for the coverage, five for the like-for-like
     change when the range has two years or more, and the published figures'."""
     indicators = movement_indicators(movement=subject.movement)
     coverage = year_coverage(subject=subject)
     threshold = subject.movement.comparison_threshold
     first, last = subject.start_year, subject.end_year
     like = None
-    if (
-        not raw
-        and last > first
-        and coverage[first].enough(threshold)
-        and coverage[last].enough(threshold)
-    ):
+    if not raw and last > first:
         like = like_for_like(subject=subject, indicators=indicators, first=first, last=last)
     sections = unit_overview(subject=subject, indicators=indicators, like=like)
     groups = []

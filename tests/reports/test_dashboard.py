@@ -350,9 +350,9 @@ PAGE_QUERIES = {
     # The overview: the units offered around the province, one more for the open period (none
     # here, so no progress counts), two more for the groups of its children (the children, and
     # their totals), one for the user's "Việc cần làm" (the units they enter: none here); two
-    # for each year's coverage and four for the change over the units with the figure in both
-    # years (like_for_like).
-    ("reports:overview", (), ""): 26,
+    # for each year's coverage and five for the change over the units counted in both years
+    # (like_for_like).
+    ("reports:overview", (), ""): 27,
     # One indicator: the province's units, the parents offered, one more for its groups.
     ("reports:compare", (), ""): 14,
     # Bound unit filter: one more query for the filtered units.

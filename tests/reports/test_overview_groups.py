@@ -256,8 +256,8 @@ def test_the_overview_of_a_unit_with_children_runs_a_fixed_number_of_queries(
     # stages, indicators, totals by year and over the stage, the groups of its children by year
     # and over the stage, published figures and their totals, the header's progress link (2),
     # demo flag, the header's menu (1), the user's "Việc cần làm"; each year's coverage (2)
-    # and the change over the units with the figure in both years (4: like_for_like)
-    with django_assert_num_queries(25):
+    # and the change over the units counted in both years (5: like_for_like)
+    with django_assert_num_queries(26):
         response = client.get(reverse("reports:overview"), {"unit": "rach-gia"})
     assert response.status_code == 200
     assert f"CĐ {extra - 1}" not in response.content.decode()  # groups, not units

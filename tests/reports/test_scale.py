@@ -268,7 +268,7 @@ SCALE_QUERIES = [
     ("reports:completeness", (), {"period": "2012", "parent": "rach-gia"}, 16),
     # The overview: the chosen unit, the choices around it, and the search; its children and
     # their groups' totals; the user's "Việc cần làm".
-    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 26),
+    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 27),
     # The parent, its units, the parents around it.
     ("reports:compare", (), {"parent": "rach-gia"}, 16),
     ("reports:unit", ("rach-gia",), {}, 15),
