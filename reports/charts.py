@@ -374,7 +374,7 @@ def small_multiples(
     layout["yaxis"]["range"] = [0, top * 1.08 if top > 0 else 1]
     layout["meta"] = {"facets": {"count": count, "panel_height": panel_height, "extra": 140}}
     notes = [reference_note] if references and reference_note else []
-    if provisional:
+    if any(y in (provisional or {}) for y in years):
         notes.append(provisional_note(years, provisional))
     if notes:
         layout["title"]["subtitle"] = {"text": " <br>".join(chart_text(n) for n in notes)}
