@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from movements.models import IndicatorGroup, Unit
 from movements.services.demo import demo_open_period
-from reports.selectors import Subject, report_coverage, year_coverage
+from reports.selectors import Subject, export_rows, report_coverage, year_coverage
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +321,28 @@ def test_the_bao_cao_list_of_who_reported_agrees_with_each_years_coverage(
         assert (len(counted), len(due)) == sql_coverage(
             open_year, units.kien_giang, year, submitted
         )
+
+
+def test_the_rows_of_export_values_say_each_years_coverage_and_which_are_provisional(
+    units, open_year
+):
+    subject = Subject.of(
+        movement=open_year,
+        unit=units.kien_giang,
+        start_year=2013,
+        end_year=2014,
+        include_submitted=True,
+    )
+    by_year = export_rows(subject=subject, by="year")
+    seen = {(r["period"], r["units_counted"], r["units_due"], r["provisional"]) for r in by_year}
+    assert seen == {("2013", 24, 24, False), ("2014", 6, 24, True)}
+    stage = export_rows(subject=subject, by="none")
+    assert stage and {(r["units_counted"], r["units_due"], r["provisional"]) for r in stage} == {
+        (None, None, True)
+    }
+    complete = export_rows(subject=subject.with_years(2012, 2013), by="unit")
+    assert complete and not any(r["provisional"] for r in complete)
+    one_year = export_rows(subject=subject.with_years(2014, 2014), by="none")
+    assert {(r["units_counted"], r["units_due"], r["provisional"]) for r in one_year} == {
+        (6, 24, True)
+    }
