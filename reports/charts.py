@@ -54,6 +54,7 @@ TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490
 MONEY_SCALE = 1_000_000
 CELL_LABEL_COLUMNS = 6
 PROVISIONAL_COLOUR = "#7a4b00"  # the notes of provisional years: dark amber, 4.5:1 on white
+NOTE_LINE = 30  # pixels a line of notes under a title takes
 
 Provisional = Mapping[int, str]  # {year: "6/24"}: the years not complete, units counted/due
 
@@ -378,9 +379,13 @@ def small_multiples(
         notes.append(provisional_note(years, provisional))
     if notes:
         layout["title"]["subtitle"] = {"text": " <br>".join(chart_text(n) for n in notes)}
-        layout["meta"]["facets"]["extra"] += 16 * (len(notes) - 1)
+        # From the top of the figure down (else plotly centres the title and its notes in the
+        # top margin, where the first row's unit names lie).
+        layout["title"] |= {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 30}}
+        layout["meta"]["facets"]["extra"] += NOTE_LINE * (len(notes) - 1)
     layout["annotations"] = annotations
-    layout["margin"] = {"l": 48, "r": 12, "t": 80 + 16 * (len(notes) - 1 if notes else 0), "b": 30}
+    more = NOTE_LINE * (len(notes) - 1) if notes else 0
+    layout["margin"] = {"l": 48, "r": 12, "t": 80 + more, "b": 30}
     layout["height"] = layout["meta"]["facets"]["extra"] + rows * panel_height
     return {"data": data, "layout": layout}
 
@@ -632,15 +637,20 @@ def _provisional_lines(
 
 
 def _mark_provisional(layout: dict, years: Sequence[int], provisional: Provisional | None) -> None:
-    """Tick labels '2014 (tạm tính)' and a note above each provisional year's place: '2014:
-    6/24 đơn vị — tạm tính'."""
+    """Tick labels '2014 (tạm tính)' (on two lines) and a note above each provisional year's
+    place: '2014: 6/24 đơn vị — tạm tính'."""
     marked = [y for y in years if y in (provisional or {})]
     if not marked:
         return
     layout["xaxis"]["tickvals"] = [str(y) for y in years]
+    # On two lines, so that it does not run into its neighbour on a phone.
     layout["xaxis"]["ticktext"] = [
-        _("%(year)s (tạm tính)") % {"year": y} if y in marked else str(y) for y in years
+        (_("%(year)s (tạm tính)") % {"year": y}).replace(" (", "<br>(", 1)
+        if y in marked
+        else str(y)
+        for y in years
     ]
+    layout["margin"]["t"] += 14  # room for the notes between the title and the plot
     layout["annotations"] = [
         *layout.get("annotations", []),
         *(
@@ -648,7 +658,9 @@ def _mark_provisional(layout: dict, years: Sequence[int], provisional: Provision
                 "text": chart_text(_provisional_words(y, provisional[y])),
                 "xref": "x",
                 "yref": "paper",
-                "x": str(y),
+                # The category's index: plotly reads a numeric string such as "2014" as a
+                # position on the axis, and stretches it to reach 2014.
+                "x": years.index(y),
                 "y": 1,
                 "xanchor": "right" if y == years[-1] and len(years) > 1 else "center",
                 "yanchor": "bottom",

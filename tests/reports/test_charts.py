@@ -365,15 +365,16 @@ def test_trend_marks_exactly_the_provisional_years():
     layout = figure["layout"]
     assert layout["xaxis"]["ticktext"] == [
         "2010",
-        "2011 (tạm tính)",
+        "2011<br>(tạm tính)",
         "2012",
         "2013",
-        "2014 (tạm tính)",
+        "2014<br>(tạm tính)",
     ]
+    # Each note above its year's place: the category's index on the axis.
     notes = [(a["x"], a["text"]) for a in layout["annotations"]]
     assert notes == [
-        ("2011", "2011: 20/24 đơn vị — tạm tính"),
-        ("2014", "2014: 6/24 đơn vị — tạm tính"),
+        (1, "2011: 20/24 đơn vị — tạm tính"),
+        (4, "2014: 6/24 đơn vị — tạm tính"),
     ]
     legend = [t["name"] for t in figure["data"] if t.get("showlegend", True)]
     assert legend == ["Hội nghị", "Đêm"]  # one entry a line, its pieces grouped with it
@@ -436,8 +437,9 @@ def test_small_multiples_dash_the_provisional_year_in_every_panel_and_say_so_onc
     )
     # The extra line under the title is given its room, which charts.js keeps on resizing.
     facets = figure["layout"]["meta"]["facets"]
-    assert facets["extra"] == 156
-    assert figure["layout"]["height"] == 156 + facets["panel_height"]
+    assert facets["extra"] == 140 + charts.NOTE_LINE
+    assert figure["layout"]["height"] == 140 + charts.NOTE_LINE + facets["panel_height"]
+    assert figure["layout"]["margin"]["t"] == 80 + charts.NOTE_LINE
     assert go.Figure(figure)
 
 

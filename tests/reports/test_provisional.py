@@ -156,7 +156,7 @@ def test_the_overview_trend_draws_the_open_year_provisional_and_only_it(client, 
     figure = chart(response, f"bieu-do-{group.code}")
     notes = [a["text"] for a in figure["layout"]["annotations"]]
     assert notes == ["2014: 6/24 đơn vị — tạm tính"]
-    assert figure["layout"]["xaxis"]["ticktext"] == ["2012", "2013", "2014 (tạm tính)"]
+    assert figure["layout"]["xaxis"]["ticktext"] == ["2012", "2013", "2014<br>(tạm tính)"]
     points = [t for t in figure["data"] if t.get("meta", {}).get("provisional") == [2014]]
     assert points
     for trace in points:
