@@ -21,6 +21,11 @@ Which chart for which question (about 25 units, up to a handful of years):
   ratio as itself) as a dot on its peers' min–max band, the peer median marked; the band is
   scaled per indicator, since measures differ, and the hover text gives the real figures.
   Comparing totals with the peers' average mostly compared sizes.
+
+A year whose units due have not all reported (`provisional`: {year: "6/24"}, units counted of
+units due) is drawn as provisional on every chart over the years: its point an open marker,
+the line into and out of it dashed, its tick label "2014 (tạm tính)", and a note above it
+"2014: 6/24 đơn vị — tạm tính"; on a heatmap its column is labelled so and its cells say so.
 """
 
 from __future__ import annotations
@@ -48,6 +53,20 @@ GROUP_LABELS = {**dict(PeerGroup.choices), "all": gettext_lazy("Tất cả các 
 TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490"]
 MONEY_SCALE = 1_000_000
 CELL_LABEL_COLUMNS = 6
+PROVISIONAL_COLOUR = "#7a4b00"  # the notes of provisional years: dark amber, 4.5:1 on white
+NOTE_LINE = 30  # pixels a line of notes under a title takes
+
+Provisional = Mapping[int, str]  # {year: "6/24"}: the years not complete, units counted/due
+
+
+def provisional_years(coverage: Mapping) -> dict[int, str]:
+    """{year: "6/24"} for the years of `coverage` ({year: selectors.YearCoverage}) whose units
+    due are not all counted: what the charts and tables take as `provisional`."""
+    return {
+        year: f"{format_number(c.counted)}/{format_number(c.due)}"
+        for year, c in coverage.items()
+        if not c.complete
+    }
 
 
 @dataclass
@@ -268,12 +287,14 @@ def small_multiples(
     reference_note: str = "",
     columns: int = 6,
     panel_height: int = 110,
+    provisional: Provisional | None = None,
 ) -> dict:
     """One small line chart per unit, in the given order (the ranking's), all on one y scale,
     each titled with the unit's name; `references` {group: a value per year} adds the group's
     line, grey and dotted, behind each unit (`reference_note`, under the title, says what it
     is). A grid of `columns` columns; charts.js changes the number of columns to fit the screen
-    (layout.meta.facets says how)."""
+    (layout.meta.facets says how). The `provisional` years are dashed in every panel, and the
+    note under the title says which they are (the panels are too small for a note each)."""
     count = len(series)
     rows = max(1, math.ceil(count / columns))
     xs = [str(y) for y in years]
@@ -314,7 +335,8 @@ def small_multiples(
         line = _line(
             s.name, years, s.values, kind=kind, measure=measure, colour=colour, width=2.5, marker=5
         )
-        data.append(line | {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        data += [trace | axes for trace in _provisional_lines(line, years, provisional)]
         top = max([top, *(_plot_value(v, kind) for v in s.values if v is not None)])
         layout[f"xaxis{suffix}"] = {
             "type": "category",
@@ -351,11 +373,20 @@ def small_multiples(
             layout[key] = {k: v for k, v in axis.items() if v is not None}
     # One y scale for all: the first axis fixes it, the others match it.
     layout["yaxis"]["range"] = [0, top * 1.08 if top > 0 else 1]
-    if references and reference_note:
-        layout["title"]["subtitle"] = {"text": chart_text(reference_note)}
-    layout["annotations"] = annotations
     layout["meta"] = {"facets": {"count": count, "panel_height": panel_height, "extra": 140}}
-    layout["margin"] = {"l": 48, "r": 12, "t": 80, "b": 30}
+    notes = [reference_note] if references and reference_note else []
+    if any(y in (provisional or {}) for y in years):
+        notes.append(provisional_note(years, provisional))
+    if notes:
+        layout["title"]["subtitle"] = {"text": " <br>".join(chart_text(n) for n in notes)}
+        # From the top of the figure down (else plotly centres the title and its notes in the
+        # top margin, where the first row's unit names lie).
+        layout["title"] |= {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 30}}
+        layout["meta"]["facets"]["extra"] += NOTE_LINE * (len(notes) - 1)
+    layout["annotations"] = annotations
+    more = NOTE_LINE * (len(notes) - 1) if notes else 0
+    layout["margin"] = {"l": 48, "r": 12, "t": 80 + more, "b": 30}
+    layout["height"] = layout["meta"]["facets"]["extra"] + rows * panel_height
     return {"data": data, "layout": layout}
 
 
@@ -366,21 +397,29 @@ def group_lines(
     *,
     kind: str = "count",
     measure: str = "",
+    provisional: Provisional | None = None,
 ) -> dict:
-    """One line per peer group over the years, in the group's colour."""
+    """One line per peer group over the years, in the group's colour; the `provisional`
+    years drawn as such (see the module)."""
     data = [
-        _line(
-            s.name,
-            years,
-            s.values,
-            kind=kind,
-            measure=measure,
-            colour=GROUP_COLOURS.get(s.group, OTHER_COLOUR),
-            marker=8,
-        )
+        trace
         for s in series
+        for trace in _provisional_lines(
+            _line(
+                s.name,
+                years,
+                s.values,
+                kind=kind,
+                measure=measure,
+                colour=GROUP_COLOURS.get(s.group, OTHER_COLOUR),
+                marker=8,
+            ),
+            years,
+            provisional,
+        )
     ]
     layout = _layout(title, axis_title(kind, measure), x_title=_("Năm"), height=360)
+    _mark_provisional(layout, years, provisional)
     return {"data": data, "layout": layout}
 
 
@@ -392,8 +431,12 @@ def heatmap(
     kinds: Sequence[str] | None = None,
     measures: Sequence[str] | None = None,
     normalise: bool = False,
+    provisional: Provisional | None = None,
 ) -> dict:
     """A rows × columns heatmap (units × years, or units × indicators).
+
+    With `provisional` ({year: "6/24"}, columns being years), a provisional year's column is
+    labelled "2014 (tạm tính)" and its cells' hover text says how many units are counted.
 
     With `normalise`, each column is scaled to its largest value (0–100), so that columns in
     different measures share one colour scale; the hover text always shows the real figure.
@@ -409,6 +452,12 @@ def heatmap(
     for j in range(n):
         present = [float(r.values[j]) for r in rows if r.values[j] is not None]
         column_max.append(max(present) if present else 0.0)
+    provisional = {str(year): count for year, count in (provisional or {}).items()}
+    marked = [str(c) in provisional for c in columns]
+    notes = [
+        " — " + _provisional_words(str(c), provisional[str(c)]) if mark else ""
+        for c, mark in zip(columns, marked, strict=True)
+    ]
     z, text, labels = [], [], []
     for r in rows:
         z_row, text_row, label_row = [], [], []
@@ -424,7 +473,7 @@ def heatmap(
             elif kinds[j] == "money":
                 number = number / MONEY_SCALE
             z_row.append(number)
-            text_row.append(_figure_text(value, kinds[j], measures[j]))
+            text_row.append(_figure_text(value, kinds[j], measures[j]) + notes[j])
             label_row.append(_figure_text(value, kinds[j], ""))
         z.append(z_row)
         text.append(text_row)
@@ -432,7 +481,10 @@ def heatmap(
     data = [
         {
             "type": "heatmap",
-            "x": [chart_text(c) for c in columns],
+            "x": [
+                chart_text(_("%(year)s (tạm tính)") % {"year": c} if mark else str(c))
+                for c, mark in zip(columns, marked, strict=True)
+            ],
             "y": [chart_text(r.name) for r in rows],
             "z": z,
             "customdata": text,
@@ -461,25 +513,33 @@ def trend(
     *,
     kind: str = "count",
     measures: Sequence[str] = (),
+    provisional: Provisional | None = None,
 ) -> dict:
     """Year-by-year lines, one per indicator (a section's main indicators).
 
     Each series carries its measure in `extra["measure"]` for the hover text; the y axis
-    names the measure words.
+    names the measure words. The `provisional` years are drawn as such (see the module).
     """
     data = [
-        _line(
-            s.name,
-            years,
-            s.values,
-            kind=s.extra.get("kind", kind),
-            measure=s.extra.get("measure", ""),
-            colour=TREND_COLOURS[index % len(TREND_COLOURS)],
-        )
+        trace
         for index, s in enumerate(series)
+        for trace in _provisional_lines(
+            _line(
+                s.name,
+                years,
+                s.values,
+                kind=s.extra.get("kind", kind),
+                measure=s.extra.get("measure", ""),
+                colour=TREND_COLOURS[index % len(TREND_COLOURS)],
+            ),
+            years,
+            provisional,
+        )
     ]
     y_title = ", ".join(dict.fromkeys(m for m in measures if m))
-    return {"data": data, "layout": _layout(title, y_title, x_title=_("Năm"), height=340)}
+    layout = _layout(title, y_title, x_title=_("Năm"), height=340)
+    _mark_provisional(layout, years, provisional)
+    return {"data": data, "layout": layout}
 
 
 def _line(
@@ -506,6 +566,110 @@ def _line(
         "marker": {"color": colour, "size": marker},
         "connectgaps": False,
     }
+
+
+def _provisional_words(year, count: str) -> str:
+    """'2014: 6/24 đơn vị — tạm tính'."""
+    return _("%(year)s: %(count)s đơn vị — tạm tính") % {"year": year, "count": count}
+
+
+def provisional_note(years: Sequence[int], provisional: Provisional) -> str:
+    """The provisional years among `years`, said once: 'Nét đứt: số liệu tạm tính — 2014:
+    6/24 đơn vị — tạm tính'."""
+    marked = [_provisional_words(y, provisional[y]) for y in years if y in provisional]
+    return _("Nét đứt, điểm rỗng: số liệu tạm tính (%(years)s)") % {"years": "; ".join(marked)}
+
+
+def _provisional_lines(
+    line: dict, years: Sequence[int], provisional: Provisional | None
+) -> list[dict]:
+    """A `_line` whose provisional years are drawn as such, as three kinds of trace in one
+    legend group: the solid line over the complete years only (in the legend; no hover), a
+    dashed line from each provisional year to its neighbours, and last every point with its
+    hover text, named as the line (a provisional one an open marker, its hover text saying how
+    many units are counted). No provisional year among `years`: the line as it is."""
+    marked = [i for i, y in enumerate(years) if y in (provisional or {})]
+    if not marked:
+        return [line]
+    group = line["name"]
+    solid = line | {
+        "y": [None if i in marked else v for i, v in enumerate(line["y"])],
+        "legendgroup": group,
+        "hoverinfo": "skip",
+    }
+    del solid["hovertemplate"], solid["customdata"]
+    dashes = []
+    for i in marked:
+        around = [j for j in (i - 1, i, i + 1) if 0 <= j < len(years)]
+        dashes.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": group,
+                "x": [line["x"][j] for j in around],
+                "y": [line["y"][j] for j in around],
+                "line": line["line"] | {"dash": "dash"},
+                "connectgaps": False,
+                "hoverinfo": "skip",
+                "legendgroup": group,
+                "showlegend": False,
+                "meta": {"provisional": True},
+            }
+        )
+    points = line | {
+        "mode": "markers",
+        "customdata": [
+            f"{text} ({_provisional_words(years[i], provisional[years[i]])})"
+            if i in marked
+            else text
+            for i, text in enumerate(line["customdata"])
+        ],
+        "marker": line["marker"]
+        | {
+            "symbol": ["circle-open" if i in marked else "circle" for i in range(len(years))],
+            "line": {"width": 2, "color": line["marker"]["color"]},
+        },
+        "legendgroup": group,
+        "showlegend": False,
+        "meta": {"provisional": [years[i] for i in marked]},
+    }
+    return [solid, *dashes, points]
+
+
+def _mark_provisional(layout: dict, years: Sequence[int], provisional: Provisional | None) -> None:
+    """Tick labels '2014 (tạm tính)' (on two lines) and a note above each provisional year's
+    place: '2014: 6/24 đơn vị — tạm tính'."""
+    marked = [y for y in years if y in (provisional or {})]
+    if not marked:
+        return
+    layout["xaxis"]["tickvals"] = [str(y) for y in years]
+    # On two lines, so that it does not run into its neighbour on a phone.
+    layout["xaxis"]["ticktext"] = [
+        (_("%(year)s (tạm tính)") % {"year": y}).replace(" (", "<br>(", 1)
+        if y in marked
+        else str(y)
+        for y in years
+    ]
+    layout["margin"]["t"] += 14  # room for the notes between the title and the plot
+    layout["annotations"] = [
+        *layout.get("annotations", []),
+        *(
+            {
+                "text": chart_text(_provisional_words(y, provisional[y])),
+                "xref": "x",
+                "yref": "paper",
+                # The category's index: plotly reads a numeric string such as "2014" as a
+                # position on the axis, and stretches it to reach 2014.
+                "x": years.index(y),
+                "y": 1,
+                "xanchor": "right" if y == years[-1] and len(years) > 1 else "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": PROVISIONAL_COLOUR},
+            }
+            for y in marked
+        ),
+    ]
 
 
 def _figure_text(value, kind: str, measure: str, decimals: int = 1) -> str:

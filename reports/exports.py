@@ -1,8 +1,9 @@
 """Download any dashboard table as CSV or .xlsx: the same rows, in the same order, and the
 same columns as the page shows, with raw numbers (no thousands dots) so spreadsheets can add
 them up. Above the table, a title block says what it is (ExportHeading: movement, unit, years,
-measure, statuses counted, export date, demo data), ended by an empty row; the file name says
-it too."""
+measure, statuses counted, how many of the units due are counted each year and which years
+are therefore provisional, export date, demo data), ended by an empty row; the file name says
+it too. The table's own headers mark its provisional years ("2014 (tạm tính, 6/24)")."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from movements.formatting import format_date
+from movements.formatting import format_date, format_number
 from movements.sanitise import csv_cell, xlsx_cell
 
 # Cells hold the exact number; the format only shows it, in the Vietnamese locale ([$-42A]):
@@ -50,6 +51,10 @@ class ExportHeading:
     include_submitted: bool = False
     demo: bool = False
     day: dt.date = field(default_factory=timezone.localdate)
+    # Each year's units counted of units due (`selectors.YearCoverage`), in the subtree of
+    # `coverage_of` (a unit's name) when it is not `unit`.
+    coverage: tuple = ()
+    coverage_of: str = ""
 
     @property
     def measure(self) -> str:
@@ -67,6 +72,7 @@ class ExportHeading:
             [_("Thời gian"), self.years],
             *([[_("Số liệu"), self.measure]] if self.figures else []),
             [_("Báo cáo được tính"), statuses],
+            *self.coverage_lines(),
             [_("Ngày xuất"), format_date(self.day)],
         ]
         if self.demo:
@@ -74,6 +80,36 @@ class ExportHeading:
                 [_("Lưu ý"), _("Dữ liệu minh hoạ (demo), không phải số liệu thật của đơn vị.")]
             )
         return [*lines, []]
+
+    def coverage_lines(self) -> list[list[str]]:
+        """One line a year: '2014: 6/24 đơn vị đã nộp báo cáo — tạm tính', then which years
+        are provisional, if any."""
+        if self.include_submitted:
+            done = _("%(counted)s/%(due)s đơn vị đã nộp báo cáo")
+        else:
+            done = _("%(counted)s/%(due)s đơn vị có báo cáo được duyệt")
+        key = _("Đơn vị được tính")
+        if self.coverage_of:
+            key = _("Đơn vị được tính (%(unit)s)") % {"unit": self.coverage_of}
+        lines = []
+        for c in self.coverage:
+            text = f"{c.year}: " + done % {
+                "counted": format_number(c.counted),
+                "due": format_number(c.due),
+            }
+            if not c.complete:
+                text += " — " + _("tạm tính")
+            lines.append([key, text])
+        provisional = [str(c.year) for c in self.coverage if not c.complete]
+        if provisional:
+            lines.append(
+                [
+                    _("Tạm tính"),
+                    _("Số liệu năm %(years)s là số tạm tính: chưa đủ các đơn vị phải báo cáo.")
+                    % {"years": ", ".join(provisional)},
+                ]
+            )
+        return lines
 
     def filename(self, table: str) -> str:
         """3tn_kien-giang_2009-2013_tren-100-doan-vien_so-sanh-xep-hang (no extension)."""

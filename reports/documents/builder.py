@@ -20,11 +20,13 @@ from reports.selectors import (
     Number,
     ReportCoverage,
     Subject,
+    YearCoverage,
     change_between,
     indicator_totals,
     movement_indicators,
     report_coverage,
     report_published_figures,
+    year_coverage,
 )
 
 from .structure import (
@@ -91,10 +93,38 @@ def _comparison_paragraphs(
     children: list[Unit],
     start_year: int,
     end_year: int,
+    years_covered: dict[int, YearCoverage] | None = None,
 ) -> list[Paragraph]:
     """For each main indicator of a section: its change against the previous year or stage,
-    and the leading units."""
+    and the leading units. With `years_covered` ({year: YearCoverage}), a year of either side
+    with too few of its units due counted (under the movement's comparison threshold) is not
+    compared: the sentence says how many units it holds instead; a side with a year not
+    complete is named provisional."""
     span = comparison_years(movement, start_year, end_year)
+    years_covered = years_covered or {}
+
+    def short(years: tuple[int, int]) -> list[YearCoverage]:
+        return [
+            c
+            for y in range(years[0], years[1] + 1)
+            if (c := years_covered.get(y)) is not None
+            and not c.enough(movement.comparison_threshold)
+        ]
+
+    def provisional(years: tuple[int, int]) -> str:
+        gaps = [
+            c
+            for y in range(years[0], years[1] + 1)
+            if (c := years_covered.get(y)) is not None and not c.complete
+        ]
+        if not gaps:
+            return ""
+        if years[0] == years[1]:
+            return (
+                f" (tạm tính, {format_number(gaps[0].counted)}/{format_number(gaps[0].due)} đơn vị)"
+            )
+        return f" (tạm tính, {_coverage_counts(gaps)})"
+
     out = []
     for indicator in indicators:
         if not indicator.is_headline or indicator.kind == Indicator.Kind.RATIO:
@@ -104,8 +134,16 @@ def _comparison_paragraphs(
             current_years, previous_years = span
             current = _sum_years(by_year, indicator.code, current_years)
             previous = _sum_years(by_year, indicator.code, previous_years)
-            if current is not None and previous is not None:
-                now, before = years_label(*current_years), years_label(*previous_years)
+            too_few = short(current_years) + short(previous_years)
+            if current is not None and previous is not None and too_few:
+                now = years_label(*current_years) + provisional(current_years)
+                parts.append(
+                    f"{now} đạt {figure_text(indicator, current)}; chưa đủ số liệu để so sánh "
+                    f"với {years_label(*previous_years)} ({_coverage_counts(too_few)})"
+                )
+            elif current is not None and previous is not None:
+                now = years_label(*current_years) + provisional(current_years)
+                before = years_label(*previous_years) + provisional(previous_years)
                 if current == previous:
                     change = f"bằng {before}"
                 else:
@@ -209,15 +247,63 @@ def _coverage_paragraph(coverage: ReportCoverage, start_year: int, end_year: int
     return Paragraph(runs)
 
 
+def _coverage_counts(coverage: list[YearCoverage]) -> str:
+    """'năm 2014: 1/24 đơn vị; năm 2013: 20/24 đơn vị'."""
+    return "; ".join(
+        f"năm {c.year}: {format_number(c.counted)}/{format_number(c.due)} đơn vị" for c in coverage
+    )
+
+
+def provisional_statement(coverage: dict[int, YearCoverage]) -> str:
+    """What the báo cáo says near its top when a year of it is not complete: 'Báo cáo tạm
+    tính: mới có 1/24 đơn vị được duyệt số liệu năm 2014.' Empty when every year is."""
+    gaps = [c for c in coverage.values() if not c.complete]
+    if not gaps:
+        return ""
+    said = "; ".join(
+        f"mới có {format_number(c.counted)}/{format_number(c.due)} đơn vị được duyệt số liệu "
+        f"năm {c.year}"
+        if c.counted
+        else f"chưa có đơn vị nào được duyệt số liệu năm {c.year} (0/{format_number(c.due)})"
+        for c in gaps
+    )
+    return f"Báo cáo tạm tính: {said}."
+
+
+def _years_covered_paragraph(coverage: dict[int, YearCoverage]) -> Paragraph:
+    """How many of the units due each year have an approved report: 'Số đơn vị có báo cáo
+    được duyệt trên số đơn vị phải báo cáo: năm 2013: 24/24; năm 2014: 1/24 (tạm tính).'"""
+    years = "; ".join(
+        f"năm {c.year}: {format_number(c.counted)}/{format_number(c.due)}"
+        + ("" if c.complete else " (tạm tính)")
+        for c in coverage.values()
+    )
+    return Paragraph(
+        [Run(f"Số đơn vị có báo cáo được duyệt trên số đơn vị phải báo cáo: {years}.")]
+    )
+
+
 # --- annex ------------------------------------------------------------------------------------
 
 
 def _annex_by_year(
-    indicators: list[Indicator], groups: list, totals: dict, by_year: dict, years: list[int]
+    indicators: list[Indicator],
+    groups: list,
+    totals: dict,
+    by_year: dict,
+    years: list[int],
+    coverage: dict[int, YearCoverage] | None = None,
 ) -> Table:
-    columns = ["Chỉ tiêu", "Đơn vị tính", *[str(y) for y in years]]
+    gaps = {y: c for y, c in (coverage or {}).items() if not c.complete}
+    columns = ["Chỉ tiêu", "Đơn vị tính"]
+    columns += [
+        f"{y} (tạm tính, {format_number(gaps[y].counted)}/{format_number(gaps[y].due)})"
+        if y in gaps
+        else str(y)
+        for y in years
+    ]
     if len(years) > 1:
-        columns.append("Cả kỳ")
+        columns.append("Cả kỳ (tạm tính)" if any(y in gaps for y in years) else "Cả kỳ")
     rows = []
     for group, members in groups:
         rows.append(TableRow([f"{group.numbering}. {group.name}"], kind="group"))
@@ -290,6 +376,9 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
     totals = indicator_totals(subject=subject, indicators=indicators)
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
+    # Each year's units counted of units due, the years compared with included.
+    covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
+    years_covered = {y: c for y, c in covered.items() if y >= start_year}
     by_year = indicator_totals(
         subject=subject.with_years(first_year, end_year), by_year=True, indicators=indicators
     )
@@ -333,7 +422,14 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
         group_indicators = next((m for g, m in groups if g.code == section.key), None)
         if group_indicators is not None:
             section.paragraphs += _comparison_paragraphs(
-                movement, group_indicators, by_year, by_unit, children, start_year, end_year
+                movement,
+                group_indicators,
+                by_year,
+                by_unit,
+                children,
+                start_year,
+                end_year,
+                covered,
             )
             if not section.paragraphs:
                 section.paragraphs.append(
@@ -373,6 +469,8 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
         stored=stored,
         is_demo=coverage.is_demo,
         particulars=particulars(movement, unit, stored, units_by_id),
+        coverage=years_covered,
+        provisional=provisional_statement(years_covered),
     )
     day = (stored.issued_on if stored and stored.issued_on else None) or today
     day = day or timezone.localdate()
@@ -400,6 +498,7 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
             ]
         ),
         _coverage_paragraph(coverage, start_year, end_year),
+        _years_covered_paragraph(years_covered),
     ]
     assessment_section = Section(
         key="nhan-xet",
@@ -412,7 +511,7 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
     document.sections.append(assessment_section)
 
     years = list(range(start_year, end_year + 1))
-    annex_year = _annex_by_year(indicators, groups, totals, by_year, years)
+    annex_year = _annex_by_year(indicators, groups, totals, by_year, years, years_covered)
     annex_year.title = f"Phụ lục 1. Số liệu các chỉ tiêu theo năm — {unit.name}"
     document.annex.append(annex_year)
     if children and headline:

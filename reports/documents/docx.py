@@ -92,6 +92,12 @@ def render_docx(document: ReportDocument) -> bytes:
     subtitle.add_run(document.subtitle).bold = True
     rule = word.add_paragraph("---------")
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if document.provisional:
+        provisional = word.add_paragraph()
+        provisional.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = provisional.add_run(document.provisional)
+        run.bold = True
+        run.italic = True
 
     for item in [*document.legal_basis, *document.intro]:
         add_body(item)

@@ -121,6 +121,10 @@ class ReportDocument:
     legal_basis: list[Paragraph] = field(default_factory=list)
     signature: Signature | None = None
     recipients: list[str] = field(default_factory=list)  # "- Ban …;" lines, "- Lưu VP." last
+    # Each year's units counted of units due ({year: selectors.YearCoverage}), and what the
+    # báo cáo says near its top when a year is not complete (empty when every year is).
+    coverage: dict = field(default_factory=dict)
+    provisional: str = ""
 
     @property
     def version(self) -> int:

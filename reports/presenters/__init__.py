@@ -42,6 +42,17 @@ class Dashboard:
     context: dict
     subject: selectors.Subject | None
     paths: dict = dataclasses.field(default_factory=dict, repr=False)
+    coverages: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    def coverage(self, unit: Unit | None) -> dict[int, selectors.YearCoverage]:
+        """How many of the units due in `unit`'s subtree are counted each year of the board
+        (`selectors.year_coverage`: two queries, once per unit and request); {} without a unit
+        or a subject."""
+        if unit is None or self.subject is None:
+            return {}
+        if unit.pk not in self.coverages:
+            self.coverages[unit.pk] = selectors.year_coverage(subject=self.subject.with_unit(unit))
+        return self.coverages[unit.pk]
 
     def path(self, name: str, *args) -> str:
         """reverse(name, args), once per request: a page links hundreds of its figures to the
@@ -155,11 +166,13 @@ def group_block(
     per_hundred: bool,
     name: str,
     chart_id: str | None = None,
+    provisional: charts.Provisional | None = None,
 ) -> dict:
     """The groups of compared units on one indicator: a line per group over the years (per 100
     members when the page asks for it, else the total; a ratio as the group's ratio) and the
     table of every group figure, which exports as `name`; each figure links to the units
-    behind it (/compare/ of the group's units for its years)."""
+    behind it (/compare/ of the group's units for its years). The `provisional` years
+    ({year: "6/24"}) are drawn and headed as such."""
     indicator, years, suffix = comparison.indicator, board.years, submitted_suffix(board)
     ratio = indicator.kind == Indicator.Kind.RATIO
     per_hundred = per_hundred and not ratio
@@ -191,6 +204,7 @@ def group_block(
             series,
             kind="count" if per_hundred else indicator.kind,
             measure=measure,
+            provisional=provisional,
         )
     table = named(
         tables.group_table(
@@ -199,6 +213,7 @@ def group_block(
             group_url=lambda group, start, end, per=False: board.group_url(
                 comparison, group, start, end, per_hundred=per
             ),
+            provisional=provisional,
         ),
         name,
         _("So sánh theo nhóm đơn vị: %(indicator)s, %(parent)s, %(stage)s") % words + suffix,

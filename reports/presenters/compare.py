@@ -28,6 +28,8 @@ def compare_page(
     """The comparison page from `comparison` (one indicator or a section) and, for an
     indicator, the groups of the compared units (`group_figures`, when they were asked)."""
     per_hundred = board.data["per"] == CompareForm.PER_HUNDRED
+    coverage = board.coverage(parent)
+    provisional = charts.provisional_years(coverage)
     suffix = ""
     if per_hundred:
         suffix += _(" — trên 100 đoàn viên")
@@ -41,15 +43,22 @@ def compare_page(
                 per_hundred=per_hundred,
                 name="theo-nhom",
                 chart_id="bieu-do-nhom",
+                provisional=provisional,
             )
-        figures, table = _indicator_comparison(comparison, board, suffix, group_figures)
+        figures, table = _indicator_comparison(
+            comparison, board, suffix, group_figures, provisional
+        )
         basename = f"so-sanh-{comparison.indicator.code}"
     else:
-        figures, table = _section_comparison(comparison, board, suffix)
+        figures, table = _section_comparison(
+            comparison, board, suffix + _provisional_suffix(board.years, provisional)
+        )
         basename = f"so-sanh-{comparison.section.code}"
     return Page(
         tables=by_name(table, groups["table"] if groups is not None else None),
-        heading=board.heading(basename, parent, per_hundred=per_hundred),
+        heading=board.heading(
+            basename, parent, per_hundred=per_hundred, coverage=tuple(coverage.values())
+        ),
         context={
             "movement": board.data["movement"],
             "indicator": comparison.indicator,
@@ -69,6 +78,15 @@ def compare_page(
     )
 
 
+def _provisional_suffix(years: list[int], provisional: charts.Provisional) -> str:
+    """What the title of a figure over the years adds when some of them are provisional:
+    ' — tạm tính: 2014: 6/24 đơn vị'."""
+    marked = [f"{y}: {provisional[y]}" for y in years if y in provisional]
+    if not marked:
+        return ""
+    return _(" — tạm tính (đơn vị được tính %(years)s)") % {"years": "; ".join(marked)}
+
+
 def _group_reference(figures: selectors.GroupFigures, *, per_hundred: bool):
     """The figure a group's units are read against: its pooled rate per 100 members, its pooled
     ratio, or its average per unit that reported — all exact, from the group's sums."""
@@ -84,9 +102,11 @@ def _indicator_comparison(
     board: Dashboard,
     suffix: str,
     groups: selectors.GroupComparison | None,
+    provisional: charts.Provisional | None = None,
 ) -> tuple[list[dict], Table]:
     """(figures, ranking table) of one indicator across units and years: the units ranked on
-    the year or the stage, and with several years each unit's line and the heatmap."""
+    the year or the stage, and with several years each unit's line and the heatmap; the
+    `provisional` years drawn and headed as such, the ranking over them titled so."""
     indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
     years, stage = board.years, board.stage
     kind = "count" if per_hundred else indicator.kind
@@ -115,7 +135,7 @@ def _indicator_comparison(
             {
                 "id": "bieu-do-xep-hang",
                 "figure": charts.ranking(
-                    ranking_title + suffix,
+                    ranking_title + suffix + _provisional_suffix(years, provisional or {}),
                     [charts.Point(r["unit"].short_name, r["total"], r["peer_group"]) for r in rows],
                     kind=kind,
                     measure=measure,
@@ -153,6 +173,7 @@ def _indicator_comparison(
                     },
                     reference_label=reference_label,
                     reference_note=reference_note,
+                    provisional=provisional,
                 ),
             },
             {
@@ -163,12 +184,18 @@ def _indicator_comparison(
                     series,
                     kinds=[kind] * len(years),
                     measures=[measure] * len(years),
+                    provisional=provisional,
                 ),
             },
         ]
     table = named(
         tables.ranking_table(
-            rows, years, kind=indicator.kind, per_hundred=per_hundred, unit_url=board.unit_url
+            rows,
+            years,
+            kind=indicator.kind,
+            per_hundred=per_hundred,
+            unit_url=board.unit_url,
+            provisional=provisional,
         ),
         "xep-hang",
         _("Xếp hạng: %(indicator)s, %(stage)s") % words + suffix,

@@ -17,9 +17,17 @@ def overview_page(
     """The overview of the board's unit from `figures`: a block per section, the groups'
     blocks and summary, the reconciliation table."""
     unit, stage = board.data["unit"], board.stage
-    blocks = [_section_block(section, unit, board) for section in figures.sections]
+    coverage = board.coverages.setdefault(unit.pk, figures.coverage)  # read with the figures
+    provisional = charts.provisional_years(coverage)
+    blocks = [_section_block(section, unit, board, provisional) for section in figures.sections]
     groups = [
-        group_block(comparison, board, per_hundred=True, name=f"nhom-{comparison.indicator.code}")
+        group_block(
+            comparison,
+            board,
+            per_hundred=True,
+            name=f"nhom-{comparison.indicator.code}",
+            provisional=provisional,
+        )
         for comparison in figures.groups
     ]
     reconciliation = None
@@ -31,7 +39,7 @@ def overview_page(
         )
     return Page(
         tables=by_name(*(b["table"] for b in blocks + groups), reconciliation),
-        heading=board.heading("tong-quan", unit),
+        heading=board.heading("tong-quan", unit, coverage=tuple(coverage.values())),
         context={
             "movement": board.data["movement"],
             "unit": unit,
@@ -89,8 +97,14 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
     }
 
 
-def _section_block(section: selectors.SectionSummary, unit: Unit, board: Dashboard) -> dict:
-    """One section of the overview: its trend chart and its table."""
+def _section_block(
+    section: selectors.SectionSummary,
+    unit: Unit,
+    board: Dashboard,
+    provisional: charts.Provisional | None = None,
+) -> dict:
+    """One section of the overview: its trend chart and its table, the `provisional` years
+    ({year: "6/24"}) drawn and headed as such."""
     group, headlines, years = section.group, section.headlines, board.years
     figure = charts.trend(
         _("%(section)s: chỉ tiêu chính theo năm, %(unit)s, %(stage)s")
@@ -105,10 +119,15 @@ def _section_block(section: selectors.SectionSummary, unit: Unit, board: Dashboa
             for h in headlines
         ],
         measures=[charts.axis_title(h.indicator.kind, h.indicator.measure) for h in headlines],
+        provisional=provisional,
     )
     table = named(
         tables.indicator_years_table(
-            section.rows, years, prefix=f"{group.code}-", compare_url=board.compare_url
+            section.rows,
+            years,
+            prefix=f"{group.code}-",
+            compare_url=board.compare_url,
+            provisional=provisional,
         ),
         f"phan-{group.code}",
         _("%(section)s — số liệu theo năm") % {"section": group.name},

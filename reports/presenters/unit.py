@@ -22,13 +22,23 @@ def unit_page(
     user may read only its totals)."""
     movement, stage = board.data["movement"], board.stage
     with_peers = len(peers) > 1
+    # The unit's years over its own subtree; the province's figures (its total, the unit's
+    # share, the peers' rates) over the province's.
+    own, province = board.coverage(unit), board.coverage(board.scope.root)
     report_urls = {
         r.period.year: tables.report_url(r)
         for r in reports or []
         if r.period.kind == movement.period_kind
     }
     profile = named(
-        tables.profile_table(rows, board.years, with_peers=with_peers, report_urls=report_urls),
+        tables.profile_table(
+            rows,
+            board.years,
+            with_peers=with_peers,
+            report_urls=report_urls,
+            provisional=charts.provisional_years(own),
+            province_provisional=charts.provisional_years(province),
+        ),
         "chi-tieu",
         _("%(unit)s: các chỉ tiêu theo năm, %(stage)s") % {"unit": unit.short_name, "stage": stage},
     )
@@ -41,7 +51,12 @@ def unit_page(
         )
     return Page(
         tables=by_name(profile, reports_table),
-        heading=board.heading("don-vi", unit),
+        heading=board.heading(
+            "don-vi",
+            unit,
+            coverage=tuple(province.values()),
+            coverage_of=board.scope.root.short_name if board.scope.root else "",
+        ),
         context={
             "movement": movement,
             "stage": stage,

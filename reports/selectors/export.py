@@ -1,11 +1,13 @@
 """The rows of the CSV/Excel export and of `export_values`: aggregated figures of a subtree, and
-the published figures.
+the published figures. Each figure row says how many of the units due are counted
+(`year_coverage`) and whether it is provisional (a year of it not complete).
 """
 
 from __future__ import annotations
 
 from movements.models import Indicator, PublishedFigure
 
+from .like_for_like import year_coverage
 from .subject import Subject
 from .totals import indicator_totals
 
@@ -17,13 +19,19 @@ EXPORT_COLUMNS = [
     "indicator_name",
     "measure",
     "value",
+    "units_counted",
+    "units_due",
+    "provisional",
 ]
 
 
 def export_rows(*, subject: Subject, by: str = "none") -> list[dict]:
     """Aggregated figures of the subject unit's subtree as flat rows (columns EXPORT_COLUMNS),
     in report order: by 'unit' (each child subtree, and the unit's own reports), 'year', or
-    'none'."""
+    'none'. A year's row gives that year's units counted and units due in the subject unit's
+    subtree, and is provisional when they differ; a row over several years (by 'none' or
+    'unit') leaves the counts blank and is provisional when any of its years is (by 'unit',
+    the years of the whole subtree: the units compared). Two queries more than the totals'."""
     unit, start_year, end_year = subject.unit, subject.start_year, subject.end_year
     indicators = list(
         Indicator.objects.filter(movement=subject.movement)
@@ -38,6 +46,15 @@ def export_rows(*, subject: Subject, by: str = "none") -> list[dict]:
         indicators=indicators,
         children=children,
     )
+    coverage = year_coverage(subject=subject)
+    stage_provisional = any(not c.complete for c in coverage.values())
+
+    def covered(year: int | None) -> dict:
+        if year is None:
+            return {"units_counted": None, "units_due": None, "provisional": stage_provisional}
+        c = coverage[year]
+        return {"units_counted": c.counted, "units_due": c.due, "provisional": not c.complete}
+
     stage = f"{start_year}-{end_year}" if start_year != end_year else str(start_year)
     unit_list = [unit, *children] if by == "unit" else [unit]
     years = subject.years if by == "year" else [None]
@@ -57,6 +74,7 @@ def export_rows(*, subject: Subject, by: str = "none") -> list[dict]:
                         "indicator_name": indicator.name,
                         "measure": indicator.measure,
                         "value": totals[key],
+                        **covered(year or (start_year if start_year == end_year else None)),
                     }
                 )
     return rows

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from movements.formatting import format_years
 
-from ..charts import GROUP_LABELS, axis_title
+from ..charts import GROUP_LABELS, Provisional, axis_title
 from .body import NUM, Column, Table, data_table
 from .columns import (
     AverageColumn,
@@ -45,6 +45,22 @@ def _measure_header(label, kind: str, measure: str) -> str:
 UnitUrl = Callable[[object, int, int], str]
 
 
+def year_header(year: int, provisional: Provisional | None) -> str:
+    """A year column's header: '2014', or '2014 (tạm tính, 6/24)' when not every unit due is
+    counted (`provisional`: {year: "6/24"})."""
+    if year in (provisional or {}):
+        return _("%(year)s (tạm tính, %(count)s)") % {"year": year, "count": provisional[year]}
+    return str(year)
+
+
+def stage_header(years: list[int], provisional: Provisional | None, label=None) -> str:
+    """The stage column's header ('Cả giai đoạn'), '… — tạm tính' when one of its years is."""
+    label = label or _("Cả giai đoạn")
+    if any(y in (provisional or {}) for y in years):
+        return _("%(label)s — tạm tính") % {"label": label}
+    return str(label)
+
+
 def ranking_table(
     rows: list[dict],
     years: list[int],
@@ -52,8 +68,10 @@ def ranking_table(
     kind: str,
     per_hundred: bool,
     unit_url: UnitUrl | None = None,
+    provisional: Provisional | None = None,
 ) -> Table:
-    """Rank, unit, each year, stage, per 100 members, change first → last year.
+    """Rank, unit, each year, stage, per 100 members, change first → last year; the
+    `provisional` years ({year: "6/24"}) and the stage over them headed as provisional.
 
     `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent. In
     per-100 mode the years, the stage and the change are per 100 members (and the separate
@@ -68,10 +86,11 @@ def ranking_table(
         ("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",))),
     ]
     for year in years:
+        header = year_header(year, provisional)
         column = (
-            PerHundredColumn(verbose_name=str(year), link=year_link(year))
+            PerHundredColumn(verbose_name=header, link=year_link(year))
             if per_hundred
-            else FigureColumn(verbose_name=str(year), kind=kind, link=year_link(year))
+            else FigureColumn(verbose_name=header, kind=kind, link=year_link(year))
         )
         columns.append((f"y{year}", column))
     if per_hundred:
@@ -79,14 +98,22 @@ def ranking_table(
             (
                 "total",
                 PerHundredColumn(
-                    verbose_name=_("Cả giai đoạn (trên 100 đoàn viên)"), link=stage_link
+                    verbose_name=stage_header(
+                        years, provisional, _("Cả giai đoạn (trên 100 đoàn viên)")
+                    ),
+                    link=stage_link,
                 ),
             ),
             ("change", SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
         ]
     else:
         columns.append(
-            ("total", FigureColumn(verbose_name=_("Cả giai đoạn"), kind=kind, link=stage_link))
+            (
+                "total",
+                FigureColumn(
+                    verbose_name=stage_header(years, provisional), kind=kind, link=stage_link
+                ),
+            )
         )
         if not is_ratio:
             columns.append(("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))))
@@ -148,10 +175,12 @@ def indicator_years_table(
     *,
     prefix: str,
     compare_url: Callable[[object, int, int], str] | None = None,
+    provisional: Provisional | None = None,
 ) -> Table:
     """Indicators (rows of `IndicatorYears`) by year, the stage total and the change. With
     `compare_url(indicator, start, end)`, each figure links to the comparison of the units
-    behind it for those years (and from there to each unit and its reports)."""
+    behind it for those years (and from there to each unit and its reports). The
+    `provisional` years ({year: "6/24"}) and the stage over them are headed as provisional."""
 
     def link(start, end):
         if compare_url is None:
@@ -167,12 +196,19 @@ def indicator_years_table(
             (
                 f"y{year}",
                 KindColumn(
-                    verbose_name=str(year), accessor=f"years__{year}", link=link(year, year)
+                    verbose_name=year_header(year, provisional),
+                    accessor=f"years__{year}",
+                    link=link(year, year),
                 ),
             )
         )
     columns += [
-        ("total", KindColumn(verbose_name=_("Cả giai đoạn"), link=link(years[0], years[-1]))),
+        (
+            "total",
+            KindColumn(
+                verbose_name=stage_header(years, provisional), link=link(years[0], years[-1])
+            ),
+        ),
         ("change", KindSignedColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
     ]
     return data_table("IndicatorYearsTable", columns, orderable=False)(rows, prefix=prefix)
@@ -207,12 +243,21 @@ def reconciliation_table(items) -> Table:
 
 
 def profile_table(
-    rows, years: list[int], *, with_peers: bool, report_urls: dict[int, str] | None = None
+    rows,
+    years: list[int],
+    *,
+    with_peers: bool,
+    report_urls: dict[int, str] | None = None,
+    provisional: Provisional | None = None,
+    province_provisional: Provisional | None = None,
 ) -> Table:
     """A unit's indicators by year and over the stage; with peers, its stage rate per 100
     members beside its peers' lowest, median and highest rate (an average of totals would
     mostly compare sizes); the province and the unit's share of it.
-    `report_urls`: {year: the unit's report of that year}, where each year's figure links."""
+    `report_urls`: {year: the unit's report of that year}, where each year's figure links.
+    `provisional` ({year: "6/24"}): the unit's years, and its stage over them, headed as
+    provisional; `province_provisional`: the province's, heading the columns the province's
+    units make (the peers' rates, the province's total and the unit's share)."""
     report_urls = report_urls or {}
     columns = [
         ("indicator", Column(verbose_name=_("Chỉ tiêu"), accessor="indicator__label")),
@@ -224,23 +269,36 @@ def profile_table(
             (
                 f"y{year}",
                 KindColumn(
-                    verbose_name=str(year),
+                    verbose_name=year_header(year, provisional),
                     accessor=f"years__{year}",
                     link=(lambda record, url=url: url) if url else None,
                 ),
             )
         )
-    columns.append(("total", KindColumn(verbose_name=_("Cả giai đoạn"))))
+    columns.append(("total", KindColumn(verbose_name=stage_header(years, provisional))))
     if with_peers:
         peer = {"td": {"class": "num peer"}, "th": {"class": "num peer"}}
         columns += [
             ("rate", RateColumn(verbose_name=_("Trên 100 đoàn viên (tỷ lệ: %)"))),
-            ("rate_low", RateColumn(verbose_name=_("Cùng nhóm: thấp nhất"), attrs=peer)),
-            ("rate_median", RateColumn(verbose_name=_("Cùng nhóm: trung vị"), attrs=peer)),
-            ("rate_high", RateColumn(verbose_name=_("Cùng nhóm: cao nhất"), attrs=peer)),
+            *(
+                (
+                    name,
+                    RateColumn(
+                        verbose_name=stage_header(years, province_provisional, label), attrs=peer
+                    ),
+                )
+                for name, label in (
+                    ("rate_low", _("Cùng nhóm: thấp nhất")),
+                    ("rate_median", _("Cùng nhóm: trung vị")),
+                    ("rate_high", _("Cùng nhóm: cao nhất")),
+                )
+            ),
         ]
     columns += [
-        ("province_total", KindColumn(verbose_name=_("Toàn tỉnh"))),
+        (
+            "province_total",
+            KindColumn(verbose_name=stage_header(years, province_provisional, _("Toàn tỉnh"))),
+        ),
         ("share", PercentColumn(verbose_name=_("Tỷ trọng trong toàn tỉnh"))),
     ]
     return data_table("ProfileTable", columns, orderable=False)(rows, prefix="dv-")
@@ -281,19 +339,25 @@ def completeness_table(matrix, *, drill_url: Callable[[object], str]) -> Table:
 GroupUrl = Callable[..., str]
 
 
-def group_table(comparison, years: list[int], *, group_url: GroupUrl | None = None) -> Table:
+def group_table(
+    comparison,
+    years: list[int],
+    *,
+    group_url: GroupUrl | None = None,
+    provisional: Provisional | None = None,
+) -> Table:
     """Groups of units (`selectors.group_comparison`) year by year, then over the stage: units
     with figures, total (a ratio: the group's pooled ratio), average per unit, members, per 100
     members. With `group_url(group, start, end, per_hundred)`, each figure links to the units
-    of its group compared for its years (per 100 members for that column)."""
+    of its group compared for its years (per 100 members for that column). The `provisional`
+    years ({year: "6/24"}) and the stage over them are named as provisional."""
     kind = comparison.indicator.kind
     stage = format_years(years[0], years[-1]) if years else ""
+    stage_label = stage_header(years, provisional, _("Cả giai đoạn %(stage)s") % {"stage": stage})
     rows = []
     for row in comparison.rows:
-        periods = [(str(y), y, y, row.years[y]) for y in years]
-        periods.append(
-            (str(_("Cả giai đoạn %(stage)s") % {"stage": stage}), years[0], years[-1], row.stage)
-        )
+        periods = [(year_header(y, provisional), y, y, row.years[y]) for y in years]
+        periods.append((stage_label, years[0], years[-1], row.stage))
         for period, start, end, figures in periods:
             rows.append(
                 {

@@ -307,3 +307,171 @@ def test_per_hundred_members_keep_their_decimal_in_hover_and_cells():
     assert lines["data"][0]["customdata"] == ["0,7 cuộc / 100 đoàn viên", "1 cuộc / 100 đoàn viên"]
     cells = charts.heatmap("x", [2009, 2010], series)
     assert cells["data"][0]["text"] == [["0,7", "1"]]
+
+
+# --- provisional years ------------------------------------------------------------------------
+
+YEARS = [2010, 2011, 2012, 2013, 2014]
+PROVISIONAL = {2011: "20/24", 2014: "6/24"}
+LINES = [
+    charts.Series("Hội nghị", [1, 2, 3, 4, 5], extra={"measure": "cuộc"}),
+    charts.Series("Đêm", [6, None, 8, 9, 10], extra={"measure": "đêm"}),
+]
+
+UNITS_OVER_YEARS = [
+    charts.Series("Rạch Giá", [3, 4, None, 5, 6], group="district"),
+    charts.Series("Công an tỉnh", [5, None, 1, 2, 3], group="branch"),
+]
+
+
+def provisional_parts(figure, name: str) -> tuple[dict, list[dict], dict]:
+    """(solid line, dashed pieces, points) of the line `name`."""
+    traces = [t for t in figure["data"] if t["name"] == name]
+    solid = [t for t in traces if t.get("showlegend", True)]
+    dashed = [t for t in traces if t.get("line", {}).get("dash") == "dash"]
+    points = [t for t in traces if t["mode"] == "markers"]
+    assert len(solid) == 1 and len(points) == 1
+    return solid[0], dashed, points[0]
+
+
+def test_trend_marks_exactly_the_provisional_years():
+    figure = charts.trend("Triển khai", YEARS, LINES, provisional=PROVISIONAL)
+    for series in LINES:
+        solid, dashed, points = provisional_parts(figure, series.name)
+        assert solid["mode"] == "lines+markers"
+        assert [y is None for y in solid["y"]] == [
+            v is None or year in PROVISIONAL for year, v in zip(YEARS, series.values, strict=True)
+        ]
+        assert solid["hoverinfo"] == "skip"  # the points carry the hover text
+        assert [t["x"] for t in dashed] == [["2010", "2011", "2012"], ["2013", "2014"]]
+        assert all(t["hoverinfo"] == "skip" and not t["showlegend"] for t in dashed)
+        assert points["y"] == [None if v is None else float(v) for v in series.values]
+        assert points["marker"]["symbol"] == [
+            "circle",
+            "circle-open",
+            "circle",
+            "circle",
+            "circle-open",
+        ]
+        assert points["meta"] == {"provisional": [2011, 2014]}
+    _solid, _dashed, points = provisional_parts(figure, "Hội nghị")
+    assert points["customdata"] == [
+        "1 cuộc",
+        "2 cuộc (2011: 20/24 đơn vị — tạm tính)",
+        "3 cuộc",
+        "4 cuộc",
+        "5 cuộc (2014: 6/24 đơn vị — tạm tính)",
+    ]
+    layout = figure["layout"]
+    assert layout["xaxis"]["ticktext"] == [
+        "2010",
+        "2011<br>(tạm tính)",
+        "2012",
+        "2013",
+        "2014<br>(tạm tính)",
+    ]
+    # Each note above its year's place: the category's index on the axis.
+    notes = [(a["x"], a["text"]) for a in layout["annotations"]]
+    assert notes == [
+        (1, "2011: 20/24 đơn vị — tạm tính"),
+        (4, "2014: 6/24 đơn vị — tạm tính"),
+    ]
+    legend = [t["name"] for t in figure["data"] if t.get("showlegend", True)]
+    assert legend == ["Hội nghị", "Đêm"]  # one entry a line, its pieces grouped with it
+    assert go.Figure(figure)  # plotly's own schema accepts it
+
+
+def test_without_provisional_years_the_charts_are_unchanged():
+    for provisional in (None, {}, {2009: "1/24"}):  # 2009 is not among the years drawn
+        assert charts.trend("t", YEARS, LINES, provisional=provisional) == charts.trend(
+            "t", YEARS, LINES
+        )
+        assert charts.group_lines("t", YEARS, LINES, provisional=provisional) == (
+            charts.group_lines("t", YEARS, LINES)
+        )
+        assert charts.heatmap("t", YEARS, LINES, provisional=provisional) == charts.heatmap(
+            "t", YEARS, LINES
+        )
+        assert charts.small_multiples("t", YEARS, LINES, provisional=provisional) == (
+            charts.small_multiples("t", YEARS, LINES)
+        )
+
+
+def test_group_lines_mark_the_provisional_years_of_each_group():
+    series = [
+        charts.Series("Huyện", [1, 2, 3, 4, 5], group="district"),
+        charts.Series("Trực thuộc", [5, 4, 3, 2, 1], group="branch"),
+    ]
+    figure = charts.group_lines("Nhóm", YEARS, series, provisional={2014: "6/24"})
+    for s in series:
+        solid, dashed, points = provisional_parts(figure, s.name)
+        assert solid["y"][-1] is None and solid["y"][:-1] == [float(v) for v in s.values[:-1]]
+        assert [t["x"] for t in dashed] == [["2013", "2014"]]
+        assert points["marker"]["symbol"][-1] == "circle-open"
+        assert points["marker"]["symbol"][:-1] == ["circle"] * 4
+        assert dashed[0]["line"]["color"] == charts.GROUP_COLOURS[s.group]
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["2014: 6/24 đơn vị — tạm tính"]
+    assert go.Figure(figure)
+
+
+def test_small_multiples_dash_the_provisional_year_in_every_panel_and_say_so_once():
+    figure = charts.small_multiples(
+        "Từng đơn vị",
+        YEARS,
+        UNITS_OVER_YEARS,
+        references={"district": [1, 1, 1, 1, 1]},
+        reference_label="Bình quân",
+        reference_note="Đường chấm xám: bình quân",
+        provisional={2014: "6/24"},
+    )
+    for index, unit in enumerate(UNITS_OVER_YEARS, start=1):
+        axis = "x" if index == 1 else f"x{index}"
+        solid, dashed, points = provisional_parts(figure, unit.name)
+        assert {solid["xaxis"], points["xaxis"], *(t["xaxis"] for t in dashed)} == {axis}
+        assert [t["x"] for t in dashed] == [["2013", "2014"]]
+        assert points["marker"]["symbol"] == ["circle"] * 4 + ["circle-open"]
+    subtitle = figure["layout"]["title"]["subtitle"]["text"]
+    assert subtitle == (
+        "Đường chấm xám: bình quân <br>"
+        "Nét đứt, điểm rỗng: số liệu tạm tính (2014: 6/24 đơn vị — tạm tính)"
+    )
+    # The extra line under the title is given its room, which charts.js keeps on resizing.
+    facets = figure["layout"]["meta"]["facets"]
+    assert facets["extra"] == 140 + charts.NOTE_LINE
+    assert figure["layout"]["height"] == 140 + charts.NOTE_LINE + facets["panel_height"]
+    assert figure["layout"]["margin"]["t"] == 80 + charts.NOTE_LINE
+    assert go.Figure(figure)
+
+
+def test_heatmap_labels_the_provisional_years_column_and_its_cells():
+    figure = charts.heatmap("Nhiệt", YEARS, UNITS_OVER_YEARS, provisional={2014: "6/24"})
+    trace = figure["data"][0]
+    assert trace["x"] == ["2010", "2011", "2012", "2013", "2014 (tạm tính)"]
+    assert trace["customdata"][0][-1] == "6 — 2014: 6/24 đơn vị — tạm tính"
+    assert trace["customdata"][0][-2] == "5"
+    assert trace["customdata"][0][2] == "không có số liệu"
+    assert go.Figure(figure)
+
+
+def test_provisional_years_are_the_years_not_complete_with_their_counts():
+    from reports.selectors import YearCoverage
+
+    coverage = {
+        2012: YearCoverage(2012, due=24, counted=24),
+        2013: YearCoverage(2013, due=1500, counted=1234),
+        2014: YearCoverage(2014, due=24, counted=0),
+        2015: YearCoverage(2015, due=0, counted=0),  # nobody due: nothing to wait for
+    }
+    assert charts.provisional_years(coverage) == {2013: "1.234/1.500", 2014: "0/24"}
+
+
+def test_year_columns_are_headed_provisional_exactly_where_a_year_is():
+    from reports.tables.pages import stage_header, year_header
+
+    provisional = {2014: "6/24"}
+    assert year_header(2014, provisional) == "2014 (tạm tính, 6/24)"
+    assert year_header(2013, provisional) == "2013"
+    assert year_header(2014, None) == "2014"
+    assert stage_header([2013, 2014], provisional) == "Cả giai đoạn — tạm tính"
+    assert stage_header([2012, 2013], provisional) == "Cả giai đoạn"
+    assert stage_header([2013, 2014], provisional, "Toàn tỉnh") == "Toàn tỉnh — tạm tính"

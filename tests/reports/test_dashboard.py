@@ -349,15 +349,17 @@ PAGE_QUERIES = {
     # read from the stored rollups: one query for the years and the stage together.
     # The overview: the units offered around the province, one more for the open period (none
     # here, so no progress counts), two more for the groups of its children (the children, and
-    # their totals), one for the user's "Việc cần làm" (the units they enter: none here); two
-    # for each year's coverage and five for the change over the units counted in both years
-    # (like_for_like).
+    # their totals), one for the user's "Việc cần làm" (the units they enter: none here).
+    # Every page over the years adds the coverage of each year (`year_coverage`: the units due,
+    # the units counted): 2 for the overview and the comparison (of their unit), 4 for a
+    # unit's page (of the unit's subtree and of the province). The overview adds five for the
+    # change over the units counted in both years (like_for_like).
     ("reports:overview", (), ""): 27,
     # One indicator: the province's units, the parents offered, one more for its groups.
-    ("reports:compare", (), ""): 14,
+    ("reports:compare", (), ""): 16,
     # Bound unit filter: one more query for the filtered units.
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 14,
-    ("reports:unit", ("rach-gia",), ""): 15,
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 16,
+    ("reports:unit", ("rach-gia",), ""): 19,
     # The periods to choose from; no open period, so the province's units × periods: periods,
     # the count and page of units, due units and report tallies of the page's groups, the
     # tallies of all (the units due are the rows'), and the day of submission of the groups of

@@ -287,8 +287,22 @@ def test_comparisons_with_the_previous_year_and_leading_units(seed, units, revie
     make_report(units.rach_gia, 2013, seed, values={"hoi-nghi-trien-khai": 15})
     make_report(units.hon_dat, 2013, seed, values={"hoi-nghi-trien-khai": 5})
     text = text_of(section(parse(reviewer_client.get(page_url()).content), "trien-khai"))
-    assert "năm 2013 đạt 20 cuộc, tăng 10 cuộc (100%) so với năm 2012" in text
+    # 2 and 1 of the 24 units due reported: under the movement's threshold (80 %), no change
+    # is stated, and the sentence says why.
+    assert (
+        "năm 2013 (tạm tính, 2/24 đơn vị) đạt 20 cuộc; chưa đủ số liệu để so sánh với năm 2012 "
+        "(năm 2013: 2/24 đơn vị; năm 2012: 1/24 đơn vị)"
+    ) in text
+    assert "tăng" not in text
     assert "dẫn đầu là Thành Đoàn Rạch Giá (25 cuộc), Huyện Đoàn Hòn Đất (5 cuộc)" in text
+    # With a threshold staff lowered to 4 %, the change is stated, both years provisional.
+    seed.comparison_threshold = 4
+    seed.save(update_fields=["comparison_threshold"])
+    text = text_of(section(parse(reviewer_client.get(page_url()).content), "trien-khai"))
+    assert (
+        "năm 2013 (tạm tính, 2/24 đơn vị) đạt 20 cuộc, tăng 10 cuộc (100%) so với năm 2012 "
+        "(tạm tính, 1/24 đơn vị)"
+    ) in text
 
     text = text_of(parse(reviewer_client.get(page_url(years="2012-2013")).content).find(".//main"))
     # 2010–2011 had no reports: nothing to compare the stage with
@@ -502,12 +516,13 @@ def test_page_queries_do_not_grow_with_units_or_years(
 ):
     # The province's report also ranks its districts and its branches: one query each. The
     # years are checked against those that have periods: one query; the pages (not the .docx)
-    # run one more for the header's progress link, and one for its menu.
-    with django_assert_num_queries(21):
+    # run one more for the header's progress link, and one for its menu. Each year's coverage
+    # (the units due, the units counted): two.
+    with django_assert_num_queries(23):
         assert reviewer_client.get(page_url()).status_code == 200
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         assert reviewer_client.get(page_url("rach-gia", "2012-2013")).status_code == 200
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         assert reviewer_client.get(page_url(name="reports:document-docx")).status_code == 200
 
 

@@ -60,15 +60,16 @@ def test_per_hundred_ranks_and_changes_are_exact_on_the_page(client, figures):
     response = compare(client, PER_HUNDRED)
     assert response.status_code == 200
     header, rows = shown_table(response, "xep-hang")
+    # A few of the 24 units due reported each year: every year, and the stage, provisional.
     assert header == [
         "Hạng",
         "Đơn vị",
-        "2009",
-        "2010",
-        "2011",
-        "2012",
-        "2013",
-        "Cả giai đoạn (trên 100 đoàn viên)",
+        "2009 (tạm tính, 2/24)",
+        "2010 (tạm tính, 0/24)",
+        "2011 (tạm tính, 0/24)",
+        "2012 (tạm tính, 0/24)",
+        "2013 (tạm tính, 3/24)",
+        "Cả giai đoạn (trên 100 đoàn viên) — tạm tính",
         "Thay đổi năm đầu → năm cuối",
         "Thay đổi (%)",
     ]
@@ -92,7 +93,9 @@ def test_per_hundred_chart_plots_the_exact_values(client, figures):
     traces = {t["name"]: t for t in json.loads(source.text)["data"]}
     assert traces["Hà Tiên"]["y"] == [0.49, None, None, None, 1.0]
     assert traces["An Minh"]["y"] == [0.47, None, None, None, 1.0]
-    assert traces["Hà Tiên"]["customdata"][0] == "0,5 cuộc / 100 đoàn viên"
+    assert traces["Hà Tiên"]["customdata"][0] == (
+        "0,5 cuộc / 100 đoàn viên (2009: 2/24 đơn vị — tạm tính)"
+    )
 
 
 def test_exports_hold_the_exact_figures_with_a_vietnamese_number_format(client, figures):

@@ -73,6 +73,10 @@ def test_export_by_year_gives_each_years_sum(demo):
             "dem-van-nghe-tdtt", "kien-giang", 2009, 2013, year
         )
     assert sum(values[(str(y), "dem-van-nghe-tdtt")] for y in range(2009, 2014)) == 1644
+    # Each year's coverage: every one of the 24 units due approved, nothing provisional.
+    assert {(r["units_counted"], r["units_due"], r["provisional"]) for r in data} == {
+        ("24", "24", "False")
+    }
 
 
 def test_export_by_unit_splits_the_province_into_its_children(demo):

@@ -206,10 +206,17 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
     page = response.content.decode()
     assert "So sánh theo nhóm đơn vị" in page
     figure = json.loads(re.search(r'id="bieu-do-nhom-data"[^>]*>(.*?)</script>', page).group(1))
-    assert [t["name"] for t in figure["data"]] == ["Huyện, thị, thành Đoàn", "Đoàn trực thuộc"]
-    assert figure["data"][0]["y"] == [3.1]
-    assert figure["data"][1]["y"] == [float(Decimal(200) / 3)]
-    assert figure["data"][1]["customdata"] == ["66,7 cuộc / 100 đoàn viên"]
+    legend = [t["name"] for t in figure["data"] if t.get("showlegend", True)]
+    assert legend == ["Huyện, thị, thành Đoàn", "Đoàn trực thuộc"]
+    # 2012 is provisional (3 of the units due reported): each group's points are the last
+    # trace of its name, open, their hover text saying so.
+    points = {t["name"]: t for t in figure["data"]}
+    assert points["Huyện, thị, thành Đoàn"]["y"] == [3.1]
+    assert points["Đoàn trực thuộc"]["y"] == [float(Decimal(200) / 3)]
+    due = Unit.objects.filter(parent__isnull=False).count()
+    assert points["Đoàn trực thuộc"]["customdata"] == [
+        f"66,7 cuộc / 100 đoàn viên (2012: 3/{due} đơn vị — tạm tính)"
+    ]
     # The ranking marks each group's pooled rate, from the sums: (1 + 30) * 100 / 1000 and
     # 2 * 100 / 3; without per 100 members, each group's average per unit that reported.
     assert reference_lines(page) == {
@@ -236,7 +243,8 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
         "Số đoàn viên",
         "Trên 100 đoàn viên",
     ]
-    branch_2012 = next(r for r in lines if r[0] == "Đoàn trực thuộc" and r[1] == "2012")
+    provisional = f"2012 (tạm tính, 3/{due})"
+    branch_2012 = next(r for r in lines if r[0] == "Đoàn trực thuộc" and r[1] == provisional)
     assert Decimal(branch_2012[7]) == Decimal(200) / Decimal(3)
     branches = Unit.objects.filter(kind=Unit.Kind.BRANCH).count()
     assert branch_2012[2:7] == [str(branches), "1", "2", "2", "3"]
@@ -244,9 +252,11 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
     response = client.get(url, {**params, "export": "theo-nhom", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    district_2012 = next(r for r in rows if r[0] == "Huyện, thị, thành Đoàn" and r[1] == "2012")
+    district_2012 = next(
+        r for r in rows if r[0] == "Huyện, thị, thành Đoàn" and r[1] == provisional
+    )
     assert district_2012[3:] == [2, 31, 15.5, 1000, 3.1]
-    xlsx_branch = next(r for r in rows if r[0] == "Đoàn trực thuộc" and r[1] == "2012")
+    xlsx_branch = next(r for r in rows if r[0] == "Đoàn trực thuộc" and r[1] == provisional)
     assert xlsx_branch[7] == pytest.approx(200 / 3, abs=1e-12)
 
 
@@ -273,7 +283,9 @@ def test_compare_groups_a_ratio_indicator_from_summed_parts(client, seed, cast, 
     )
     lines = csv_rows(response)
     assert lines[0][-1] == "Tỷ lệ của nhóm"
-    district = next(r for r in lines if r[0] == "Huyện, thị, thành Đoàn" and r[1] == "2012")
+    district = next(
+        r for r in lines if r[0] == "Huyện, thị, thành Đoàn" and r[1].startswith("2012 (tạm tính")
+    )
     # 991 / 1000, not the average of 10 % and 100 %.
     assert Decimal(district[-1]) == Decimal("99.1")
 
@@ -312,7 +324,8 @@ def test_compare_groups_the_units_under_a_district(client, seed, cast, units):
     )
     lines = csv_rows(response)
     # The district's own report (50) is in no group of its units.
-    assert lines[1][:5] == ["Cơ sở Đoàn", "2012", "2", "1", "4"]
+    # 2012 is provisional under Rạch Giá: the district and one of its two units reported.
+    assert lines[1][:5] == ["Cơ sở Đoàn", "2012 (tạm tính, 2/3)", "2", "1", "4"]
 
 
 @pytest.mark.parametrize("parent", ["khong-co", "cong-an"])
@@ -341,7 +354,7 @@ def test_groups_under_a_parent_run_a_fixed_number_of_queries(
     # session, user, scope (memberships with their units), the parent, its units, the parents
     # offered, movements, the years that have periods and the stages, indicators, filtered
     # units, ranking, groups (each one query of the stored totals), the header's progress link,
-    # demo flag, the header's menu (1)
-    with django_assert_num_queries(16):
+    # demo flag, the header's menu (1), each year's coverage under the parent (2)
+    with django_assert_num_queries(18):
         response = client.get(reverse("reports:compare"), {"parent": "rach-gia", "per": "100dv"})
     assert response.status_code == 200

@@ -85,7 +85,8 @@ def test_overview_groups_agree_with_sums_written_in_sql(client, cast, groups_wor
         for group_label, period, units, reporting, total, average, members, rate in lines[1:]:
             group = GROUP_LABELS[group_label]
             stage = period.startswith("Cả giai đoạn")
-            year = None if stage else int(period)
+            # A year of the range with units due that did not report: "2009 (tạm tính, 24/26)".
+            year = None if stage else int(period.split()[0])
             groups = expected_groups if group == "all" else [group]
             seen.add(group)
             children = Unit.objects.filter(parent=parent)
@@ -148,15 +149,18 @@ def test_the_overview_summary_compares_districts_and_branches_with_links_to_thei
     # The full table by group and year exports the exact figures.
     url = reverse("reports:overview")
     lines = _csv(client.get(url, {**params, "export": "nhom-hoi-nghi-trien-khai", "format": "csv"}))
-    branch = next(r for r in lines if r[0] == "Đoàn trực thuộc" and r[1] == "2012")
+    # Three units of those due reported 2012: the year is provisional.
+    due = Unit.objects.filter(parent__isnull=False).count()
+    provisional = f"2012 (tạm tính, 3/{due})"
+    branch = next(r for r in lines if r[0] == "Đoàn trực thuộc" and r[1] == provisional)
     assert Decimal(branch[7]) == Decimal(200) / Decimal(3)
     assert Decimal(branch[7]) != Decimal("66.7")
     response = client.get(url, {**params, "export": "nhom-hoi-nghi-trien-khai", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    district = next(r for r in rows if r[0] == "Huyện, thị, thành Đoàn" and r[1] == "2012")
+    district = next(r for r in rows if r[0] == "Huyện, thị, thành Đoàn" and r[1] == provisional)
     assert district[3:] == [2, 31, 15.5, 1000, 3.1]
-    xlsx_branch = next(r for r in rows if r[0] == "Đoàn trực thuộc" and r[1] == "2012")
+    xlsx_branch = next(r for r in rows if r[0] == "Đoàn trực thuộc" and r[1] == provisional)
     assert xlsx_branch[7] == pytest.approx(200 / 3, abs=1e-12)
     # Each figure of that table links to the units of its group for its year.
     table = _section(response := client.get(url, params), "nhom-hoi-nghi-trien-khai-title")
