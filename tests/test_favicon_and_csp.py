@@ -17,6 +17,17 @@ def test_every_page_names_a_favicon_that_is_served(client):
     assert finders.find("favicon.svg")
 
 
+def test_admin_pages_name_the_apps_favicon_too(client, cast):
+    # Without a link, a browser asks for /favicon.ico, which nothing serves (404).
+    from django.templatetags.static import static
+
+    link = f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">'
+    assert link in client.get(reverse("admin:login")).content.decode()
+    client.force_login(cast.reviewer)
+    for url in [reverse("admin:index"), reverse("admin:movements_report_changelist")]:
+        assert link in client.get(url).content.decode(), url
+
+
 def test_pages_carry_a_strict_content_security_policy(client):
     policy = client.get(reverse("login"))["Content-Security-Policy"]
     assert "script-src 'self';" in policy
