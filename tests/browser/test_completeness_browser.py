@@ -64,6 +64,13 @@ def test_on_a_phone_the_units_not_reported_start_within_two_screens(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1]
+    # No column out of reach: each cell of a row lies within the screen's width.
+    cells = row.locator("td")
+    assert cells.count() == 6
+    for i in range(cells.count()):
+        box = _box(cells.nth(i))
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], i
+    expect(cells.nth(1)).to_have_attribute("data-label", "Nhóm đơn vị")
     # The filters are folded; opened, the "Hiển thị" select shows its whole choice.
     state = page.get_by_label("Hiển thị")
     expect(state).to_be_hidden()
