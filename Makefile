@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The port `make run` serves on: make run PORT=8001.
+PORT ?= 8000
 
-.PHONY: install prepare run serve test lint format clean
+.PHONY: install prepare port run serve test lint format clean
 
 install: $(STAMP)
 
@@ -21,15 +23,20 @@ prepare: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# PORT is a number (before anything is set up for it).
+port:
+	@case "$(PORT)" in ''|*[!0-9]*) echo "PORT phải là một số, ví dụ: make run PORT=8001" >&2; exit 2;; esac
+
 # Serves as production does (gunicorn, DEBUG off, static files by WhiteNoise), with the seed
-# and demo data, on plain http at 127.0.0.1:8000: secure cookies and the https redirect are
-# off for this local run only. DJANGO_DEBUG=1 make run for Django's debug pages.
-run: prepare
+# and demo data, on plain http at 127.0.0.1:$(PORT) (8000 unless PORT=…): secure cookies and
+# the https redirect are off for this local run only. DJANGO_DEBUG=1 make run for Django's
+# debug pages.
+run: port prepare
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py create_demo_accounts
-	@echo "Mở http://127.0.0.1:8000 (Ctrl+C để dừng)."
-	exec env DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} GUNICORN_BIND=127.0.0.1:8000 \
+	$(BIN)/python manage.py create_demo_accounts --url http://127.0.0.1:$(PORT)
+	@echo "Mở http://127.0.0.1:$(PORT) (Ctrl+C để dừng)."
+	exec env DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} GUNICORN_BIND=127.0.0.1:$(PORT) \
 		$(BIN)/gunicorn -c config/gunicorn.py
 
 # Production serving: gunicorn with workers, timeout and recycling from the environment

@@ -190,7 +190,7 @@ def report_page(request, unit: str, period: str):
     if submit:
         messages.success(request, _("Đã gửi báo cáo. Tỉnh Đoàn sẽ xem và duyệt."))
     else:
-        messages.success(request, _("Đã lưu bản nháp."))
+        messages.success(request, _("Đã lưu nháp."))
     return redirect(_url(access))
 
 

@@ -122,6 +122,8 @@ class DashboardForm(forms.Form):
     )
 
     with_unit = True
+    # What a link to a whole stage sets besides its movement and years.
+    stage_link_params: dict[str, str] = {}
 
     def __init__(
         self, params, *, movements: list[Movement], units=(), unit_default=None, defaults=None
@@ -159,6 +161,7 @@ class DashboardForm(forms.Form):
                 link.update(params)
                 for name, value in (("movement", chosen.code), ("start", first), ("end", last)):
                     link[name] = str(value)
+                link.update(self.stage_link_params)
                 self.stage_links.append((stage, "?" + link.urlencode()))
         if self.with_unit:
             self.fields["unit"].choices = [(u.code, ("— " * u.depth) + u.name) for u in units]
@@ -196,11 +199,17 @@ class ProgressForm(PeriodForm):
     several (`MANY`: the years chosen), and which units to list by state.
 
     Without a period and without years, the period open for entry (`open_code`) is chosen.
+    The years come after the period and count only for `MANY`, the state only for one period:
+    the page shows only those that count for the period chosen (static/css/app.css,
+    `.field-period`), and a link to a stage chooses `MANY`.
     """
 
     MANY = "nhieu-ky"
     ALL = "tat-ca"
     NOT_REPORTED = "chua-nop"
+
+    field_order = ["movement", "period", "start", "end", "state"]
+    stage_link_params = {"period": MANY}
 
     period = forms.ChoiceField(
         widget=Select,
@@ -222,9 +231,12 @@ class ProgressForm(PeriodForm):
             (self.MANY, _("Nhiều kỳ: các năm đã chọn")),
             *((p.code, p.label) for p in periods),
         ]
+        self.fields["start"].label = _("Nhiều kỳ: từ năm")
+        # Short enough to show whole in its select on a phone: the page says what "chưa nộp"
+        # counts.
         self.fields["state"].choices = [
             (self.ALL, _("Mọi đơn vị")),
-            (self.NOT_REPORTED, _("Đơn vị chưa nộp (chưa có báo cáo, nháp, bị trả lại)")),
+            (self.NOT_REPORTED, _("Đơn vị chưa nộp")),
             *state_labels.items(),
         ]
 

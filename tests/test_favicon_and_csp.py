@@ -17,6 +17,26 @@ def test_every_page_names_a_favicon_that_is_served(client):
     assert finders.find("favicon.svg")
 
 
+def test_admin_pages_name_the_apps_favicon_too(client, seed):
+    # Without a link, a browser asks for /favicon.ico, which nothing serves (404).
+    from django.templatetags.static import static
+
+    from tests.factories import make_user
+
+    link = f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">'
+    client.force_login(make_user("quantri", is_staff=True, is_superuser=True))
+    urls = [reverse("admin:index"), reverse("admin:movements_report_changelist")]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert 'id="user-tools"' in response.content.decode(), url  # the admin's page
+        assert link in response.content.decode(), url
+    client.logout()
+    response = client.get(reverse("admin:login"))
+    assert 'id="login-form"' in response.content.decode()
+    assert link in response.content.decode()
+
+
 def test_pages_carry_a_strict_content_security_policy(client):
     policy = client.get(reverse("login"))["Content-Security-Policy"]
     assert "script-src 'self';" in policy

@@ -87,3 +87,33 @@ def test_gunicorn_takes_workers_timeouts_and_recycling_from_the_environment(
         assert settings[name] == value
     assert settings["max_requests_jitter"] == settings["max_requests"] // 10
     assert settings["workers"] >= 1
+
+
+def _make(*args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k != "PORT" and not k.startswith("MAKE")}
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("args, port", [((), "8000"), (("PORT=8001",), "8001")])
+def test_make_run_serves_on_the_port_asked_8000_by_default(args, port):
+    # A dry run (-n): the commands that `make run` would run, none run.
+    commands = _make("-n", "run", *args).stdout
+    assert f"GUNICORN_BIND=127.0.0.1:{port} " in commands
+    assert f"create_demo_accounts --url http://127.0.0.1:{port}" in commands
+    assert f"Mở http://127.0.0.1:{port} " in commands
+    other = "8000" if port == "8001" else "8001"
+    assert f"127.0.0.1:{other}" not in commands
+
+
+@pytest.mark.parametrize("port", ["80a1", "", "8001; rm -rf var"])
+def test_make_run_refuses_a_port_that_is_not_a_number_before_setting_anything_up(port):
+    result = _make("port", f"PORT={port}")
+    assert result.returncode != 0
+    assert "PORT phải là một số, ví dụ: make run PORT=8001" in result.stderr

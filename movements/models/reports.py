@@ -61,7 +61,7 @@ def submission_counts() -> dict[str, Count]:
 
 class Report(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Bản nháp")
+        DRAFT = "draft", _("Nháp")
         SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
         APPROVED = "approved", _("Đã duyệt")
         RETURNED = "returned", _("Trả lại để sửa")

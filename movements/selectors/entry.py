@@ -27,6 +27,8 @@ class EntryRow:
     # Someone other than the signed-in user changed the figures last: who and when.
     changed_by: str = ""
     changed_at: dt.datetime | None = None
+    # When the report or its figures last changed, as their history says (entry_rows).
+    last_changed_at: dt.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -62,6 +64,11 @@ def entry_rows(
     edited (drafts, returned) and those of open periods, without who last changed them:
     what `todo_for` needs, without reading a unit's whole history. Four queries (units, reports,
     open periods, movements) whatever the number of units or periods.
+
+    `last_changed_at`: the latest change in the history of the report (status, notes) or of its
+    figures, not `updated_at`, which any save touches (a reload of the demo data, a rebuild):
+    an approved 2013 report reads "last changed" on its approval day. `updated_at` only when
+    the report has no history.
     """
     units = list(Unit.objects.editable_by(user).in_official_order())
     if not units:
@@ -73,6 +80,9 @@ def entry_rows(
     if pending_only:
         mine = mine.filter(Q(status__in=Report.Status.EDITABLE) | Q(period__open_for_entry=True))
     if not pending_only:  # who last changed the figures, for the entry list's notice
+        own_change = Report.history.filter(id=OuterRef("pk")).order_by(
+            "-history_date", "-history_id"
+        )
         mine = mine.annotate(
             **{
                 f"figures_{name}": Subquery(last_change.values(field)[:1])
@@ -83,7 +93,8 @@ def entry_rows(
                     ("last_name", "history_user__last_name"),
                     ("at", "history_date"),
                 ]
-            }
+            },
+            report_changed_at=Subquery(own_change.values("history_date")[:1]),
         )
     reports = list(
         mine.select_related("unit", "period", "movement").order_by(
@@ -110,6 +121,9 @@ def entry_rows(
             rows[key] = EntryRow(report.unit, report.period, report.movement, report)
     for row in rows.values():
         report = row.report
+        if report is not None and not pending_only:
+            changes = [report.report_changed_at, report.figures_at]
+            row.last_changed_at = max((c for c in changes if c), default=report.updated_at)
         if report is not None and getattr(report, "figures_by", None) not in (None, user.pk):
             full_name = f"{report.figures_first_name} {report.figures_last_name}".strip()
             row.changed_by = full_name or report.figures_username

@@ -25,6 +25,14 @@ from ..filters import ALL_PEERS, COMPARED_GROUPS
 from ..forms import CompareForm, ProgressForm
 
 
+def years_span(start: int, end: int) -> str:
+    """The whole of the years from `start` to `end` in a title: 'cả giai đoạn 2009–2013', or
+    'năm 2013' when they are one year."""
+    if start == end:
+        return _("năm %(year)s") % {"year": start}
+    return _("cả giai đoạn %(stage)s") % {"stage": format_years(start, end)}
+
+
 @functools.lru_cache(maxsize=4096)
 def _quoted(value: str | int) -> str:
     return quote_plus(str(value))
@@ -68,6 +76,12 @@ class Dashboard:
     @property
     def stage(self) -> str:
         return format_years(self.data["start"], self.data["end"])
+
+    @property
+    def span(self) -> str:
+        """The years as a title names the whole of them: 'cả giai đoạn 2009–2013', and for a
+        single year 'năm 2013' (never 'cả giai đoạn 2013')."""
+        return years_span(self.data["start"], self.data["end"])
 
     def query(self, **names) -> str:
         """The query string of a dashboard link with this request's movement and switch."""

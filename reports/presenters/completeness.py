@@ -87,5 +87,10 @@ def progress_page(
             "period": period,
             "progress": progress_summary(counts, parent=parent),
             "table": table,
+            # Units of one state asked for: their list is the answer, the counts by group wait
+            # behind a click.
+            "listing": state != ProgressForm.ALL,
+            # The link to the units not reported, unless they are what the page lists.
+            "progress_link": state != ProgressForm.NOT_REPORTED,
         },
     )

@@ -64,20 +64,20 @@ def unit_page(
             "with_peers": with_peers,
             "profile": profile,
             "reports_table": reports_table,
-            "figure": _peer_figure(unit, peers, rows, stage) if with_peers else None,
+            "figure": _peer_figure(unit, peers, rows, board.span) if with_peers else None,
             "has_data": any(r.total is not None for r in rows),
             "include_submitted": board.data["submitted"],
         },
     )
 
 
-def _peer_figure(unit: Unit, peers: list[Unit], rows: list[selectors.ProfileRow], stage: str):
+def _peer_figure(unit: Unit, peers: list[Unit], rows: list[selectors.ProfileRow], span: str):
     """Where the unit stands among its peers on each indicator, per 100 members over the
-    stage."""
+    years (`span`: Dashboard.span)."""
     per_hundred = _("%(measure)s / 100 đoàn viên")
     return charts.peer_range(
-        _("%(unit)s trong %(n)s đơn vị cùng nhóm: trên 100 đoàn viên, cả giai đoạn %(stage)s")
-        % {"unit": unit.short_name, "n": len(peers), "stage": stage},
+        _("%(unit)s trong %(n)s đơn vị cùng nhóm: trên 100 đoàn viên, %(span)s")
+        % {"unit": unit.short_name, "n": len(peers), "span": span},
         [
             charts.PeerRange(
                 label=r.indicator.label,

@@ -421,12 +421,36 @@ def progress_table(rows, *, drill_url: Callable[[object], str]) -> Table:
         }
         for r in rows
     ]
+    # On a phone each unit is a card, each cell on its own line named by its column
+    # ("stack", static/css/app.css): no column out of reach to the right.
     columns = [
-        ("unit", DrillUnitColumn(verbose_name=_("Đơn vị"))),
-        ("group", Column(verbose_name=_("Nhóm đơn vị"))),
-        ("state", ProgressStateColumn(verbose_name=_("Tình trạng"))),
-        ("submitted_on", DateColumn(verbose_name=_("Ngày gửi"), default=None)),
-        ("deadline", DateColumn(verbose_name=_("Hạn nộp"), default=None)),
-        ("late", LateColumn(verbose_name=_("Đúng hạn / trễ hạn"), default=None)),
+        ("unit", DrillUnitColumn(verbose_name=_("Đơn vị"), attrs={"td": {"class": "unit"}})),
+        ("group", Column(verbose_name=_("Nhóm đơn vị"), attrs=_labelled(_("Nhóm đơn vị")))),
+        (
+            "state",
+            ProgressStateColumn(verbose_name=_("Tình trạng"), attrs=_labelled(_("Tình trạng"))),
+        ),
+        (
+            "submitted_on",
+            DateColumn(verbose_name=_("Ngày gửi"), default=None, attrs=_labelled(_("Ngày gửi"))),
+        ),
+        (
+            "deadline",
+            DateColumn(verbose_name=_("Hạn nộp"), default=None, attrs=_labelled(_("Hạn nộp"))),
+        ),
+        (
+            "late",
+            LateColumn(
+                verbose_name=_("Đúng hạn / trễ hạn"),
+                default=None,
+                attrs=_labelled(_("Đúng hạn / trễ hạn")),
+            ),
+        ),
     ]
-    return data_table("ProgressTable", columns, orderable=False)(data, prefix="td-")
+    table = data_table("ProgressTable", columns, orderable=False)
+    return table(data, prefix="td-", attrs={"class": "data-table stack"})
+
+
+def _labelled(label) -> dict:
+    """A column's cells named by `label` where a phone shows the row as a card."""
+    return {"td": {"data-label": label}}

@@ -134,6 +134,14 @@ def test_demo_accounts_are_created_once_and_printed(seed):
     assert Membership.objects.count() == 3
 
 
+def test_demo_accounts_print_the_address_they_are_served_at(seed):
+    assert "http://127.0.0.1:8000/accounts/login/" in run("create_demo_accounts")
+    output = run("create_demo_accounts", "--url", "http://127.0.0.1:8001/")
+    assert "(http://127.0.0.1:8001/admin/)" in output
+    assert "Đăng nhập tại http://127.0.0.1:8001/accounts/login/" in output
+    assert "8000" not in output
+
+
 def test_demo_accounts_keep_a_changed_password(seed):
     run("create_demo_accounts")
     user = User.objects.get(username="bithu-rachgia")

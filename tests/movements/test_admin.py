@@ -112,3 +112,25 @@ def test_admin_lists_do_not_query_per_row(staff_client, model, expected, django_
 def test_admin_says_when_it_shows_demo_data(staff_client):
     content = staff_client.get(_url(Report, "changelist")).content.decode()
     assert "Dữ liệu minh hoạ (demo)" in content
+
+
+def test_admin_greets_staff_by_their_whole_name(client, seed):
+    from movements.services.accounts import account_ensure
+
+    user, _created = account_ensure(
+        username="vp",
+        unit_code="kien-giang",
+        role=Membership.Role.REVIEWER,
+        password="Rach-Gia-2014-an-toan",
+        full_name="Văn phòng Tỉnh Đoàn (minh hoạ)",
+        validate_password=False,
+    )
+    client.force_login(user)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "<strong>Văn phòng Tỉnh Đoàn (minh hoạ)</strong>." in html
+    assert "<strong>Văn phòng Tỉnh Đoàn (minh</strong>" not in html
+
+
+def test_admin_greets_an_account_without_a_name_by_its_username(client, seed):
+    client.force_login(make_user("khongten", is_staff=True, is_superuser=True))
+    assert "<strong>khongten</strong>." in client.get(reverse("admin:index")).content.decode()

@@ -383,3 +383,17 @@ def test_each_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(expected):
         response = client.get(reverse(name, args=args) + "?" + query)
     assert response.status_code == 200
+
+
+def test_a_units_peer_chart_names_a_single_year_as_that_year_not_as_a_stage(client, demo, cast):
+    login(client, cast.reviewer, cast)
+
+    def title(**params) -> str:
+        response = client.get(reverse("reports:unit", args=["rach-gia"]), params)
+        assert response.status_code == 200
+        return re.sub(r"\s*<br>\s*", " ", response.context["figure"]["layout"]["title"]["text"])
+
+    assert title().endswith("trên 100 đoàn viên, cả giai đoạn 2009–2013")
+    one_year = title(start="2013", end="2013")
+    assert one_year.endswith("trên 100 đoàn viên, năm 2013")
+    assert "giai đoạn" not in one_year

@@ -5,6 +5,7 @@ header's one-click link to who has not reported yet."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -252,3 +253,66 @@ def test_the_landing_page_counts_progress_in_a_fixed_number_of_queries(
     with django_assert_num_queries(29):
         response = client.get(reverse("reports:overview"))
     assert response.status_code == 200
+
+
+def test_the_period_is_named_once_in_the_pages_headings(client, progress):
+    import html5lib
+
+    client.force_login(progress.reviewer)
+    response = client.get(reverse("reports:completeness"))
+    tree = html5lib.parse(response.content, treebuilder="etree", namespaceHTMLElements=False)
+    headings = [
+        " ".join("".join(h.itertext()).split())
+        for h in tree.iter()
+        if h.tag in {"h1", "h2", "h3", "h4"} and "".join(h.itertext()).startswith("Tình hình nộp")
+    ]
+    assert headings == ["Tình hình nộp báo cáo 2014", "Tình hình nộp báo cáo 2014 — Kiên Giang"]
+    assert 'aria-label="Tình hình nộp báo cáo 2014"' in response.content.decode()
+
+
+def _filters(response) -> tuple[bool, list[str]]:
+    """Whether the filters are open, and the names of their fields in order."""
+    html = response.content.decode()
+    details = re.search(
+        r'<details class="filters-toggle no-print"( open)?>(.*?)</details>', html, re.S
+    )
+    assert details, "the filters are folded in <details>"
+    return bool(details.group(1)), re.findall(r'<div class="field field-(\w+)">', details.group(2))
+
+
+def test_the_filters_fold_and_put_the_years_after_the_period_they_belong_to(client, progress):
+    client.force_login(progress.reviewer)
+    response = client.get(reverse("reports:completeness"), {"state": "chua-nop"})
+    opened, fields = _filters(response)
+    assert not opened
+    assert fields == ["movement", "period", "start", "end", "state"]
+    html = response.content.decode()
+    assert '<label for="id_start">Nhiều kỳ: từ năm:</label>' in html
+    # The link to a stage shows the stage's periods, not the period chosen.
+    links = re.findall(r'<p class="stage-links small">(.*?)</p>', html, re.S)[0]
+    hrefs = re.findall(r'href="([^"]*)"', links)
+    assert hrefs and all("period=nhieu-ky" in href for href in hrefs)
+    assert "period=2014" not in links
+    stage = re.search(r'href="\?([^"]*start=2009[^"]*)"', links).group(1).replace("&amp;", "&")
+    response = client.get(reverse("reports:completeness") + "?" + stage)
+    assert "Tình hình nộp báo cáo, 2009–2013" in text(response)
+    assert table_rows(response, "tinh-hinh-nop-title")
+
+
+def test_a_wrong_choice_opens_the_filters(client, progress):
+    client.force_login(progress.reviewer)
+    response = client.get(reverse("reports:completeness"), {"period": "2031"})
+    assert response.status_code == 400
+    assert _filters(response)[0]
+
+
+def test_the_list_of_one_state_folds_the_counts_by_group_and_links_no_further(client, progress):
+    client.force_login(progress.reviewer)
+    whole = client.get(reverse("reports:completeness")).content.decode()
+    listed = client.get(reverse("reports:completeness"), {"state": "chua-nop"}).content.decode()
+    summary = '<details class="table-details"><summary>Số đơn vị theo tình trạng và nhóm</summary>'
+    assert summary not in whole and summary in listed
+    assert "state=chua-nop" in whole.split("<main")[1]
+    assert "Xem 18 đơn vị chưa nộp" not in listed and "đơn vị chưa nộp</a>" not in listed
+    # The counts by group are still there, one click away.
+    assert _group_rows(client.get(reverse("reports:completeness"), {"state": "chua-nop"}))

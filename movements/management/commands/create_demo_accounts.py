@@ -22,14 +22,22 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "Tạo (nếu chưa có) các tài khoản minh hoạ và in cách đăng nhập."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Địa chỉ trang web được in kèm (make run PORT=… truyền cổng của nó).",
+        )
+
     def handle(self, *args, **options):
+        url = options["url"].rstrip("/")
         User = get_user_model()
         admin = User.objects.filter(username=DEMO_ADMIN).first()
         if admin is None:
             User.objects.create_superuser(
                 DEMO_ADMIN, password=DEMO_PASSWORD, first_name="Quản trị (minh hoạ)"
             )
-        lines = [f"  quản trị: {DEMO_ADMIN} / {DEMO_PASSWORD}  (http://127.0.0.1:8000/admin/)"]
+        lines = [f"  quản trị: {DEMO_ADMIN} / {DEMO_PASSWORD}  ({url}/admin/)"]
         for username, unit_code, role, name in DEMO_ACCOUNTS:
             if not Unit.objects.filter(code=unit_code).exists():
                 self.stderr.write(f"Chưa có đơn vị {unit_code}; hãy chạy load_seed trước.")
@@ -49,4 +57,4 @@ class Command(BaseCommand):
         self.stdout.write("Tài khoản minh hoạ (chỉ dùng thử trên máy này):")
         for line in lines:
             self.stdout.write(line)
-        self.stdout.write("Đăng nhập tại http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"Đăng nhập tại {url}/accounts/login/")
