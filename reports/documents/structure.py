@@ -121,6 +121,15 @@ class ReportDocument:
     legal_basis: list[Paragraph] = field(default_factory=list)
     signature: Signature | None = None
     recipients: list[str] = field(default_factory=list)  # "- Ban …;" lines, "- Lưu VP." last
+    # What the báo cáo lacks before it can be issued, as the edit form names the fields
+    # ("number", "issued_on", "signer_name", "recipients"); while any is missing it is a draft.
+    missing: list[str] = field(default_factory=list)
+    draft_mark: str = ""  # "DỰ THẢO" under the number line while a draft
+
+    @property
+    def is_draft(self) -> bool:
+        """Not ready to issue: its number, date, signer or recipients are still missing."""
+        return bool(self.missing)
 
     @property
     def version(self) -> int:
