@@ -23,6 +23,7 @@ from movements.models import Movement, Unit
 from movements.selectors import movement_years, unit_reviewed_by
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
+from .documents.builder import ISSUE_FIELDS
 from .forms import DocumentEditForm, DocumentIssueForm, YearRangeForm
 from .page_cache import cached_by_snapshot
 from .refusals import DocumentRefusal, refusals_shown
@@ -126,10 +127,6 @@ def _editable_target(request, movement_code: str, unit_code: str, years: str) ->
     return target
 
 
-# What a báo cáo needs before it is sent, as the edit form names them (the ready-to-issue list).
-ISSUE_ITEMS = ["number", "issued_on", "signer_name", "recipients"]
-
-
 @document_view()
 def document(request, movement: str, unit: str, years: str):
     """The báo cáo as a page to read and print; above it, the ready-to-issue step: what is
@@ -144,7 +141,7 @@ def document(request, movement: str, unit: str, years: str):
         "target": target,
         "urls": target.urls,
         "can_edit": can_edit,
-        "issue_items": [(labels[name].label, name in report.missing) for name in ISSUE_ITEMS],
+        "issue_items": [(labels[name].label, name in report.missing) for name in ISSUE_FIELDS],
         "issue_form": DocumentIssueForm(initial=_edit_initial(report))
         if can_edit and report.is_draft
         else None,

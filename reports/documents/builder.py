@@ -275,6 +275,10 @@ def particulars(
     )
 
 
+# What a báo cáo needs before it is issued, as the edit form names the fields, in its order.
+ISSUE_FIELDS = ("number", "issued_on", "signer_name", "recipients")
+
+
 def issue_missing(stored: GeneratedReport | None, unit: Unit, signer_name: str) -> list[str]:
     """What the báo cáo lacks before it can be issued, as the edit form names it: its number,
     its date of issue, the signer's name, and its recipients while they are only the defaults
@@ -286,7 +290,7 @@ def issue_missing(stored: GeneratedReport | None, unit: Unit, signer_name: str) 
         "signer_name": not signer_name.strip(),
         "recipients": not (kept.recipients.strip() or unit.recipients.strip()),
     }
-    return [name for name, lacking in missing.items() if lacking]
+    return [name for name in ISSUE_FIELDS if missing[name]]
 
 
 # --- building ---------------------------------------------------------------------------------
