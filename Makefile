@@ -48,7 +48,9 @@ serve: prepare
 # Chromium at /usr/bin/chromium (apt-get install -y chromium); without it they are deselected
 # with a warning, unless REQUIRE_BROWSER=1 (as in CI), where they then fail. Likewise tests that
 # read the source document beside the repository (../shared/seed/) are deselected with a warning
-# when it is absent (tests/conftest.py), unless REQUIRE_SOURCE=1. Prints the 15 slowest tests and
+# when it is absent (tests/conftest.py), unless REQUIRE_SOURCE=1, and so are the tests that
+# convert the Word file with LibreOffice Writer when soffice cannot (apt-get install -y
+# libreoffice-writer-nogui), unless REQUIRE_LIBREOFFICE=1. Prints the 15 slowest tests and
 # the time the suite took; exits with pytest's status.
 test: install
 	@start=$$(date +%s); \

@@ -278,7 +278,7 @@ class IndicatorGroupInline(ScopedChoices, admin.TabularInline):
 class StageInline(ScopedChoices, admin.TabularInline):
     model = Stage
     extra = 0
-    fields = ["name", "first_year", "last_year", "order"]
+    fields = ["name", "first_year", "last_year", "order", "legal_basis"]
 
 
 @admin.register(Movement)

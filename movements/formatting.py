@@ -88,6 +88,17 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
+def format_date_words(day: dt.date | None, *, year: int | None = None) -> str:
+    """A date as official documents write it in words (report 44A; Nghị định 30/2020/NĐ-CP):
+    'ngày 05 tháng 8 năm 2009', 'ngày 25 tháng 02 năm 2013' — a day below 10 and the months 1
+    and 2 with a leading zero. No date: the blanks filled in by hand when the document is
+    issued, in `year` if given: 'ngày …… tháng …… năm 2026'."""
+    if day is None:
+        return f"ngày …… tháng …… năm {year if year is not None else '……'}"
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
 def format_years(start_year: int, end_year: int, *, dash: str = "–") -> str:
     """A span of years: '2009–2013', or '2012' for a single year. Documents space their
     dash: dash=" - " gives '2009 - 2013'."""

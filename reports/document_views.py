@@ -23,7 +23,8 @@ from movements.models import Movement, Unit
 from movements.selectors import movement_years, unit_reviewed_by
 
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
-from .forms import DocumentEditForm, YearRangeForm
+from .documents.builder import ISSUE_FIELDS
+from .forms import DocumentEditForm, DocumentIssueForm, YearRangeForm
 from .page_cache import cached_by_snapshot
 from .refusals import DocumentRefusal, refusals_shown
 from .selectors import Subject, dashboard_scope, unit_choices
@@ -82,6 +83,7 @@ class Target:
             "page": reverse("reports:document", args=self.args),
             "docx": reverse("reports:document-docx", args=self.args),
             "edit": reverse("reports:document-edit", args=self.args),
+            "issue": reverse("reports:document-edit", args=self.args) + "?step=issue",
             "index": reverse("reports:document-index", args=[self.movement.code]),
         }
 
@@ -127,13 +129,22 @@ def _editable_target(request, movement_code: str, unit_code: str, years: str) ->
 
 @document_view()
 def document(request, movement: str, unit: str, years: str):
-    """The báo cáo as a page to read and print."""
+    """The báo cáo as a page to read and print; above it, the ready-to-issue step: what is
+    still missing before it is sent (number, date, signer, recipients), with the fields to fill
+    them in place for those who may edit it (posted to `document_edit`)."""
     target = _target(request, movement, unit, years)
+    report = target.build()
+    can_edit = unit_reviewed_by(user=request.user, unit=target.unit)
+    labels = DocumentEditForm.base_fields
     context = {
-        "document": target.build(),
+        "document": report,
         "target": target,
         "urls": target.urls,
-        "can_edit": unit_reviewed_by(user=request.user, unit=target.unit),
+        "can_edit": can_edit,
+        "issue_items": [(labels[name].label, name in report.missing) for name in ISSUE_FIELDS],
+        "issue_form": DocumentIssueForm(initial=_edit_initial(report))
+        if can_edit and report.is_draft
+        else None,
     }
     return render(request, "reports/document_detail.html", context)
 
@@ -156,7 +167,10 @@ def document_edit(request, movement: str, unit: str, years: str):
     target = _editable_target(request, movement, unit, years)
     report = target.build()
     initial = _edit_initial(report)
-    form = DocumentEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    # ?step=issue: the ready-to-issue step (number, date, signer, recipients only).
+    issue_step = request.GET.get("step") == "issue"
+    form_class = DocumentIssueForm if issue_step else DocumentEditForm
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     conflict = None
     if request.method == "POST":
         try:
@@ -167,21 +181,22 @@ def document_edit(request, movement: str, unit: str, years: str):
         except DocumentEditConflict as error:
             # The user's text stays on the screen, now on the version they have been shown.
             conflict, report = error, target.build()
-            form = _on_version(request.POST, report.version, initial)
+            form = _on_version(form_class, request.POST, report.version, initial)
             form.is_valid()
     context = {"document": report, "target": target, "urls": target.urls, "form": form}
+    context["issue_step"] = issue_step
     status = 409 if conflict else 400 if request.method == "POST" else 200
     return render(
         request, "reports/document_edit.html", context | {"conflict": conflict}, status=status
     )
 
 
-def _on_version(data, version: int, initial: dict) -> DocumentEditForm:
+def _on_version(form_class, data, version: int, initial: dict) -> DocumentEditForm:
     """The form with the user's `data`, on `version`: what they write is kept, and saved over
     the version they have now been shown."""
     data = data.copy()
     data["version"] = str(version)
-    return DocumentEditForm(data, initial=initial)
+    return form_class(data, initial=initial)
 
 
 def _edit_initial(report: ReportDocument) -> dict:

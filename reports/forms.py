@@ -364,7 +364,10 @@ class DocumentEditForm(forms.Form):
         label=_("Ngày ban hành"),
         required=False,
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        help_text=_("Dạng ngày/tháng/năm, ví dụ 25/6/2013. Để trống: ngày hôm nay."),
+        help_text=_(
+            "Dạng ngày/tháng/năm, ví dụ 25/6/2013. Để trống khi chưa ban hành: bản in để trống "
+            "ngày và ghi “DỰ THẢO”."
+        ),
     )
     legal_basis = forms.CharField(
         label=_("Căn cứ"),
@@ -372,8 +375,8 @@ class DocumentEditForm(forms.Form):
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 90}),
         help_text=_(
-            "Các văn bản mà báo cáo thực hiện, mỗi dòng một đoạn. Để trống: căn cứ mặc định "
-            "của phong trào."
+            "Các văn bản mà báo cáo thực hiện, mỗi dòng một đoạn. Để trống: căn cứ của giai "
+            "đoạn (hoặc của phong trào)."
         ),
     )
     assessment = forms.CharField(
@@ -398,3 +401,12 @@ class DocumentEditForm(forms.Form):
         help_text=_("Mỗi dòng một nơi nhận; “Lưu VP” được thêm ở cuối nếu chưa có."),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class DocumentIssueForm(DocumentEditForm):
+    """The ready-to-issue step: what a báo cáo needs before it is sent (number, date, signer,
+    recipients), the edit form without section III and the legal basis, which it leaves as
+    they are."""
+
+    legal_basis = None
+    assessment = None

@@ -129,8 +129,8 @@ def document_edit_save(
     version: int,
     number: str,
     issued_on: dt.date | None,
-    assessment: str,
-    legal_basis: str = "",
+    assessment: str | None = None,
+    legal_basis: str | None = None,
     signer_title: str = "",
     signer_name: str = "",
     recipients: str = "",
@@ -139,29 +139,30 @@ def document_edit_save(
     báo cáo; returns the stored edit. `version` is the version the form was loaded from (0
     before any edit): an older one raises DocumentEditConflict and nothing is written, as does
     DocumentEditRefused for a user who may not edit the unit's báo cáo. Section
-    III equal to the generated text is not kept as an edit, so it follows the data. The signer
-    and recipients become the unit's usual ones, for its next báo cáo. `subject`: the
-    báo cáo's movement, unit and years (approved reports)."""
+    III equal to the generated text is not kept as an edit, so it follows the data. The
+    ready-to-issue step sends neither section III nor the legal basis (None): both stay as they
+    are. The signer and recipients become the unit's usual ones, for its next báo cáo.
+    `subject`: the báo cáo's movement, unit and years (approved reports)."""
     unit = subject.unit
     document_edit_check(user=user, unit=unit)
     stored = _locked(subject, version)
-    document = build_report_document(subject=subject)
-    generated = document.generated_assessment
-    text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())
-    if text == generated.strip():
-        text = ""
     fields = {
         "number": number.strip(),
         "issued_on": issued_on,
-        "assessment": text,
-        "generated_assessment": generated if text else "",
-        "legal_basis": "\n".join(lines_of(legal_basis)),
         "signer_title": signer_title.strip(),
         "signer_name": signer_name.strip(),
         "recipients": "\n".join(lines_of(recipients)),
         "edited_by": user,
         "edited_at": timezone.now(),
     }
+    if assessment is not None:
+        generated = build_report_document(subject=subject).generated_assessment
+        text = "\n".join(line.rstrip() for line in assessment.strip().splitlines())
+        if text == generated.strip():
+            text = ""
+        fields |= {"assessment": text, "generated_assessment": generated if text else ""}
+    if legal_basis is not None:
+        fields["legal_basis"] = "\n".join(lines_of(legal_basis))
     if stored is None:
         try:
             with transaction.atomic():

@@ -15,12 +15,15 @@ printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests ma
 `postgresql` race real transactions against each other, which only a server database can run
 (SQLite allows one writer at a time), or check the page cache, which is keyed by PostgreSQL
 snapshots: on SQLite they are deselected with one printed line; CI runs the suite on
-PostgreSQL too."""
+PostgreSQL too. Tests marked `libreoffice` convert the Word file with LibreOffice Writer
+(`soffice --headless --convert-to pdf`): where it is not installed they are deselected with one
+printed line, unless REQUIRE_LIBREOFFICE=1 (as in CI), where they then fail."""
 
 import io
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -43,6 +46,16 @@ from tests.stored_totals import stored_totals_guarded
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dbad45656df.txt"
 _SOURCE_DESELECTED = pytest.StashKey[int]()
 _POSTGRESQL_DESELECTED = pytest.StashKey[int]()
+_LIBREOFFICE_DESELECTED = pytest.StashKey[int]()
+
+
+def libreoffice_writer() -> str | None:
+    """The `soffice` that can open a .docx (LibreOffice with its Writer module), else None."""
+    soffice = shutil.which("soffice")
+    if soffice and (Path(os.path.realpath(soffice)).parent / "libswlo.so").exists():
+        return soffice
+    return None
+
 
 # live_server runs beside Playwright's event loop; plain static files (no manifest) for it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,6 +86,8 @@ def pytest_collection_modifyitems(config, items):
         config.stash[_SOURCE_DESELECTED] = _deselect(config, items, "needs_source")
     if connections["default"].vendor != "postgresql":
         config.stash[_POSTGRESQL_DESELECTED] = _deselect(config, items, "postgresql")
+    if not (libreoffice_writer() or os.environ.get("REQUIRE_LIBREOFFICE") == "1"):
+        config.stash[_LIBREOFFICE_DESELECTED] = _deselect(config, items, "libreoffice")
 
 
 def pytest_report_collectionfinish(config):
@@ -88,6 +103,13 @@ def pytest_report_collectionfinish(config):
         lines.append(
             f"!! not on PostgreSQL: {count} test(s) of races and of the page cache deselected"
             " (DATABASE_URL=postgres://… runs them)"
+        )
+    count = config.stash.get(_LIBREOFFICE_DESELECTED, 0)
+    if count:
+        lines.append(
+            f"!! LibreOffice Writer (soffice) not found: {count} test(s) converting the Word"
+            " file deselected (apt-get install -y libreoffice-writer-nogui;"
+            " REQUIRE_LIBREOFFICE=1 runs them)"
         )
     return lines
 

@@ -63,6 +63,30 @@ def test_dates_and_percentages():
     assert formatting.format_value(8964, "count", "lượt") == "8.964 lượt"
 
 
+@pytest.mark.parametrize(
+    "day, text",
+    [
+        (dt.date(2009, 8, 5), "ngày 05 tháng 8 năm 2009"),  # Kế hoạch 90-KH/ĐTN in report 44A
+        (dt.date(2013, 6, 25), "ngày 25 tháng 6 năm 2013"),
+        (dt.date(2013, 5, 23), "ngày 23 tháng 5 năm 2013"),
+        (dt.date(2014, 1, 9), "ngày 09 tháng 01 năm 2014"),
+        (dt.date(2014, 2, 28), "ngày 28 tháng 02 năm 2014"),
+        (dt.date(2026, 3, 10), "ngày 10 tháng 3 năm 2026"),
+        (dt.date(2026, 12, 7), "ngày 07 tháng 12 năm 2026"),
+        (dt.date(2026, 10, 1), "ngày 01 tháng 10 năm 2026"),
+    ],
+)
+def test_dates_in_words_as_report_44a_writes_them(day, text):
+    assert formatting.format_date_words(day) == text
+    # elsewhere dates keep the short form without leading zeros
+    assert formatting.format_date(day) == f"{day.day}/{day.month}/{day.year}"
+
+
+def test_a_date_not_yet_set_is_left_blank_to_fill_by_hand():
+    assert formatting.format_date_words(None, year=2026) == "ngày …… tháng …… năm 2026"
+    assert formatting.format_date_words(None) == "ngày …… tháng …… năm ……"
+
+
 def test_django_vi_locale_groups_numbers_too(settings):
     settings.USE_THOUSAND_SEPARATOR = True
     with translation.override("vi"):

@@ -186,7 +186,8 @@ class Movement(models.Model):
 class Stage(models.Model):
     """A stage of a movement (2009–2013, then 2014–2018, …). The movement's start_year and
     end_year are its first stage, the view a page shows by default; pages accept any year that
-    has periods, within a stage or not."""
+    has periods, within a stage or not. A stage's `legal_basis` (the plans and letters its
+    báo cáo answer) stands before the movement's, which is the fallback."""
 
     movement = models.ForeignKey(
         Movement, verbose_name=_("phong trào"), on_delete=models.CASCADE, related_name="stages"
@@ -195,6 +196,15 @@ class Stage(models.Model):
     first_year = models.PositiveSmallIntegerField(_("từ năm"))
     last_year = models.PositiveSmallIntegerField(_("đến năm"))
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    legal_basis = models.TextField(
+        _("căn cứ của báo cáo"),
+        blank=True,
+        validators=[validate_text],
+        help_text=_(
+            "Các văn bản mà báo cáo của giai đoạn thực hiện, mỗi dòng một đoạn. Để trống: căn cứ "
+            "của phong trào."
+        ),
+    )
 
     class Meta:
         verbose_name = _("giai đoạn")

@@ -53,6 +53,7 @@ from .movement import (
     open_periods,
     period_from_code,
     previous_period,
+    stage_legal_basis,
 )
 from .review import (
     review_flags,
@@ -85,6 +86,7 @@ __all__ = [
     "menu_for",
     "movement_for_period",
     "movement_stages",
+    "stage_legal_basis",
     "movement_years",
     "open_periods",
     "period_from_code",

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch
 
-from ..models import Indicator, IndicatorGroup, Movement, Period
+from ..models import Indicator, IndicatorGroup, Movement, Period, Stage
 
 
 def indicators_by_group(
@@ -53,6 +53,20 @@ def movement_stages(*, movement: Movement, years: list[int]) -> list[tuple[str, 
         if inside:
             out.append((stage.name, inside[0], inside[-1]))
     return out
+
+
+def stage_legal_basis(*, movement: Movement, year: int) -> str:
+    """The legal basis of a báo cáo whose last year is `year`: that of the stage holding the
+    year (a báo cáo answers the plans of the stage it closes), else the movement's; "" when
+    neither is set. One query."""
+    basis = (
+        Stage.objects.filter(movement=movement, first_year__lte=year, last_year__gte=year)
+        .exclude(legal_basis="")
+        .order_by("-first_year")
+        .values_list("legal_basis", flat=True)
+        .first()
+    )
+    return basis or movement.legal_basis
 
 
 def movement_for_period(*, period: Period, code: str | None = None) -> Movement | None:

@@ -593,6 +593,23 @@ def demo_open_dates(
     return _until(dates, now or timezone.now())
 
 
+# The next stage's báo cáo answer the plan that launched it, not the 2009–2013 letters of
+# report 44A. No such plan is in the seed: this one is made up for the demo, and says so.
+DEMO_STAGE_BASIS = (
+    "Thực hiện Kế hoạch số 112-KH/TĐTN ngày 10 tháng 01 năm 2014 của Ban Thường vụ Tỉnh Đoàn, "
+    "về việc triển khai phong trào “3 trách nhiệm” trong cán bộ, công chức giai đoạn 2014 - 2018 "
+    "(văn bản minh hoạ của dữ liệu demo),"
+)
+
+
+def demo_stage_basis(stage: Stage) -> None:
+    """Give the demo's next stage its own (demo) legal basis, once: a basis already set, in
+    the admin say, is kept."""
+    if not stage.legal_basis:
+        stage.legal_basis = DEMO_STAGE_BASIS
+        stage.save(update_fields=["legal_basis"])
+
+
 @transaction.atomic
 def demo_open_period(
     *, movement_code: str = DEFAULT_MOVEMENT, year: int | None = None
@@ -611,12 +628,13 @@ def demo_open_period(
     stage = seed_data.NEXT_STAGE
     if stage["first_year"] <= year <= stage["last_year"]:
         # 2014 opens the seed's next stage.
-        upsert(
+        opened = upsert(
             Stage,
             {"movement": movement, "first_year": stage["first_year"]},
             {k: v for k, v in stage.items() if k != "first_year"},
             result,
         )
+        demo_stage_basis(opened)
     period = upsert(
         Period,
         {"kind": Period.Kind.YEAR, "year": year, "number": 0},

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from movements.formatting import format_number, format_percent
 from movements.models import Indicator, Movement, PublishedFigure, Unit
-from movements.selectors import indicators_by_group
+from movements.selectors import indicators_by_group, stage_legal_basis
 from reports.models import GeneratedReport
 from reports.selectors import (
     Number,
@@ -42,6 +42,7 @@ from .structure import (
 )
 from .wording import (
     ASSESSMENT_TITLE,
+    DRAFT_MARK,
     ON_BEHALF,
     RESULTS_TITLE,
     ROMAN,
@@ -338,21 +339,44 @@ def _annex_by_unit(
 
 
 def particulars(
-    movement: Movement, unit: Unit, stored: GeneratedReport | None, units_by_id: dict[int, Unit]
+    unit: Unit,
+    stored: GeneratedReport | None,
+    units_by_id: dict[int, Unit],
+    *,
+    legal_basis: str,
 ) -> Particulars:
-    """The legal basis, signer and recipients of this báo cáo: as staff last saved them, else the
-    movement's legal basis and the unit's usual signer and recipients, else the defaults."""
+    """The legal basis, signer and recipients of this báo cáo: as staff last saved them, else
+    `legal_basis` (its stage's, else the movement's) and the unit's usual signer and
+    recipients, else the defaults."""
 
     def first(*values: str) -> str:
         return next((v for v in values if v and v.strip()), "")
 
     kept = stored or GeneratedReport()
     return Particulars(
-        legal_basis=first(kept.legal_basis, movement.legal_basis),
+        legal_basis=first(kept.legal_basis, legal_basis),
         signer_title=first(kept.signer_title, unit.signer_title, SIGNER_TITLE),
         signer_name=first(kept.signer_name, unit.signer_name),
         recipients=first(kept.recipients, unit.recipients, default_recipients(unit, units_by_id)),
     )
+
+
+# What a báo cáo needs before it is issued, as the edit form names the fields, in its order.
+ISSUE_FIELDS = ("number", "issued_on", "signer_name", "recipients")
+
+
+def issue_missing(stored: GeneratedReport | None, unit: Unit, signer_name: str) -> list[str]:
+    """What the báo cáo lacks before it can be issued, as the edit form names it: its number,
+    its date of issue, the signer's name, and its recipients while they are only the defaults
+    (none chosen for this báo cáo nor remembered for the unit)."""
+    kept = stored or GeneratedReport()
+    missing = {
+        "number": not kept.number.strip(),
+        "issued_on": kept.issued_on is None,
+        "signer_name": not signer_name.strip(),
+        "recipients": not (kept.recipients.strip() or unit.recipients.strip()),
+    }
+    return [name for name in ISSUE_FIELDS if missing[name]]
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -468,13 +492,20 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
         generated_assessment=assessment,
         stored=stored,
         is_demo=coverage.is_demo,
-        particulars=particulars(movement, unit, stored, units_by_id),
+        particulars=particulars(
+            unit,
+            stored,
+            units_by_id,
+            legal_basis=stage_legal_basis(movement=movement, year=end_year),
+        ),
         coverage=years_covered,
         provisional=provisional_statement(years_covered),
     )
-    day = (stored.issued_on if stored and stored.issued_on else None) or today
-    day = day or timezone.localdate()
-    document.place_date = f"{place(unit)}, {long_date(day)}"
+    document.missing = issue_missing(stored, unit, document.particulars.signer_name)
+    document.draft_mark = DRAFT_MARK if document.missing else ""
+    issued_on = stored.issued_on if stored else None
+    year = (today or timezone.localdate()).year
+    document.place_date = f"{place(unit)}, {long_date(issued_on, year)}"
     default_number = "……… BC/TĐTN" if unit.parent_id is None else "……… BC/ĐTN"
     number = xml_text(stored.number) if stored and stored.number else default_number
     document.number_line = f"Số: {number}"

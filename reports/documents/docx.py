@@ -24,6 +24,7 @@ def render_docx(document: ReportDocument) -> bytes:
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
@@ -56,42 +57,53 @@ def render_docx(document: ReportDocument) -> bytes:
     def add_body(paragraph_item):
         word.element.body._insert_p(_body_paragraph(paragraph_item))
 
-    # Header: issuing body and number on the left, place and date on the right.
-    header = word.add_table(rows=1, cols=2)
-    header.autofit = True
-    left, right = header.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9)
-    lines = [*document.header_lines, "***", document.number_line]
-    left.paragraphs[0].text = ""
-    for index, line in enumerate(lines):
-        paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()
+    _page_numbers(word)
+
+    # Header: issuing body and number on the left, place and date on the right, on the line of
+    # the issuing body's name as the print page has it (45% and 55% of the width, as there).
+    # Two rows, so that the date stays on that line however the first one wraps.
+    header = word.add_table(rows=2, cols=2)
+    _fixed_widths(header, [Cm(7.4), Cm(9.1)])
+    (top, _empty), (left, right) = (row.cells for row in header.rows)
+    first, *rest = document.header_lines
+    lines = [(top, first, True)] + [(left, line, True) for line in rest]
+    lines += [(left, "***", False), (left, document.number_line, False)]
+    for cell, line, bold in lines:
+        last = cell.paragraphs[-1]
+        paragraph = last if not last.runs else cell.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = paragraph.add_run(line)
         run.font.size = Pt(13)
-        run.bold = index < len(document.header_lines)
+        run.bold = bold
+    if document.draft_mark:
+        left._tc.append(_draft_mark(document.draft_mark))
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    right.add_paragraph()
-    date_paragraph = right.add_paragraph()
-    date_paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    date_run = date_paragraph.add_run(document.place_date)
+    date_run = right.paragraphs[0].add_run(document.place_date)
     date_run.italic = True
     date_run.font.size = Pt(13)
+    _tight(header)
 
     if document.notice:
         notice = word.add_paragraph()
         run = notice.add_run(document.notice)
         run.bold = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        notice.paragraph_format.space_before = Pt(6)
+        notice.paragraph_format.space_after = Pt(6)
 
     title = word.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_before = Pt(12)
+    title.paragraph_format.space_after = Pt(0)
     title.add_run(document.title).bold = True
     subtitle = word.add_paragraph()
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.add_run(document.subtitle).bold = True
     rule = word.add_paragraph("---------")
     rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # 6 pt after each, as the print page has them (the template's 10 pt spread page 1).
+    for paragraph in (subtitle, rule):
+        paragraph.paragraph_format.space_after = Pt(6)
     if document.provisional:
         provisional = word.add_paragraph()
         provisional.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -117,8 +129,9 @@ def render_docx(document: ReportDocument) -> bytes:
 
     # Closing: "Nơi nhận" at the left, the signature block at the right (no borders).
     closing = word.add_table(rows=1, cols=2)
+    _fixed_widths(closing, [Cm(7.4), Cm(9.1)])
+    closing.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # on one page
     recipients, signature = closing.rows[0].cells
-    recipients.width, signature.width = Cm(7.5), Cm(9)
     title_run = recipients.paragraphs[0].add_run("Nơi nhận:")
     title_run.bold, title_run.italic, title_run.font.size = True, True, Pt(12)
     for line in document.recipients:
@@ -128,10 +141,13 @@ def render_docx(document: ReportDocument) -> bytes:
         paragraph = signature.paragraphs[0] if index == 0 else signature.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(line).bold = True
+    _tight(closing)
 
     # The annex on landscape pages, columns fitted: text columns wide, figures narrow, the
     # header row repeated on every page.
     annex = word.add_section(WD_SECTION.NEW_PAGE)
+    # Its first page is not the document's: numbered on, from the header it inherits.
+    annex.different_first_page_header_footer = False
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Cm(29.7), Cm(21)
     annex.left_margin, annex.right_margin = Cm(2), Cm(1.5)
@@ -162,6 +178,72 @@ def render_docx(document: ReportDocument) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _page_numbers(word) -> None:
+    """Page numbers as Nghị định 30/2020/NĐ-CP places them (and Đoàn documents follow): Arabic,
+    14 pt upright, centred in the top margin, none on the first page — a PAGE field in the
+    header, with a first-page header left empty. Later sections inherit the header."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    section = word.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run_properties = (
+        '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" '
+        'w:cs="Times New Roman"/><w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
+    )
+    for xml in (
+        f'<w:r {nsdecls("w")}>{run_properties}<w:fldChar w:fldCharType="begin"/></w:r>',
+        f"<w:r {nsdecls('w')}>{run_properties}"
+        '<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}>{run_properties}<w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}>{run_properties}<w:t>2</w:t></w:r>",
+        f'<w:r {nsdecls("w")}>{run_properties}<w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml))
+    section.first_page_header.is_linked_to_previous = False  # an empty header on page 1
+
+
+def _fixed_widths(table, widths) -> None:
+    """A borderless layout table with fixed column widths: the grid (which LibreOffice
+    follows) and each cell (which Word follows)."""
+    from docx.oxml.ns import qn
+
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(width.twips))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def _tight(table) -> None:
+    """No space after the lines of a layout table, as on the print page."""
+    from docx.shared import Pt
+
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+
+
+def _draft_mark(text: str):
+    """The draft's mark under the number line (Nghị định 30/2020/NĐ-CP: in a box, capitals,
+    bold, 13–14 pt), as a boxed, centred paragraph narrowed to the word."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    side = '<w:{0} w:val="single" w:sz="6" w:space="1" w:color="000000"/>'
+    borders = "".join(side.format(edge) for edge in ("top", "left", "bottom", "right"))
+    return parse_xml(
+        f"<w:p {nsdecls('w')}><w:pPr><w:pBdr>{borders}</w:pBdr>"
+        '<w:spacing w:before="80"/><w:ind w:left="1134" w:right="1134"/><w:jc w:val="center"/>'
+        f'</w:pPr><w:r><w:rPr><w:b/><w:sz w:val="26"/></w:rPr><w:t>{escape(text)}</w:t></w:r></w:p>'
+    )
 
 
 def _body_paragraph(item):

@@ -125,6 +125,15 @@ class ReportDocument:
     # báo cáo says near its top when a year is not complete (empty when every year is).
     coverage: dict = field(default_factory=dict)
     provisional: str = ""
+    # What the báo cáo lacks before it can be issued, as the edit form names the fields
+    # ("number", "issued_on", "signer_name", "recipients"); while any is missing it is a draft.
+    missing: list[str] = field(default_factory=list)
+    draft_mark: str = ""  # "DỰ THẢO" under the number line while a draft
+
+    @property
+    def is_draft(self) -> bool:
+        """Not ready to issue: its number, date, signer or recipients are still missing."""
+        return bool(self.missing)
 
     @property
     def version(self) -> int:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from movements.formatting import (
     format_date,
+    format_date_words,
     format_money_words,
     format_number,
     format_percent,
@@ -165,8 +166,15 @@ def recipient_lines(text: str) -> list[str]:
     return [f"- {n};" for n in names[:-1]] + [f"- {names[-1]}."]
 
 
-def long_date(day: dt.date) -> str:
-    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+def long_date(day: dt.date | None, year: int) -> str:
+    """The date of issue as 44A writes it ("ngày 05 tháng 8 năm 2009"); blanks in `year`
+    while it is not set ("ngày …… tháng …… năm 2026"), to be filled in when it is issued."""
+    return format_date_words(day, year=year)
+
+
+# The mark of a draft (Nghị định 30/2020/NĐ-CP: under the number and symbol, in a box, in
+# capitals, bold): printed while the number, date, signer or recipients are missing.
+DRAFT_MARK = "DỰ THẢO"
 
 
 # --- figures as words -------------------------------------------------------------------------

@@ -76,9 +76,9 @@ def test_pdf_of_the_print_page_has_the_sections_in_order(demo, cast, client, liv
     positions = [text.find(squeeze(part)) for part in ORDER]
     assert -1 not in positions, [p for p, at in zip(ORDER, positions, strict=True) if at < 0]
     assert positions == sorted(positions)
-    # the annex starts on a page of its own
+    # the annex starts on a page of its own (its page number above it)
     annex_page = next(i for i, p in enumerate(pdf.pages) if "PHỤLỤC" in squeeze(p.extract_text()))
-    assert squeeze(pdf.pages[annex_page].extract_text()).startswith("PHỤLỤC")
+    assert squeeze(pdf.pages[annex_page].extract_text()).startswith(f"{annex_page + 1}PHỤLỤC")
 
 
 # The printable width of a portrait A4 page: 210 mm less the 30 mm and 15 mm margins, in CSS
@@ -141,3 +141,79 @@ def test_printed_province_report_fits_the_page_and_prints_every_annex_column(
         for cells in table["rows"]:
             # each row's figures, the last column included, in a row of the printed table
             assert squeeze(" ".join(cells)) in text, cells
+
+
+def texts_of(sheet) -> list[tuple[float, float, str]]:
+    """(x from the left, y from the top, text) of each piece of text on a PDF page."""
+    height = float(sheet.mediabox.height)
+    out = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            out.append((x, height - y, text.strip()))
+
+    sheet.extract_text(visitor_text=visit)
+    return out
+
+
+TOP_MARGIN = 20 / 25.4 * 72  # 20 mm in points
+
+
+def printed_page_number(sheet) -> str | None:
+    """The digits alone in the page's top margin, if any."""
+    found = [t for x, y, t in texts_of(sheet) if y < TOP_MARGIN and t.isdigit()]
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
+def test_the_printed_pdf_is_numbered_from_page_two_with_the_44a_date(
+    demo, cast, client, live_server, page
+):
+    client.force_login(cast.reviewer)
+    edit = reverse("reports:document-edit", args=["3tn", "kien-giang", "2009-2013"])
+    issued = {
+        "action": "save",
+        "version": "0",
+        "number": "44A BC/TĐTN",
+        "issued_on": "5/1/2014",
+        "signer_name": "Trần Thị Mai",
+        "recipients": "Thường trực Tỉnh Đoàn",
+    }
+    assert client.post(edit + "?step=issue", issued).status_code == 302
+    open_province_report(client, cast, live_server, page)
+    expect(page.locator("#ban-hanh")).to_contain_text("Sẵn sàng ban hành")
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+
+    assert printed_page_number(pdf.pages[0]) is None
+    numbers = [printed_page_number(sheet) for sheet in pdf.pages[1:]]
+    assert numbers == [str(n) for n in range(2, len(pdf.pages) + 1)]
+    landscape = [i for i, s in enumerate(pdf.pages) if s.mediabox.width > s.mediabox.height]
+    assert landscape and landscape[-1] == len(pdf.pages) - 1  # the annex numbered on
+    for sheet in pdf.pages[1:]:
+        width = float(sheet.mediabox.width)
+        portrait = width < float(sheet.mediabox.height)
+        left, right = ((30 if portrait else 20) / 25.4 * 72, 15 / 25.4 * 72)
+        x = next(x for x, y, t in texts_of(sheet) if y < TOP_MARGIN and t.isdigit())
+        assert abs(x - (left + width - right) / 2) < 12  # centred between the margins
+
+    first = squeeze(pdf.pages[0].extract_text())
+    assert squeeze("Rạch Giá, ngày 05 tháng 01 năm 2014") in first
+    assert squeeze("DỰ THẢO") not in first
+
+
+def test_a_printed_draft_says_du_thao_under_its_number(demo, cast, client, live_server, page):
+    open_province_report(client, cast, live_server, page)
+    expect(page.locator("#ban-hanh")).to_contain_text("Chưa sẵn sàng ban hành")
+    page.locator("#ban-hanh summary").click()
+    expect(page.locator("#ban-hanh form #id_number")).to_be_visible()
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    first = texts_of(pdf.pages[0])
+    number = next(y for x, y, t in first if squeeze(t).startswith("Số:"))
+    mark = next(y for x, y, t in first if squeeze(t) == "DỰTHẢO")
+    title = next(y for x, y, t in first if squeeze(t) == "BÁOCÁO")
+    assert number < mark < title
+    text = squeeze(pdf.pages[0].extract_text())
+    assert squeeze("Chưa sẵn sàng ban hành") not in text  # the step itself is not printed
+    assert printed_page_number(pdf.pages[0]) is None and printed_page_number(pdf.pages[1]) == "2"
