@@ -20,6 +20,7 @@ from ..selectors import (
     report_state_at,
 )
 from . import ServiceError
+from .flags import report_flags_store
 from .rollups import rollup_kept
 from .workflow import _save_report, _write_values, start_report
 
@@ -324,4 +325,5 @@ def import_apply(
             values = {c.indicator.code: c.new for c in unit_changes}
             _write_values(report, user, indicators, values, ChangeReason.IMPORTED, only=set(values))
             _save_report(report, user, ChangeReason.IMPORTED)
+        report_flags_store(touched_reports)
     return plan

@@ -354,9 +354,9 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     # nothing to add) and 2 holding its unit and period while they are counted.
     with django_assert_num_queries(35):
         assert client.post(report_url(), data).status_code == 302
-    # 18, the last change of the figures (the notice when someone else made it), the
-    # header's progress link and its menu (1).
-    with django_assert_num_queries(21):
+    # 18, the last change of the figures (the notice when someone else made it), the figures
+    # a reviewer marked for follow-up, the header's progress link and its menu (1).
+    with django_assert_num_queries(22):
         assert client.get(report_url()).status_code == 200
 
 
