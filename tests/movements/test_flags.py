@@ -18,7 +18,7 @@ from movements.rules import blank_sections, values_check
 from movements.selectors import entry_indicators, previous_values
 from movements.services import imports
 from movements.services.demo import demo_open_period
-from movements.services.flags import flags_check, report_flags_store
+from movements.services.flags import flags_check
 from tests.audit import client_for, snapshot
 from tests.conftest import report_url
 from tests.factories import make_report, make_user, totals_kept
