@@ -49,18 +49,17 @@ BATCH = 500
 def _blank_message(
     group: IndicatorGroup, items: list[Indicator], every: int, previous: dict[str, int]
 ) -> str:
-    """The words of a section left blank, with the previous period's figures where they exist
-    (in the active language)."""
+    """What of a section is left blank, with the previous period's figures where they exist
+    (in the active language; the pages put “Để trống:” before it): "II.3. Trách nhiệm với
+    bản thân: cả phần (4 chỉ tiêu; kỳ trước 26, 54, 15, 177)." or "I. Công tác triển khai:
+    “Đoàn viên” (kỳ trước 3.250)."."""
     section = f"{group.numbering}. {group.name}" if group.numbering else group.name
     if len(items) == every:
         before = [format_number(previous[i.code]) for i in items if i.code in previous]
-        message = _("%(section)s: cả phần để trống (%(count)s chỉ tiêu).") % {
-            "section": section,
-            "count": format_number(every),
-        }
+        what = {"section": section, "count": format_number(every), "figures": ", ".join(before)}
         if before:
-            message += " " + _("Kỳ trước: %(figures)s.") % {"figures": ", ".join(before)}
-        return message
+            return _("%(section)s: cả phần (%(count)s chỉ tiêu; kỳ trước %(figures)s).") % what
+        return _("%(section)s: cả phần (%(count)s chỉ tiêu).") % what
     names = []
     for indicator in items:
         name = f"“{indicator.label}”"
@@ -69,7 +68,7 @@ def _blank_message(
                 "figure": format_number(previous[indicator.code])
             }
         names.append(name)
-    return _("%(section)s: để trống %(names)s.") % {"section": section, "names": "; ".join(names)}
+    return _("%(section)s: %(names)s.") % {"section": section, "names": "; ".join(names)}
 
 
 def _found(

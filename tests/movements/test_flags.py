@@ -111,7 +111,7 @@ def test_submitting_through_the_form_stores_the_unusual_figures_and_blank_sectio
     assert len(flag.messages["en"]) == len(flag.messages["vi"])
     blank = ReportFlag.objects.get(report=report, kind="blank")
     assert blank.messages["vi"] == [
-        f"{blank_section.numbering}. {blank_section.name}: cả phần để trống "
+        f"{blank_section.numbering}. {blank_section.name}: cả phần "
         f"({blank_section.indicators.stored().count()} chỉ tiêu)."
     ]
 
@@ -190,12 +190,38 @@ def test_flags_are_not_recomputed_when_a_page_is_read(client, cast, open_period,
 # --- the review queue ------------------------------------------------------------------------
 
 
+def test_a_blank_section_says_the_previous_figures_in_both_languages(cast, open_period, seed):
+    section = Indicator.objects.get(movement=seed, code="cau").group
+    codes = list(section.indicators.stored().values_list("code", flat=True))
+    before = dict(zip(codes, [26, 54, 15, 177, 1_200], strict=False))
+    make_report(cast.unit_a, 2013, seed, values={**before, "doan-vien": 3250})
+    figures = {k: v for k, v in every_figure(seed, doan_vien=None).items() if k not in codes}
+    report = make_report(cast.unit_a, open_period, seed, "submitted", figures)
+    whole, part = (
+        ReportFlag.objects.get(report=report, group=section),
+        ReportFlag.objects.get(report=report, group__code="trien-khai"),
+    )
+    shown = ", ".join(f"{n:,}".replace(",", ".") for n in before.values())
+    count = len(codes)
+    assert whole.messages == {
+        "vi": [
+            f"{section.numbering}. {section.name}: cả phần ({count} chỉ tiêu; kỳ trước {shown})."
+        ],
+        "en": [
+            f"{section.numbering}. {section.name}: the whole section ({count} indicators; "
+            f"previous period {shown})."
+        ],
+    }
+    assert part.messages["vi"] == ["I. Công tác triển khai: “Đoàn viên” (kỳ trước 3.250)."]
+    assert part.messages["en"] == ["I. Công tác triển khai: “Đoàn viên” (previous period 3.250)."]
+
+
 def test_the_review_queue_shows_the_blank_sections(client, cast, open_period, seed):
     figures = every_figure(seed, doan_vien=None)
     make_report(cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values=figures)
     client.force_login(cast.reviewer)
     html = client.get(reverse("movements:review")).content.decode()
-    assert "Để trống:</strong> I. Công tác triển khai: để trống “Đoàn viên”." in html
+    assert "Để trống:</strong> I. Công tác triển khai: “Đoàn viên”." in html
 
 
 def test_the_review_queue_reads_the_flags_in_one_query_whatever_their_number(
