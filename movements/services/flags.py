@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 # count (approved, and submitted on request).
 FLAGGED = Report.Status.counted(include_submitted=True)
 BATCH = 500
+BLANK_NAMES = 5  # the blank figures of a section named in its flag; past them, how many
 
 
 def _blank_message(
@@ -61,13 +62,20 @@ def _blank_message(
             return _("%(section)s: cả phần (%(count)s chỉ tiêu; kỳ trước %(figures)s).") % what
         return _("%(section)s: cả phần (%(count)s chỉ tiêu).") % what
     names = []
-    for indicator in items:
+    for indicator in items[:BLANK_NAMES]:
         name = f"“{indicator.label}”"
         if indicator.code in previous:
             name += " " + _("(kỳ trước %(figure)s)") % {
                 "figure": format_number(previous[indicator.code])
             }
         names.append(name)
+    if len(items) > BLANK_NAMES:
+        return _("%(section)s: %(count)s/%(every)s chỉ tiêu, trong đó %(names)s…") % {
+            "section": section,
+            "count": format_number(len(items)),
+            "every": format_number(every),
+            "names": "; ".join(names),
+        }
     return _("%(section)s: %(names)s.") % {"section": section, "names": "; ".join(names)}
 
 

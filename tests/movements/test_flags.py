@@ -216,6 +216,19 @@ def test_a_blank_section_says_the_previous_figures_in_both_languages(cast, open_
     assert part.messages["en"] == ["I. Công tác triển khai: “Đoàn viên” (previous period 3.250)."]
 
 
+def test_a_section_with_many_blank_figures_names_the_first_five(cast, open_period, seed):
+    section = Indicator.objects.get(movement=seed, code="tien-quy-xa-hoi").group
+    inside = list(section.indicators.stored().order_by("order"))
+    blank = inside[:7]
+    figures = {k: v for k, v in every_figure(seed).items() if k not in {i.code for i in blank}}
+    report = make_report(cast.unit_a, open_period, seed, "submitted", figures)
+    (message,) = ReportFlag.objects.get(report=report, group=section).messages["vi"]
+    names = "; ".join(f"“{i.label}”" for i in blank[:5])
+    assert message == (
+        f"{section.numbering}. {section.name}: 7/{len(inside)} chỉ tiêu, trong đó {names}…"
+    )
+
+
 def test_the_review_queue_shows_the_blank_sections(client, cast, open_period, seed):
     figures = every_figure(seed, doan_vien=None)
     make_report(cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values=figures)
