@@ -17,10 +17,6 @@ FOLLOW_UP_NOTE_MAX = 300
 
 
 class ReportFlagQuerySet(models.QuerySet):
-    def reviewable_by(self, user) -> ReportFlagQuerySet:
-        """Flags of the reports of the units `user` reviews."""
-        return self.filter(report__in=Report.objects.reviewable_by(user))
-
     def shown(self) -> ReportFlagQuerySet:
         """Flags of the reports a reviewer looks at: submitted or approved (the figures some
         page counts). Those of a report returned or reopened stay, for its unit to see what
