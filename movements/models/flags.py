@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,8 @@ class ReportFlag(models.Model):
     messages = models.JSONField(_("nội dung"), default=dict)
     value = models.BigIntegerField(_("số liệu khi gửi"), null=True, blank=True)
     previous = models.BigIntegerField(_("số liệu kỳ trước"), null=True, blank=True)
-    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    # When the rules were run: now, or for demo data its report's submission (services.flags).
+    created_at = models.DateTimeField(_("ghi lúc"), default=timezone.now, editable=False)
     follow_up = models.BooleanField(_("cần theo dõi"), default=False)
     follow_up_note = models.CharField(
         _("ghi chú theo dõi"),

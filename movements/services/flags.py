@@ -172,7 +172,11 @@ def report_flags_store(reports: QuerySet[Report] | Iterable[Report]) -> int:
         old = ReportFlag.objects.filter(report__in=batch)
         marked = {flag.key: flag for flag in old.filter(follow_up=True)}
         flags = _computed(batch)
+        now = timezone.now()
         for flag in flags:
+            # Demo data is dated around its deadline, never at the moment of writing.
+            demo = flag.report.is_demo and (flag.report.submitted_at or flag.report.approved_at)
+            flag.created_at = demo or now
             if (mark := marked.get(flag.key)) is not None:
                 flag.follow_up = True
                 flag.follow_up_note = mark.follow_up_note

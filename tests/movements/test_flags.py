@@ -27,12 +27,16 @@ from tests.movements.test_entry import form_data
 pytestmark = pytest.mark.django_db
 
 CHECKS = reverse("movements:checks")
+MONEY = 5_000_000  # đồng: a plausible figure of every money indicator
 
 
 def every_figure(seed, number: int = 5, **changed) -> dict[str, int]:
     """A figure for every indicator of the movement (no section blank), `changed` by code with
     underscores; None leaves a figure blank."""
-    values = {i.code: number for i in entry_indicators(movement=seed)}
+    values = {
+        i.code: MONEY if i.kind == Indicator.Kind.MONEY else number
+        for i in entry_indicators(movement=seed)
+    }
     for code, value in changed.items():
         values[code.replace("_", "-")] = value
     return {code: value for code, value in values.items() if value is not None}
@@ -100,6 +104,7 @@ def test_submitting_through_the_form_stores_the_unusual_figures_and_blank_sectio
     assert not ReportFlag.objects.filter(report=report).exists()  # a draft has none
 
     data.update(version=report.version, action="submit")
+    data[f"blank-{blank_section.code}"] = "empty"  # a send with blanks asks first
     assert client.post(report_url(), data).status_code == 302
     assert kept(report) == {
         ("unusual", "luot-du-trien-khai", 5000, 221),
@@ -198,8 +203,8 @@ def test_a_blank_section_says_the_previous_figures_in_both_languages(cast, open_
     figures = {k: v for k, v in every_figure(seed, doan_vien=None).items() if k not in codes}
     report = make_report(cast.unit_a, open_period, seed, "submitted", figures)
     whole, part = (
-        ReportFlag.objects.get(report=report, group=section),
-        ReportFlag.objects.get(report=report, group__code="trien-khai"),
+        ReportFlag.objects.get(report=report, group=section, kind="blank"),
+        ReportFlag.objects.get(report=report, group__code="trien-khai", kind="blank"),
     )
     shown = ", ".join(f"{n:,}".replace(",", ".") for n in before.values())
     count = len(codes)
@@ -222,7 +227,7 @@ def test_a_section_with_many_blank_figures_names_the_first_five(cast, open_perio
     blank = inside[:7]
     figures = {k: v for k, v in every_figure(seed).items() if k not in {i.code for i in blank}}
     report = make_report(cast.unit_a, open_period, seed, "submitted", figures)
-    (message,) = ReportFlag.objects.get(report=report, group=section).messages["vi"]
+    (message,) = ReportFlag.objects.get(report=report, group=section, kind="blank").messages["vi"]
     names = "; ".join(f"“{i.label}”" for i in blank[:5])
     assert message == (
         f"{section.numbering}. {section.name}: 7/{len(inside)} chỉ tiêu, trong đó {names}…"
@@ -434,6 +439,7 @@ def test_a_mark_stays_on_the_same_figure_sent_again_and_goes_with_a_new_one(
         version=report.version, action="submit", **{k: str(v) for k, v in figures.items()}
     )
     data["confirm_unusual"] = "on"
+    data[f"blank-{broken.blank_group.code}"] = "empty"  # a send with blanks asks first
     assert secretary.post(report_url(), data).status_code == 302
     assert flag_of("rach-gia", "luot-du-trien-khai").follow_up_note == "Xem lại"
 
@@ -444,6 +450,7 @@ def test_a_mark_stays_on_the_same_figure_sent_again_and_goes_with_a_new_one(
     )
     data["v-luot-du-trien-khai"] = "4000"
     data["confirm_unusual"] = "on"
+    data[f"blank-{broken.blank_group.code}"] = "empty"
     assert secretary.post(report_url(), data).status_code == 302
     assert not flag_of("rach-gia", "luot-du-trien-khai").follow_up
 
