@@ -120,10 +120,15 @@ def build(size: str) -> str:
 
 def _after_load() -> None:
     """The one place to rebuild what is derived from the values after a bulk load (COPY
-    bypasses the services): the stored totals and report tallies the dashboards read."""
+    bypasses the services): the stored totals and report tallies the dashboards read, and the
+    flags of the submitted reports that /review/ shows (those of the approved ones, which only
+    the validation page reads, are left out: some minutes at national size)."""
+    from movements.models import Report
+    from movements.services.flags import report_flags_store
     from movements.services.rollups import rollup_rebuild
 
     rollup_rebuild()
+    report_flags_store(Report.objects.filter(status=Report.Status.SUBMITTED))
 
 
 def _quarterly_movement():

@@ -30,6 +30,7 @@ from .models import (
     accounts_managed_by,
     shared_rows_managed_by,
 )
+from .services.flags import report_flags_store
 from .services.rollups import RollupChange
 
 admin.site.site_header = _("Phong trào — quản trị Tỉnh Đoàn")
@@ -152,7 +153,9 @@ class HistoryAdmin(ProvinceScope, SimpleHistoryAdmin):
 class RollupKeptAdmin(HistoryAdmin):
     """Admin saves and deletions of reports and values keep the stored totals (`Rollup`) in
     step, in the same transaction: the counted values of the reports concerned (locked) are
-    read before each write and the difference is added after it. `_report_ids` names them."""
+    read before each write and the difference is added after it. `_report_ids` names them.
+    The flags of those that are then submitted or approved are stored again
+    (`services.flags`)."""
 
     def _report_ids(self, objects) -> set[int]:
         raise NotImplementedError
@@ -171,25 +174,30 @@ class RollupKeptAdmin(HistoryAdmin):
         with transaction.atomic():
             rollups = self._change([obj])
             super().save_model(request, obj, form, change)
-            rollups.apply(Report.objects.filter(pk__in=self._report_ids([obj])))
+            reports = Report.objects.filter(pk__in=self._report_ids([obj]))
+            rollups.apply(reports)
+            report_flags_store(reports)
 
     def save_related(self, request, form, formsets, change):
         with transaction.atomic():
             rollups = self._change([form.instance])
             super().save_related(request, form, formsets, change)
             rollups.apply()
+            report_flags_store(rollups.reports)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             rollups = self._change([obj])
             super().delete_model(request, obj)
             rollups.apply()
+            report_flags_store(rollups.reports)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             rollups = self._change(queryset)
             super().delete_queryset(request, queryset)
             rollups.apply()
+            report_flags_store(rollups.reports)
 
 
 class DateHierarchyChangeList(ChangeList):

@@ -1,4 +1,5 @@
-"""Forms of the entry pages: numbers typed the Vietnamese way, checked by the service rules."""
+"""Forms of the entry and review pages: numbers typed the Vietnamese way, checked by the
+service rules; the validation page's choices and a reviewer's follow-up mark."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import format_number, format_shown
-from .models import Indicator, IndicatorGroup, Unit
+from .models import FOLLOW_UP_NOTE_MAX, Indicator, IndicatorGroup, Unit
 from .rules import NUMBER_MAX, NUMBER_TEXT_MAX, NumberError, ceiling, parse_number, values_check
 from .selectors import ReportState, indicators_by_group
 
@@ -333,3 +334,61 @@ class UploadForm(forms.Form):
             "empty": _("Tệp tải lên rỗng."),
         },
     )
+
+
+CHECK_CHOICES = [
+    ("", _("Mọi cảnh báo")),
+    ("unusual", _("Số liệu bất thường")),
+    ("blank", _("Phần để trống")),
+    ("follow-up", _("Đã đánh dấu cần xem lại")),
+]
+
+
+class ChecksForm(forms.Form):
+    """The validation page's choice: a period (its code) and which flags to list. An unknown
+    period or kind is an error the page shows, with nothing listed."""
+
+    period = forms.ChoiceField(
+        label=_("Kỳ"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Không có kỳ “%(value)s” trong các kỳ có báo cáo đã gửi; hãy chọn một kỳ trong "
+                "danh sách."
+            )
+        },
+    )
+    loai = forms.ChoiceField(
+        label=_("Hiện"),
+        required=False,
+        choices=CHECK_CHOICES,
+        error_messages={
+            "invalid_choice": _("Không có loại cảnh báo “%(value)s”; hãy chọn trong danh sách.")
+        },
+    )
+
+    def __init__(self, data, *, periods: list, default=None):
+        super().__init__(data)
+        self.periods = {p.code: p for p in periods}
+        self.fields["period"].choices = [(p.code, p.label) for p in periods]
+        self.default = default
+        if default is not None:
+            self.fields["period"].initial = default.code
+
+    def chosen(self):
+        """(period, kind) chosen, the period by default the one given; (None, "") when the
+        parameters are not valid."""
+        if not self.is_valid():
+            return None, ""
+        code = self.cleaned_data["period"]
+        return self.periods.get(code, self.default), self.cleaned_data["loai"]
+
+
+class FollowUpForm(forms.Form):
+    """A reviewer's follow-up mark on a flag of a report: the flag, mark or clear, a short
+    note for the unit, and the page to go back to."""
+
+    flag = forms.IntegerField(min_value=1, max_value=2**62)
+    action = forms.ChoiceField(choices=[("mark", "mark"), ("clear", "clear")])
+    note = forms.CharField(required=False, max_length=FOLLOW_UP_NOTE_MAX)
+    back = forms.ChoiceField(required=False, choices=[("", ""), ("checks", "checks")])

@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import excel, selectors
 from .forms import (
     ApproveSelectedForm,
+    ChecksForm,
+    FollowUpForm,
     ReasonForm,
     ReportForm,
     UploadForm,
@@ -32,7 +34,7 @@ from .forms import (
     loaded_token,
     merged_data,
 )
-from .models import Movement, Period, Unit
+from .models import FOLLOW_UP_NOTE_MAX, Movement, Period, Unit
 from .paging import PAGE_PARAMETER, pager
 from .selectors import ReportAccess
 from .services import (
@@ -43,6 +45,7 @@ from .services import (
     imports,
     workflow,
 )
+from .services.flags import flag_follow_up
 
 
 def _period_and_movement(request, code: str) -> tuple[Period, Movement]:
@@ -125,9 +128,22 @@ def _render_report(request, access: ReportAccess, form: ReportForm | None = None
         if access.is_secretary
         else None,
         "upload_form": UploadForm(),
+        "flags": _flags_shown(access),
         **extra,
     }
     return render(request, "movements/report_form.html", context)
+
+
+def _flags_shown(access: ReportAccess) -> selectors.ReportFlags | None:
+    """The report's stored flags for its reviewers (to mark for follow-up), the figures
+    marked for follow-up for its secretary, nothing for anyone else."""
+    if access.report is None:
+        return None
+    if access.is_reviewer:
+        return selectors.report_flags(report=access.report)
+    if access.is_secretary:
+        return selectors.report_flags(report=access.report, follow_ups_only=True)
+    return None
 
 
 def _conflict_page(request, access: ReportAccess, conflict: EditConflict):
@@ -296,7 +312,7 @@ def review(request):
     )
     queue = list(page.object_list)
     flags = selectors.review_flags(reports=queue)
-    rows = [(report, flags.get(report.pk, [])) for report in queue]
+    rows = [(report, flags.get(report.pk)) for report in queue]
     open_periods = selectors.open_periods()
     return render(
         request,
@@ -309,6 +325,63 @@ def review(request):
             "upload_form": UploadForm(),
         },
     )
+
+
+CHECKS_PAGE_SIZE = 100  # flags on one page of the validation page
+
+
+@login_required
+@require_GET
+def checks(request):
+    """The validation page: every flag of the chosen period's submitted and approved reports
+    of the units the reviewer reviews."""
+    _require_reviewer(request)
+    periods = selectors.validation_periods()
+    default = next(iter(selectors.open_periods()), None) or next(iter(periods), None)
+    if default is not None and default not in periods:
+        periods = [default, *periods]
+    form = ChecksForm(request.GET, periods=periods, default=default)
+    period, kind = form.chosen()
+    context = {"form": form, "period": period, "kind": kind, "pager": None}
+    if period is not None:
+        flags = selectors.validation_flags(user=request.user, period=period, kind=kind)
+        page = Paginator(flags, CHECKS_PAGE_SIZE).get_page(request.GET.get(PAGE_PARAMETER))
+        context.update(flags=page.object_list, total=page.paginator.count)
+        context["pager"] = pager(request, page)
+    status = 400 if form.errors else 200
+    return render(request, "movements/checks.html", context, status=status)
+
+
+@login_required
+@require_POST
+def follow_up(request, unit: str, period: str):
+    """A reviewer marks (or clears) a flag of the report for its unit to look at again."""
+    access = _reviewed(request, unit, period)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Chưa đánh dấu: yêu cầu không hợp lệ (ghi chú nhiều nhất %(limit)s ký tự).")
+            % {"limit": FOLLOW_UP_NOTE_MAX},
+        )
+        return redirect(_url(access))
+    marking = form.cleaned_data["action"] == "mark"
+    try:
+        flag = flag_follow_up(
+            user=request.user,
+            report=access.report,
+            flag_id=form.cleaned_data["flag"],
+            follow_up=marking,
+            note=form.cleaned_data["note"],
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect(_url(access))
+    done = _("Đã đánh dấu cần xem lại: %(what)s.") if marking else _("Đã bỏ đánh dấu: %(what)s.")
+    messages.success(request, done % {"what": flag})
+    if form.cleaned_data["back"] == "checks":
+        return redirect(f"{reverse('movements:checks')}?period={access.period.code}")
+    return redirect(_url(access))
 
 
 # --- Excel ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import zipfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from movements.models import Membership, Report, Value
+from movements.models import Membership, Report, ReportFlag, Value
 from reports.models import GeneratedReport
 
 ROLES = ["anonymous", "secretary_a", "secretary_b", "reviewer", "viewer", "outsider"]
@@ -54,6 +54,7 @@ def snapshot() -> tuple:
         sorted(Report.objects.exclude(is_demo=True).values_list("pk", "status", "version")),
         sorted(Value.objects.filter(report__is_demo=False).values_list("pk", "value")),
         Membership.objects.count(),
+        sorted(ReportFlag.objects.values_list("pk", "follow_up", "follow_up_note")),
     )
 
 
@@ -74,6 +75,8 @@ def write_data(cast) -> dict:
         "report": [f"{cast.report.pk}:{cast.report.version}"],
         "number": "1",
         "assessment": "Sửa",
+        "flag": _flag(cast.report),
+        "note": "Xem lại",
     }
 
 
@@ -91,6 +94,8 @@ def targets(cast) -> list[tuple[str, dict]]:
         (base + "xlsx/upload/", {"file": excel_file}),
         (base + "xlsx/confirm/", {"token": "doan-bua"}),
         ("/review/", {"report": [f"{cast.report.pk}:{cast.report.version}"]}),
+        (base + "follow-up/", {"flag": _flag(cast.report), "action": "mark", "note": "Xem lại"}),
+        ("/entry/cong-an/2014/follow-up/", {"flag": _flag(cast.report), "action": "mark"}),
         ("/review/2014/xlsx/confirm/", {"token": "doan-bua"}),
         (
             "/reports/3tn/rach-gia/2009-2013/edit/",
@@ -104,6 +109,11 @@ def targets(cast) -> list[tuple[str, dict]]:
         ("/entry/cong-an/2014/approve/", {}),
         ("/entry/kien-giang/2014/", {f"v-{MARKED}": "1", "version": "0"}),
     ]
+
+
+def _flag(report: Report) -> int:
+    """A stored flag of `report` (every report of the cast's data has some: blank sections)."""
+    return ReportFlag.objects.filter(report=report).values_list("pk", flat=True).first()
 
 
 def post(client: Client, path: str, data: dict):

@@ -18,12 +18,14 @@ from movements.models import (
     Movement,
     Period,
     Report,
+    ReportFlag,
     ReportTally,
     Rollup,
     Unit,
     Value,
 )
 from movements.services.demo import demo_load
+from movements.services.flags import report_flags_store
 from movements.services.rollups import rollup_kept
 
 PASSWORD = "mat-khau-thu-nghiem-2013"
@@ -51,7 +53,8 @@ def make_report(
     **fields,
 ) -> Report:
     """A report with values given by indicator code: make_report(u, 2012, m, values={...}).
-    Written as every writer writes, the stored totals (rollups) kept in step."""
+    Written as every writer writes, the stored totals (rollups) kept in step and, for a
+    submitted or approved report, its flags stored."""
     if isinstance(period, int):
         period = year(period)
     with (
@@ -70,6 +73,7 @@ def make_report(
             Value(report=report, indicator=indicators[code], value=number)
             for code, number in (values or {}).items()
         )
+        report_flags_store([report])  # a submitted or approved report's flags, as on submission
     return report
 
 
@@ -95,7 +99,15 @@ def totals_kept(reports):
 
 # What demo_load writes: the tables it fills, from empty, and their columns set to the moment of
 # writing (auto_now, the history's date).
-DEMO_WRITES = (Report, Value, Report.history.model, Value.history.model, Rollup, ReportTally)
+DEMO_WRITES = (
+    Report,
+    Value,
+    Report.history.model,
+    Value.history.model,
+    Rollup,
+    ReportTally,
+    ReportFlag,
+)
 _NOW_COLUMNS = {"created_at", "updated_at", "history_date"}
 # The rows demo_load wrote the first time in the session, by the state it read (`_demo_read`),
 # with the moment it started: (started, [(table, columns, rows)]).

@@ -40,6 +40,7 @@ QUERY = {
     "movements:history": ["movement"],
     "movements:xlsx": ["movement"],
     "movements:review": [],
+    "movements:checks": ["period", "loai", "trang"],
     "movements:province-xlsx": ["movement"],
     "reports:overview": ["movement", "unit", "q", "start", "end", "export"],
     "reports:compare": ["indicator", "units", "peers", "parent", "q", "per", "start", "export"],

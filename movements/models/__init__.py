@@ -5,8 +5,9 @@ over its subtree, found through `Unit.path` (the ids from the root, "/1/5/").
 
 One module per job: `units` (the tree, peer groups, memberships), `movement` (periods, stages,
 indicators), `reports` (reports, values, change reasons), `totals` (published figures, stored
-totals and counts). Every name is imported here: Django finds the models through this package,
-and the rest of the code imports them from `movements.models`.
+totals and counts), `flags` (what the rules found in a report when it was submitted). Every
+name is imported here: Django finds the models through this package, and the rest of the code
+imports them from `movements.models`.
 """
 
 # Django registers the models in import order (the order `apps.get_models()` gives): the
@@ -43,8 +44,12 @@ from .reports import (
 )
 from .totals import PublishedFigure, ReportTally, Rollup
 
+# isort: split
+from .flags import FOLLOW_UP_NOTE_MAX, ReportFlag, ReportFlagQuerySet
+
 __all__ = [
     "DEFAULT_MOVEMENT",
+    "FOLLOW_UP_NOTE_MAX",
     "ChangeReason",
     "Indicator",
     "IndicatorBound",
@@ -57,6 +62,8 @@ __all__ = [
     "Period",
     "PublishedFigure",
     "Report",
+    "ReportFlag",
+    "ReportFlagQuerySet",
     "ReportQuerySet",
     "ReportTally",
     "Rollup",

@@ -220,24 +220,29 @@ class Unit(models.Model):
         return (group, code == "", code, path, self.sort_order, self.path)
 
     @classmethod
-    def official_ordering(cls) -> list:
-        """The official order as order_by() terms (the same as official_key)."""
+    def official_ordering(cls, prefix: str = "") -> list:
+        """The official order as order_by() terms (the same as official_key); `prefix` for
+        another model's query ordered by its unit ("report__unit__")."""
+        kind, gso_code, path = f"{prefix}kind", f"{prefix}gso_code", f"{prefix}path"
         group = models.Case(
-            *[models.When(kind=kind, then=rank) for kind, rank in cls.OFFICIAL_GROUPS.items()],
+            *[
+                models.When(**{kind: value}, then=rank)
+                for value, rank in cls.OFFICIAL_GROUPS.items()
+            ],
             default=len(cls.OFFICIAL_GROUPS),
             output_field=models.IntegerField(),
         )
-        district = Q(kind__in=cls.DISTRICT_LEVEL)
-        code = models.Case(models.When(district, then="gso_code"), default=models.Value(""))
+        district = Q(**{f"{kind}__in": cls.DISTRICT_LEVEL})
+        code = models.Case(models.When(district, then=gso_code), default=models.Value(""))
         no_code = models.Case(
-            models.When(district & ~Q(gso_code=""), then=models.Value(False)),
+            models.When(district & ~Q(**{gso_code: ""}), then=models.Value(False)),
             default=models.Value(True),
             output_field=models.BooleanField(),
         )
         grassroots = models.Case(
-            models.When(kind=cls.Kind.GRASSROOTS, then="path"), default=models.Value("")
+            models.When(**{kind: cls.Kind.GRASSROOTS}, then=path), default=models.Value("")
         )
-        return [group, no_code, code, grassroots, "sort_order", "path"]
+        return [group, no_code, code, grassroots, f"{prefix}sort_order", path]
 
     @property
     def peer_group(self) -> PeerGroup | None:

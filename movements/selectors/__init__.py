@@ -4,9 +4,9 @@
 
 One module per question: `movement` (indicators, years, stages, periods), `access` (what a user
 may do with a report), `entry` (a secretary's reports and values), `menu` (the header), `review`
-(the review queue), `history` (a report's changes and versions), `workbook` (the Excel
-workbooks). Every public name is imported here: callers use `selectors.X` or
-`from movements.selectors import X`.
+(the review queue, the stored flags, the validation page), `history` (a report's changes and
+versions), `workbook` (the Excel workbooks). Every public name is imported here: callers use
+`selectors.X` or `from movements.selectors import X`.
 """
 
 from .access import (
@@ -56,8 +56,13 @@ from .movement import (
     stage_legal_basis,
 )
 from .review import (
+    CHECK_KINDS,
+    ReportFlags,
+    report_flags,
     review_flags,
     review_queue,
+    validation_flags,
+    validation_periods,
 )
 from .workbook import (
     SheetRow,
@@ -67,6 +72,11 @@ from .workbook import (
 )
 
 __all__ = [
+    "CHECK_KINDS",
+    "ReportFlags",
+    "report_flags",
+    "validation_flags",
+    "validation_periods",
     "Change",
     "EntryRow",
     "HistoryEntry",

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from ..models import Movement, Period, Report, Unit, Value
+from ..models import Movement, Period, Report, ReportFlag, Unit, Value
 from .movement import previous_period
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def entry_rows(
 
     For each unit the user is secretary of: every period open for entry (a row even when the
     report is not started), every report not yet approved, and the approved reports of the
-    last RECENT_PERIODS years. With `pending_only`, only the reports that can still be
+    last RECENT_PERIODS years; each report's `follow_ups`: how many of its figures a reviewer
+    marked for the unit to look at again. With `pending_only`, only the reports that can still be
     edited (drafts, returned) and those of open periods, without who last changed them:
     what `todo_for` needs, without reading a unit's whole history. Four queries (units, reports,
     open periods, movements) whatever the number of units or periods.
@@ -76,7 +78,17 @@ def entry_rows(
     last_change = Value.history.filter(report_id=OuterRef("pk")).order_by(
         "-history_date", "-history_id"
     )
-    mine = Report.objects.filter(unit__in=units)
+    # The figures a reviewer marked for the unit to look at again (ReportFlag.follow_up).
+    follow_ups = (
+        ReportFlag.objects.filter(report=OuterRef("pk"), follow_up=True)
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    mine = Report.objects.filter(unit__in=units).annotate(
+        follow_ups=Coalesce(Subquery(follow_ups), 0)
+    )
     if pending_only:
         mine = mine.filter(Q(status__in=Report.Status.EDITABLE) | Q(period__open_for_entry=True))
     if not pending_only:  # who last changed the figures, for the entry list's notice

@@ -71,6 +71,7 @@ from ..models import (
 from ..rules import parts_within_wholes
 from ..selectors import entry_indicators
 from . import ServiceError
+from .flags import report_flags_store
 from .rollups import RollupChange
 from .seed import LoadResult, upsert
 
@@ -439,6 +440,7 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
             to_update, Value, ["value"], default_change_reason=ChangeReason.DEMO
         )
         result.updated += len(to_update)
+    report_flags_store(demo_reports.values())
     rollups.apply()
     return result
 
@@ -697,5 +699,6 @@ def demo_open_period(
         ]
     _values_created(values, entered)
     result.created += len(planned)
+    report_flags_store(Report.objects.filter(movement=movement, period=period, is_demo=True))
     rollups.apply()
     return result

@@ -20,6 +20,7 @@ from ..selectors import (
     report_state_at,
 )
 from . import ServiceError
+from .flags import report_flags_store
 from .rollups import rollup_kept
 from .workflow import _save_report, _write_values, start_report
 
@@ -382,4 +383,5 @@ def import_apply(
             if target.code in plan.blank_confirmed:  # a submitted report: its blanks confirmed
                 report.blank_confirmed = plan.blank_confirmed[target.code]
             _save_report(report, user, ChangeReason.IMPORTED)
+        report_flags_store(touched_reports)
     return plan

@@ -24,6 +24,7 @@ from ..selectors import (
     report_state_at,
 )
 from . import BlanksUnconfirmed, EditConflict, ServiceError, ValuesInvalid
+from .flags import report_flags_store
 from .rollups import rollup_kept
 
 if TYPE_CHECKING:
@@ -218,6 +219,8 @@ def report_save(
             report.submitted_by = user
             reason = ChangeReason.SUBMITTED
         _save_report(report, user, reason)
+        if submit:
+            report_flags_store([report])
     return report
 
 

@@ -424,8 +424,9 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     with django_assert_num_queries(37):
         assert client.post(report_url(), data).status_code == 302
     # 19 (with the indicators' bounds by peer group), the last change of the figures (the
-    # notice when someone else made it), the header's progress link and its menu (1).
-    with django_assert_num_queries(22):
+    # notice when someone else made it), the figures a reviewer marked for follow-up, the
+    # header's progress link and its menu (1).
+    with django_assert_num_queries(23):
         assert client.get(report_url()).status_code == 200
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from movements import excel
-from movements.models import Report
+from movements.models import Report, ReportFlag
 from tests.conftest import report_url
 from tests.factories import blanks_kept, make_report
 
@@ -60,3 +60,17 @@ def test_entry_and_review_pages_are_valid_html(client, cast, seed, open_period):
     )
     html = valid(response)
     assert "Ô chứa chữ “nhiều”" in html and "1 thay đổi" in html
+
+
+def test_the_validation_page_and_the_marks_are_valid_html(client, cast, seed, open_period):
+    make_report(cast.unit_a, open_period, seed, status=Report.Status.SUBMITTED, values={"cau": 900})
+    flag = ReportFlag.objects.filter(report__unit=cast.unit_a).first()
+    client.force_login(cast.reviewer)
+    assert 'data-unit="rach-gia"' in valid(client.get(reverse("movements:checks")))
+    valid(client.get(report_url()))
+    client.post(report_url("follow-up"), {"flag": flag.pk, "action": "mark", "note": "Xem lại"})
+    assert "Bỏ đánh dấu" in valid(client.get(reverse("movements:checks")))
+    assert "Bỏ đánh dấu" in valid(client.get(report_url()))
+    client.force_login(cast.secretary_a)
+    assert "Xem lại" in valid(client.get(report_url()))
+    assert "đề nghị xem lại" in valid(client.get(reverse("movements:entry")))
