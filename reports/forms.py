@@ -115,6 +115,11 @@ class DashboardForm(forms.Form):
         required=False,
         help_text=_("Mặc định chỉ tính các báo cáo đã được duyệt."),
     )
+    raw = forms.BooleanField(
+        label=_("Tổng thô"),
+        required=False,
+        help_text=_("Cộng mọi báo cáo được tính, không chỉ các đơn vị có số liệu ở cả hai năm."),
+    )
 
     with_unit = True
 
@@ -140,6 +145,8 @@ class DashboardForm(forms.Form):
                 data[name] = value
         if "submitted" in params:
             data["submitted"] = params.get("submitted")
+        if "raw" in params:
+            data["raw"] = params.get("raw")
         super().__init__(data)
         self.units = {u.code: u for u in units}
         self.fields["movement"].choices = [(m.code, m.name) for m in movements]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from movements.models import Unit
 
 from .. import charts, selectors, tables
-from . import Dashboard, Page, by_name, group_block, named
+from . import Dashboard, Page, by_name, group_block, group_coverage, named
 
 
 def overview_page(
@@ -57,6 +57,7 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
     if not comparisons:
         return None
     start, end = board.data["start"], board.data["end"]
+    raw = bool(board.data.get("raw"))
     groups = [r.group for r in comparisons[0].rows if r.group != selectors.ALL_GROUPS]
     rows = []
     for comparison in comparisons:
@@ -68,16 +69,34 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
                 {
                     "total": figures.total,
                     "total_url": board.group_url(comparison, group, start, end),
-                    "per_hundred": figures.per_hundred,
+                    # Over the units with a member count at the end year, unless raw.
+                    "per_hundred": figures.raw_per_hundred if raw else figures.per_hundred,
                     "per_hundred_url": board.group_url(
                         comparison, group, start, end, per_hundred=True
                     ),
                 }
             )
         rows.append({"indicator": comparison.indicator, "cells": cells})
+    first = {r.group: r for r in comparisons[0].rows}
+    rated = []
+    for group in groups:
+        end_coverage = first[group].years[end].coverage
+        rate = first[group].stage.rate
+        if end_coverage is not None:
+            rated.append(
+                {
+                    "label": charts.GROUP_LABELS.get(group, group),
+                    "rated": rate.units if rate is not None else 0,
+                    "due": end_coverage.due,
+                }
+            )
     return {
         "groups": [(g, charts.GROUP_LABELS.get(g, g)) for g in groups],
         "rows": rows,
+        "raw": raw,
+        "end": end,
+        "rated": rated,
+        "coverage": group_coverage(comparisons[0], board),
     }
 
 

@@ -16,7 +16,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
 from django.db.models import Value as V
 
 from movements.models import Indicator, Report, ReportTally, Unit, Value, existed_during_q
@@ -117,6 +127,66 @@ def _values(subject: Subject, **where):
     )
 
 
+def _buckets(unit: Unit, children: list[Unit] | None, path: str):
+    """({unit id: code}, the SQL expression giving each row's bucket): with `children` (below
+    `unit`), the id of the child whose subtree holds the row's unit (`path`: the field holding
+    that unit's path), else `unit`'s own id; without, `unit`'s id for every row."""
+    codes = {unit.pk: unit.code}
+    if not children:
+        return codes, V(unit.pk)
+    inside = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
+    codes |= {c.pk: c.code for c in inside}
+    return codes, Case(
+        *(When(**{f"{path}__startswith": c.path}, then=V(c.pk)) for c in inside),
+        default=V(unit.pk),
+        output_field=IntegerField(),
+    )
+
+
+def children_coverage(
+    *, subject: Subject, children: list[Unit], years: list[int] | None = None
+) -> dict[str, dict[int, YearCoverage]]:
+    """{child's code: {year: YearCoverage}}: `year_coverage` of each of `children` (units below
+    the subject's unit), each over its own subtree, the child included. Two queries, whatever
+    the number of children or years."""
+    years = years if years is not None else subject.years
+    if not years or not children:
+        return {}
+    codes, bucket = _buckets(subject.unit, children, "path")
+    inside = [c for c in children if c.pk in codes and c.pk != subject.unit.pk]
+    due_rows = (
+        Unit.objects.filter(path__startswith=subject.unit.path, parent__isnull=False)
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            **{
+                f"y{y}": Count("pk", filter=existed_during_q(dt.date(y, 1, 1), dt.date(y, 12, 31)))
+                for y in years
+            }
+        )
+        .order_by()
+    )
+    due = {row["bucket"]: row for row in due_rows}
+    counted = {(c.pk, y): 0 for c in inside for y in years}
+    for unit_id, year, reports in ReportTally.objects.filter(
+        unit__in=inside,
+        movement=subject.movement,
+        status__in=subject.statuses,
+        period__kind=subject.movement.period_kind,
+        period__year__in=years,
+    ).values_list("unit_id", "period__year", "reports"):
+        counted[(unit_id, year)] += reports
+    return {
+        c.code: {
+            y: YearCoverage(
+                year=y, due=due.get(c.pk, {}).get(f"y{y}", 0), counted=counted[(c.pk, y)]
+            )
+            for y in years
+        }
+        for c in inside
+    }
+
+
 def _stored_ids(indicators: list[Indicator]) -> set[int]:
     ids: set[int] = set()
     for indicator in indicators:
@@ -134,35 +204,12 @@ def like_for_like(
     over the units that have a figure for it (a value, not a blank) in both years; and which
     units are counted in one year only. Five queries."""
     unit = subject.unit
-
-    def same_figure_in(year: int) -> Exists:
-        return Exists(
-            _values(
-                subject,
-                report__unit=OuterRef("report__unit"),
-                indicator=OuterRef("indicator"),
-                report__period__year=year,
-            )
-        )
-
-    rows = (
-        _values(
-            subject,
-            report__unit__path__startswith=unit.path,
-            indicator_id__in=_stored_ids(indicators),
-        )
-        .filter(
-            (Q(report__period__year=first) & same_figure_in(last))
-            | (Q(report__period__year=last) & same_figure_in(first))
-        )
-        .values_list("indicator__code", "report__period__year")
-        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
-        .order_by()
-    )
     values: dict[TotalKey, Number] = {}
     units: dict[str, int] = {}
-    for code, year, total, count in rows:
-        values[(code, None, year)] = int(total)
+    for (code, _bucket, year), (total, count) in _same_figure_sums(
+        subject=subject, indicators=indicators, first=first, last=last
+    ).items():
+        values[(code, None, year)] = total
         units[code] = count
     for indicator in indicators:
         if indicator.kind == Indicator.Kind.RATIO:
@@ -198,6 +245,113 @@ def like_for_like(
     )
 
 
+def _same_figure_sums(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    first: int,
+    last: int,
+    children: list[Unit] | None = None,
+    members: Indicator | None = None,
+) -> dict[TotalKey, tuple[int, int]]:
+    """{(stored indicator code, bucket: child's code or None, year): (sum, units summed)} of the
+    stored parts of `indicators` in years `first` and `last`, each over the units of the
+    subject's subtree (with `children`, of each child's) that have a figure for it in both
+    years; with `members`, only the units that also have a member count in both years, and
+    beside each part the member count of those same units, under
+    (part code, bucket, -year). One query."""
+    unit = subject.unit
+    codes, bucket = _buckets(unit, children, "report__unit__path")
+
+    def same_figure_in(year: int, indicator: Indicator | None = None) -> Exists:
+        return Exists(
+            _values(
+                subject,
+                report__unit=OuterRef("report__unit"),
+                indicator=OuterRef("indicator") if indicator is None else indicator,
+                report__period__year=year,
+            )
+        )
+
+    rows = _values(
+        subject,
+        report__unit__path__startswith=unit.path,
+        indicator_id__in=_stored_ids(indicators),
+    ).filter(
+        (Q(report__period__year=first) & same_figure_in(last))
+        | (Q(report__period__year=last) & same_figure_in(first))
+    )
+    sums = {"total": Sum("value"), "units": Count("report__unit", distinct=True)}
+    if members is not None:
+        rows = rows.filter(same_figure_in(first, members), same_figure_in(last, members))
+        rows = rows.annotate(
+            members_value=FilteredRelation(
+                "report__values", condition=Q(report__values__indicator=members)
+            )
+        )
+        sums["members"] = Sum("members_value__value")
+    rows = (
+        rows.annotate(bucket=bucket)
+        .values_list("bucket", "indicator__code", "report__period__year")
+        .annotate(**sums)
+        .order_by()
+    )
+    out: dict[TotalKey, tuple[int, int]] = {}
+    for bucket_id, code, year, *figures in rows:
+        child = codes[bucket_id] if children else None
+        out[(code, child, year)] = (int(figures[0]), figures[1])
+        if members is not None:
+            out[(code, child, -year)] = (int(figures[2]), figures[1])
+    return out
+
+
+@dataclass(frozen=True)
+class ChildChanges:
+    """Changes from `first` to `last` by child, like with like: `sums` {(stored indicator
+    code, child's code, year): sum over the child's units that have the figure in both
+    years}, `units` {(stored indicator code, child's code): how many such units}; with a member
+    indicator, `members` {(stored indicator code, child's code, year): the member count of
+    those same units (which also have it in both years)}."""
+
+    first: int
+    last: int
+    sums: dict[TotalKey, int]
+    units: dict[tuple[str, str | None], int]
+    members: dict[TotalKey, int]
+
+
+def like_for_like_by_child(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    first: int,
+    last: int,
+    children: list[Unit],
+    members: Indicator | None = None,
+) -> ChildChanges:
+    """`like_for_like`'s sums for each of `children` (below the subject's unit; a unit inside
+    none under the subject unit's code), of the stored parts of `indicators` (a caller pools
+    children and forms ratios from them). With `members`, per-100 changes: only the units
+    with the figure and the member count in both years, and their member counts beside. One
+    query."""
+    found = _same_figure_sums(
+        subject=subject,
+        indicators=indicators,
+        first=first,
+        last=last,
+        children=children,
+        members=members,
+    )
+    sums, units, member_sums = {}, {}, {}
+    for (code, child, year), (total, count) in found.items():
+        if year < 0:
+            member_sums[(code, child, -year)] = total
+        else:
+            sums[(code, child, year)] = total
+            units[(code, child)] = count
+    return ChildChanges(first=first, last=last, sums=sums, units=units, members=member_sums)
+
+
 @dataclass(frozen=True)
 class RateBase:
     """An indicator's stage total and the member count it is divided by, summed over the same
@@ -224,23 +378,45 @@ def rate_bases(
     code): each indicator summed over the subject's years (a stock at the end year), and the
     members at the end year, both over the units whose member count for the end year is
     reported. A unit without it is in neither sum. One query."""
+    return {
+        (code, bucket): base
+        for (code, bucket, _year), base in _rate_sums(
+            subject=subject, indicators=indicators, members=members, children=children, yearly=False
+        ).items()
+    }
+
+
+def yearly_rate_bases(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None = None,
+) -> dict[TotalKey, RateBase]:
+    """{(indicator code, child's code or None, year): RateBase}: `rate_bases` of each year
+    apart, each year's figure and members over the units whose member count for that year is
+    reported. One query."""
+    return _rate_sums(
+        subject=subject, indicators=indicators, members=members, children=children, yearly=True
+    )
+
+
+def _rate_sums(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None,
+    yearly: bool,
+) -> dict[TotalKey, RateBase]:
     unit, end = subject.unit, subject.end_year
-    codes = {unit.pk: unit.code}
-    bucket = V(unit.pk)
-    if children:
-        inside = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
-        codes |= {c.pk: c.code for c in inside}
-        bucket = Case(
-            *(When(report__unit__path__startswith=c.path, then=V(c.pk)) for c in inside),
-            default=V(unit.pk),
-            output_field=IntegerField(),
-        )
+    codes, bucket = _buckets(unit, children, "report__unit__path")
     has_members = Exists(
         _values(
             subject,
             report__unit=OuterRef("report__unit"),
             indicator=members,
-            report__period__year=end,
+            report__period__year=OuterRef("report__period__year") if yearly else end,
         )
     )
     rows = (
@@ -258,21 +434,21 @@ def rate_bases(
         .order_by()
     )
     sums: dict[TotalKey, int] = {}
-    counted: dict[str | None, int] = {}
+    counted: dict[tuple[str | None, int | None], int] = {}
     for bucket_id, code, aggregation, year, total, count in rows:
-        if aggregation == Indicator.Aggregation.LAST and year != end:
+        if not yearly and aggregation == Indicator.Aggregation.LAST and year != end:
             continue  # a stock: its end year's figure
-        key = (code, codes[bucket_id] if children else None, None)
+        key = (code, codes[bucket_id] if children else None, year if yearly else None)
         sums[key] = sums.get(key, 0) + int(total)
         if code == members.code:
-            counted[key[1]] = count
+            counted[key[1:]] = count
     totals = _with_ratios(dict(sums), [*indicators, members])
     return {
-        (code, bucket): RateBase(
-            total=totals.get((code, bucket, None)),
-            members=totals.get((members.code, bucket, None)),
-            units=counted.get(bucket, 0),
+        (code, *at): RateBase(
+            total=totals.get((code, *at)),
+            members=totals.get((members.code, *at)),
+            units=units,
         )
-        for bucket in counted
+        for at, units in counted.items()
         for code in [i.code for i in indicators]
     }
