@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from movements.models import Unit
 
 from .. import charts, selectors, tables
-from . import Dashboard, Page, by_name, group_block, group_coverage, named
+from . import Dashboard, Page, by_name, group_block, named
 
 
 def overview_page(
@@ -77,17 +77,18 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
                 }
             )
         rows.append({"indicator": comparison.indicator, "cells": cells})
+    # What the stage's figures span at its end: each group's units counted of those due, and
+    # those with a member count (the rate's units).
     first = {r.group: r for r in comparisons[0].rows}
-    rated = []
+    counted = []
     for group in groups:
-        end_coverage = first[group].years[end].coverage
-        rate = first[group].stage.rate
-        if end_coverage is not None:
-            rated.append(
+        coverage, rate = first[group].years[end].coverage, first[group].stage.rate
+        if coverage is not None:
+            counted.append(
                 {
-                    "label": charts.GROUP_LABELS.get(group, group),
+                    "counted": coverage.counted,
+                    "due": coverage.due,
                     "rated": rate.units if rate is not None else 0,
-                    "due": end_coverage.due,
                 }
             )
     return {
@@ -95,8 +96,7 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
         "rows": rows,
         "raw": raw,
         "end": end,
-        "rated": rated,
-        "coverage": group_coverage(comparisons[0], board),
+        "counted": counted,
     }
 
 

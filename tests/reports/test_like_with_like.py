@@ -535,7 +535,8 @@ def test_the_overview_groups_and_the_unit_page_state_their_coverage(client, half
     overview = client.get(reverse("reports:overview"), {"start": "2013", "end": "2014"})
     page = overview.content.decode()
     assert "đơn vị có báo cáo 2014 được duyệt" in page
-    assert "đơn vị có số đoàn viên năm 2014" in page
+    # The summary's last row: each group's units counted in 2014, and those with members.
+    assert "Đơn vị được tính năm 2014" in page and "có số ĐV" in page
     # The summary's rate per 100 members is the groups' rate over the same units.
     statuses = Report.Status.counted(False)
     sql = Sql(half_2014, units.kien_giang, tuple(statuses))
