@@ -346,10 +346,11 @@ def unit_comparison(
     if figures is not None:
         coverage = [figures.coverage(units, y) for y in years]
         if members is not None and not all(i.kind == Indicator.Kind.RATIO for i in shown):
+            rated = {bucket for _code, bucket in figures.rates}
             unrated = [
                 (u, figures.coverages[u.code][subject.end_year])
                 for u in units
-                if (members.code, u.code) not in figures.rates
+                if u.code not in rated
             ]
     return Comparison(
         indicator=indicator,

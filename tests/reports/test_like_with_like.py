@@ -495,6 +495,14 @@ def test_the_compare_page_says_what_it_counts_and_lists_the_units_left_out(
     assert "chưa nộp báo cáo 2014" in page
     assert "báo cáo 2014 để trống số đoàn viên" in page
     assert 'id="chua-tinh-100"' in page
+    # Exactly the units without a member count for 2014, each once.
+    sql = Sql(half_2014, units.kien_giang, tuple(Report.Status.counted(False)))
+    rated = set(sql.stage_rate(COUNT, 2013, 2014))
+    listed = page[page.index('id="chua-tinh-100"') :]
+    listed = listed[: listed.index("</ul>")]
+    for unit in Unit.objects.filter(parent=units.kien_giang):
+        assert (f"<li>{unit.short_name}: " in listed) == (unit.code not in rated), unit.code
+    assert rated and len(rated) < children
     assert "So sánh cùng đơn vị" in page
     with_submitted = client.get(reverse("reports:compare"), {**params, "submitted": "on"})
     assert f"{approved_2014 + 1}/{children} đơn vị đã nộp 2014" in with_submitted.content.decode()
