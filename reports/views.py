@@ -274,7 +274,7 @@ def unit_detail(request, board: Dashboard):
     """One unit: each indicator by year beside its peers' average, its share, its reports."""
     data, unit = board.data, board.context["unit"]
     peers, rows, coverage = selectors.unit_profile_covered(
-        subject=board.subject.with_unit(unit), root=board.scope.root
+        subject=board.subject.with_unit(unit), root=board.scope.root, raw=bool(data.get("raw"))
     )
     reports = None
     if board.scope.can_see(unit):

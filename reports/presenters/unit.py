@@ -78,6 +78,7 @@ def _coverage_context(board: Dashboard, coverage: selectors.ProfileCoverage | No
         ),
         "rated_peers": coverage.rated,
         "unrated_peers": [(u, unrated_words(c)) for u, c in coverage.unrated],
+        "raw": bool(board.data.get("raw")),
         "end_year": coverage.end_year,
     }
 

@@ -206,7 +206,7 @@ def like_for_like(
     unit = subject.unit
     values: dict[TotalKey, Number] = {}
     units: dict[str, int] = {}
-    for (code, _bucket, year), (total, count) in _same_figure_sums(
+    for (code, _bucket, year), (total, count, _members) in _same_figure_sums(
         subject=subject, indicators=indicators, first=first, last=last
     ).items():
         values[(code, None, year)] = total
@@ -253,13 +253,12 @@ def _same_figure_sums(
     last: int,
     children: list[Unit] | None = None,
     members: Indicator | None = None,
-) -> dict[TotalKey, tuple[int, int]]:
-    """{(stored indicator code, bucket: child's code or None, year): (sum, units summed)} of the
-    stored parts of `indicators` in years `first` and `last`, each over the units of the
-    subject's subtree (with `children`, of each child's) that have a figure for it in both
-    years; with `members`, only the units that also have a member count in both years, and
-    beside each part the member count of those same units, under
-    (part code, bucket, -year). One query."""
+) -> dict[TotalKey, tuple[int, int, int | None]]:
+    """{(stored indicator code, bucket: child's code or None, year): (sum, units summed, their
+    members)} of the stored parts of `indicators` in years `first` and `last`, each over the
+    units of the subject's subtree (with `children`, of each child's) that have a figure for it
+    in both years; with `members`, only the units that also have a member count in both years,
+    and the member count of those same units that year (else None). One query."""
     unit = subject.unit
     codes, bucket = _buckets(unit, children, "report__unit__path")
 
@@ -296,12 +295,14 @@ def _same_figure_sums(
         .annotate(**sums)
         .order_by()
     )
-    out: dict[TotalKey, tuple[int, int]] = {}
-    for bucket_id, code, year, *figures in rows:
+    out: dict[TotalKey, tuple[int, int, int | None]] = {}
+    for bucket_id, code, year, total, units, *member_sum in rows:
         child = codes[bucket_id] if children else None
-        out[(code, child, year)] = (int(figures[0]), figures[1])
-        if members is not None:
-            out[(code, child, -year)] = (int(figures[2]), figures[1])
+        out[(code, child, year)] = (
+            int(total),
+            units,
+            int(member_sum[0]) if member_sum else None,
+        )
     return out
 
 
@@ -343,12 +344,11 @@ def like_for_like_by_child(
         members=members,
     )
     sums, units, member_sums = {}, {}, {}
-    for (code, child, year), (total, count) in found.items():
-        if year < 0:
-            member_sums[(code, child, -year)] = total
-        else:
-            sums[(code, child, year)] = total
-            units[(code, child)] = count
+    for (code, child, year), (total, count, member_sum) in found.items():
+        sums[(code, child, year)] = total
+        units[(code, child)] = count
+        if member_sum is not None:
+            member_sums[(code, child, year)] = member_sum
     return ChildChanges(first=first, last=last, sums=sums, units=units, members=member_sums)
 
 

@@ -112,13 +112,18 @@ def unit_profile(
 
 
 def unit_profile_covered(
-    *, subject: Subject, root: Unit, indicators: list[Indicator] | None = None
+    *,
+    subject: Subject,
+    root: Unit,
+    indicators: list[Indicator] | None = None,
+    raw: bool = False,
 ) -> tuple[list[Unit], list[ProfileRow], ProfileCoverage]:
     """(peers, rows, coverage): each indicator of the subject's unit by year and over the
     stage, beside the average of its peers (`peer_units`) and the total of `root`, and the
     stage rates per 100 members of the unit and of each peer, each over the units with a
     member count at the end year (`rate_bases`: the members of a unit that did not report
-    are in no denominator). Eight queries besides the indicators: the totals (three), the
+    are in no denominator; `raw`: every counted report's total over every counted member count).
+    Eight queries besides the indicators: the totals (three), the
     rates (one), the coverage of the peers (two) and of `root` (two)."""
     unit = subject.unit
     if indicators is None:
@@ -175,6 +180,10 @@ def unit_profile_covered(
             )
         if members is None or indicator.code == members.code:
             return None
+        if raw:
+            return ratio_percent(
+                stage.get((indicator.code, code, None)), stage.get((members.code, code, None))
+            )
         base = bases.get((indicator.code, code if unit.parent_id is not None else None))
         return base.per_hundred if base is not None else None
 

@@ -20,7 +20,7 @@ from django.db import connection
 from django.urls import reverse
 
 from movements.models import Indicator, Membership, Movement, Report, Unit
-from reports.selectors import Subject, child_figures, unit_comparison
+from reports.selectors import Subject, child_figures, indicator_totals, unit_comparison
 from tests.factories import make_report, make_user
 from tests.reports.test_exports import csv_rows, xlsx_rows
 
@@ -471,6 +471,34 @@ def test_compare_over_the_demo_with_2014_half_reported_equals_sql_over_the_same_
     assert kinds <= {k for k, n in SEEN.items() if n}, SEEN
 
 
+def _check_unit_page(client, movement, parent: Unit, unit: Unit) -> None:
+    """A unit with grassroots: its rate per 100 members on its page is over the units of its
+    subtree with a member count at the end (the SQL's); raw, the plain sums'."""
+    sql = Sql(movement, parent, tuple(Report.Status.counted(False)))
+    stage = sql.stage_rate(COUNT, 2010, 2013)
+    url = reverse("reports:unit", args=[unit.code])
+    params = {"start": "2010", "end": "2013", "export": "chi-tieu", "format": "csv"}
+    header = "Trên 100 đoàn viên (tỷ lệ: %)"
+    row = next(
+        r
+        for r in _by_header(csv_rows(client.get(url, params)))
+        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
+    )
+    assert _number(row[header]) == (_rate([stage[unit.code]]) if unit.code in stage else None)
+    raw = next(
+        r
+        for r in _by_header(csv_rows(client.get(url, {**params, "raw": "on"})))
+        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
+    )
+    plain = indicator_totals(
+        subject=Subject.of(movement=movement, unit=unit, start_year=2010, end_year=2013)
+    )
+    assert _number(raw[header]) == _ratio(
+        plain.get((COUNT, None, None)), plain.get((MEMBERS, None, None))
+    )
+    assert _number(raw[header]) != _number(row[header])  # the two differ here
+
+
 def test_a_stage_of_several_years_divides_by_the_members_of_the_same_units(
     client, half_2014, cast, units
 ):
@@ -639,8 +667,15 @@ def _random_province(movement: Movement, rng: random.Random) -> Unit:
         )
     statuses = [Report.Status.APPROVED] * 5 + [Report.Status.SUBMITTED, Report.Status.DRAFT]
     codes = [COUNT, STOCK, MONEY, *RATIO_PARTS, MEMBERS]
+    # Fixed: a district that reports every year in full, and a unit under it that reported
+    # 2011 only (in the district's raw sums to 2013, not in its rate over the same units).
+    for year in range(2009, 2014):
+        make_report(units[0], year, movement, values={c: 10 + year % 7 for c in codes})
+    make_report(units[7], 2011, movement, values={COUNT: 7, MEMBERS: 30})
     for unit in units:
         for year in range(2009, 2014):
+            if unit.code in ("ag-huyen-0", "ag-xa-0"):
+                continue
             if unit.valid_to is not None and year > unit.valid_to.year:
                 continue
             if rng.random() < 0.2:
@@ -670,6 +705,36 @@ def test_compare_over_random_data_equals_sql_over_the_same_units(client, seed, d
     kinds = {"unit change", "unit rate", "unit year rate", "group rate", "group year rate"}
     kinds |= {"group change", "group rate change"}
     assert kinds <= {k for k, n in SEEN.items() if n}, SEEN
+    _check_unit_page(client, seed, province, Unit.objects.get(code="ag-huyen-0"))
+    _check_unit_page(client, seed, province, Unit.objects.get(code="ag-huyen-0"))
+
+
+def _check_unit_page(client, movement, parent: Unit, unit: Unit) -> None:
+    """A unit with grassroots: its rate per 100 members on its page is over the units of its
+    subtree with a member count at the end (the SQL's); raw, the plain sums'."""
+    sql = Sql(movement, parent, tuple(Report.Status.counted(False)))
+    stage = sql.stage_rate(COUNT, 2010, 2013)
+    url = reverse("reports:unit", args=[unit.code])
+    params = {"start": "2010", "end": "2013", "export": "chi-tieu", "format": "csv"}
+    header = "Trên 100 đoàn viên (tỷ lệ: %)"
+    row = next(
+        r
+        for r in _by_header(csv_rows(client.get(url, params)))
+        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
+    )
+    assert _number(row[header]) == (_rate([stage[unit.code]]) if unit.code in stage else None)
+    raw = next(
+        r
+        for r in _by_header(csv_rows(client.get(url, {**params, "raw": "on"})))
+        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
+    )
+    plain = indicator_totals(
+        subject=Subject.of(movement=movement, unit=unit, start_year=2010, end_year=2013)
+    )
+    assert _number(raw[header]) == _ratio(
+        plain.get((COUNT, None, None)), plain.get((MEMBERS, None, None))
+    )
+    assert _number(raw[header]) != _number(row[header])  # the two differ here
 
 
 def test_child_figures_run_a_fixed_number_of_queries(seed, django_assert_num_queries):
