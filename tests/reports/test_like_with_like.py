@@ -670,7 +670,7 @@ def _random_province(movement: Movement, rng: random.Random) -> Unit:
     # Fixed: a district that reports every year in full, and a unit under it that reported
     # 2011 only (in the district's raw sums to 2013, not in its rate over the same units).
     for year in range(2009, 2014):
-        make_report(units[0], year, movement, values={c: 10 + year % 7 for c in codes})
+        make_report(units[0], year, movement, values=dict.fromkeys(codes, 10 + year % 7))
     make_report(units[7], 2011, movement, values={COUNT: 7, MEMBERS: 30})
     for unit in units:
         for year in range(2009, 2014):
