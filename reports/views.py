@@ -249,6 +249,7 @@ def compare(request, board: Dashboard):
         indicator=data["indicator"],
         section=data["section"],
         per_hundred=data["per"] == CompareForm.PER_HUNDRED,
+        raw=bool(data.get("raw")),
     )
     groups = None
     if comparison.indicator is not None and units and parent is not None:
@@ -257,6 +258,7 @@ def compare(request, board: Dashboard):
             units=units,
             indicator=comparison.indicator,
             members=form.indicators.get(selectors.MEMBERS_INDICATOR),
+            figures=comparison.figures,
         )
     page = compare_page(board, comparison, groups, parent=parent, units=units)
     export = _tables_or_export(request, page.tables, page.heading)
@@ -276,13 +278,13 @@ def _unit_input(request, scope: selectors.Scope, movements: list[Movement], *, c
 def unit_detail(request, board: Dashboard):
     """One unit: each indicator by year beside its peers' average, its share, its reports."""
     data, unit = board.data, board.context["unit"]
-    peers, rows = selectors.unit_profile(
-        subject=board.subject.with_unit(unit), root=board.scope.root
+    peers, rows, coverage = selectors.unit_profile_covered(
+        subject=board.subject.with_unit(unit), root=board.scope.root, raw=bool(data.get("raw"))
     )
     reports = None
     if board.scope.can_see(unit):
         reports = selectors.unit_reports(movement=data["movement"], unit=unit)
-    page = unit_page(board, unit, peers, rows, reports)
+    page = unit_page(board, unit, peers, rows, reports, coverage)
     export = _tables_or_export(request, page.tables, page.heading)
     if export is not None:
         return export

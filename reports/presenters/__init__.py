@@ -20,6 +20,7 @@ from movements.formatting import format_years
 from movements.models import Indicator, Unit
 
 from .. import charts, selectors, tables
+from ..coverage_text import counted_words
 from ..exports import ExportHeading
 from ..filters import ALL_PEERS, COMPARED_GROUPS
 from ..forms import CompareForm, ProgressForm
@@ -190,10 +191,17 @@ def group_block(
     indicator, years, suffix = comparison.indicator, board.years, submitted_suffix(board)
     ratio = indicator.kind == Indicator.Kind.RATIO
     per_hundred = per_hundred and not ratio
+    raw = bool(board.data.get("raw"))
+
+    def value(figures: selectors.GroupFigures):
+        if not per_hundred:
+            return figures.total
+        return figures.raw_per_hundred if raw else figures.per_hundred
+
     series = [
         charts.Series(
             name=str(charts.GROUP_LABELS.get(row.group, row.group)),
-            values=[row.years[y].per_hundred if per_hundred else row.years[y].total for y in years],
+            values=[value(row.years[y]) for y in years],
             group=row.group,
         )
         for row in comparison.rows
@@ -204,6 +212,8 @@ def group_block(
         "parent": comparison.parent.short_name,
         "stage": board.stage,
     }
+    if raw:
+        suffix += _(" (tổng thô)")
     if per_hundred:
         title = _("%(indicator)s trên 100 đoàn viên, theo nhóm đơn vị, %(parent)s, %(stage)s")
         measure = _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
@@ -228,6 +238,7 @@ def group_block(
                 comparison, group, start, end, per_hundred=per
             ),
             provisional=provisional,
+            raw=raw,
         ),
         name,
         _("So sánh theo nhóm đơn vị: %(indicator)s, %(parent)s, %(stage)s") % words + suffix,
@@ -237,7 +248,36 @@ def group_block(
         "figure": figure,
         "chart_id": chart_id or f"bieu-do-{name}",
         "table": table,
+        "coverage": group_coverage(comparison, board),
     }
+
+
+def group_coverage(comparison: selectors.GroupComparison, board: Dashboard) -> list[str]:
+    """What the groups' figures span, per group: each year's units counted of those due
+    ('Huyện, thị, thành Đoàn: 13/13 đơn vị đã nộp 2013, 4/13 đơn vị đã nộp 2014')."""
+    approved_only = not board.data["submitted"]
+    lines = []
+    for row in comparison.rows:
+        if row.group == selectors.ALL_GROUPS:
+            continue
+        years = [f.coverage for f in row.years.values() if f.coverage is not None]
+        if years:
+            lines.append(
+                f"{charts.GROUP_LABELS.get(row.group, row.group)}: "
+                + coverage_summary(years, approved_only=approved_only)
+            )
+    return lines
+
+
+def coverage_summary(coverages: list[selectors.YearCoverage], *, approved_only: bool) -> str:
+    """Years' coverage in a few words: the complete years together, each other year's units
+    counted of those due ('đủ báo cáo 2009, 2010, 2011; 6/24 đơn vị đã nộp 2014')."""
+    complete = [str(c.year) for c in coverages if c.complete]
+    parts = []
+    if complete:
+        parts.append(_("đủ báo cáo %(years)s") % {"years": ", ".join(complete)})
+    parts += [counted_words(c, approved_only=approved_only) for c in coverages if not c.complete]
+    return "; ".join(parts)
 
 
 def progress_summary(counts: selectors.ProgressCounts, *, parent: Unit | None = None) -> dict:

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from movements.models import Indicator, Unit
 
 from .. import charts, selectors, tables
+from ..coverage_text import unrated_words
 from ..forms import CompareForm
-from . import Dashboard, Page, by_name, group_block, named, submitted_suffix
+from . import Dashboard, Page, by_name, coverage_summary, group_block, named, submitted_suffix
 
 if TYPE_CHECKING:
     from django_tables2 import Table
@@ -34,6 +35,8 @@ def compare_page(
     if per_hundred:
         suffix += _(" — trên 100 đoàn viên")
     suffix += submitted_suffix(board)
+    if comparison.raw:
+        suffix += _(" (tổng thô)")
     groups = None
     if comparison.indicator is not None:
         if group_figures is not None:
@@ -74,6 +77,15 @@ def compare_page(
             "per_hundred": comparison.per_hundred,
             "ratio_per_hundred": comparison.ratio_per_hundred,
             "include_submitted": board.data["submitted"],
+            "raw": comparison.raw,
+            "threshold": comparison.threshold,
+            "coverage": coverage_summary(
+                comparison.coverage, approved_only=not board.data["submitted"]
+            )
+            if comparison.coverage
+            else "",
+            "unrated": [(u, unrated_words(c)) for u, c in comparison.unrated],
+            "end_year": board.data["end"],
         },
     )
 
@@ -87,11 +99,12 @@ def _provisional_suffix(years: list[int], provisional: charts.Provisional) -> st
     return _(" — tạm tính (đơn vị được tính %(years)s)") % {"years": "; ".join(marked)}
 
 
-def _group_reference(figures: selectors.GroupFigures, *, per_hundred: bool):
-    """The figure a group's units are read against: its pooled rate per 100 members, its pooled
-    ratio, or its average per unit that reported — all exact, from the group's sums."""
+def _group_reference(figures: selectors.GroupFigures, *, per_hundred: bool, raw: bool = False):
+    """The figure a group's units are read against: its pooled rate per 100 members (over the
+    units with a member count; `raw`: of the plain sums), its pooled ratio, or its average per
+    unit that reported — all exact, from the group's sums."""
     if per_hundred:
-        return figures.per_hundred
+        return figures.raw_per_hundred if raw else figures.per_hundred
     if figures.kind == Indicator.Kind.RATIO:
         return figures.total
     return figures.average
@@ -140,7 +153,9 @@ def _indicator_comparison(
                     kind=kind,
                     measure=measure,
                     references={
-                        g.group: _group_reference(g.stage, per_hundred=per_hundred)
+                        g.group: _group_reference(
+                            g.stage, per_hundred=per_hundred, raw=comparison.raw
+                        )
                         for g in group_rows
                     },
                     reference_label=reference_label,
@@ -167,7 +182,10 @@ def _indicator_comparison(
                     measure=measure,
                     references={
                         g.group: [
-                            _group_reference(g.years[y], per_hundred=per_hundred) for y in years
+                            _group_reference(
+                                g.years[y], per_hundred=per_hundred, raw=comparison.raw
+                            )
+                            for y in years
                         ]
                         for g in group_rows
                     },
@@ -196,6 +214,7 @@ def _indicator_comparison(
             per_hundred=per_hundred,
             unit_url=board.unit_url,
             provisional=provisional,
+            raw=comparison.raw,
         ),
         "xep-hang",
         _("Xếp hạng: %(indicator)s, %(stage)s") % words + suffix,

@@ -73,6 +73,7 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
     if not comparisons:
         return None
     start, end = board.data["start"], board.data["end"]
+    raw = bool(board.data.get("raw"))
     groups = [r.group for r in comparisons[0].rows if r.group != selectors.ALL_GROUPS]
     rows = []
     for comparison in comparisons:
@@ -84,16 +85,34 @@ def _group_summary(comparisons: list[selectors.GroupComparison], board: Dashboar
                 {
                     "total": figures.total,
                     "total_url": board.group_url(comparison, group, start, end),
-                    "per_hundred": figures.per_hundred,
+                    # Over the units with a member count at the end year, unless raw.
+                    "per_hundred": figures.raw_per_hundred if raw else figures.per_hundred,
                     "per_hundred_url": board.group_url(
                         comparison, group, start, end, per_hundred=True
                     ),
                 }
             )
         rows.append({"indicator": comparison.indicator, "cells": cells})
+    # What the stage's figures span at its end: each group's units counted of those due, and
+    # those with a member count (the rate's units).
+    first = {r.group: r for r in comparisons[0].rows}
+    counted = []
+    for group in groups:
+        coverage, rate = first[group].years[end].coverage, first[group].stage.rate
+        if coverage is not None:
+            counted.append(
+                {
+                    "counted": coverage.counted,
+                    "due": coverage.due,
+                    "rated": rate.units if rate is not None else 0,
+                }
+            )
     return {
         "groups": [(g, charts.GROUP_LABELS.get(g, g)) for g in groups],
         "rows": rows,
+        "raw": raw,
+        "end": end,
+        "counted": counted,
     }
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from movements.models import Indicator, Report, Unit
 
 from .. import charts, selectors, tables
-from . import Dashboard, Page, by_name, named
+from ..coverage_text import unrated_words
+from . import Dashboard, Page, by_name, coverage_summary, named
 
 
 def unit_page(
@@ -17,9 +18,11 @@ def unit_page(
     peers: list[Unit],
     rows: list[selectors.ProfileRow],
     reports: list[Report] | None,
+    coverage: selectors.ProfileCoverage | None = None,
 ) -> Page:
-    """The page of `unit` from its profile (`peers`, `rows`) and its `reports` (None when the
-    user may read only its totals)."""
+    """The page of `unit` from its profile (`peers`, `rows`), its `reports` (None when the
+    user may read only its totals) and what its figures span (`coverage`: the units counted
+    each year in its subtree and in the province; the peers without a member count)."""
     movement, stage = board.data["movement"], board.stage
     with_peers = len(peers) > 1
     # The unit's years over its own subtree; the province's figures (its total, the unit's
@@ -67,8 +70,32 @@ def unit_page(
             "figure": _peer_figure(unit, peers, rows, board.span) if with_peers else None,
             "has_data": any(r.total is not None for r in rows),
             "include_submitted": board.data["submitted"],
+            **_coverage_context(board, coverage),
         },
     )
+
+
+def _coverage_context(board: Dashboard, coverage: selectors.ProfileCoverage | None) -> dict:
+    """The words of what the unit page's figures span: the unit's subtree (when it holds more
+    than the unit), the province's, the peers compared per 100 members and those left out."""
+    if coverage is None:
+        return {}
+    approved_only = not board.data["submitted"]
+    years = board.years
+    unit_years = [coverage.unit[y] for y in years if y in coverage.unit]
+    return {
+        "unit_coverage": coverage_summary(unit_years, approved_only=approved_only)
+        if any(c.due > 1 for c in unit_years)
+        else "",
+        "province_coverage": coverage_summary(
+            [coverage.province[y] for y in years if y in coverage.province],
+            approved_only=approved_only,
+        ),
+        "rated_peers": coverage.rated,
+        "unrated_peers": [(u, unrated_words(c)) for u, c in coverage.unrated],
+        "raw": bool(board.data.get("raw")),
+        "end_year": coverage.end_year,
+    }
 
 
 def _peer_figure(unit: Unit, peers: list[Unit], rows: list[selectors.ProfileRow], span: str):

@@ -6,8 +6,11 @@ Those about a unit's figures take one `Subject` (movement, unit, years, the stat
 """
 
 from .comparison import (
+    Change,
+    ChildFigures,
     Comparison,
     UnitComparison,
+    child_figures,
     compare_units,
     unit_comparison,
 )
@@ -43,12 +46,16 @@ from .groups import (
     group_comparisons,
 )
 from .like_for_like import (
+    ChildChanges,
     LikeForLike,
     RateBase,
     YearCoverage,
+    children_coverage,
     like_for_like,
+    like_for_like_by_child,
     rate_bases,
     year_coverage,
+    yearly_rate_bases,
 )
 from .overview import (
     IndicatorYears,
@@ -60,9 +67,11 @@ from .overview import (
     unit_overview,
 )
 from .profile import (
+    ProfileCoverage,
     ProfileRow,
     peer_units,
     unit_profile,
+    unit_profile_covered,
     unit_reports,
 )
 from .progress import (
@@ -104,6 +113,15 @@ __all__ = [
     "RateBase",
     "YearCoverage",
     "like_for_like",
+    "like_for_like_by_child",
+    "children_coverage",
+    "yearly_rate_bases",
+    "ChildChanges",
+    "Change",
+    "ChildFigures",
+    "child_figures",
+    "ProfileCoverage",
+    "unit_profile_covered",
     "rate_bases",
     "year_coverage",
     "ALL_GROUPS",

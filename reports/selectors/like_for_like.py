@@ -1,14 +1,13 @@
 """Figures that compare like with like: how many of the units due each year are counted
-(coverage), a change between two years summed over the units counted in both, and rates per 100
-members summed over the units whose member count is known at the end of the range. The plain
-subtree totals (`totals.indicator_totals`) mix in whoever reported; these never do.
+(coverage), a change between two years summed over the units that reported the figure in both,
+and rates per 100 members summed over the units whose member count is known at the end of the
+range. The plain subtree totals (`totals.indicator_totals`) mix in whoever reported; these never
+do.
 
 A unit here is a reporting unit: a unit of the subtree with a report of its own whose status
-counts. A restricted sum is taken from whichever side is smaller: the values of the units kept,
-summed in SQL, or the stored subtree total (`Rollup`) less the values of the units left out — so
-that a country-wide page where nearly everyone reported reads the few left out, and an open year
-where few reported reads those few. Exact either way, and a fixed number of queries whatever the
-number of units.
+counts. Everything is summed in SQL over `Value` rows, with the unit's presence in the other
+year an EXISTS on the same unit: exact, and a fixed number of queries whatever the number of
+units.
 """
 
 from __future__ import annotations
@@ -17,13 +16,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
 from django.db.models import Value as V
 
 from movements.models import Indicator, Report, ReportTally, Unit, Value, existed_during_q
 
 from .subject import Subject
-from .totals import Number, TotalKey, _subtree_totals, _with_ratios, ratio_percent
+from .totals import Number, TotalKey, _with_ratios, ratio_percent
 
 NAMES_LISTED = 12  # units named as left out of a comparison; the rest are counted
 
@@ -79,16 +88,17 @@ def year_coverage(*, subject: Subject, years: list[int] | None = None) -> dict[i
 
 @dataclass
 class LikeForLike:
-    """A change from `first` to `last` year over the units counted (a report whose status
-    counts) in both.
+    """A change from `first` to `last` year over the units that reported the figure in both.
 
     `values`: {(indicator code, None, year): sum over those units} for the two years (ratios
-    from their summed parts); `both`: how many units those are; `only_first` / `only_last`:
-    units counted in one of the years only, named up to NAMES_LISTED, with their counts."""
+    from their summed parts); `units`: {indicator code: how many units are compared};
+    `both`: units counted (a report) in both years; `only_first` / `only_last`: units counted
+    in one of them only, named up to NAMES_LISTED, with their counts."""
 
     first: int
     last: int
     values: dict[TotalKey, Number]
+    units: dict[str, int]
     both: int
     only_first: list[Unit] = field(default_factory=list)
     only_first_count: int = 0
@@ -117,86 +127,98 @@ def _values(subject: Subject, **where):
     )
 
 
-def _stored(indicators: list[Indicator]) -> list[Indicator]:
-    """The indicators with values of their own behind `indicators` (a ratio's two parts)."""
-    out: dict[int, Indicator] = {}
-    for indicator in indicators:
-        parts = (
-            [indicator.numerator, indicator.denominator]
-            if indicator.kind == Indicator.Kind.RATIO
-            else [indicator]
-        )
-        out |= {p.pk: p for p in parts}
-    return list(out.values())
-
-
-def _bucket(subject: Subject, children: list[Unit] | None):
-    """(bucket expression on a Value query, {bucket id: child code or None}): the child of the
-    subject's unit whose subtree holds the value's report, else the unit itself."""
-    unit = subject.unit
+def _buckets(unit: Unit, children: list[Unit] | None, path: str):
+    """({unit id: code}, the SQL expression giving each row's bucket): with `children` (below
+    `unit`), the id of the child whose subtree holds the row's unit (`path`: the field holding
+    that unit's path), else `unit`'s own id; without, `unit`'s id for every row."""
+    codes = {unit.pk: unit.code}
     if not children:
-        return V(unit.pk), {unit.pk: None}
+        return codes, V(unit.pk)
     inside = [c for c in children if c.pk != unit.pk and c.path.startswith(unit.path)]
-    bucket = Case(
-        *(When(report__unit__path__startswith=c.path, then=V(c.pk)) for c in inside),
+    codes |= {c.pk: c.code for c in inside}
+    return codes, Case(
+        *(When(**{f"{path}__startswith": c.path}, then=V(c.pk)) for c in inside),
         default=V(unit.pk),
         output_field=IntegerField(),
     )
-    return bucket, {c.pk: c.code for c in inside} | {unit.pk: unit.code}
 
 
-def _kept_sums(
-    subject: Subject,
-    *,
-    stored: list[Indicator],
-    children: list[Unit] | None,
-    keep: Q,
-    direct: dict[int, bool],
-) -> dict[TotalKey, int]:
-    """{(code, child code or None, year): the sum over the values that `keep` keeps} for the
-    years of `direct`, each year from the smaller side: with direct[year] the kept values
-    summed, else the stored subtree total less the values left out. Two queries (the stored
-    totals read even when no year needs them, so that a page's count of queries does not
-    depend on who reported)."""
-    bucket, codes = _bucket(subject, children)
-    by_year = Q(pk__in=[])
-    for year, summed in direct.items():
-        by_year |= Q(report__period__year=year) & (keep if summed else ~keep)
-    rows = (
-        _values(
-            subject,
-            report__unit__path__startswith=subject.unit.path,
-            indicator__in=stored,
-        )
-        .filter(by_year)
+def children_coverage(
+    *, subject: Subject, children: list[Unit], years: list[int] | None = None
+) -> dict[str, dict[int, YearCoverage]]:
+    """{child's code: {year: YearCoverage}}: `year_coverage` of each of `children` (units below
+    the subject's unit), each over its own subtree, the child included. Two queries, whatever
+    the number of children or years."""
+    years = years if years is not None else subject.years
+    if not years or not children:
+        return {}
+    codes, bucket = _buckets(subject.unit, children, "path")
+    inside = [c for c in children if c.pk in codes and c.pk != subject.unit.pk]
+    due_rows = (
+        Unit.objects.filter(path__startswith=subject.unit.path, parent__isnull=False)
         .annotate(bucket=bucket)
-        .values_list("bucket", "indicator__code", "report__period__year")
-        .annotate(total=Sum("value"))
+        .values("bucket")
+        .annotate(
+            **{
+                f"y{y}": Count("pk", filter=existed_during_q(dt.date(y, 1, 1), dt.date(y, 12, 31)))
+                for y in years
+            }
+        )
         .order_by()
     )
-    found = {(code, codes[b], year): int(total) for b, code, year, total in rows}
-    out: dict[TotalKey, int] = {k: v for k, v in found.items() if direct[k[2]]}
-    years = sorted(direct)
-    plain, _stage = _subtree_totals(
-        subject=subject.with_years(years[0], years[-1]), indicators=stored, children=children
-    )
-    for (code, child, year), total in plain.items():
-        if year in direct and not direct[year] and total is not None:
-            out[(code, child, year)] = int(total) - found.get((code, child, year), 0)
-    return out
+    due = {row["bucket"]: row for row in due_rows}
+    counted = {(c.pk, y): 0 for c in inside for y in years}
+    for unit_id, year, reports in ReportTally.objects.filter(
+        unit__in=inside,
+        movement=subject.movement,
+        status__in=subject.statuses,
+        period__kind=subject.movement.period_kind,
+        period__year__in=years,
+    ).values_list("unit_id", "period__year", "reports"):
+        counted[(unit_id, year)] += reports
+    return {
+        c.code: {
+            y: YearCoverage(
+                year=y, due=due.get(c.pk, {}).get(f"y{y}", 0), counted=counted[(c.pk, y)]
+            )
+            for y in years
+        }
+        for c in inside
+    }
+
+
+def _stored_ids(indicators: list[Indicator]) -> set[int]:
+    ids: set[int] = set()
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.RATIO:
+            ids.update([indicator.numerator_id, indicator.denominator_id])
+        else:
+            ids.add(indicator.pk)
+    return ids
 
 
 def like_for_like(
     *, subject: Subject, indicators: list[Indicator], first: int, last: int
 ) -> LikeForLike:
     """The `indicators` summed over the subject's subtree in years `first` and `last`, each
-    over the units counted in both years; and which units are counted in one year only. Five
-    queries."""
-    in_subtree = _reports(subject, unit__path__startswith=subject.unit.path)
+    over the units that have a figure for it (a value, not a blank) in both years; and which
+    units are counted in one year only. Four queries, whoever reported."""
+    unit = subject.unit
+    values: dict[TotalKey, Number] = {}
+    units: dict[str, int] = {}
+    for (code, _bucket, year), (total, count, _members) in _same_figure_sums(
+        subject=subject, indicators=indicators, first=first, last=last
+    ).items():
+        values[(code, None, year)] = total
+        units[code] = count
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.RATIO:
+            units[indicator.code] = units.get(indicator.denominator.code, 0)
 
-    def counted_in(year: int, unit: OuterRef | None = None) -> Exists:
-        unit = OuterRef("unit") if unit is None else unit
-        return Exists(_reports(subject, unit=unit, period__year=year))
+    in_subtree = _reports(subject, unit__path__startswith=unit.path)
+
+    def counted_in(year: int) -> Exists:
+        return Exists(_reports(subject, unit=OuterRef("unit"), period__year=year))
 
     in_first, in_last = Q(period__year=first), Q(period__year=last)
     counts = (
@@ -218,30 +240,124 @@ def like_for_like(
         ]
         for year, other in ((first, last), (last, first))
     }
-    value_unit = OuterRef("report__unit")
-    keep = (Q(report__period__year=first) & counted_in(last, value_unit)) | (
-        Q(report__period__year=last) & counted_in(first, value_unit)
-    )
-    sums = _kept_sums(
-        subject,
-        stored=_stored(indicators),
-        children=None,
-        keep=keep,
-        direct={
-            first: counts["both"] <= counts["only_first"],
-            last: counts["both"] <= counts["only_last"],
-        },
-    )
     return LikeForLike(
         first=first,
         last=last,
-        values=_with_ratios(dict(sums), indicators),
+        values=_with_ratios(values, indicators),
+        units=units,
         both=counts["both"],
         only_first=named[first],
         only_first_count=counts["only_first"],
         only_last=named[last],
         only_last_count=counts["only_last"],
     )
+
+
+def _same_figure_sums(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    first: int,
+    last: int,
+    children: list[Unit] | None = None,
+    members: Indicator | None = None,
+) -> dict[TotalKey, tuple[int, int, int | None]]:
+    """{(stored indicator code, bucket: child's code or None, year): (sum, units summed, their
+    members)} of the stored parts of `indicators` in years `first` and `last`, each over the
+    units of the subject's subtree (with `children`, of each child's) that have a figure for it
+    in both years; with `members`, only the units that also have a member count in both years,
+    and the member count of those same units that year (else None). One query."""
+    unit = subject.unit
+    codes, bucket = _buckets(unit, children, "report__unit__path")
+
+    def same_figure_in(year: int, indicator: Indicator | None = None) -> Exists:
+        return Exists(
+            _values(
+                subject,
+                report__unit=OuterRef("report__unit"),
+                indicator=OuterRef("indicator") if indicator is None else indicator,
+                report__period__year=year,
+            )
+        )
+
+    rows = _values(
+        subject,
+        report__unit__path__startswith=unit.path,
+        indicator_id__in=_stored_ids(indicators),
+    ).filter(
+        (Q(report__period__year=first) & same_figure_in(last))
+        | (Q(report__period__year=last) & same_figure_in(first))
+    )
+    sums = {"total": Sum("value"), "units": Count("report__unit", distinct=True)}
+    if members is not None:
+        rows = rows.filter(same_figure_in(first, members), same_figure_in(last, members))
+        rows = rows.annotate(
+            members_value=FilteredRelation(
+                "report__values", condition=Q(report__values__indicator=members)
+            )
+        )
+        sums["members"] = Sum("members_value__value")
+    rows = (
+        rows.annotate(bucket=bucket)
+        .values_list("bucket", "indicator__code", "report__period__year")
+        .annotate(**sums)
+        .order_by()
+    )
+    out: dict[TotalKey, tuple[int, int, int | None]] = {}
+    for bucket_id, code, year, total, units, *member_sum in rows:
+        child = codes[bucket_id] if children else None
+        out[(code, child, year)] = (
+            int(total),
+            units,
+            int(member_sum[0]) if member_sum else None,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class ChildChanges:
+    """Changes from `first` to `last` by child, like with like: `sums` {(stored indicator
+    code, child's code, year): sum over the child's units that have the figure in both
+    years}, `units` {(stored indicator code, child's code): how many such units}; with a member
+    indicator, `members` {(stored indicator code, child's code, year): the member count of
+    those same units (which also have it in both years)}."""
+
+    first: int
+    last: int
+    sums: dict[TotalKey, int]
+    units: dict[tuple[str, str | None], int]
+    members: dict[TotalKey, int]
+
+
+def like_for_like_by_child(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    first: int,
+    last: int,
+    children: list[Unit],
+    members: Indicator | None = None,
+) -> ChildChanges:
+    """`like_for_like`'s sums for each of `children` (below the subject's unit; a unit inside
+    none under the subject unit's code), of the stored parts of `indicators` (a caller pools
+    children and forms ratios from them). With `members`, per-100 changes: only the units
+    with the figure and the member count in both years, and their member counts beside. One
+    query."""
+    found = _same_figure_sums(
+        subject=subject,
+        indicators=indicators,
+        first=first,
+        last=last,
+        children=children,
+        members=members,
+    )
+    sums, units, member_sums = {}, {}, {}
+    for (code, child, year), (total, count, member_sum) in found.items():
+        sums[(code, child, year)] = total
+        units[(code, child)] = count
+        if member_sum is not None:
+            member_sums[(code, child, year)] = member_sum
+    return ChildChanges(first=first, last=last, sums=sums, units=units, members=member_sums)
 
 
 @dataclass(frozen=True)
@@ -269,56 +385,78 @@ def rate_bases(
     `children`, over each child's subtree; a unit inside no child under the subject unit's
     code): each indicator summed over the subject's years (a stock at the end year), and the
     members at the end year, both over the units whose member count for the end year is
-    reported. A unit without it is in neither sum; a bucket where no unit has it is absent.
-    Four queries."""
-    end = subject.end_year
-    bucket, codes = _bucket(subject, children)
+    reported. A unit without it is in neither sum. One query."""
+    return {
+        (code, bucket): base
+        for (code, bucket, _year), base in _rate_sums(
+            subject=subject, indicators=indicators, members=members, children=children, yearly=False
+        ).items()
+    }
 
-    def has_members(unit) -> Exists:
-        return Exists(
-            _values(subject, report__unit=unit, indicator=members, report__period__year=end)
+
+def yearly_rate_bases(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None = None,
+) -> dict[TotalKey, RateBase]:
+    """{(indicator code, child's code or None, year): RateBase}: `rate_bases` of each year
+    apart, each year's figure and members over the units whose member count for that year is
+    reported. One query."""
+    return _rate_sums(
+        subject=subject, indicators=indicators, members=members, children=children, yearly=True
+    )
+
+
+def _rate_sums(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None,
+    yearly: bool,
+) -> dict[TotalKey, RateBase]:
+    unit, end = subject.unit, subject.end_year
+    codes, bucket = _buckets(unit, children, "report__unit__path")
+    has_members = Exists(
+        _values(
+            subject,
+            report__unit=OuterRef("report__unit"),
+            indicator=members,
+            report__period__year=OuterRef("report__period__year") if yearly else end,
         )
-
-    in_range = _reports(
-        subject,
-        unit__path__startswith=subject.unit.path,
-        period__year__gte=subject.start_year,
-        period__year__lte=end,
     )
-    counts = in_range.alias(with_members=has_members(OuterRef("unit"))).aggregate(
-        kept=Count("pk", filter=Q(with_members=True)),
-        left=Count("pk", filter=Q(with_members=False)),
-    )
-    counted = dict(
-        _values(subject, report__unit__path__startswith=subject.unit.path, indicator=members)
-        .filter(report__period__year=end)
+    rows = (
+        _values(
+            subject,
+            report__unit__path__startswith=unit.path,
+            report__period__year__gte=subject.start_year,
+            report__period__year__lte=end,
+            indicator_id__in=_stored_ids(indicators) | {members.pk},
+        )
+        .filter(has_members)
         .annotate(bucket=bucket)
-        .values_list("bucket")
-        .annotate(units=Count("report__unit", distinct=True))
+        .values_list("bucket", "indicator__code", "indicator__aggregation", "report__period__year")
+        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
         .order_by()
     )
-    stored = _stored([*indicators, members])
-    sums = _kept_sums(
-        subject,
-        stored=stored,
-        children=children,
-        keep=Q(has_members(OuterRef("report__unit"))),
-        direct=dict.fromkeys(subject.years, counts["kept"] <= counts["left"]),
-    )
-    stocks = {i.code for i in stored if i.aggregation == Indicator.Aggregation.LAST}
-    totals: dict[TotalKey, int] = {}
-    for (code, child, year), total in sums.items():
-        if code in stocks and year != end:
+    sums: dict[TotalKey, int] = {}
+    counted: dict[tuple[str | None, int | None], int] = {}
+    for bucket_id, code, aggregation, year, total, count in rows:
+        if not yearly and aggregation == Indicator.Aggregation.LAST and year != end:
             continue  # a stock: its end year's figure
-        key = (code, child, None)
-        totals[key] = totals.get(key, 0) + total
-    totals = _with_ratios(dict(totals), [*indicators, members])
+        key = (code, codes[bucket_id] if children else None, year if yearly else None)
+        sums[key] = sums.get(key, 0) + int(total)
+        if code == members.code:
+            counted[key[1:]] = count
+    totals = _with_ratios(dict(sums), [*indicators, members])
     return {
-        (indicator.code, codes[bucket_id]): RateBase(
-            total=totals.get((indicator.code, codes[bucket_id], None)),
-            members=totals.get((members.code, codes[bucket_id], None)),
+        (code, *at): RateBase(
+            total=totals.get((code, *at)),
+            members=totals.get((members.code, *at)),
             units=units,
         )
-        for bucket_id, units in counted.items()
-        for indicator in indicators
+        for at, units in counted.items()
+        for code in [i.code for i in indicators]
     }

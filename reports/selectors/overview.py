@@ -103,8 +103,8 @@ class IndicatorYears:
     total: Number
     start_year: int
     end_year: int
-    # The first and last years summed over the units counted in both, and how many units those
-    # are (`like_for_like`); None: the plain totals are compared.
+    # The first and last years summed over the units with the figure in both, and how many
+    # units those are (`like_for_like`); None: the plain totals are compared.
     compared: tuple[Number, Number] | None = None
     compared_units: int | None = None
 
@@ -170,7 +170,7 @@ def unit_overview(
             return {}
         return {
             "compared": like.pair(indicator.code),
-            "compared_units": like.both,
+            "compared_units": like.units.get(indicator.code, 0),
         }
 
     return [
@@ -240,11 +240,11 @@ def overview_figures(
     below (e.g. Rạch Giá) is compared with that unit's own data. With `children` (units
     directly under the subject's unit), the `group_comparisons` of every section's headline
     indicators between them. Each year's coverage (`year_coverage`); unless `raw`, the change
-    between the first and last years over the units counted in both (`like_for_like`), which
+    between the first and last years over the units with the figure in both (`like_for_like`), which
     the page states only when both ends of the range are covered enough to compare (the
     movement's `comparison_threshold`).
     Five queries with children (indicators, totals by year and over the stage, groups by year
-    and over the stage), three without, two for the coverage, five for the like-for-like
+    and over the stage), three without, two for the coverage, four for the like-for-like
     change when the range has two years or more, and the published figures'."""
     indicators = movement_indicators(movement=subject.movement)
     coverage = year_coverage(subject=subject)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from movements.models import Indicator, Movement, Report, Unit
 
+from .like_for_like import YearCoverage, children_coverage, rate_bases, year_coverage
 from .subject import Subject
 from .totals import (
     MEMBERS_INDICATOR,
@@ -14,7 +15,6 @@ from .totals import (
     _totals_by_child,
     indicator_totals,
     movement_indicators,
-    per_hundred,
     ratio_percent,
 )
 
@@ -42,6 +42,7 @@ class ProfileRow:
     province_total: Number
     rate: Number = None
     peer_rates: list[Number] = field(default_factory=list)
+    rate_units: int = 0
 
     @property
     def rate_low(self) -> Number:
@@ -88,12 +89,42 @@ def _peer_average(
     return Decimal(sum(present)) / len(present)
 
 
+@dataclass(frozen=True)
+class ProfileCoverage:
+    """What the unit page's figures span: each year's units counted of those due in the
+    unit's subtree (`unit`) and in `root`'s (`province`); the peers with a member count at the
+    end year (`rated`, the unit included) and those without (`unrated`, each with that year's
+    coverage, which says why: no report counted, or a report without it)."""
+
+    unit: dict[int, YearCoverage]
+    province: dict[int, YearCoverage]
+    rated: int
+    unrated: list[tuple[Unit, YearCoverage]]
+    end_year: int
+
+
 def unit_profile(
     *, subject: Subject, root: Unit, indicators: list[Indicator] | None = None
 ) -> tuple[list[Unit], list[ProfileRow]]:
-    """(peers, rows): each indicator of the subject's unit by year and over the stage, beside
-    the average of its peers (`peer_units`) and the total of `root`, and the stage rates per
-    100 members of the unit and of each peer. Three queries besides the indicators."""
+    """(peers, rows): `unit_profile_covered` without the coverage."""
+    peers, rows, _coverage = unit_profile_covered(subject=subject, root=root, indicators=indicators)
+    return peers, rows
+
+
+def unit_profile_covered(
+    *,
+    subject: Subject,
+    root: Unit,
+    indicators: list[Indicator] | None = None,
+    raw: bool = False,
+) -> tuple[list[Unit], list[ProfileRow], ProfileCoverage]:
+    """(peers, rows, coverage): each indicator of the subject's unit by year and over the
+    stage, beside the average of its peers (`peer_units`) and the total of `root`, and the
+    stage rates per 100 members of the unit and of each peer, each over the units with a
+    member count at the end year (`rate_bases`: the members of a unit that did not report
+    are in no denominator; `raw`: every counted report's total over every counted member count).
+    Eight queries besides the indicators: the totals (three), the
+    rates (one), the coverage of the peers (two) and of `root` (two)."""
     unit = subject.unit
     if indicators is None:
         indicators = movement_indicators(movement=subject.movement)
@@ -116,6 +147,22 @@ def unit_profile(
     province = indicator_totals(subject=subject.with_unit(root), indicators=indicators)
     years = subject.years
     peer_codes = [p.code for p in peers]
+    parent_subject = subject.with_unit(unit.parent) if unit.parent_id is not None else subject
+    bases = {}
+    if members is not None:
+        bases = rate_bases(
+            subject=parent_subject,
+            indicators=[i for i in indicators if i.kind != Indicator.Kind.RATIO],
+            members=members,
+            children=peers if unit.parent_id is not None else None,
+        )
+    if unit.parent_id is not None:
+        peer_coverage = children_coverage(subject=parent_subject, children=peers)
+    else:
+        peer_coverage = {unit.code: year_coverage(subject=subject)}
+    rated = {bucket for _code, bucket in bases if bucket in peer_codes}
+    if unit.parent_id is None and bases:
+        rated = {unit.code}
 
     def by_peer(source, year):
         return {
@@ -133,9 +180,12 @@ def unit_profile(
             )
         if members is None or indicator.code == members.code:
             return None
-        return per_hundred(
-            stage.get((indicator.code, code, None)), stage.get((members.code, code, None))
-        )
+        if raw:
+            return ratio_percent(
+                stage.get((indicator.code, code, None)), stage.get((members.code, code, None))
+            )
+        base = bases.get((indicator.code, code if unit.parent_id is not None else None))
+        return base.per_hundred if base is not None else None
 
     rows = []
     for indicator in indicators:
@@ -153,9 +203,27 @@ def unit_profile(
                 },
                 peer_total=_peer_average(indicator, stage_parts[indicator.code], stage_parts),
                 province_total=province.get((indicator.code, None, None)),
+                rate_units=_rate_units(bases, members, unit),
             )
         )
-    return peers, rows
+    coverage = ProfileCoverage(
+        unit=peer_coverage.get(unit.code, {}),
+        province=year_coverage(subject=subject.with_unit(root)),
+        rated=len(rated),
+        unrated=[
+            (p, peer_coverage[p.code][subject.end_year]) for p in peers if p.code not in rated
+        ],
+        end_year=subject.end_year,
+    )
+    return peers, rows, coverage
+
+
+def _rate_units(bases: dict, members: Indicator | None, unit: Unit) -> int:
+    """How many units of `unit`'s subtree its rate per 100 members is over."""
+    if members is None:
+        return 0
+    base = bases.get((members.code, unit.code if unit.parent_id is not None else None))
+    return base.units if base is not None else 0
 
 
 def unit_reports(*, movement: Movement, unit: Unit) -> list[Report]:

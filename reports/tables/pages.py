@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from movements.formatting import format_years
 
 from ..charts import GROUP_LABELS, Provisional, axis_title
+from ..coverage_text import compared_words, short_words, unrated_words
 from .body import NUM, Column, Table, data_table
 from .columns import (
     AverageColumn,
@@ -69,11 +70,14 @@ def ranking_table(
     per_hundred: bool,
     unit_url: UnitUrl | None = None,
     provisional: Provisional | None = None,
+    raw: bool = False,
 ) -> Table:
-    """Rank, unit, each year, stage, per 100 members, change first → last year; the
+    """Rank, unit, each year, stage, per 100 members, change first → last year, a note; the
     `provisional` years ({year: "6/24"}) and the stage over them headed as provisional.
 
-    `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent. In
+    `rows`: dicts with unit, rank, y<year>, total, per_hundred, change, change_percent, and
+    what says what the change and the rate span (`change_units`, `change_short`,
+    `rate_short`: the note says it; `raw`: the change is of the plain sums). In
     per-100 mode the years, the stage and the change are per 100 members (and the separate
     per-100 column goes). A ratio has no per-100 column, and its change is in percentage points
     with no percent change. `unit_url(unit, start, end)`: each year's and the stage's figure
@@ -104,7 +108,7 @@ def ranking_table(
                     link=stage_link,
                 ),
             ),
-            ("change", SignedPerHundredColumn(verbose_name=_("Thay đổi năm đầu → năm cuối"))),
+            ("change", SignedPerHundredColumn(verbose_name=_change_header(raw))),
         ]
     else:
         columns.append(
@@ -121,16 +125,40 @@ def ranking_table(
             (
                 "change",
                 SignedColumn(
-                    verbose_name=_("Thay đổi năm đầu → năm cuối (điểm %)")
-                    if is_ratio
-                    else _("Thay đổi năm đầu → năm cuối"),
+                    verbose_name=_change_header(raw, points=is_ratio),
                     kind=kind,
                 ),
             )
         )
     if not is_ratio:
         columns.append(("change_percent", SignedPercentColumn(verbose_name=_("Thay đổi (%)"))))
+    columns.append(("note", Column(verbose_name=_("Ghi chú"), orderable=False)))
+    first, last = (years[0], years[-1]) if years else (None, None)
+    rows = [r | {"note": _ranking_note(r, first, last, per_hundred)} for r in rows]
     return data_table("RankingTable", columns, orderable=True)(rows, prefix="xh-")
+
+
+def _change_header(raw: bool, *, points: bool = False) -> str:
+    if raw:
+        header = _("Thay đổi năm đầu → năm cuối (tổng thô)")
+    else:
+        header = _("Thay đổi năm đầu → năm cuối (cùng đơn vị)")
+    return f"{header} ({_('điểm %')})" if points else str(header)
+
+
+def _ranking_note(row: dict, first, last, per_hundred: bool) -> str:
+    """What a unit's change and rate span, where it is not plain: too few units counted, a
+    change over several units, no member count at the end year."""
+    notes = []
+    if row.get("change_short") is not None:
+        notes.append(short_words(row["change_short"]))
+    elif (row.get("change_units") or 0) > 1:
+        notes.append(compared_words(row["change_units"], first, last))
+    if row.get("rate_short") is not None:
+        notes.append(
+            _("không tính trên 100 đoàn viên: %(why)s") % {"why": unrated_words(row["rate_short"])}
+        )
+    return "; ".join(str(n) for n in notes)
 
 
 def _unit_links(unit_url: UnitUrl | None, years: list[int]):
@@ -345,12 +373,16 @@ def group_table(
     *,
     group_url: GroupUrl | None = None,
     provisional: Provisional | None = None,
+    raw: bool = False,
 ) -> Table:
-    """Groups of units (`selectors.group_comparison`) year by year, then over the stage: units
-    with figures, total (a ratio: the group's pooled ratio), average per unit, members, per 100
-    members. With `group_url(group, start, end, per_hundred)`, each figure links to the units
-    of its group compared for its years (per 100 members for that column). The `provisional`
-    years ({year: "6/24"}) and the stage over them are named as provisional."""
+    """Groups of units (`selectors.group_comparison`) year by year, then over the stage: the
+    units' reports counted of those due, units with figures, total (a ratio: the group's
+    pooled ratio), average per unit, members, per 100 members over the units with a member
+    count (and how many), and on the stage's row the change from the first to the last year
+    over the units with the figure in both (`raw`: of the plain sums), with a note where too
+    few units are counted. With `group_url(group, start, end, per_hundred)`, each figure links
+    to the units of its group compared for its years (per 100 members for that column). The
+    `provisional` years ({year: "6/24"}) and the stage over them are named as provisional."""
     kind = comparison.indicator.kind
     stage = format_years(years[0], years[-1]) if years else ""
     stage_label = stage_header(years, provisional, _("Cả giai đoạn %(stage)s") % {"stage": stage})
@@ -359,17 +391,22 @@ def group_table(
         periods = [(year_header(y, provisional), y, y, row.years[y]) for y in years]
         periods.append((stage_label, years[0], years[-1], row.stage))
         for period, start, end, figures in periods:
+            coverage = figures.coverage
             rows.append(
                 {
                     "group": str(GROUP_LABELS.get(row.group, row.group)),
                     "period": period,
                     "units": figures.units,
+                    "counted": coverage.counted if coverage is not None else None,
+                    "due": coverage.due if coverage is not None else None,
                     "reporting": figures.reporting,
                     "total": figures.total,
                     "average": figures.average,
                     "members": figures.members,
-                    "per_hundred": figures.per_hundred,
+                    "per_hundred": figures.raw_per_hundred if raw else figures.per_hundred,
+                    "rate_units": None if raw else figures.rate_units,
                     "link": (row.group, start, end),
+                    **(_group_change(row, raw) if figures is row.stage else {}),
                 }
             )
 
@@ -401,7 +438,45 @@ def group_table(
                 AverageColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind, link=link(True)),
             ),
         ]
+        if not raw:
+            columns.append(
+                ("rate_units", FigureColumn(verbose_name=_("Số đơn vị tính trên 100 đoàn viên")))
+            )
+    columns += [
+        ("counted", FigureColumn(verbose_name=_("Báo cáo đã tính"))),
+        ("due", FigureColumn(verbose_name=_("Báo cáo phải nộp"))),
+        ("change", SignedColumn(verbose_name=_change_header(raw), kind=kind)),
+    ]
+    if kind != "ratio":
+        columns += [
+            ("change_percent", SignedPercentColumn(verbose_name=_("Thay đổi (%)"))),
+            (
+                "rate_change",
+                SignedPerHundredColumn(verbose_name=_("Thay đổi trên 100 đoàn viên")),
+            ),
+        ]
+    if not raw:
+        columns.append(("change_units", FigureColumn(verbose_name=_("Số đơn vị so sánh"))))
+    columns.append(("note", Column(verbose_name=_("Ghi chú"))))
     return data_table("GroupTable", columns, orderable=False)(rows, prefix="nhom-")
+
+
+def _group_change(row, raw: bool) -> dict:
+    """The stage row's change from the first to the last year: of the plain sums (`raw`), or
+    over the units with the figure in both years, with its note when too few are counted."""
+    if raw:
+        change, percent = row.raw_change
+        return {"change": change, "change_percent": percent, "rate_change": row.raw_rate_change}
+    if row.change is None:
+        return {}
+    rate_change = row.rate_change.change if row.rate_change is not None else None
+    return {
+        "change": row.change.change,
+        "change_percent": row.change.change_percent,
+        "rate_change": rate_change,
+        "change_units": row.change.units,
+        "note": short_words(row.change.short) if row.change.short is not None else "",
+    }
 
 
 def progress_table(rows, *, drill_url: Callable[[object], str]) -> Table:

@@ -70,8 +70,9 @@ def test_per_hundred_ranks_and_changes_are_exact_on_the_page(client, figures):
         "2012 (tạm tính, 0/24)",
         "2013 (tạm tính, 3/24)",
         "Cả giai đoạn (trên 100 đoàn viên) — tạm tính",
-        "Thay đổi năm đầu → năm cuối",
+        "Thay đổi năm đầu → năm cuối (cùng đơn vị)",
         "Thay đổi (%)",
+        "Ghi chú",
     ]
     # Stage: Hà Tiên 149 and Tân Hiệp 149 (a true tie) before An Minh 147 — all three would
     # show 1,5 and tie at rank 1 if rounded first.
@@ -80,9 +81,9 @@ def test_per_hundred_ranks_and_changes_are_exact_on_the_page(client, figures):
     assert shown["Hà Tiên"][2] == "0,5"  # 0,49 shown rounded
     assert shown["Hà Tiên"][7] == "1,5"
     # 0,49 → 1,00: +0,51, i.e. +104,1% (rounding first would say 0,5 → 1,0, +100%).
-    assert shown["Hà Tiên"][8:] == ["+0,5", "+104,1%"]
-    assert shown["An Minh"][8:] == ["+0,5", "+112,8%"]
-    assert shown["Tân Hiệp"][8:] == ["–", "–"]
+    assert shown["Hà Tiên"][8:10] == ["+0,5", "+104,1%"]
+    assert shown["An Minh"][8:10] == ["+0,5", "+112,8%"]
+    assert shown["Tân Hiệp"][8:10] == ["–", "–"]
 
 
 def test_per_hundred_chart_plots_the_exact_values(client, figures):
@@ -127,12 +128,12 @@ def test_change_of_a_rate_is_in_percentage_points(client, figures):
     params = {"indicator": RATE, **UNITS}
     header, rows = shown_table(compare(client, params), "xep-hang")
     assert "Thay đổi (%)" not in header
-    assert header[-1] == "Thay đổi năm đầu → năm cuối (điểm %)"
+    assert header[-2:] == ["Thay đổi năm đầu → năm cuối (cùng đơn vị) (điểm %)", "Ghi chú"]
     hatien = by_unit(rows)["Hà Tiên"]
-    assert (hatien[2], hatien[6], hatien[-1]) == ("0,7%", "1,7%", "+1 điểm %")
+    assert (hatien[2], hatien[6], hatien[-2]) == ("0,7%", "1,7%", "+1 điểm %")
 
     exported = by_unit(csv_rows(compare(client, params, export="xep-hang", format="csv"))[1:])
-    assert Decimal(exported["Hà Tiên"][-1]) == 1
+    assert Decimal(exported["Hà Tiên"][-2]) == 1
 
     # The overview of Hà Tiên says the same.
     response = client.get(reverse("reports:overview"), {"unit": "ha-tien"})

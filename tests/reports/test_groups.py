@@ -163,7 +163,10 @@ def test_group_comparison_agrees_with_sums_written_in_sql(groups_world, parent_c
                 assert (figures.total, figures.reporting) == total
                 assert figures.average == Decimal(total[0]) / total[1]
                 if people_sum and people_sum[0]:
-                    assert figures.per_hundred == Decimal(total[0]) * 100 / Decimal(people_sum[0])
+                    # The raw sums; the rate over the same units: test_like_with_like.py.
+                    assert figures.raw_per_hundred == (
+                        Decimal(total[0]) * 100 / Decimal(people_sum[0])
+                    )
 
 
 def test_group_rate_is_the_ratio_of_sums_not_the_average_of_rates(seed, units):
@@ -242,6 +245,14 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
         "Bình quân một đơn vị",
         "Số đoàn viên",
         "Trên 100 đoàn viên",
+        "Số đơn vị tính trên 100 đoàn viên",
+        "Báo cáo đã tính",
+        "Báo cáo phải nộp",
+        "Thay đổi năm đầu → năm cuối (cùng đơn vị)",
+        "Thay đổi (%)",
+        "Thay đổi trên 100 đoàn viên",
+        "Số đơn vị so sánh",
+        "Ghi chú",
     ]
     provisional = f"2012 (tạm tính, 3/{due})"
     branch_2012 = next(r for r in lines if r[0] == "Đoàn trực thuộc" and r[1] == provisional)
@@ -255,7 +266,7 @@ def test_compare_shows_districts_against_branches_with_chart_and_exports(client,
     district_2012 = next(
         r for r in rows if r[0] == "Huyện, thị, thành Đoàn" and r[1] == provisional
     )
-    assert district_2012[3:] == [2, 31, 15.5, 1000, 3.1]
+    assert district_2012[3:8] == [2, 31, 15.5, 1000, 3.1]
     xlsx_branch = next(r for r in rows if r[0] == "Đoàn trực thuộc" and r[1] == provisional)
     assert xlsx_branch[7] == pytest.approx(200 / 3, abs=1e-12)
 
@@ -282,12 +293,12 @@ def test_compare_groups_a_ratio_indicator_from_summed_parts(client, seed, cast, 
         },
     )
     lines = csv_rows(response)
-    assert lines[0][-1] == "Tỷ lệ của nhóm"
+    assert lines[0][4] == "Tỷ lệ của nhóm"
     district = next(
         r for r in lines if r[0] == "Huyện, thị, thành Đoàn" and r[1].startswith("2012 (tạm tính")
     )
     # 991 / 1000, not the average of 10 % and 100 %.
-    assert Decimal(district[-1]) == Decimal("99.1")
+    assert Decimal(district[4]) == Decimal("99.1")
 
 
 def test_compare_groups_the_units_under_a_district(client, seed, cast, units):
@@ -354,7 +365,9 @@ def test_groups_under_a_parent_run_a_fixed_number_of_queries(
     # session, user, scope (memberships with their units), the parent, its units, the parents
     # offered, movements, the years that have periods and the stages, indicators, filtered
     # units, ranking, groups (each one query of the stored totals), the header's progress link,
-    # demo flag, the header's menu (1), each year's coverage under the parent (2)
-    with django_assert_num_queries(18):
+    # demo flag, the header's menu (1); and like with like (+6, shared by the ranking and the
+    # groups): the units due and counted each year (2), the rates per 100 members over the
+    # stage and each year (2), the changes and the changes per 100 members (2)
+    with django_assert_num_queries(22):
         response = client.get(reverse("reports:compare"), {"parent": "rach-gia", "per": "100dv"})
     assert response.status_code == 200

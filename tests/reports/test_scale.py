@@ -267,13 +267,15 @@ SCALE_QUERIES = [
     # One period: its counts (2) and the page of units (count and rows).
     ("reports:completeness", (), {"period": "2012", "parent": "rach-gia"}, 16),
     # The overview: the chosen unit, the choices around it, and the search; its children and
-    # their groups' totals; the user's "Việc cần làm"; each year's coverage (2), the change
-    # over the units counted in both years (5).
-    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 27),
-    # The parent, its units, the parents around it; each year's coverage (2).
-    ("reports:compare", (), {"parent": "rach-gia"}, 18),
-    # Each year's coverage of the unit's subtree and of the province (2 each).
-    ("reports:unit", ("rach-gia",), {}, 19),
+    # their groups' totals; the user's "Việc cần làm"; like with like (+6: the units due and
+    # counted, the rates per 100 members over the stage and each year, the changes and those
+    # per 100 members).
+    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 26),
+    # The parent, its units, the parents around it; like with like (+6, as the overview's).
+    ("reports:compare", (), {"parent": "rach-gia"}, 22),
+    # Like with like (+5): the peers' rates, the units due and counted under the peers and in
+    # the province.
+    ("reports:unit", ("rach-gia",), {}, 20),
     # session, user, movement, scope, units around the user's and found ones, years, demo flag,
     # the header's menu (1)
     ("reports:document-index", ("3tn",), {"q": "xã"}, 10),

@@ -475,7 +475,9 @@ def test_selectors_run_a_fixed_number_of_queries(
             indicators=indicators,
             members=t.ind.m,
         )
-    with django_assert_num_queries(3):
+    # The totals (3); the peers' rates per 100 members (1), the units due and counted under the
+    # peers (2) and under the root (2).
+    with django_assert_num_queries(8):
         selectors.unit_profile(
             subject=_subject(t.movement, u.h1), root=u.tinh, indicators=indicators
         )

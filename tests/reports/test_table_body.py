@@ -209,6 +209,8 @@ def test_a_group_table_body_is_the_one_django_tables2_writes(seed):
             average=average,
             members=8964,
             per_hundred=Decimal("2.57") if total is not None else None,
+            rate_units=10,
+            coverage=SimpleNamespace(counted=11, due=12),
         )
 
     comparison = SimpleNamespace(
@@ -218,6 +220,13 @@ def test_a_group_table_body_is_the_one_django_tables2_writes(seed):
                 group="district",
                 years={2012: figures(1234, Decimal("2.6")), 2013: figures(None, None)},
                 stage=figures(1234, Decimal("102.83")),
+                change=SimpleNamespace(
+                    change=-56,
+                    change_percent=Decimal("-4.5"),
+                    units=9,
+                    short=SimpleNamespace(counted=6, due=12, year=2013),
+                ),
+                rate_change=SimpleNamespace(change=Decimal("0.25")),
             ),
         ],
     )
@@ -230,6 +239,7 @@ def test_a_group_table_body_is_the_one_django_tables2_writes(seed):
     )
     assert ours == theirs
     assert "1.234" in ours and "2,6" in ours and "&amp;h=1" in ours
+    assert "chưa đủ số liệu: 6/12 đơn vị (2013)" in ours
 
 
 def test_section_and_reconciliation_tables_are_the_ones_django_tables2_writes(seed, units):
