@@ -352,16 +352,20 @@ PAGE_QUERIES = {
     # their totals), one for the user's "Việc cần làm" (the units they enter: none here).
     # Like with like (+6): the children's units due and counted each year (2), the rates per
     # 100 members over the stage and each year (2), the changes and those per 100 members (2).
-    ("reports:overview", (), ""): 26,
+    # Every page over the years adds the coverage of its unit each year (`year_coverage`: the
+    # units due, the units counted): 2 (4 for a unit's page: its subtree and the province);
+    # the overview four more for its unit's change over the units with the figure in both
+    # years (`like_for_like`: the sums, the units counted in one year only and two lists).
+    ("reports:overview", (), ""): 32,
     # One indicator: the province's units, the parents offered, one more for its groups; like
     # with like (+6, the ranking's, which the groups reuse): as the overview's.
-    ("reports:compare", (), ""): 20,
+    ("reports:compare", (), ""): 22,
     # Bound unit filter: one more query for the filtered units. A section over the stage: like
     # with like (+4): the units due and counted (2), the rates per 100 members (2).
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 18,
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 20,
     # Like with like (+5): the peers' rates per 100 members (1), the units due and counted
     # each year under the peers (2) and in the province (2).
-    ("reports:unit", ("rach-gia",), ""): 20,
+    ("reports:unit", ("rach-gia",), ""): 24,
     # The periods to choose from; no open period, so the province's units × periods: periods,
     # the count and page of units, due units and report tallies of the page's groups, the
     # tallies of all (the units due are the rows'), and the day of submission of the groups of

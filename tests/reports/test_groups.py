@@ -368,6 +368,6 @@ def test_groups_under_a_parent_run_a_fixed_number_of_queries(
     # demo flag, the header's menu (1); and like with like (+6, shared by the ranking and the
     # groups): the units due and counted each year (2), the rates per 100 members over the
     # stage and each year (2), the changes and the changes per 100 members (2)
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(24):  # and the parent's coverage (2)
         response = client.get(reverse("reports:compare"), {"parent": "rach-gia", "per": "100dv"})
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -271,8 +272,15 @@ def _number(cell) -> Decimal | None:
     return Decimal(str(cell))
 
 
+def _unmarked(heading) -> str:
+    """A heading without the provisional marks of an incomplete year ("2014 (tạm tính, 6/24)"
+    is "2014" here; tests/reports/test_provisional.py checks them)."""
+    return re.sub(r" \(tạm tính, [^)]*\)| — tạm tính", "", str(heading))
+
+
 def _by_header(lines: list[list]) -> list[dict]:
-    header = lines[0]
+    """Rows by their column's heading, `_unmarked`."""
+    header = [_unmarked(h) for h in lines[0]]
     return [dict(zip(header, line, strict=True)) for line in lines[1:]]
 
 
@@ -354,7 +362,7 @@ def _check_groups(client, params: dict, expected: Expected, children: list[Unit]
     for row in rows:
         group = GROUP_NAMES.get(row["Nhóm đơn vị"])
         members = [c.code for c in children if group is None or c.peer_group == group]
-        period = str(row["Năm"])
+        period = _unmarked(row["Năm"])
         years = range(expected.first, expected.last + 1)
         if period.startswith("Cả giai đoạn"):
             counted = sum(expected.coverage[y].get(c, (0, 0))[0] for y in years for c in members)
