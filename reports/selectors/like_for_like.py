@@ -13,6 +13,7 @@ units.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,7 +21,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -118,8 +118,9 @@ def _reports(subject: Subject, **where):
     )
 
 
-def _values(subject: Subject, **where):
+def _values(subject: Subject, *conditions: Q, **where):
     return Value.objects.filter(
+        *conditions,
         report__movement=subject.movement,
         report__status__in=subject.statuses,
         report__period__kind=subject.movement.period_kind,
@@ -253,6 +254,20 @@ def like_for_like(
     )
 
 
+def _within(subject: Subject, children: list[Unit] | None) -> Q:
+    """On a Value query: the values of the subject's subtree, or with `children` of their
+    subtrees and the subject unit's own reports only (the rest of the subtree is in no bucket a
+    page shows, and may be units the user does not see)."""
+    unit = subject.unit
+    inside = [c for c in children or [] if c.pk != unit.pk and c.path.startswith(unit.path)]
+    if not inside:
+        return Q(report__unit__path__startswith=unit.path)
+    within = Q(report__unit=unit)
+    for child in inside:
+        within |= Q(report__unit__path__startswith=child.path)
+    return within
+
+
 def _same_figure_sums(
     *,
     subject: Subject,
@@ -266,51 +281,48 @@ def _same_figure_sums(
     members)} of the stored parts of `indicators` in years `first` and `last`, each over the
     units of the subject's subtree (with `children`, of each child's) that have a figure for it
     in both years; with `members`, only the units that also have a member count in both years,
-    and the member count of those same units that year (else None). One query."""
+    and the member count of those same units that year (else None). One query: each unit's
+    sums by year, compared in Python (a unit's presence in the other year tested per row in SQL
+    costs a probe per value)."""
     unit = subject.unit
     codes, bucket = _buckets(unit, children, "report__unit__path")
-
-    def same_figure_in(year: int, indicator: Indicator | None = None) -> Exists:
-        return Exists(
-            _values(
-                subject,
-                report__unit=OuterRef("report__unit"),
-                indicator=OuterRef("indicator") if indicator is None else indicator,
-                report__period__year=year,
-            )
-        )
-
-    rows = _values(
-        subject,
-        report__unit__path__startswith=unit.path,
-        indicator_id__in=_stored_ids(indicators),
-    ).filter(
-        (Q(report__period__year=first) & same_figure_in(last))
-        | (Q(report__period__year=last) & same_figure_in(first))
-    )
-    sums = {"total": Sum("value"), "units": Count("report__unit", distinct=True)}
-    if members is not None:
-        rows = rows.filter(same_figure_in(first, members), same_figure_in(last, members))
-        rows = rows.annotate(
-            members_value=FilteredRelation(
-                "report__values", condition=Q(report__values__indicator=members)
-            )
-        )
-        sums["members"] = Sum("members_value__value")
+    wanted = _stored_ids(indicators)
     rows = (
-        rows.annotate(bucket=bucket)
-        .values_list("bucket", "indicator__code", "report__period__year")
-        .annotate(**sums)
+        _values(
+            subject,
+            _within(subject, children),
+            report__period__year__in=[first, last],
+            indicator_id__in=wanted | ({members.pk} if members is not None else set()),
+        )
+        .annotate(bucket=bucket)
+        .values_list(
+            "bucket", "report__unit", "indicator_id", "indicator__code", "report__period__year"
+        )
+        .annotate(total=Sum("value"))
         .order_by()
     )
+    figures: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    names: dict[int, str] = {}
+    child_of: dict[int, str | None] = {}
+    for bucket_id, unit_id, indicator_id, code, year, total in rows:
+        figures[unit_id][indicator_id][year] = int(total)
+        names[indicator_id] = code
+        child_of[unit_id] = codes[bucket_id] if children else None
     out: dict[TotalKey, tuple[int, int, int | None]] = {}
-    for bucket_id, code, year, total, units, *member_sum in rows:
-        child = codes[bucket_id] if children else None
-        out[(code, child, year)] = (
-            int(total),
-            units,
-            int(member_sum[0]) if member_sum else None,
-        )
+    need = len({first, last})  # figures in both years (one, for a single year)
+    for unit_id, by_indicator in figures.items():
+        member_years = by_indicator.get(members.pk, {}) if members is not None else None
+        if member_years is not None and len(member_years) < need:
+            continue  # with `members`, only units with a member count in both years
+        for indicator_id, years in by_indicator.items():
+            if indicator_id not in wanted or len(years) < need:
+                continue
+            for year in sorted({first, last}):
+                key = (names[indicator_id], child_of[unit_id], year)
+                total, count, member_sum = out.get(key, (0, 0, None))
+                if member_years is not None:
+                    member_sum = (member_sum or 0) + member_years[year]
+                out[key] = (total + years[year], count + 1, member_sum)
     return out
 
 
@@ -419,43 +431,48 @@ def _rate_sums(
 ) -> dict[TotalKey, RateBase]:
     unit, end = subject.unit, subject.end_year
     codes, bucket = _buckets(unit, children, "report__unit__path")
-    has_members = Exists(
+    rows = list(
         _values(
             subject,
-            report__unit=OuterRef("report__unit"),
-            indicator=members,
-            report__period__year=OuterRef("report__period__year") if yearly else end,
-        )
-    )
-    rows = (
-        _values(
-            subject,
-            report__unit__path__startswith=unit.path,
+            _within(subject, children),
             report__period__year__gte=subject.start_year,
             report__period__year__lte=end,
             indicator_id__in=_stored_ids(indicators) | {members.pk},
         )
-        .filter(has_members)
         .annotate(bucket=bucket)
-        .values_list("bucket", "indicator__code", "indicator__aggregation", "report__period__year")
-        .annotate(total=Sum("value"), units=Count("report__unit", distinct=True))
+        .values_list(
+            "bucket",
+            "report__unit",
+            "indicator__code",
+            "indicator__aggregation",
+            "report__period__year",
+        )
+        .annotate(total=Sum("value"))
         .order_by()
     )
+    # Which years each unit reported its member count in: a unit's figures count where it did
+    # (the end year, or each year for `yearly`), compared here rather than probed per value.
+    member_years: dict[int, set[int]] = defaultdict(set)
+    for _bucket, unit_id, code, _aggregation, year, _total in rows:
+        if code == members.code:
+            member_years[unit_id].add(year)
     sums: dict[TotalKey, int] = {}
-    counted: dict[tuple[str | None, int | None], int] = {}
-    for bucket_id, code, aggregation, year, total, count in rows:
+    counted: dict[tuple[str | None, int | None], set[int]] = defaultdict(set)
+    for bucket_id, unit_id, code, aggregation, year, total in rows:
+        if (year if yearly else end) not in member_years[unit_id]:
+            continue
         if not yearly and aggregation == Indicator.Aggregation.LAST and year != end:
             continue  # a stock: its end year's figure
         key = (code, codes[bucket_id] if children else None, year if yearly else None)
         sums[key] = sums.get(key, 0) + int(total)
         if code == members.code:
-            counted[key[1:]] = count
+            counted[key[1:]].add(unit_id)
     totals = _with_ratios(dict(sums), [*indicators, members])
     return {
         (code, *at): RateBase(
             total=totals.get((code, *at)),
             members=totals.get((members.code, *at)),
-            units=units,
+            units=len(units),
         )
         for at, units in counted.items()
         for code in [i.code for i in indicators]
