@@ -48,8 +48,6 @@ adds what is missing and never re-dates a report already there: `demo_remove` (`
 from __future__ import annotations
 
 import datetime as dt
-import random
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,6 +69,7 @@ from ..models import (
 from ..rules import parts_within_wholes
 from ..selectors import entry_indicators
 from . import ServiceError
+from .demo_dates import DemoDates, demo_open_dates, seeded_random, stage_dates
 from .flags import report_flags_store
 from .rollups import RollupChange
 from .seed import LoadResult, upsert
@@ -121,9 +120,6 @@ _PAIR_COUNTS = set(DEMO_PAIRS.values())
 DEMO_MONEY_MIN = 100_000
 # Money is given in whole tens of thousands of đồng, as reports give it.
 _MONEY_STEP = 10_000
-# The share of the stage's reports sent after the deadline.
-DEMO_LATE_SHARE = 0.2
-
 DEMO_NOTE_HIGHLIGHTS = [
     "Triển khai phong trào đến 100% chi đoàn; nhiều công trình thanh niên được nhân dân ghi nhận.",
     "Phối hợp tổ chức hiến máu, khám bệnh miễn phí và tặng quà cho gia đình chính sách.",
@@ -155,69 +151,8 @@ def split_exactly(total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-def _random(*key) -> random.Random:
-    return random.Random("-".join(map(str, key)))
-
-
 def _noise(*key, spread: float = 0.25) -> float:
-    return _random(*key).uniform(1 - spread, 1 + spread)
-
-
-@dataclass(frozen=True)
-class DemoDates:
-    """When a demo report was created, its figures last entered, sent and approved or
-    returned (None: not yet), and so last edited."""
-
-    created: dt.datetime
-    entered: dt.datetime
-    submitted: dt.datetime | None = None
-    decided: dt.datetime | None = None
-
-    @property
-    def last(self) -> dt.datetime:
-        return self.decided or self.submitted or self.entered
-
-
-def _at(day: dt.date, rng: random.Random) -> dt.datetime:
-    """A moment of office hours on `day`, in the site's time zone."""
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time(rng.randint(7, 16), rng.randint(0, 59)))
-    )
-
-
-def _sent(submitted: dt.datetime, rng: random.Random, decided_days: int = 0) -> DemoDates:
-    """The dates of a report sent at `submitted`, approved or returned `decided_days` later
-    (0: not yet)."""
-    entered = submitted - dt.timedelta(days=rng.randint(0, 2), minutes=rng.randint(10, 300))
-    created = _at(submitted.date() - dt.timedelta(days=rng.randint(10, 30)), rng)
-    decided = _at(submitted.date() + dt.timedelta(days=decided_days), rng) if decided_days else None
-    if decided is not None and decided <= submitted:
-        decided = submitted + dt.timedelta(hours=2)
-    return DemoDates(
-        created=min(created, entered), entered=entered, submitted=submitted, decided=decided
-    )
-
-
-def _until(dates: DemoDates, now: dt.datetime) -> DemoDates:
-    """`dates`, moved earlier together where the last of them is after `now`."""
-    late = dates.last - now
-    if late <= dt.timedelta(0):
-        return dates
-    return DemoDates(
-        **{name: moment - late if moment else moment for name, moment in vars(dates).items()}
-    )
-
-
-def demo_dates(unit_code: str, deadline: dt.date) -> DemoDates:
-    """The dates of a unit's approved demo report due on `deadline`: sent on the deadline or
-    up to 9 days before it, or (DEMO_LATE_SHARE of them) 1 to 35 days after; approved 1 to 7
-    days after being sent. The same for the same unit and deadline."""
-    rng = _random("dates", unit_code, deadline.isoformat())
-    if rng.random() < DEMO_LATE_SHARE:
-        day = deadline + dt.timedelta(days=rng.randint(1, 35))
-    else:
-        day = deadline - dt.timedelta(days=rng.randint(0, 9))
-    return _sent(_at(day, rng), rng, decided_days=rng.randint(1, 7))
+    return seeded_random(*key).uniform(1 - spread, 1 + spread)
 
 
 def demo_reporting_units(*, movement: Movement) -> dict[int, list[Unit]]:
@@ -261,7 +196,7 @@ def demo_values(*, movement: Movement) -> dict[tuple[str, int], dict[str, int]]:
         values["doan-vien"] = _stock(unit_code, "dv", 310, growth, year)
         values["to-chuc-doan-co-quan"] = max(2, _stock(unit_code, "tc", 4, growth, year))
         values["co-so-doan"] = max(2, _stock(unit_code, "cs", 3, growth, year))
-        registered = values["co-so-doan"] - _random(unit_code, year).randint(0, 2)
+        registered = values["co-so-doan"] - seeded_random(unit_code, year).randint(0, 2)
         values["co-so-dang-ky-phong-trao"] = max(0, registered)
 
     published = PublishedFigure.objects.filter(
@@ -312,13 +247,6 @@ def _seeded_movement(code: str) -> Movement:
     if movement is None:
         raise ServiceError(f"Chưa có phong trào “{code}”. Hãy chạy “manage.py load_seed” trước.")
     return movement
-
-
-def _stage_dates(unit_code: str, period: Period, now: dt.datetime) -> DemoDates:
-    """`demo_dates` of a unit's report of `period` (due 15 January after it when the period
-    has no deadline), none after `now`."""
-    deadline = period.deadline or dt.date(period.year + 1, 1, 15)
-    return _until(demo_dates(unit_code, deadline), now)
 
 
 def _reports_created(planned: list[tuple[Report, DemoDates]]) -> list[Report]:
@@ -397,7 +325,7 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
         if (unit_code, year) in existing:
             continue
         period = periods[year]
-        dates = _stage_dates(unit_code, period, now)
+        dates = stage_dates(unit_code, period, now)
         report = Report(
             unit=units[unit_code],
             period=period,
@@ -425,7 +353,7 @@ def demo_load(*, movement_code: str = DEFAULT_MOVEMENT) -> LoadResult:
         report = demo_reports.get(key)
         if report is None:
             continue
-        entered[report.pk] = _stage_dates(key[0], report.period, now).entered
+        entered[report.pk] = stage_dates(key[0], report.period, now).entered
         for code, number in values.items():
             indicator = indicators[code]
             value = current.get((report.pk, indicator.pk))
@@ -478,9 +406,6 @@ DEMO_OPEN_STATUS = {
     ],
     Report.Status.RETURNED: ["cong-an"],
 }
-# Submitted reports sent after the deadline, by how many days; the others came 1 to 6 days
-# before it.
-DEMO_OPEN_LATE = {"giong-rieng": 9, "khoi-co-quan": 23}
 # Figures submitted reports leave blank (not reported, unlike 0): a whole section (a group
 # code) or single indicators, with the figures that depend on them (DEMO_PAIRS).
 DEMO_OPEN_BLANKS = {
@@ -572,27 +497,6 @@ def _open_values(
         if code == unit_code and indicator_code in values:
             values[indicator_code] = number
     return values
-
-
-def demo_open_dates(
-    unit_code: str, status: str, deadline: dt.date, now: dt.datetime | None = None
-) -> DemoDates:
-    """The dates of a unit's demo report of the open period due on `deadline`, by `status`: a
-    draft last edited within 12 days of the deadline; a submitted report sent 1 to 6 days
-    before it, or DEMO_OPEN_LATE days after; a returned one sent 2 days before and returned a
-    week later. None after `now` (default: the clock)."""
-    rng = _random("open", unit_code, deadline.isoformat())
-    if status == Report.Status.DRAFT:
-        edited = _at(deadline + dt.timedelta(days=rng.randint(-12, 12)), rng)
-        created = _at(edited.date() - dt.timedelta(days=rng.randint(5, 25)), rng)
-        dates = DemoDates(created=created, entered=edited)
-    elif status == Report.Status.RETURNED:
-        dates = _sent(_at(deadline - dt.timedelta(days=2), rng), rng, decided_days=7)
-    else:
-        late = DEMO_OPEN_LATE.get(unit_code)
-        days = late if late else -rng.randint(1, 6)
-        dates = _sent(_at(deadline + dt.timedelta(days=days), rng), rng)
-    return _until(dates, now or timezone.now())
 
 
 # The next stage's báo cáo answer the plan that launched it, not the 2009–2013 letters of

@@ -20,11 +20,11 @@ from movements.services.demo import (
     DEMO_MONEY_MIN,
     DEMO_OPEN_BLANKS,
     DEMO_OPEN_IMPLAUSIBLE,
-    DEMO_OPEN_LATE,
     DEMO_OPEN_STATUS,
     DEMO_PAIRS,
     demo_open_period,
 )
+from movements.services.demo_dates import DEMO_OPEN_LATE
 from reports.selectors import dashboard_scope, progress_counts
 from tests.factories import make_report, totals_kept
 
