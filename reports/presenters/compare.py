@@ -27,7 +27,13 @@ def compare_page(
     units: list[Unit],
 ) -> Page:
     """The comparison page from `comparison` (one indicator or a section) and, for an
-    indicator, the groups of the compared units (`group_figures`, when they were asked)."""
+    indicator, the groups of the compared units (`group_figures`, when they were asked).
+    With one unit to compare (a secretary's own), nothing is ranked: no ranking, heatmap or
+    groups, only the unit's years (its chart over several years, its table) and the way to
+    its page, where it stands among its peers."""
+    single = units[0] if len(units) == 1 else None
+    if single is not None:
+        group_figures = None
     per_hundred = board.data["per"] == CompareForm.PER_HUNDRED
     coverage = board.coverage(parent)
     provisional = charts.provisional_years(coverage)
@@ -49,12 +55,15 @@ def compare_page(
                 provisional=provisional,
             )
         figures, table = _indicator_comparison(
-            comparison, board, suffix, group_figures, provisional
+            comparison, board, suffix, group_figures, provisional, single=single
         )
         basename = f"so-sanh-{comparison.indicator.code}"
     else:
         figures, table = _section_comparison(
-            comparison, board, suffix + _provisional_suffix(board.years, provisional)
+            comparison,
+            board,
+            suffix + _provisional_suffix(board.years, provisional),
+            ranked=single is None,
         )
         basename = f"so-sanh-{comparison.section.code}"
     return Page(
@@ -86,6 +95,10 @@ def compare_page(
             else "",
             "unrated": [(u, unrated_words(c)) for u, c in comparison.unrated],
             "end_year": board.data["end"],
+            "single_unit": single,
+            "single_unit_url": board.unit_url(single, board.data["start"], board.data["end"])
+            if single is not None
+            else "",
         },
     )
 
@@ -116,10 +129,14 @@ def _indicator_comparison(
     suffix: str,
     groups: selectors.GroupComparison | None,
     provisional: charts.Provisional | None = None,
+    *,
+    single: Unit | None = None,
 ) -> tuple[list[dict], Table]:
     """(figures, ranking table) of one indicator across units and years: the units ranked on
     the year or the stage, and with several years each unit's line and the heatmap; the
-    `provisional` years drawn and headed as such, the ranking over them titled so."""
+    `provisional` years drawn and headed as such, the ranking over them titled so. With a
+    `single` unit, only its line over the years (no ranking of one bar, no heatmap of one
+    row), and its table titled by its name."""
     indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
     years, stage = board.years, board.stage
     kind = "count" if per_hundred else indicator.kind
@@ -143,7 +160,7 @@ def _indicator_comparison(
             _("%(indicator)s: các đơn vị xếp theo số liệu cả giai đoạn %(stage)s") % words
         )
     figures = []
-    if comparison.has_values:
+    if comparison.has_values and single is None:
         figures.append(
             {
                 "id": "bieu-do-xep-hang",
@@ -171,7 +188,7 @@ def _indicator_comparison(
             )
             for r in rows
         ]
-        figures += [
+        figures.append(
             {
                 "id": "bieu-do-tung-don-vi",
                 "figure": charts.small_multiples(
@@ -193,7 +210,10 @@ def _indicator_comparison(
                     reference_note=reference_note,
                     provisional=provisional,
                 ),
-            },
+            }
+        )
+    if comparison.has_values and len(years) > 1 and single is None:
+        figures.append(
             {
                 "id": "bieu-do-nhiet",
                 "figure": charts.heatmap(
@@ -204,8 +224,12 @@ def _indicator_comparison(
                     measures=[measure] * len(years),
                     provisional=provisional,
                 ),
-            },
-        ]
+            }
+        )
+    if single is None:
+        title = _("Xếp hạng: %(indicator)s, %(stage)s") % words
+    else:
+        title = _("%(unit)s: %(indicator)s, %(stage)s") % (words | {"unit": single.short_name})
     table = named(
         tables.ranking_table(
             rows,
@@ -217,20 +241,21 @@ def _indicator_comparison(
             raw=comparison.raw,
         ),
         "xep-hang",
-        _("Xếp hạng: %(indicator)s, %(stage)s") % words + suffix,
+        title + suffix,
     )
     return figures, table
 
 
 def _section_comparison(
-    comparison: selectors.Comparison, board: Dashboard, suffix: str
+    comparison: selectors.Comparison, board: Dashboard, suffix: str, *, ranked: bool = True
 ) -> tuple[list[dict], Table]:
-    """(figures, table) of every indicator of a section across units, over the stage."""
+    """(figures, table) of every indicator of a section across units, over the stage; not
+    `ranked` (one unit), the table alone: a heatmap of one row compares nothing."""
     section, shown, rows = comparison.section, comparison.shown, comparison.rows
     stage = board.stage
     per_hundred = comparison.per_hundred
     figures = []
-    if comparison.has_values:
+    if comparison.has_values and ranked:
         figures = [
             {
                 "id": "bieu-do-nhiet",
