@@ -19,10 +19,10 @@ NAMED_UNITS = 3
 def filter_summary(form, unit_filter=None) -> list[str]:
     """What the filters of `form` (and of `unit_filter`, a FilterSet, when given) show as
     chosen, in their order: each select's chosen option as it reads (its first option when
-    none is chosen, as the browser shows it), the years as one range ("2009–2013"), a switch
-    by its label when it is on. The movement is left out while there is only one; on
-    the completeness page (a form with `MANY`) the years only for several periods and the
-    state only for one. A value that is not among the choices (a bad parameter) is left out."""
+    none is chosen, as the browser shows it), the years as one range ("2009–2013"), then each
+    switch that is on, by its label. The movement is left out while there is only one; on the
+    completeness page (a form with `MANY`) the years only for several periods and the state
+    only for one. A value not among the choices (a bad parameter) is left out."""
     fields = [form[name] for name in form.fields]
     if unit_filter:
         fields += [unit_filter.form[name] for name in unit_filter.form.fields]
@@ -30,6 +30,8 @@ def filter_summary(form, unit_filter=None) -> list[str]:
     period = form["period"].value() if many is not None else None
     skipped = NOT_NAMED | ({"state"} if many is not None and period == many else set())
     names = []
+    # The switches last, as the form shows them.
+    fields.sort(key=lambda field: isinstance(field.field, BooleanField))
     for field in fields:
         if field.name == "start" and many is None:
             names.append(_years(form))
@@ -64,7 +66,7 @@ def _chosen(field: BoundField) -> str:
     if field.name == "movement" and len(choices) < 2:
         return ""
     if value in (None, ""):
-        return next(iter(choices.values()))
+        return next(iter(choices.values()), "")
     return choices.get(str(value), "")
 
 

@@ -74,7 +74,7 @@ def test_on_a_phone_the_units_not_reported_start_within_two_screens(
     # The filters are folded; opened, the "Hiển thị" select shows its whole choice.
     state = page.get_by_label("Hiển thị")
     expect(state).to_be_hidden()
-    page.get_by_text("Đổi phong trào, kỳ báo cáo, đơn vị hiển thị").click()
+    page.locator(".filters-toggle > summary").click()
     expect(state).to_have_value("chua-nop")
     _assert_whole_in_view(page, state, PHONE[0])
     _assert_whole_in_view(page, page.get_by_label("Kỳ báo cáo"), PHONE[0])
@@ -84,7 +84,7 @@ def test_the_filters_show_the_years_only_for_several_periods(
     live_server, page, client, demo, cast, open_period, reports_2014
 ):
     _open(page, client, live_server, cast.reviewer, "/completeness/", DESKTOP)
-    page.get_by_text("Đổi phong trào, kỳ báo cáo, đơn vị hiển thị").click()
+    page.locator(".filters-toggle > summary").click()
     period = page.get_by_label("Kỳ báo cáo")
     start, end = page.get_by_label("Nhiều kỳ: từ năm"), page.get_by_label("Đến năm")
     state, stages = page.get_by_label("Hiển thị"), page.locator(".stage-links")
