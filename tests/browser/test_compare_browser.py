@@ -91,6 +91,7 @@ def test_one_year_per_100_members_and_branches_only_are_bookmarkable(
     expect(page.locator("#bieu-do-tung-don-vi")).to_have_count(0)  # one year: no lines
     assert horizontal_overflow(page) == 0
 
+    page.click(".filters-toggle > summary")  # folded behind the line naming the choices
     page.select_option("select[name=peers]", "branch")
     page.click("form.filters button[type=submit]")
     expect(page).to_have_url(re.compile(r"peers=branch"))
