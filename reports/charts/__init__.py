@@ -36,13 +36,14 @@ from .base import (
     GROUP_COLOURS,
     GROUP_LABELS,
     GROUP_TEXT_COLOURS,
-    NOTE_LINE,
     OTHER_COLOUR,
+    Scale,
     Series,
     axis_title,
-    wrap_title,
+    rate_kind,
 )
 from .heatmap import heatmap
+from .layout import wrap_title
 from .lines import group_lines, trend
 from .multiples import small_multiples
 from .peers import PeerRange, peer_range
@@ -55,11 +56,11 @@ __all__ = [
     "GROUP_COLOURS",
     "GROUP_LABELS",
     "GROUP_TEXT_COLOURS",
-    "NOTE_LINE",
     "OTHER_COLOUR",
     "PeerRange",
     "Point",
     "Provisional",
+    "Scale",
     "Series",
     "axis_title",
     "group_lines",
@@ -69,6 +70,7 @@ __all__ = [
     "provisional_years",
     "ranked",
     "ranking",
+    "rate_kind",
     "small_multiples",
     "trend",
     "wrap_title",

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from movements.formatting import format_number, format_value
+from movements.formatting import format_number, format_scaled, format_value, money_scale
 from movements.models import PeerGroup
 from movements.sanitise import chart_text
 
@@ -24,9 +24,7 @@ GROUP_TEXT_COLOURS = {PeerGroup.DISTRICT: DISTRICT_COLOUR, PeerGroup.BRANCH: "#b
 GROUP_LABELS = {**dict(PeerGroup.choices), "all": gettext_lazy("Tất cả các nhóm")}
 TREND_COLOURS = ["#0b5cab", "#1a7f37", "#9a6700", "#6f42c1", "#b42318", "#0e7490"]
 MONEY_SCALE = 1_000_000
-CELL_LABEL_COLUMNS = 6
 PROVISIONAL_COLOUR = "#7a4b00"  # the notes of provisional years: dark amber, 4.5:1 on white
-NOTE_LINE = 30  # pixels a line of notes under a title takes
 
 Provisional = Mapping[int, str]  # {year: "6/24"}: the years not complete, units counted/due
 
@@ -41,16 +39,72 @@ class Series:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Scale:
+    """How one chart writes its figures: money in one unit for the whole chart, chosen from
+    its largest figure (nghìn, triệu or tỷ đồng — per 100 members too), other figures as they
+    are. The exact figures stay in the hover texts; only what is plotted is divided."""
+
+    kind: str = "count"
+    measure: str = ""
+    divisor: int = 1
+    word: str = ""
+
+    @classmethod
+    def of(cls, kind: str, measure: str, values) -> Scale:
+        """The scale of a chart of `values` (exact figures, None for none)."""
+        if kind != "money":
+            return cls(kind, measure)
+        largest = max((abs(Decimal(v)) for v in values if v is not None), default=0)
+        divisor, word = money_scale(largest)
+        return cls(kind, measure, divisor, word)
+
+    @classmethod
+    def fixed(cls, kind: str, measure: str = "") -> Scale:
+        """Money in millions (`axis_title`), for a chart of several measures."""
+        return cls(kind, measure, MONEY_SCALE, "triệu") if kind == "money" else cls(kind, measure)
+
+    def plot(self, value) -> float | None:
+        """The number plotted: a float (JSON), money divided into the chart's unit."""
+        if value is None:
+            return None
+        return float(Decimal(value) / self.divisor) if self.divisor != 1 else float(value)
+
+    @property
+    def title(self) -> str:
+        """The axis's unit: 'triệu đồng / 100 đoàn viên', '%', or the measure."""
+        if self.kind == "money":
+            return f"{self.word} {self.measure or _('đồng')}".strip()
+        return axis_title(self.kind, self.measure)
+
+    def label(self, value, decimals: int = 1) -> str:
+        """A figure written beside its bar or in its cell, in the axis's unit: '12,38' (triệu
+        đồng), '8.964', '97,5%'."""
+        if value is None:
+            return ""
+        if self.kind == "money":
+            return format_scaled(Decimal(value) / self.divisor)
+        return figure_text(value, self.kind, "", decimals)
+
+    def text(self, value, decimals: int = 1) -> str:
+        """A figure with its measure, for a hover text: '12,38 triệu đồng / 100 đoàn viên'."""
+        return figure_text(value, self.kind, self.measure, decimals)
+
+
+def rate_kind(kind: str, per_hundred: bool) -> str:
+    """The kind a figure is drawn as: per 100 members a count or a ratio's parts become an
+    average (a count with decimals), and money stays money, written in its unit
+    ('12,38 triệu đồng / 100 đoàn viên')."""
+    return "count" if per_hundred and kind != "money" else kind
+
+
 def plot_value(value, kind: str) -> float | None:
-    """The number plotted: floats (JSON), money in millions of đồng."""
-    if value is None:
-        return None
-    if kind == "money":
-        return float(Decimal(value) / MONEY_SCALE)
-    return float(value)
+    """The number plotted on a chart of several measures: money in millions of đồng."""
+    return Scale.fixed(kind).plot(value)
 
 
 def axis_title(kind: str, measure: str) -> str:
+    """The unit of an axis of several measures: money in millions (see `plot_value`)."""
     if kind == "money":
         return _("triệu đồng")
     if kind == "ratio":
@@ -58,73 +112,12 @@ def axis_title(kind: str, measure: str) -> str:
     return measure
 
 
-def wrap_title(title: str, width: int = 45) -> str:
-    """Long titles on two lines (plotly does not wrap them; phones are narrow): the break goes
-    after the last ", " or " — " that keeps the first line within `width` characters.
-    The break is " <br>" so that removing "<br>" leaves the plain title."""
-    if len(title) <= width:
-        return title
-    cut = max(title.rfind(", ", 0, width), title.rfind(" — ", 0, width))
-    if cut <= 0:
-        cut = title.rfind(" ", 0, width)
-    if cut <= 0:
-        return title
-    if title[cut] == ",":
-        first, rest = title[: cut + 1], title[cut + 2 :]
-    else:
-        first, rest = title[:cut], title[cut + 1 :]
-    return f"{first} <br>{rest.lstrip()}"
-
-
-def base_layout(title: str, y_title: str, *, x_title: str = "", height: int = 420) -> dict:
-    return {
-        "title": {
-            "text": wrap_title(chart_text(title)),
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 15},
-        },
-        "separators": ",.",
-        "font": {"family": "Segoe UI, Roboto, Noto Sans, Arial, sans-serif", "size": 13},
-        "height": height,
-        "margin": {"l": 60, "r": 16, "t": 70, "b": 40},
-        # No zoom or pan: on a phone a swipe over a chart must scroll the page.
-        "xaxis": {
-            "type": "category",
-            "title": {"text": chart_text(x_title)},
-            "automargin": True,
-            "fixedrange": True,
-        },
-        "yaxis": {
-            "title": {"text": chart_text(y_title)},
-            "rangemode": "tozero",
-            "tickformat": ",~r",
-            "automargin": True,
-            "fixedrange": True,
-        },
-        # At the foot of the figure (yref "container"): plotly reserves the margin it takes,
-        # so that it never meets the x axis title, at any width; a short legend wraps.
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-        },
-        "hoverlabel": {"namelength": -1},
-        "paper_bgcolor": "#ffffff",
-        "plot_bgcolor": "#ffffff",
-    }
-
-
 def line_trace(
     name: str,
     years: Sequence[int],
     values: Sequence[int | Decimal | None],
     *,
-    kind: str,
-    measure: str,
+    scale: Scale,
     colour: str,
     width: float = 3,
     marker: int = 7,
@@ -135,8 +128,8 @@ def line_trace(
         "mode": "lines+markers",
         "name": chart_text(name),
         "x": [str(y) for y in years],
-        "y": [plot_value(v, kind) for v in values],
-        "customdata": [figure_text(v, kind, measure) for v in values],
+        "y": [scale.plot(v) for v in values],
+        "customdata": [scale.text(v) for v in values],
         "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
         "line": {"color": colour, "width": width},
         "marker": {"color": colour, "size": marker},

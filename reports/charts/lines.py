@@ -7,15 +7,8 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from .base import (
-    GROUP_COLOURS,
-    OTHER_COLOUR,
-    TREND_COLOURS,
-    Series,
-    axis_title,
-    base_layout,
-    line_trace,
-)
+from .base import GROUP_COLOURS, OTHER_COLOUR, TREND_COLOURS, Scale, Series, line_trace
+from .layout import base_layout
 from .provisional import Provisional, mark_provisional, provisional_lines
 
 
@@ -41,8 +34,7 @@ def trend(
                 s.name,
                 years,
                 s.values,
-                kind=s.extra.get("kind", kind),
-                measure=s.extra.get("measure", ""),
+                scale=Scale.fixed(s.extra.get("kind", kind), s.extra.get("measure", "")),
                 colour=TREND_COLOURS[index % len(TREND_COLOURS)],
             ),
             years,
@@ -66,6 +58,7 @@ def group_lines(
 ) -> dict:
     """One line per peer group over the years, in the group's colour; the `provisional`
     years drawn as such (see the module)."""
+    scale = Scale.of(kind, measure, [v for s in series for v in s.values])
     data = [
         trace
         for s in series
@@ -74,8 +67,7 @@ def group_lines(
                 s.name,
                 years,
                 s.values,
-                kind=kind,
-                measure=measure,
+                scale=scale,
                 colour=GROUP_COLOURS.get(s.group, OTHER_COLOUR),
                 marker=8,
             ),
@@ -83,6 +75,6 @@ def group_lines(
             provisional,
         )
     ]
-    layout = base_layout(title, axis_title(kind, measure), x_title=_("Năm"), height=360)
+    layout = base_layout(title, scale.title, x_title=_("Năm"), height=360)
     mark_provisional(layout, years, provisional)
     return {"data": data, "layout": layout}

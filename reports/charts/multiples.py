@@ -6,21 +6,24 @@ import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from movements.sanitise import chart_text
 
 from .base import (
     GROUP_COLOURS,
     GROUP_LABELS,
     GROUP_TEXT_COLOURS,
-    NOTE_LINE,
     OTHER_COLOUR,
+    Scale,
     Series,
-    base_layout,
-    figure_text,
     line_trace,
-    plot_value,
 )
+from .layout import base_layout, lines_px, narrow
 from .provisional import Provisional, provisional_lines, provisional_note
+
+PANEL_TITLE_SIZE = 12
+FOOT = 60  # pixels under the last row of panels (its ticks) and slack, beside the top margin
 
 
 def small_multiples(
@@ -42,12 +45,30 @@ def small_multiples(
     line, grey and dotted, behind each unit (`reference_note`, under the title, says what it
     is). A grid of `columns` columns; charts.js changes the number of columns to fit the screen
     (layout.meta.facets says how). The `provisional` years are dashed in every panel, and the
-    note under the title says which they are (the panels are too small for a note each)."""
+    note under the title says which they are (the panels are too small for a note each), as
+    does the unit of the shared y scale."""
     count = len(series)
     rows = max(1, math.ceil(count / columns))
     xs = [str(y) for y in years]
     data, annotations = [], []
-    layout = base_layout(title, "", height=140 + rows * panel_height)
+    scale = Scale.of(
+        kind,
+        measure,
+        [v for s in series for v in s.values]
+        + [v for values in (references or {}).values() for v in values],
+    )
+    notes = [reference_note] if references and reference_note else []
+    if any(y in (provisional or {}) for y in years):
+        notes.append(provisional_note(years, provisional))
+    if scale.title:
+        notes.append(_("Đơn vị tính: %(unit)s") % {"unit": scale.title})
+    layout = base_layout(
+        title,
+        "",
+        height=70 + FOOT + rows * panel_height,
+        notes=notes,
+        above=lines_px(1, PANEL_TITLE_SIZE),
+    )
     layout["showlegend"] = False
     layout["grid"] = {
         "rows": rows,
@@ -70,22 +91,20 @@ def small_multiples(
                         f"{reference_label} {GROUP_LABELS.get(s.group, '')}".strip()
                     ),
                     "x": xs,
-                    "y": [plot_value(v, kind) for v in reference],
+                    "y": [scale.plot(v) for v in reference],
                     "xaxis": f"x{suffix}",
                     "yaxis": f"y{suffix}",
                     "line": {"color": "#9a9a9a", "dash": "dot", "width": 1.5},
-                    "customdata": [figure_text(v, kind, measure) for v in reference],
+                    "customdata": [scale.text(v) for v in reference],
                     "hovertemplate": "%{fullData.name} — %{x}: %{customdata}<extra></extra>",
                     "connectgaps": False,
                 }
             )
-            top = max([top, *(plot_value(v, kind) for v in reference if v is not None)])
-        line = line_trace(
-            s.name, years, s.values, kind=kind, measure=measure, colour=colour, width=2.5, marker=5
-        )
+            top = max([top, *(scale.plot(v) for v in reference if v is not None)])
+        line = line_trace(s.name, years, s.values, scale=scale, colour=colour, width=2.5, marker=5)
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         data += [trace | axes for trace in provisional_lines(line, years, provisional)]
-        top = max([top, *(plot_value(v, kind) for v in s.values if v is not None)])
+        top = max([top, *(scale.plot(v) for v in s.values if v is not None)])
         layout[f"xaxis{suffix}"] = {
             "type": "category",
             "matches": "x" if suffix else None,
@@ -113,7 +132,10 @@ def small_multiples(
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 12, "color": GROUP_TEXT_COLOURS.get(s.group, OTHER_COLOUR)},
+                "font": {
+                    "size": PANEL_TITLE_SIZE,
+                    "color": GROUP_TEXT_COLOURS.get(s.group, OTHER_COLOUR),
+                },
             }
         )
     for key, axis in list(layout.items()):
@@ -121,18 +143,13 @@ def small_multiples(
             layout[key] = {k: v for k, v in axis.items() if v is not None}
     # One y scale for all: the first axis fixes it, the others match it.
     layout["yaxis"]["range"] = [0, top * 1.08 if top > 0 else 1]
-    layout["meta"] = {"facets": {"count": count, "panel_height": panel_height, "extra": 140}}
-    notes = [reference_note] if references and reference_note else []
-    if any(y in (provisional or {}) for y in years):
-        notes.append(provisional_note(years, provisional))
-    if notes:
-        layout["title"]["subtitle"] = {"text": " <br>".join(chart_text(n) for n in notes)}
-        # From the top of the figure down (else plotly centres the title and its notes in the
-        # top margin, where the first row's unit names lie).
-        layout["title"] |= {"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 30}}
-        layout["meta"]["facets"]["extra"] += NOTE_LINE * (len(notes) - 1)
     layout["annotations"] = annotations
-    more = NOTE_LINE * (len(notes) - 1) if notes else 0
-    layout["margin"] = {"l": 48, "r": 12, "t": 80 + more, "b": 30}
-    layout["height"] = layout["meta"]["facets"]["extra"] + rows * panel_height
+    layout["margin"] |= {"l": 48, "r": 12, "b": 30}
+    # The height charts.js gives a grid of any number of rows: `extra` + rows × panel_height.
+    layout["meta"]["facets"] = {
+        "count": count,
+        "panel_height": panel_height,
+        "extra": layout["height"] - rows * panel_height,
+    }
+    narrow(layout)["meta"] = {"facets": {"extra": narrow(layout)["height"] - rows * panel_height}}
     return {"data": data, "layout": layout}

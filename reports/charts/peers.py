@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from movements.sanitise import chart_text
 
-from .base import GROUP_COLOURS, OTHER_COLOUR, base_layout, figure_text
+from .base import GROUP_COLOURS, OTHER_COLOUR, figure_text
+from .layout import base_layout
 
 
 @dataclass

@@ -10,6 +10,7 @@ from movements.formatting import format_number
 from movements.sanitise import chart_text
 
 from .base import PROVISIONAL_COLOUR, Provisional
+from .layout import NOTE_SIZE, add_top, lines_px
 
 
 def provisional_years(coverage: Mapping) -> dict[int, str]:
@@ -104,7 +105,7 @@ def mark_provisional(layout: dict, years: Sequence[int], provisional: Provisiona
         else str(y)
         for y in years
     ]
-    layout["margin"]["t"] += 14  # room for the notes between the title and the plot
+    add_top(layout, lines_px(1, NOTE_SIZE) + 2)  # room for the notes over the plot
     layout["annotations"] = [
         *layout.get("annotations", []),
         *(
@@ -116,11 +117,21 @@ def mark_provisional(layout: dict, years: Sequence[int], provisional: Provisiona
                 # position on the axis, and stretches it to reach 2014.
                 "x": years.index(y),
                 "y": 1,
-                "xanchor": "right" if y == years[-1] and len(years) > 1 else "center",
+                "xanchor": _anchor(years, y),
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 11, "color": PROVISIONAL_COLOUR},
+                "font": {"size": NOTE_SIZE - 1, "color": PROVISIONAL_COLOUR},
             }
             for y in marked
         ),
     ]
+
+
+def _anchor(years: Sequence[int], year: int) -> str:
+    """A note over the first or last year is aligned to it inward, so that it stays in the
+    chart; over a year between, centred."""
+    if len(years) > 1 and year == years[-1]:
+        return "right"
+    if len(years) > 1 and year == years[0]:
+        return "left"
+    return "center"

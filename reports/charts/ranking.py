@@ -10,15 +10,10 @@ from django.utils.translation import gettext as _
 
 from movements.sanitise import chart_text
 
-from .base import (
-    GROUP_COLOURS,
-    GROUP_LABELS,
-    OTHER_COLOUR,
-    axis_title,
-    base_layout,
-    figure_text,
-    plot_value,
-)
+from .base import GROUP_COLOURS, GROUP_LABELS, OTHER_COLOUR, Scale
+from .layout import NARROW, TICK_SIZE, WIDE, base_layout, narrow, text_px
+
+BAR_TEXT_SIZE = 12
 
 
 @dataclass
@@ -60,6 +55,7 @@ def ranking(
         dict.fromkeys(p.group for p in order),
         key=lambda g: known.index(g) if g in known else len(known),
     )
+    scale = Scale.of(kind, measure, [p.value for p in order] + list((references or {}).values()))
     # Small rates (per 100 members, under 10) keep two decimals, so that labels that differ
     # are seen to differ; the order comes from the exact values anyway.
     small = all(abs(p.value) < 10 for p in order if p.value is not None)
@@ -73,17 +69,13 @@ def ranking(
                 "name": str(GROUP_LABELS.get(group, _("Đơn vị"))),
                 "legendgroup": str(group),
                 "y": [chart_text(p.name) for p in members],
-                "x": [plot_value(p.value, kind) for p in members],
-                "text": [
-                    figure_text(p.value, kind, "", decimals) if p.value is not None else ""
-                    for p in members
-                ],
+                "x": [scale.plot(p.value) for p in members],
+                "text": [scale.label(p.value, decimals) for p in members],
                 "textposition": "outside",
+                "textfont": {"size": BAR_TEXT_SIZE},
                 "cliponaxis": False,
                 "customdata": [
-                    figure_text(p.value, kind, measure, decimals)
-                    if p.value is not None
-                    else _("không có số liệu")
+                    scale.text(p.value, decimals) if p.value is not None else _("không có số liệu")
                     for p in members
                 ],
                 "hovertemplate": "%{y}: %{customdata}<extra></extra>",
@@ -94,7 +86,7 @@ def ranking(
     for group, value in (references or {}).items():
         if value is None or group not in groups:
             continue
-        x = plot_value(value, kind)
+        x = scale.plot(value)
         lines.append(x)
         colour = GROUP_COLOURS.get(group, OTHER_COLOUR)
         # A dashed line across the bars, named in the legend with its figure.
@@ -104,7 +96,7 @@ def ranking(
                 "mode": "lines",
                 "name": chart_text(
                     f"{reference_label} {GROUP_LABELS.get(group, group)}: "
-                    f"{figure_text(value, kind, '', decimals)}".strip()
+                    f"{scale.label(value, decimals)}".strip()
                 ),
                 "legendgroup": str(group),
                 "x": [x, x],
@@ -113,15 +105,15 @@ def ranking(
                 "hoverinfo": "skip",
             }
         )
-    present = [plot_value(p.value, kind) for p in order if p.value is not None]
-    top = max([*present, *lines, 0.0])
     layout = base_layout(title, "", height=max(260, 150 + 24 * len(order)))
     layout["barmode"] = "overlay"
     layout["bargap"] = 0.25
+    bars = [(scale.plot(p.value), scale.label(p.value, decimals)) for p in order]
+    names_px = max((text_px(n, TICK_SIZE) for n in names), default=0) + 24
     layout["xaxis"] = {
-        "title": {"text": chart_text(axis_title(kind, measure))},
-        # Room for the figures written beside the longest bar.
-        "range": [0, top * 1.18 if top > 0 else 1],
+        "title": {"text": chart_text(scale.title)},
+        # Room for the figures written beside the bars.
+        "range": [0, _reach(bars, lines, WIDE - names_px)],
         "tickformat": ",~r",
         "automargin": True,
         "fixedrange": True,
@@ -137,4 +129,18 @@ def ranking(
         "tickfont": {"size": 12},
     }
     layout["showlegend"] = len(data) > 1
+    narrow(layout)["xaxis"] = {"range": [0, _reach(bars, lines, NARROW - names_px)]}
     return {"data": data, "layout": layout}
+
+
+def _reach(bars: Sequence[tuple[float | None, str]], lines: Sequence[float], px: float) -> float:
+    """The end of the value axis that leaves room for each bar's figure written beyond it on
+    a plot `px` pixels wide: a bar of value v with a label w pixels wide needs v·px/(px − w)."""
+    px = max(px, 120)
+    needs = [
+        value * px / max(px - text_px(label, BAR_TEXT_SIZE) - 8, px / 4)
+        for value, label in bars
+        if value is not None and value > 0
+    ]
+    top = max([*needs, *lines, 0.0])
+    return top if top > 0 else 1

@@ -122,7 +122,7 @@ def _indicator_comparison(
     `provisional` years drawn and headed as such, the ranking over them titled so."""
     indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
     years, stage = board.years, board.stage
-    kind = "count" if per_hundred else indicator.kind
+    kind = charts.rate_kind(indicator.kind, per_hundred)
     measure = (
         _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
         if per_hundred
@@ -246,10 +246,7 @@ def _section_comparison(
                         )
                         for r in rows
                     ],
-                    kinds=[
-                        "count" if per_hundred and i.kind != Indicator.Kind.RATIO else i.kind
-                        for i in shown
-                    ],
+                    kinds=[i.kind for i in shown],
                     measures=[
                         "" if per_hundred and i.kind != Indicator.Kind.RATIO else i.measure
                         for i in shown
