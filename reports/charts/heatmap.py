@@ -34,7 +34,7 @@ SCALE_HEIGHT = 12  # pixels: the colour scale's strip
 SCALE_BLOCK = 44  # pixels: the strip, its tick labels and the gap to the cells
 SCALE_STEPS = 40
 MAX_HEADER_LINES = 4
-UPRIGHT_COLUMN = 20  # pixels: the narrowest column whose header stands upright
+UPRIGHT_COLUMN = 18  # pixels: the narrowest column whose header stands upright on a phone
 
 
 def heatmap(
@@ -182,7 +182,7 @@ def _lay_out(layout: dict, data: list, headers, labels, *, rows: int, scale_titl
     longest = max((text_px(c, CELL_SIZE) for row in labels for c in row if c), default=0)
     for px, fitted in ((WIDE, layout), (NARROW, narrow(layout))):
         column = (px - names_px - 16) / max(1, len(headers))
-        width = fits(column - 6, TICK_SIZE)
+        width = fits(column - 6, TICK_SIZE, least=1)
         wrapped = [wrap(h, width) for h in headers]
         upright = any(len(w) > MAX_HEADER_LINES or len(max(w, key=len)) > width for w in wrapped)
         if upright:
@@ -191,7 +191,7 @@ def _lay_out(layout: dict, data: list, headers, labels, *, rows: int, scale_titl
         else:
             ticks = {"ticktext": [" <br>".join(w) for w in wrapped], "tickangle": 0}
             foot = lines_px(max((len(w) for w in wrapped), default=1), TICK_SIZE * 1.1) + 16
-        if upright and column < UPRIGHT_COLUMN:
+        if upright and column < UPRIGHT_COLUMN and px == NARROW:
             # Too many columns for a phone: the chart is drawn wider, and scrolls sideways
             # in its frame (templates/reports/_chart.html).
             fitted["width"] = math.ceil(names_px + 16 + UPRIGHT_COLUMN * len(headers))

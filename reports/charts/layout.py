@@ -30,9 +30,9 @@ GAP = 12  # pixels between the title and its notes, and what is drawn above the 
 FOOT = 80  # pixels under the plot: the x axis, its title and a legend (plotly adds more)
 
 
-def fits(px: float, size: float) -> int:
-    """How many characters of text `size` pixels high fit in `px` pixels (at least 8)."""
-    return max(8, int(px / (size * EM)))
+def fits(px: float, size: float, *, least: int = 8) -> int:
+    """How many characters of text `size` pixels high fit in `px` pixels (at least `least`)."""
+    return max(least, int(px / (size * EM)))
 
 
 def text_px(text: str, size: float) -> float:
