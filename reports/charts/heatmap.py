@@ -158,6 +158,9 @@ def _scale(low: float, high: float) -> dict:
         "colorscale": COLOURS,
         "showscale": False,
         "hoverinfo": "skip",
+        # A gap keeps plotly from drawing the strip as a "pixelated" image, which it styles
+        # with a style attribute that the strict CSP blocks.
+        "ygap": 1,
         "xaxis": "x2",
         "yaxis": "y2",
     }
