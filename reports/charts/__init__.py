@@ -15,7 +15,8 @@ Which chart for which question (about 25 units, up to a handful of years):
   the ranking's order, each beside its group's reference. A slope chart (first → last year)
   was rejected: with 24 units its end labels collide, and it hides the years between.
   charts.js lays the panels out in 2 to 6 columns by the width of the screen.
-- Units × years as colours: `heatmap`, rows in the caller's order (the ranking's).
+- Units × years as colours: `heatmap`, rows in the caller's order (the ranking's), each
+  cell's figure written in it where it fits, and a colour scale with its title over it.
 - The groups over the years: `group_lines`, one line per group.
 - One unit among its peers: `peer_range`, per indicator the unit's rate per 100 members (a
   ratio as itself) as a dot on its peers' min–max band, the peer median marked; the band is
@@ -26,6 +27,12 @@ A year whose units due have not all reported (`provisional`: {year: "6/24"}, uni
 units due) is drawn as provisional on every chart over the years: its point an open marker,
 the line into and out of it dashed, its tick label "2014 (tạm tính)", and a note above it
 "2014: 6/24 đơn vị — tạm tính"; on a heatmap its column is labelled so and its cells say so.
+
+No text meets another (layout.py): titles, notes and axis titles are wrapped to the chart's
+width, the margins are the height of what they hold, and a phone's chart gets its own wrapping
+(layout.meta.narrow, merged by charts.js). Money is written in one unit per chart, that of its
+largest figure (`Scale`: '12,38 triệu đồng / 100 đoàn viên'); the exact figures stay in the
+hover texts, the tables and the exports.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ CELL_SIZE = 11
 ROW = 24  # pixels a row of cells takes
 SCALE_HEIGHT = 12  # pixels: the colour scale's strip
 SCALE_BLOCK = 44  # pixels: the strip, its tick labels and the gap to the cells
-SCALE_STEPS = 40
+SCALE_STEPS = 100
 MAX_HEADER_LINES = 4
 UPRIGHT_COLUMN = 18  # pixels: the narrowest column whose header stands upright on a phone
 
@@ -65,16 +65,7 @@ def heatmap(
     kinds = list(kinds or ["count"] * n)
     measures = list(measures or [""] * n)
     column_values = [[r.values[j] for r in rows] for j in range(n)]
-    if normalise:
-        scales = [Scale.of(k, m, v) for k, m, v in zip(kinds, measures, column_values, strict=True)]
-        shared = Scale("ratio")
-    else:
-        shared = Scale.of(
-            kinds[0] if kinds else "count",
-            measures[0] if measures else "",
-            [v for values in column_values for v in values],
-        )
-        scales = [shared] * n
+    scales, shared = _column_scales(kinds, measures, column_values, normalise=normalise)
     column_max = [
         max((float(v) for v in values if v is not None), default=0.0) for values in column_values
     ]
@@ -96,7 +87,7 @@ def heatmap(
             if normalise:
                 z_row.append(100 * float(value) / column_max[j] if column_max[j] else 0.0)
             else:
-                z_row.append(shared.plot(value))
+                z_row.append(scales[j].plot(value))
             text_row.append(figure_text(value, kinds[j], measures[j]) + notes[j])
             label_row.append(scales[j].label(value))
         z.append(z_row)
@@ -134,7 +125,7 @@ def heatmap(
         },
         _scale(low, high),
     ]
-    if normalise:
+    if shared is None:
         scale_title = _("Màu: số liệu so với đơn vị cao nhất của từng chỉ tiêu (%)")
     else:
         scale_title = _("Màu: %(unit)s") % {"unit": shared.title} if shared.title else ""
@@ -143,6 +134,19 @@ def heatmap(
     if normalise:
         layout["xaxis2"]["ticksuffix"] = "%"
     return {"data": data, "layout": layout}
+
+
+def _column_scales(
+    kinds: list[str], measures: list[str], column_values: list[list], *, normalise: bool
+) -> tuple[list[Scale], Scale | None]:
+    """Each column's scale, and the one scale of them all — none when `normalise`d: then each
+    column writes its figures in its own unit (money in that of its largest figure)."""
+    if normalise:
+        columns = zip(kinds, measures, column_values, strict=True)
+        return [Scale.of(k, m, v) for k, m, v in columns], None
+    figures = [v for values in column_values for v in values]
+    shared = Scale.of(kinds[0] if kinds else "count", measures[0] if measures else "", figures)
+    return [shared] * len(column_values), shared
 
 
 def _scale(low: float, high: float) -> dict:
