@@ -47,21 +47,33 @@ def format_points(value) -> str:
 _SCALES = [(10**9, "tỷ"), (10**6, "triệu"), (10**3, "nghìn")]
 
 
-def format_money_short(value) -> str:
-    """Compact money: 1_540_000_000 -> '1,54 tỷ đồng'; 340_000_000 -> '340 triệu đồng'."""
+def money_scale(amount) -> tuple[int, str]:
+    """The scale money of this size is written in, and its word: 1_540_000_000 ->
+    (10**9, 'tỷ'); 12_379_301 -> (10**6, 'triệu'); 950 -> (1, '')."""
+    amount = abs(Decimal(str(amount or 0)))
+    return next(((scale, word) for scale, word in _SCALES if amount >= scale), (1, ""))
+
+
+def format_scaled(amount, decimals: int = 2) -> str:
+    """A figure already divided by its scale, with up to `decimals` decimals and no trailing
+    zeros: Decimal('1.54') -> '1,54'; Decimal('340') -> '340'; 12.5 -> '12,5'."""
+    scaled = Decimal(str(amount)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    for places in range(decimals + 1):
+        if scaled == scaled.quantize(Decimal(1).scaleb(-places)):
+            return format_number(scaled, places)
+    return format_number(scaled, decimals)
+
+
+def format_money_short(value, unit: str = "đồng") -> str:
+    """Compact money: 1_540_000_000 -> '1,54 tỷ đồng'; 340_000_000 -> '340 triệu đồng'; a rate
+    with its `unit`: 12_379_301.8 per 100 members -> '12,38 triệu đồng / 100 đoàn viên'."""
     if value is None:
         return "–"
     amount = Decimal(str(value))
-    for scale, word in _SCALES:
-        if abs(amount) >= scale:
-            scaled = (amount / scale).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            decimals = (
-                0
-                if scaled == scaled.to_integral_value()
-                else (1 if (scaled * 10) == (scaled * 10).to_integral_value() else 2)
-            )
-            return f"{format_number(scaled, decimals)} {word} đồng"
-    return f"{format_number(amount)} đồng"
+    scale, word = money_scale(amount)
+    if scale == 1:
+        return f"{format_number(amount)} {unit}"
+    return f"{format_scaled(amount / scale)} {word} {unit}"
 
 
 def format_money_words(value) -> str:
@@ -121,11 +133,12 @@ def format_shown(value) -> str:
 
 def format_value(value, kind: str, measure: str = "") -> str:
     """A figure with its measure word as a reader expects it: '8.964 lượt', '97,5%',
-    '1,54 tỷ đồng'."""
+    '1,54 tỷ đồng'; money per 100 members (measure 'đồng / 100 đoàn viên'): '12,38 triệu đồng /
+    100 đoàn viên'."""
     if kind == "ratio":
         return format_percent(value)
     if kind == "money":
-        return format_money_short(value)
+        return format_money_short(value, measure or "đồng")
     text = format_number(value)
     return f"{text} {measure}".strip() if value is not None else text
 

@@ -226,7 +226,7 @@ def group_block(
             title % words + suffix,
             years,
             series,
-            kind="count" if per_hundred else indicator.kind,
+            kind=charts.rate_kind(indicator.kind, per_hundred),
             measure=measure,
             provisional=provisional,
         )

@@ -139,7 +139,7 @@ def _indicator_comparison(
     row), and its table titled by its name."""
     indicator, rows, per_hundred = comparison.indicator, comparison.rows, comparison.per_hundred
     years, stage = board.years, board.stage
-    kind = "count" if per_hundred else indicator.kind
+    kind = charts.rate_kind(indicator.kind, per_hundred)
     measure = (
         _("%(measure)s / 100 đoàn viên") % {"measure": indicator.measure}
         if per_hundred
@@ -271,10 +271,7 @@ def _section_comparison(
                         )
                         for r in rows
                     ],
-                    kinds=[
-                        "count" if per_hundred and i.kind != Indicator.Kind.RATIO else i.kind
-                        for i in shown
-                    ],
+                    kinds=[i.kind for i in shown],
                     measures=[
                         "" if per_hundred and i.kind != Indicator.Kind.RATIO else i.measure
                         for i in shown

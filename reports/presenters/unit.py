@@ -112,7 +112,7 @@ def _peer_figure(unit: Unit, peers: list[Unit], rows: list[selectors.ProfileRow]
                 low=r.rate_low,
                 median=r.rate_median,
                 high=r.rate_high,
-                kind="ratio" if r.indicator.kind == Indicator.Kind.RATIO else "count",
+                kind=r.indicator.kind,
                 measure=""
                 if r.indicator.kind == Indicator.Kind.RATIO
                 else per_hundred % {"measure": r.indicator.measure},

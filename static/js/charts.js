@@ -2,7 +2,7 @@
    plotly.js. No inline script: the Content-Security-Policy allows only our static files.
    Vietnamese for plotly's own words (its "vi" locale ships dates only); no tool bar on
    narrow screens, only the PNG download on wide ones; small multiples (layout.meta.facets)
-   in as many columns as the width allows. */
+   in as many columns as the width allows; a narrow chart laid out as its figure says. */
 (function () {
   "use strict";
   if (!window.Plotly) {
@@ -121,26 +121,69 @@
     };
   }
 
-  document.querySelectorAll("[data-figure]").forEach(function (element) {
-    var source = document.getElementById(element.getAttribute("data-figure"));
-    if (!source) {
-      return;
-    }
+  function isObject(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  function merge(target, changes) {
+    Object.keys(changes).forEach(function (key) {
+      if (isObject(changes[key]) && isObject(target[key])) {
+        merge(target[key], changes[key]);
+      } else {
+        target[key] = changes[key];
+      }
+    });
+  }
+
+  /* A narrow chart (a phone's) takes the changes of layout.meta.narrow: titles and notes
+     wrapped shorter, margins and heights that fit them, figures left out of cells too small
+     for them (reports/charts/layout.py lays both out). */
+  function isNarrow(element, layout) {
+    var narrow = layout.meta && layout.meta.narrow;
+    return Boolean(narrow) && (element.clientWidth || window.innerWidth) < narrow.below;
+  }
+
+  function figureFor(element, source) {
     var figure = JSON.parse(source.textContent);
+    var narrow = figure.layout.meta && figure.layout.meta.narrow;
+    if (isNarrow(element, figure.layout)) {
+      merge(figure.layout, narrow.layout || {});
+      (narrow.data || []).forEach(function (changes, index) {
+        merge(figure.data[index], changes);
+      });
+    }
     var grid = facetGrid(element, figure.layout);
     if (grid) {
       figure.layout.grid.columns = grid["grid.columns"];
       figure.layout.grid.rows = grid["grid.rows"];
       figure.layout.height = grid.height;
     }
+    return figure;
+  }
+
+  document.querySelectorAll("[data-figure]").forEach(function (element) {
+    var source = document.getElementById(element.getAttribute("data-figure"));
+    if (!source) {
+      return;
+    }
+    var figure = figureFor(element, source);
+    var narrow = isNarrow(element, figure.layout);
     window.Plotly.newPlot(element, figure.data, figure.layout, config()).then(function () {
-      if (figure.layout.meta && figure.layout.meta.facets) {
-        window.addEventListener("resize", function () {
-          var update = facetGrid(element, element.layout);
-          if (update) {
-            window.Plotly.relayout(element, update);
-          }
-        });
+      window.addEventListener("resize", function () {
+        if (isNarrow(element, figure.layout) !== narrow) {
+          narrow = !narrow;
+          var fresh = figureFor(element, source);
+          window.Plotly.react(element, fresh.data, fresh.layout, config());
+          return;
+        }
+        var update = facetGrid(element, element.layout);
+        if (update) {
+          window.Plotly.relayout(element, update);
+        }
+      });
+      var frame = element.parentNode;
+      if (frame.scrollWidth > frame.clientWidth) {
+        frame.setAttribute("tabindex", "0");  // a region that scrolls, reachable by keyboard
       }
       element.setAttribute("data-drawn", "true");
     });

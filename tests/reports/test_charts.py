@@ -124,12 +124,34 @@ def test_ranking_grows_with_the_number_of_units():
     assert many["layout"]["height"] >= 24 * 40
 
 
-def test_money_is_plotted_in_millions_and_hovered_in_words_readers_use():
-    points = [charts.Point("Rạch Giá", 1_540_000_000, "district")]
+def test_money_is_plotted_in_the_unit_of_its_largest_figure_and_hovered_in_words_readers_use():
+    points = [
+        charts.Point("Rạch Giá", 1_540_000_000, "district"),
+        charts.Point("Hà Tiên", 340_000_000, "district"),
+    ]
     figure = charts.ranking("Tiền", points, kind="money", measure="đồng")
-    assert figure["data"][0]["x"] == [1540.0]
-    assert figure["data"][0]["customdata"] == ["1,54 tỷ đồng"]
-    assert figure["layout"]["xaxis"]["title"]["text"] == "triệu đồng"
+    assert figure["data"][0]["x"] == [1.54, 0.34]
+    assert figure["data"][0]["text"] == ["1,54", "0,34"]
+    assert figure["data"][0]["customdata"] == ["1,54 tỷ đồng", "340 triệu đồng"]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "tỷ đồng"
+
+
+def test_money_per_100_members_is_written_in_millions_per_100_members():
+    rates = [
+        charts.Point("Công an tỉnh", Decimal("12379301.8"), "branch"),
+        charts.Point("Rạch Giá", Decimal("950000"), "district"),
+    ]
+    measure = "đồng / 100 đoàn viên"
+    figure = charts.ranking("Tiền", rates, kind=charts.rate_kind("money", True), measure=measure)
+    bars = {t["name"]: t for t in figure["data"]}
+    assert bars["Đoàn trực thuộc"]["text"] == ["12,38"]
+    assert bars["Đoàn trực thuộc"]["customdata"] == ["12,38 triệu đồng / 100 đoàn viên"]
+    assert bars["Huyện, thị, thành Đoàn"]["x"] == [0.95]  # the same unit on the whole axis
+    assert bars["Huyện, thị, thành Đoàn"]["customdata"] == ["950 nghìn đồng / 100 đoàn viên"]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "triệu đồng / 100 đoàn viên"
+    # Ranked on the exact figures.
+    assert axis_labels(figure) == ["Công an tỉnh", "Rạch Giá"]
+    assert charts.rate_kind("count", True) == "count" and charts.rate_kind("ratio", True) == "count"
 
 
 def test_small_multiples_draw_one_panel_per_unit_on_one_scale():
@@ -162,7 +184,9 @@ def test_small_multiples_draw_one_panel_per_unit_on_one_scale():
     assert references[0]["y"] == [2.0, None, 1.5]
     assert layout["grid"]["columns"] * layout["grid"]["rows"] >= 3
     assert layout["meta"]["facets"]["count"] == 3
-    assert layout["title"]["subtitle"]["text"] == "Đường chấm xám: bình quân"
+    assert layout["title"]["subtitle"]["text"] == (
+        "Đường chấm xám: bình quân <br>Đơn vị tính: lượt"
+    )
 
 
 def test_group_lines_draw_a_line_per_group_in_its_colour():
@@ -184,8 +208,7 @@ def test_hover_texts_and_axis_ticks_use_vietnamese_formats():
     figure = charts.ranking("x", POINTS, measure="lượt")
     assert figure["data"][0]["customdata"][0] == "8.964 lượt"
     assert figure["layout"]["separators"] == ",."
-    long = charts.ranking("Hội nghị triển khai theo đơn vị và năm, 2009–2013", [])
-    assert long["layout"]["title"]["text"] == (
+    assert charts.wrap_title("Hội nghị triển khai theo đơn vị và năm, 2009–2013") == (
         "Hội nghị triển khai theo đơn vị và năm, <br>2009–2013"
     )
 
@@ -261,9 +284,11 @@ def test_every_trace_type_the_charts_draw_is_in_the_vendored_bundle():
         for name in dir(go)
         if isinstance(getattr(go, name), type) and issubclass(getattr(go, name), BaseTraceType)
     }
-    source = Path(charts.__file__).read_text(encoding="utf-8")
+    modules = sorted(Path(charts.__file__).parent.glob("*.py"))
+    assert len(modules) > 1, "the chart modules were not found"
+    source = "\n".join(m.read_text(encoding="utf-8") for m in modules)
     drawn = {t for t in re.findall(r'"type":\s*"(\w+)"', source) if t in trace_types}
-    assert drawn, "no trace type found in reports/charts.py"
+    assert drawn, "no trace type found in reports/charts/"
     assert drawn <= set(TRACES)
     assert set(TRACES) <= bundle_traces((VENDOR / BUNDLE).read_text(encoding="utf-8"))
 
@@ -435,11 +460,12 @@ def test_small_multiples_dash_the_provisional_year_in_every_panel_and_say_so_onc
         "Đường chấm xám: bình quân <br>"
         "Nét đứt, điểm rỗng: số liệu tạm tính (2014: 6/24 đơn vị — tạm tính)"
     )
-    # The extra line under the title is given its room, which charts.js keeps on resizing.
-    facets = figure["layout"]["meta"]["facets"]
-    assert facets["extra"] == 140 + charts.NOTE_LINE
-    assert figure["layout"]["height"] == 140 + charts.NOTE_LINE + facets["panel_height"]
-    assert figure["layout"]["margin"]["t"] == 80 + charts.NOTE_LINE
+    # The lines under the title are given their room, which charts.js keeps on resizing.
+    plain = charts.small_multiples("Từng đơn vị", YEARS, UNITS_OVER_YEARS[:1])
+    facets, rows = figure["layout"]["meta"]["facets"], figure["layout"]["grid"]["rows"]
+    assert figure["layout"]["margin"]["t"] > plain["layout"]["margin"]["t"]
+    assert figure["layout"]["height"] == facets["extra"] + rows * facets["panel_height"]
+    assert facets["extra"] > plain["layout"]["meta"]["facets"]["extra"]
     assert go.Figure(figure)
 
 

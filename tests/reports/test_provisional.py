@@ -188,7 +188,9 @@ def test_the_comparison_exports_say_each_years_coverage_and_mark_the_open_year(
     # The ranking over a provisional stage is titled so; each unit's line is dashed into 2014.
     page = client.get(reverse("reports:compare"), params)
     ranking = chart(page, "bieu-do-xep-hang")
-    assert "tạm tính (đơn vị được tính 2014: 6/24)" in ranking["layout"]["title"]["text"]
+    assert "tạm tính (đơn vị được tính 2014: 6/24)" in ranking["layout"]["title"]["text"].replace(
+        " <br>", " "
+    )
     lines = chart(page, "bieu-do-tung-don-vi")
     assert "2014: 6/24 đơn vị — tạm tính" in lines["layout"]["title"]["subtitle"]["text"]
     heat = chart(page, "bieu-do-nhiet")

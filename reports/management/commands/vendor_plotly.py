@@ -7,7 +7,7 @@ runs): `npm pack` fetches `plotly.js-cartesian-dist-min` at the version of the p
 the wheel (read from its banner), and the files are committed. plotly's own "vi" locale holds
 date formats only, which the charts do not show: static/js/charts.js registers the Vietnamese
 words and number format itself. Trace types that
-reports/charts.py draws must be in the bundle (TRACES; a test checks both).
+reports/charts/ draws must be in the bundle (TRACES; a test checks both).
 
 plotly.js injects CSS into <style> elements when it loads, which a strict
 Content-Security-Policy (style-src 'self') refuses, with a console error. Two sets of rules:
@@ -36,7 +36,7 @@ from django.core.management.base import BaseCommand, CommandError
 SOURCE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 BUNDLE = "plotly-cartesian.min.js"
 BUNDLE_PACKAGE = "plotly.js-cartesian-dist-min"
-# The trace types reports/charts.py draws; the bundle must register each.
+# The trace types reports/charts/ draws; the bundle must register each.
 TRACES = ("bar", "scatter", "heatmap")
 TARGET_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
 ASSETS_TEMPLATE = Path(settings.BASE_DIR) / "templates" / "reports" / "_chart_assets.html"
