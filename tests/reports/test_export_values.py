@@ -1,4 +1,3 @@
-import csv
 import io
 import json
 
@@ -7,7 +6,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from movements.models import Report, Unit
+from reports.exports import CSV_VIETNAMESE, CsvForm
 from tests.factories import make_report
+from tests.reports.test_exports import csv_text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,10 @@ def sql_sum(indicator: str, unit: str, start: int, end: int, year: int | None = 
         return int(cursor.fetchone()[0])
 
 
-def rows(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text)))
+def rows(text: str, form: CsvForm = CSV_VIETNAMESE) -> list[dict]:
+    """The command's CSV in `form` as dicts by column, numbers with a decimal point."""
+    lines = csv_text_lines(text, form)
+    return [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
 
 
 @pytest.mark.parametrize("unit", ["kien-giang", "rach-gia", "cong-an"])

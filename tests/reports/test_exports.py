@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,6 +11,8 @@ import html5lib
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+
+from reports.exports import CSV_DECIMALS, CSV_VIETNAMESE, CsvForm
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +40,30 @@ def table_part(rows: list[list]) -> list[list]:
     return rows[blank + 1 :]
 
 
-def csv_rows(response) -> list[list[str]]:
-    """The table of a CSV export: its header, then its rows."""
-    text = response.content.decode("utf-8")
+def csv_lines(response, form: CsvForm = CSV_VIETNAMESE) -> list[list[str]]:
+    """Every line of a CSV export in `form` (the title block too), its numbers with a decimal
+    point ("0,2" -> "0.2", as Decimal reads them)."""
+    return csv_text_lines(response.content.decode("utf-8"), form)
+
+
+def csv_text_lines(text: str, form: CsvForm = CSV_VIETNAMESE) -> list[list[str]]:
+    """`csv_lines` of a CSV's text, which starts with the byte-order mark."""
     assert text.startswith("\ufeff")
-    return table_part(list(csv.reader(io.StringIO(text[1:]))))
+    number = re.compile(rf"-?\d+(\{form.decimal_mark}\d+)?")
+    return [
+        [cell.replace(form.decimal_mark, ".") if number.fullmatch(cell) else cell for cell in line]
+        for line in csv.reader(io.StringIO(text[1:]), delimiter=form.delimiter)
+    ]
+
+
+def csv_rows(response, form: CsvForm = CSV_VIETNAMESE) -> list[list[str]]:
+    """The table of a CSV export: its header, then its rows (`csv_lines`)."""
+    return table_part(csv_lines(response, form))
+
+
+def as_in_csv(value) -> Decimal:
+    """An exact number as a CSV writes it: rounded half up to CSV_DECIMALS places."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-CSV_DECIMALS), rounding=ROUND_HALF_UP)
 
 
 def xlsx_rows(response) -> list[list]:
@@ -60,13 +80,15 @@ def xlsx_header_row(response) -> int:
 
 
 def same_value(csv_value: str, xlsx_value) -> bool:
+    """The CSV's cell (`csv_lines`) holds the .xlsx's: the same text, the same integer, a
+    fraction to CSV_DECIMALS places."""
     if xlsx_value is None or isinstance(xlsx_value, str):
         return (csv_value or None) == xlsx_value
     if isinstance(xlsx_value, float):
-        # An .xlsx cell holds a double, which openpyxl writes with 16 significant digits (Excel
-        # keeps 15): the CSV's exact decimal to that precision.
-        return math.isclose(float(Decimal(csv_value)), xlsx_value, rel_tol=1e-15)
-    return Decimal(csv_value) == Decimal(xlsx_value)
+        # An .xlsx cell holds a double (openpyxl writes 16 significant digits, Excel keeps 15);
+        # the CSV, that number rounded to CSV_DECIMALS places.
+        return Decimal(csv_value) == as_in_csv(Decimal(repr(xlsx_value)))
+    return isinstance(xlsx_value, int) and csv_value == str(xlsx_value)
 
 
 def shown_number(cell: str) -> Decimal:
@@ -105,13 +127,14 @@ def test_csv_and_xlsx_hold_the_rows_and_columns_of_the_table_shown(
         for cell, csv_value, xlsx_value in zip(shown, from_csv, from_xlsx, strict=True):
             assert same_value(csv_value, xlsx_value), (csv_value, xlsx_value)
             if re.fullmatch(r"[+-]?[\d.]+(,\d)?%?", cell) and "%" not in cell:
-                # Numbers: the exact exported value, rounded only as the page shows it.
+                # Numbers: the exact exported value (the .xlsx's), rounded only as the page
+                # shows it.
                 shown_value = shown_number(cell)
                 quantum = Decimal(1).scaleb(shown_value.as_tuple().exponent)
-                exact = Decimal(csv_value)
+                exact = Decimal(str(xlsx_value))
                 assert shown_value == exact.quantize(quantum, rounding=ROUND_HALF_UP), (
                     cell,
-                    csv_value,
+                    xlsx_value,
                 )
 
 
@@ -159,5 +182,5 @@ def test_an_export_says_what_it_holds_above_the_table_and_in_its_name(client, de
 
     response = client.get(url, {"submitted": "on", "export": "xep-hang", "format": "csv"})
     text = response.content.decode("utf-8-sig")
-    assert "Báo cáo được tính,đã duyệt và đã gửi chờ duyệt" in text
+    assert "Báo cáo được tính;đã duyệt và đã gửi chờ duyệt" in text
     assert "_ca-cho-duyet_" in response["Content-Disposition"]
