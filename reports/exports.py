@@ -32,6 +32,7 @@ from movements.sanitise import csv_cell, xlsx_cell
 # 8.964 and 1,5 — the spreadsheet keeps adding and comparing the full value.
 WHOLE_FORMAT = "[$-42A]#,##0"
 DECIMAL_FORMAT = "[$-42A]#,##0.0"
+DATE_FORMAT = "[$-42A]d/m/yyyy"
 
 # Decimal places of a fraction in a CSV: the pages show at most one (2,6 cuộc; 0,2 trên 100
 # đoàn viên; 97,5%), so five more keep every figure shown exactly as rounded, without the 28
@@ -46,14 +47,17 @@ class CsvFormError(ValueError):
 
 @dataclass(frozen=True)
 class CsvForm:
-    """How a CSV separates its fields and writes a fraction. Excel and LibreOffice open a .csv
-    with the list and decimal separators of the computer's region: in Vietnamese (vi-VN) ";"
-    and "," (with "." grouping thousands), so "0.0719" becomes 719 or text there. Every CSV
-    starts with a byte-order mark, by which Excel knows the text is UTF-8 (Vietnamese)."""
+    """How a CSV separates its fields and writes a fraction and a day. Excel and LibreOffice
+    open a .csv with the separators and date order of the computer's region: in Vietnamese
+    (vi-VN) ";" between fields, "," before decimals ("." groups thousands, so "0.0719" is read
+    as 719 or as text) and day/month/year; the international form is read in English (en-US),
+    month first, so its days are written year-month-day. Every CSV starts with a byte-order
+    mark, by which Excel knows the text is UTF-8 (Vietnamese)."""
 
     code: str  # the value of ?csv= (and of export_values --csv)
     delimiter: str
     decimal_mark: str
+    iso_dates: bool = False  # 2013-06-25; else as Vietnamese write them, 25/6/2013
 
     def number(self, value: int | Decimal | float) -> str:
         """An integer as it is (8964, never 8.964); a fraction rounded half up to
@@ -74,9 +78,12 @@ class CsvForm:
         return text.replace(".", self.decimal_mark)
 
     def cell(self, value) -> str:
-        """A CSV field: a number by `number`, other values by `csv_cell` (no formula)."""
+        """A CSV field: a number by `number`, a day in the form's order, other values by
+        `csv_cell` (no formula)."""
         if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
             return self.number(value)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat() if self.iso_dates else format_date(value)
         return csv_cell(value)
 
     def text(self, rows: Iterable[Iterable]) -> str:
@@ -90,7 +97,7 @@ class CsvForm:
 
 
 CSV_VIETNAMESE = CsvForm("viet-nam", delimiter=";", decimal_mark=",")
-CSV_INTERNATIONAL = CsvForm("quoc-te", delimiter=",", decimal_mark=".")
+CSV_INTERNATIONAL = CsvForm("quoc-te", delimiter=",", decimal_mark=".", iso_dates=True)
 CSV_FORMS = {form.code: form for form in (CSV_VIETNAMESE, CSV_INTERNATIONAL)}
 
 
@@ -155,7 +162,7 @@ class ExportHeading:
             *([[_("Số liệu"), self.measure]] if self.figures else []),
             [_("Báo cáo được tính"), statuses],
             *self.coverage_lines(),
-            [_("Ngày xuất"), format_date(self.day)],
+            [_("Ngày xuất"), self.day],
         ]
         if self.demo:
             lines.append(
@@ -211,6 +218,18 @@ def table_values(table) -> list[list]:
     return [list(row) for row in table.as_values()]
 
 
+def _number_format(cell) -> None:
+    """Show a number or a day of an .xlsx cell the Vietnamese way (8.964; 1,5; 25/6/2013)."""
+    if isinstance(cell.value, bool):
+        return
+    if isinstance(cell.value, int):
+        cell.number_format = WHOLE_FORMAT
+    elif isinstance(cell.value, Decimal | float):
+        cell.number_format = DECIMAL_FORMAT
+    elif isinstance(cell.value, dt.date):
+        cell.number_format = DATE_FORMAT
+
+
 def export_response(
     table,
     heading: ExportHeading,
@@ -232,7 +251,7 @@ def export_response(
         sheet.title = sheet_title[:31]
         for line, row in enumerate(lines, start=1):
             for column, value in enumerate(row, start=1):
-                xlsx_cell(sheet.cell(row=line, column=column), value)
+                _number_format(xlsx_cell(sheet.cell(row=line, column=column), value))
         sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
         top = len(lines) + 1  # the table's header row
         for line, row in enumerate(rows, start=top):
@@ -245,12 +264,7 @@ def export_response(
                     cell.font = Font(bold=True)
                 continue
             for cell in cells:
-                if isinstance(cell.value, bool):
-                    continue
-                if isinstance(cell.value, int):
-                    cell.number_format = WHOLE_FORMAT
-                elif isinstance(cell.value, Decimal | float):
-                    cell.number_format = DECIMAL_FORMAT
+                _number_format(cell)
         sheet.freeze_panes = f"A{top + 1}"
         out = io.BytesIO()
         workbook.save(out)
