@@ -109,8 +109,8 @@ def csv_form(code: str | None) -> CsvForm:
     if form is None:
         raise CsvFormError(
             _(
-                "Không có kiểu CSV “%(code)s”. Để trống (mặc định: các cột cách nhau bằng dấu "
-                "chấm phẩy, số thập phân dấu phẩy, như Excel tiếng Việt đọc) hoặc chọn "
+                "Không có kiểu CSV “%(code)s”. Chọn “viet-nam” (mặc định: các cột cách nhau "
+                "bằng dấu chấm phẩy, số thập phân dấu phẩy, như Excel tiếng Việt đọc) hoặc "
                 "“quoc-te” (dấu phẩy, số thập phân dấu chấm)."
             )
             % {"code": code[:40]}

@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from movements.formatting import format_date
-from reports.exports import CSV_DECIMALS, CSV_VIETNAMESE, CsvForm
+from reports.exports import CSV_DECIMALS, CSV_INTERNATIONAL, CSV_VIETNAMESE, CsvForm
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,82 @@ def test_an_export_says_what_it_holds_above_the_table_and_in_its_name(client, de
     text = response.content.decode("utf-8-sig")
     assert "Báo cáo được tính;đã duyệt và đã gửi chờ duyệt" in text
     assert "_ca-cho-duyet_" in response["Content-Disposition"]
+
+
+# --- the CSV's two forms --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "vietnamese", "international"),
+    [
+        (8964, "8964", "8964"),
+        (1_540_000_000, "1540000000", "1540000000"),
+        (-56, "-56", "-56"),
+        (0, "0", "0"),
+        (Decimal("0.07199424046076313894888408927"), "0,071994", "0.071994"),
+        (Decimal(200) / Decimal(3), "66,666667", "66.666667"),
+        (Decimal("12.5"), "12,5", "12.5"),
+        (Decimal("3.000"), "3", "3"),
+        (Decimal("-0.0239488800269969193031601636"), "-0,023949", "-0.023949"),
+        (Decimal("-0.0000001"), "0", "0"),
+        (Decimal("0.0000005"), "0,000001", "0.000001"),  # half up
+        (Decimal("12379301.8333333333333333333"), "12379301,833333", "12379301.833333"),
+        (Decimal("123456789012345678.1234567"), "123456789012345678,123457", None),
+        (0.1 + 0.2, "0,3", "0.3"),
+        (Decimal("NaN"), "", ""),
+        (dt.date(2013, 6, 25), "25/6/2013", "2013-06-25"),
+        (dt.date(2026, 12, 8), "8/12/2026", "2026-12-08"),
+        ("Cán bộ, ĐVTN; vi phạm", "Cán bộ, ĐVTN; vi phạm", "Cán bộ, ĐVTN; vi phạm"),
+        ("=1+2", "'=1+2", "'=1+2"),
+        (None, "", ""),
+    ],
+)
+def test_a_csv_cell_is_written_as_each_form_reads_it(value, vietnamese, international):
+    assert CSV_VIETNAMESE.cell(value) == vietnamese
+    if international is not None:
+        assert CSV_INTERNATIONAL.cell(value) == international
+
+
+def test_the_vietnamese_csv_separates_with_semicolons_and_quotes_only_what_needs_it():
+    text = CSV_VIETNAMESE.text([["Chỉ tiêu", "Số"], ["Cán bộ, ĐVTN", Decimal("1.5")], ["a;b", 2]])
+    assert text == '\ufeffChỉ tiêu;Số\r\nCán bộ, ĐVTN;1,5\r\n"a;b";2\r\n'
+    text = CSV_INTERNATIONAL.text([["Cán bộ, ĐVTN", Decimal("1.5")]])
+    assert text == '\ufeff"Cán bộ, ĐVTN",1.5\r\n'
+
+
+def test_a_dashboard_csv_is_vietnamese_by_default_and_international_on_request(client, demo, cast):
+    client.force_login(cast.reviewer)
+    url = reverse("reports:compare")
+    params = {"per": "100dv", "export": "xep-hang", "format": "csv"}
+    default = client.get(url, params)
+    explicit = client.get(url, {**params, "csv": "viet-nam"})
+    international = client.get(url, {**params, "csv": "quoc-te"})
+    assert default.content.startswith("\ufeff".encode())
+    assert default["Content-Type"] == "text/csv; charset=utf-8"
+    assert default.content == explicit.content
+    vietnamese_rows = csv_rows(default)
+    international_rows = csv_rows(international, CSV_INTERNATIONAL)
+    assert vietnamese_rows == international_rows  # the same cells, written two ways
+    first = default.content.decode("utf-8").splitlines()[-1]
+    assert ";" in first and "." not in first.split(";", 2)[2]
+    assert re.search(r";0,\d{6};", default.content.decode("utf-8"))
+    assert re.search(r",0\.\d{6},", international.content.decode("utf-8"))
+    # Each table links to both forms and the .xlsx; the links do not carry a chosen form on.
+    page = client.get(url, {"per": "100dv", "csv": "quoc-te"}).content.decode()
+    links = re.findall(r'href="([^"]*export=xep-hang[^"]*)"', page)
+    assert len(links) == 3
+    assert sum("csv=quoc-te" in link for link in links) == 1
+    assert "CSV (dấu phẩy, số thập phân dấu chấm)" in page
+
+
+@pytest.mark.parametrize("value", ["xyz", "QUOC-TE", "quoc-te ", "x" * 3000])
+def test_an_unknown_csv_form_is_refused_in_vietnamese(client, demo, cast, value):
+    client.force_login(cast.reviewer)
+    response = client.get(
+        reverse("reports:compare"), {"export": "xep-hang", "format": "csv", "csv": value}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Không có kiểu CSV" in page and "quoc-te" in page
+    # The message quotes at most 40 characters of what was asked.
+    assert "“" + value[:40] + "”" in page and "x" * 41 + "”" not in page
