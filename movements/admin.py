@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -459,7 +460,7 @@ class ReportFlagAdmin(ProvinceScope, admin.ModelAdmin):
     the flags (services.flags) and reviewers mark them on the review pages, not here."""
 
     unit_field = "report__unit"
-    list_display = ["report", "kind", "subject", "found", "value", "previous", "follow_up"]
+    list_display = ["report", "kind", "subject", "found", "follow_up"]
     list_filter = ["report__status", ProvinceFilter, "kind", "follow_up", "report__period"]
     search_fields = ["report__unit__name", "report__unit__short_name", "indicator__name"]
     list_select_related = ["report__unit", "report__period", "group", "indicator"]
@@ -474,7 +475,8 @@ class ReportFlagAdmin(ProvinceScope, admin.ModelAdmin):
 
     @admin.display(description=_("nội dung"))
     def found(self, obj):
-        return " ".join(obj.shown)
+        # The list stays a list: the whole text is on the flag's own page.
+        return Truncator(" ".join(obj.shown)).chars(90)
 
     def has_add_permission(self, request):
         return False
