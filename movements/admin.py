@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,6 +25,7 @@ from .models import (
     Period,
     PublishedFigure,
     Report,
+    ReportFlag,
     Stage,
     Unit,
     Value,
@@ -422,6 +424,68 @@ class PublishedFigureAdmin(ProvinceScope, admin.ModelAdmin):
     search_fields = ["indicator__name", "quote", "document"]
     list_select_related = ["indicator", "unit"]
     autocomplete_fields = ["indicator", "unit"]
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    """The province (root unit) a row's unit lies in: the provinces whose units the staff
+    member reviews, none other offered or accepted."""
+
+    title = _("tỉnh")
+    parameter_name = "tinh"
+    unit_path = "report__unit__path"
+
+    def lookups(self, request, model_admin):
+        roots = Unit.objects.filter(parent__isnull=True).order_by(*Unit.official_ordering())
+        if request.user.is_superuser:
+            return [(root.code, root.short_name) for root in roots]
+        paths = list(Unit.objects.reviewable_by(request.user).values_list("path", flat=True))
+        return [
+            (root.code, root.short_name)
+            for root in roots
+            if any(path.startswith(root.path) for path in paths)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in {code for code, _name in self.lookup_choices}:
+            return queryset.none()
+        root = Unit.objects.get(code=self.value(), parent__isnull=True)
+        return queryset.filter(**{f"{self.unit_path}__startswith": root.path})
+
+
+@admin.register(ReportFlag)
+class ReportFlagAdmin(ProvinceScope, admin.ModelAdmin):
+    """What the rules found in the reports when they were submitted, to read: the rules store
+    the flags (services.flags) and reviewers mark them on the review pages, not here."""
+
+    unit_field = "report__unit"
+    list_display = ["report", "kind", "subject", "found", "follow_up"]
+    list_filter = ["report__status", ProvinceFilter, "kind", "follow_up", "report__period"]
+    search_fields = ["report__unit__name", "report__unit__short_name", "indicator__name"]
+    list_select_related = ["report__unit", "report__period", "group", "indicator"]
+    date_hierarchy = "created_at"
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
+
+    @admin.display(description=_("phần / chỉ tiêu"))
+    def subject(self, obj):
+        return obj.indicator.label if obj.indicator_id else obj.group.name
+
+    @admin.display(description=_("nội dung"))
+    def found(self, obj):
+        # The list stays a list: the whole text is on the flag's own page.
+        return Truncator(" ".join(obj.shown)).chars(90)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin.site.unregister(get_user_model())

@@ -1,17 +1,21 @@
 """Download any dashboard table as CSV or .xlsx: the same rows, in the same order, and the
-same columns as the page shows, with raw numbers (no thousands dots) so spreadsheets can add
-them up. Above the table, a title block says what it is (ExportHeading: movement, unit, years,
-measure, statuses counted, how many of the units due are counted each year and which years
-are therefore provisional, export date, demo data), ended by an empty row; the file name says
-it too. The table's own headers mark its provisional years ("2014 (tạm tính, 6/24)")."""
+same columns as the page shows, with plain numbers (no thousands dots) so spreadsheets can add
+them up. The .xlsx holds each exact number in a number cell; the CSV writes it as a Vietnamese
+office's spreadsheet reads it, or in the international form on request (`CsvForm`). Above the
+table, a title block says what it is (ExportHeading: movement, unit, years, measure, statuses
+counted, how many of the units due are counted each year and which years are therefore
+provisional, export date, demo data), ended by an empty row; the file name says it too. The
+table's own headers mark its provisional years ("2014 (tạm tính, 6/24)")."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -28,6 +32,91 @@ from movements.sanitise import csv_cell, xlsx_cell
 # 8.964 and 1,5 — the spreadsheet keeps adding and comparing the full value.
 WHOLE_FORMAT = "[$-42A]#,##0"
 DECIMAL_FORMAT = "[$-42A]#,##0.0"
+DATE_FORMAT = "[$-42A]d/m/yyyy"
+
+# Decimal places of a fraction in a CSV: the pages show at most one (2,6 cuộc; 0,2 trên 100
+# đoàn viên; 97,5%), so five more keep every figure shown exactly as rounded, without the 28
+# digits of an exact quotient. The .xlsx keeps the full value.
+CSV_DECIMALS = 6
+_CSV_QUANTUM = Decimal(1).scaleb(-CSV_DECIMALS)
+
+
+class CsvFormError(ValueError):
+    """A form of CSV asked for that there is not; its text says which there are."""
+
+
+@dataclass(frozen=True)
+class CsvForm:
+    """How a CSV separates its fields and writes a fraction and a day. Excel and LibreOffice
+    open a .csv with the separators and date order of the computer's region: in Vietnamese
+    (vi-VN) ";" between fields, "," before decimals ("." groups thousands, so "0.0719" is read
+    as 719 or as text) and day/month/year; the international form is read in English (en-US),
+    month first, so its days are written year-month-day. Every CSV starts with a byte-order
+    mark, by which Excel knows the text is UTF-8 (Vietnamese)."""
+
+    code: str  # the value of ?csv= (and of export_values --csv)
+    delimiter: str
+    decimal_mark: str
+    iso_dates: bool = False  # 2013-06-25; else as Vietnamese write them, 25/6/2013
+
+    def number(self, value: int | Decimal | float) -> str:
+        """An integer as it is (8964, never 8.964); a fraction rounded half up to
+        CSV_DECIMALS places, without trailing zeros: 0,071994 / 12,5 / 3."""
+        if isinstance(value, int):
+            return str(value)
+        # Money sums have up to ~16 digits before the point: more than the default 28 digits
+        # of precision are then needed for six after it.
+        with decimal.localcontext(prec=80):
+            number = Decimal(str(value)) if isinstance(value, float) else value
+            if not number.is_finite():
+                return ""
+            text = f"{number.quantize(_CSV_QUANTUM, rounding=ROUND_HALF_UP):f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text == "-0":
+            text = "0"
+        return text.replace(".", self.decimal_mark)
+
+    def cell(self, value) -> str:
+        """A CSV field: a number by `number`, a day in the form's order, other values by
+        `csv_cell` (no formula)."""
+        if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+            return self.number(value)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat() if self.iso_dates else format_date(value)
+        return csv_cell(value)
+
+    def text(self, rows: Iterable[Iterable]) -> str:
+        """The file's text: the byte-order mark, then `rows` (lists of values), one line
+        each."""
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
+        writer.writerows([self.cell(value) for value in row] for row in rows)
+        return buffer.getvalue()
+
+
+CSV_VIETNAMESE = CsvForm("viet-nam", delimiter=";", decimal_mark=",")
+CSV_INTERNATIONAL = CsvForm("quoc-te", delimiter=",", decimal_mark=".", iso_dates=True)
+CSV_FORMS = {form.code: form for form in (CSV_VIETNAMESE, CSV_INTERNATIONAL)}
+
+
+def csv_form(code: str | None) -> CsvForm:
+    """The form named `code`; none or empty: the Vietnamese form. Raises CsvFormError."""
+    if not code:
+        return CSV_VIETNAMESE
+    form = CSV_FORMS.get(code)
+    if form is None:
+        raise CsvFormError(
+            _(
+                "Không có kiểu CSV “%(code)s”. Chọn “viet-nam” (mặc định: các cột cách nhau "
+                "bằng dấu chấm phẩy, số thập phân dấu phẩy, như Excel tiếng Việt đọc) hoặc "
+                "“quoc-te” (dấu phẩy, số thập phân dấu chấm)."
+            )
+            % {"code": code[:40]}
+        )
+    return form
+
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -73,7 +162,7 @@ class ExportHeading:
             *([[_("Số liệu"), self.measure]] if self.figures else []),
             [_("Báo cáo được tính"), statuses],
             *self.coverage_lines(),
-            [_("Ngày xuất"), format_date(self.day)],
+            [_("Ngày xuất"), self.day],
         ]
         if self.demo:
             lines.append(
@@ -129,28 +218,40 @@ def table_values(table) -> list[list]:
     return [list(row) for row in table.as_values()]
 
 
+def _number_format(cell) -> None:
+    """Show a number or a day of an .xlsx cell the Vietnamese way (8.964; 1,5; 25/6/2013)."""
+    if isinstance(cell.value, bool):
+        return
+    if isinstance(cell.value, int):
+        cell.number_format = WHOLE_FORMAT
+    elif isinstance(cell.value, Decimal | float):
+        cell.number_format = DECIMAL_FORMAT
+    elif isinstance(cell.value, dt.date):
+        cell.number_format = DATE_FORMAT
+
+
 def export_response(
-    table, heading: ExportHeading, name: str, fmt: str, *, sheet_title: str = "Số liệu"
+    table,
+    heading: ExportHeading,
+    name: str,
+    fmt: str,
+    *,
+    sheet_title: str = "Số liệu",
+    csv_as: CsvForm = CSV_VIETNAMESE,
 ):
     """An attachment named by `heading` for the table `name`, holding the title block and
-    `table`'s rows (fmt 'csv' or 'xlsx')."""
+    `table`'s rows (fmt 'csv', in the form `csv_as`, or 'xlsx')."""
     lines = heading.lines(str(getattr(table, "title", "") or name))
     rows = table_values(table)
     if fmt == "csv":
-        buffer = io.StringIO()
-        # The byte-order mark lets Excel open UTF-8 (Vietnamese) text correctly.
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        for row in [*lines, *rows]:
-            writer.writerow([csv_cell(v) for v in row])
-        content: bytes | str = buffer.getvalue()
+        content = csv_as.text([*lines, *rows]).encode("utf-8")
     else:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = sheet_title[:31]
         for line, row in enumerate(lines, start=1):
             for column, value in enumerate(row, start=1):
-                xlsx_cell(sheet.cell(row=line, column=column), value)
+                _number_format(xlsx_cell(sheet.cell(row=line, column=column), value))
         sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
         top = len(lines) + 1  # the table's header row
         for line, row in enumerate(rows, start=top):
@@ -163,12 +264,7 @@ def export_response(
                     cell.font = Font(bold=True)
                 continue
             for cell in cells:
-                if isinstance(cell.value, bool):
-                    continue
-                if isinstance(cell.value, int):
-                    cell.number_format = WHOLE_FORMAT
-                elif isinstance(cell.value, Decimal | float):
-                    cell.number_format = DECIMAL_FORMAT
+                _number_format(cell)
         sheet.freeze_panes = f"A{top + 1}"
         out = io.BytesIO()
         workbook.save(out)

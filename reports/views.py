@@ -26,7 +26,14 @@ from movements.models import Movement, Unit
 from movements.paging import pager
 
 from . import presenters, selectors, tables
-from .exports import FORMATS, ExportHeading, export_response
+from .exports import (
+    CSV_INTERNATIONAL,
+    FORMATS,
+    CsvFormError,
+    ExportHeading,
+    csv_form,
+    export_response,
+)
 from .filters import CompareUnitFilter
 from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
 from .page_cache import cached_by_snapshot
@@ -128,12 +135,18 @@ def _unit_choices(request, scope: selectors.Scope) -> list[Unit]:
 
 
 def _export_links(request, name: str) -> dict[str, str]:
+    """The table `name`'s downloads: 'csv' (the Vietnamese form), 'csv_quoc_te' (the
+    international one) and 'xlsx', each with the page's other parameters."""
     params = request.GET.copy()
+    params.pop("csv", None)
     params["export"] = name
     links = {}
     for fmt in FORMATS:
         params["format"] = fmt
         links[fmt] = "?" + params.urlencode()
+    params["format"] = "csv"
+    params["csv"] = CSV_INTERNATIONAL.code
+    links["csv_quoc_te"] = "?" + params.urlencode()
     return links
 
 
@@ -157,7 +170,11 @@ def _tables_or_export(request, named_tables: dict, heading: ExportHeading):
             title=_("Không tải được bảng"),
         )
     heading = dataclasses.replace(heading, demo=movement_selectors.has_demo_data())
-    return export_response(table, heading, wanted, fmt)
+    try:
+        csv_as = csv_form(request.GET.get("csv"))
+    except CsvFormError as error:
+        raise Refusal(400, str(error), title=_("Không tải được bảng")) from error
+    return export_response(table, heading, wanted, fmt, csv_as=csv_as)
 
 
 # --- the pages ---------------------------------------------------------------------------------

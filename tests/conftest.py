@@ -16,8 +16,9 @@ printed line, unless REQUIRE_SOURCE=1 (as in CI), where they then fail. Tests ma
 (SQLite allows one writer at a time), or check the page cache, which is keyed by PostgreSQL
 snapshots: on SQLite they are deselected with one printed line; CI runs the suite on
 PostgreSQL too. Tests marked `libreoffice` convert the Word file with LibreOffice Writer
-(`soffice --headless --convert-to pdf`): where it is not installed they are deselected with one
-printed line, unless REQUIRE_LIBREOFFICE=1 (as in CI), where they then fail."""
+(`soffice --headless --convert-to pdf`), those marked `libreoffice("calc")` open the CSV exports
+with LibreOffice Calc: where the module is not installed they are deselected with one printed
+line, unless REQUIRE_LIBREOFFICE=1 (as in CI), where they then fail."""
 
 import io
 import json
@@ -49,12 +50,29 @@ _POSTGRESQL_DESELECTED = pytest.StashKey[int]()
 _LIBREOFFICE_DESELECTED = pytest.StashKey[int]()
 
 
-def libreoffice_writer() -> str | None:
-    """The `soffice` that can open a .docx (LibreOffice with its Writer module), else None."""
+# The library of each LibreOffice module a test may need.
+_LIBREOFFICE_MODULES = {"writer": "libswlo.so", "calc": "libsclo.so"}
+
+
+def libreoffice_with(module: str) -> str | None:
+    """The `soffice` that has `module` ("writer" opens a .docx, "calc" a .csv), else None."""
     soffice = shutil.which("soffice")
-    if soffice and (Path(os.path.realpath(soffice)).parent / "libswlo.so").exists():
+    library = _LIBREOFFICE_MODULES[module]
+    if soffice and (Path(os.path.realpath(soffice)).parent / library).exists():
         return soffice
     return None
+
+
+def libreoffice_writer() -> str | None:
+    """The `soffice` that can open a .docx (LibreOffice with its Writer module), else None."""
+    return libreoffice_with("writer")
+
+
+def _libreoffice_missing(item) -> bool:
+    """`item` is marked `libreoffice` (Writer) or `libreoffice("calc")`, and that module is
+    not installed."""
+    marker = item.get_closest_marker("libreoffice")
+    return marker is not None and not libreoffice_with(*(marker.args or ("writer",)))
 
 
 # live_server runs beside Playwright's event loop; plain static files (no manifest) for it.
@@ -86,8 +104,13 @@ def pytest_collection_modifyitems(config, items):
         config.stash[_SOURCE_DESELECTED] = _deselect(config, items, "needs_source")
     if connections["default"].vendor != "postgresql":
         config.stash[_POSTGRESQL_DESELECTED] = _deselect(config, items, "postgresql")
-    if not (libreoffice_writer() or os.environ.get("REQUIRE_LIBREOFFICE") == "1"):
-        config.stash[_LIBREOFFICE_DESELECTED] = _deselect(config, items, "libreoffice")
+    if os.environ.get("REQUIRE_LIBREOFFICE") != "1":
+        missing = [item for item in items if _libreoffice_missing(item)]
+        if missing:
+            config.hook.pytest_deselected(items=missing)
+            gone = set(missing)
+            items[:] = [item for item in items if item not in gone]
+        config.stash[_LIBREOFFICE_DESELECTED] = len(missing)
 
 
 def pytest_report_collectionfinish(config):
@@ -107,9 +130,9 @@ def pytest_report_collectionfinish(config):
     count = config.stash.get(_LIBREOFFICE_DESELECTED, 0)
     if count:
         lines.append(
-            f"!! LibreOffice Writer (soffice) not found: {count} test(s) converting the Word"
-            " file deselected (apt-get install -y libreoffice-writer-nogui;"
-            " REQUIRE_LIBREOFFICE=1 runs them)"
+            f"!! LibreOffice Writer or Calc (soffice) not found: {count} test(s) converting the"
+            " Word file or opening the CSV deselected (apt-get install -y"
+            " libreoffice-writer-nogui libreoffice-calc-nogui; REQUIRE_LIBREOFFICE=1 runs them)"
         )
     return lines
 

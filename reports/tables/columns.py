@@ -6,10 +6,12 @@ Each is a `body.Column`: its `render` takes the cell's value and its record.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -172,12 +174,21 @@ class StatusColumn(Column):
         return record.get_status_display()
 
 
+def local_day(value: dt.date | dt.datetime) -> dt.date:
+    """The day of `value` in the site's time zone (a stored moment is in UTC)."""
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
 class DateColumn(Column):
+    """A day: shown 25/6/2013; exported as a date, which each file writes its way."""
+
     def render(self, value, record):
-        return format_date(value)
+        return format_date(local_day(value)) if value else "–"
 
     def value(self, value):
-        return format_date(value) if value else ""
+        return local_day(value) if value else ""
 
 
 def report_url(report) -> str:

@@ -28,6 +28,7 @@ from movements.models import (
     Period,
     PublishedFigure,
     Report,
+    ReportFlag,
     Unit,
     Value,
 )
@@ -60,6 +61,7 @@ ROWS_OF_ANOTHER_PROVINCE = {
     Unit: lambda: _an_giang_units(),
     Report: lambda: Report.objects.filter(unit__in=_an_giang_units()),
     Value: lambda: Value.objects.filter(report__unit__in=_an_giang_units()),
+    ReportFlag: lambda: ReportFlag.objects.filter(report__unit__in=_an_giang_units()),
     PublishedFigure: lambda: PublishedFigure.objects.filter(unit__in=_an_giang_units()),
     GeneratedReport: lambda: GeneratedReport.objects.filter(unit__in=_an_giang_units()),
     Membership: lambda: Membership.objects.filter(
@@ -104,6 +106,7 @@ def provinces(cast, seed) -> SimpleNamespace:
     make_user("chua_phan_quyen")  # an account with no membership yet
     report = make_report(district, 2013, seed, values={"cau": 7, "hoi-nghi-trien-khai": 3})
     report.values.first().save()  # a value with a history
+    assert report.flags.exists()  # its blank sections, stored as it was approved
     indicator = Indicator.objects.get(movement=seed, code="cau")
     PublishedFigure.objects.create(
         indicator=indicator,

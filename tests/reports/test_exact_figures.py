@@ -16,7 +16,13 @@ from openpyxl import load_workbook
 
 from reports.exports import DECIMAL_FORMAT, WHOLE_FORMAT
 from tests.factories import make_report
-from tests.reports.test_exports import csv_rows, shown_table, xlsx_header_row, xlsx_rows
+from tests.reports.test_exports import (
+    as_in_csv,
+    csv_rows,
+    shown_table,
+    xlsx_header_row,
+    xlsx_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +113,7 @@ def test_exports_hold_the_exact_figures_with_a_vietnamese_number_format(client, 
     assert Decimal(hatien[2]) == Decimal("0.49")
     assert Decimal(hatien[7]) == Decimal("1.49")
     assert Decimal(hatien[8]) == Decimal("0.51")
-    assert Decimal(hatien[9]) == Decimal(5100) / 49  # 104,08…%
+    assert Decimal(hatien[9]) == as_in_csv(Decimal(5100) / 49) == Decimal("104.081633")
     assert rows["An Minh"][0] == "3"
     assert Decimal(rows["An Minh"][7]) == Decimal("1.47")
 
@@ -115,6 +121,8 @@ def test_exports_hold_the_exact_figures_with_a_vietnamese_number_format(client, 
     values = by_unit(xlsx_rows(response)[1:])
     assert values["Hà Tiên"][0] == 1
     assert values["Hà Tiên"][7] == 1.49
+    # The full value, 104,08…%, to the 16 digits openpyxl writes of a double.
+    assert values["Hà Tiên"][9] == pytest.approx(float(Decimal(5100) / 49), rel=1e-15)
     assert values["An Minh"][7] == 1.47
     assert values["An Minh"][0] == 3
     sheet = load_workbook(io.BytesIO(response.content)).active

@@ -1,13 +1,15 @@
-import csv
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from movements.models import Report, Unit
+from reports.exports import CSV_INTERNATIONAL, CSV_VIETNAMESE, CsvForm
 from tests.factories import make_report
+from tests.reports.test_exports import csv_text_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +42,10 @@ def sql_sum(indicator: str, unit: str, start: int, end: int, year: int | None = 
         return int(cursor.fetchone()[0])
 
 
-def rows(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text)))
+def rows(text: str, form: CsvForm = CSV_VIETNAMESE) -> list[dict]:
+    """The command's CSV in `form` as dicts by column, numbers with a decimal point."""
+    lines = csv_text_lines(text, form)
+    return [dict(zip(lines[0], line, strict=True)) for line in lines[1:]]
 
 
 @pytest.mark.parametrize("unit", ["kien-giang", "rach-gia", "cong-an"])
@@ -125,6 +129,7 @@ def test_export_published_figures_as_json(demo):
         (["--to", "hai-nghin"], "cần một năm"),
         (["--by", "district"], "--by"),
         (["--format", "xml"], "--format"),
+        (["--csv", "excel"], "--csv: Không có kiểu CSV “excel”"),
     ],
 )
 def test_export_refuses_bad_arguments_with_a_clear_message(demo, args, message):
@@ -132,3 +137,16 @@ def test_export_refuses_bad_arguments_with_a_clear_message(demo, args, message):
     with pytest.raises(CommandError, match=message):
         export(*args)
     assert Report.objects.count() == before
+
+
+def test_export_writes_the_vietnamese_csv_unless_asked_for_the_international_one(demo):
+    vietnamese = export("--by", "year")
+    international = export("--by", "year", "--csv", "quoc-te")
+    assert export("--by", "year", "--csv", "viet-nam") == vietnamese
+    assert vietnamese.startswith("\ufeffunit_code;unit_name;period;")
+    assert international.startswith("\ufeffunit_code,unit_name,period,")
+    assert rows(vietnamese) == rows(international, CSV_INTERNATIONAL)
+    rate = next(r for r in rows(vietnamese) if r["indicator_code"] == "ty-le-co-so-dang-ky")
+    # A rate to six decimal places (93,069307 in the file): not an exact quotient's 28 digits.
+    assert re.fullmatch(r"\d+\.\d{1,6}", rate["value"])
+    assert f";{rate['value'].replace('.', ',')};" in vietnamese

@@ -23,7 +23,7 @@ from django.urls import reverse
 from movements.models import Indicator, Membership, Movement, Report, Unit
 from reports.selectors import Subject, child_figures, indicator_totals, unit_comparison
 from tests.factories import make_report, make_user
-from tests.reports.test_exports import csv_rows, xlsx_rows
+from tests.reports.test_exports import as_in_csv, csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +272,31 @@ def _number(cell) -> Decimal | None:
     return Decimal(str(cell))
 
 
+def _in_csv(value) -> Decimal | None:
+    """An exact figure as the CSV writes it (`as_in_csv`); None as blank."""
+    return None if value is None else as_in_csv(value)
+
+
+def _exported(client, url: str, params: dict, export: str, fmt: str = "csv") -> list[dict]:
+    """The export `export` (fmt 'csv' or 'xlsx') of the page at `url` with `params`, its rows
+    by heading."""
+    response = client.get(url, {**params, "export": export, "format": fmt})
+    assert response.status_code == 200
+    return _by_header(csv_rows(response) if fmt == "csv" else xlsx_rows(response))
+
+
+def _row(rows: list[dict], column: str, start: str) -> dict:
+    """The row whose `column` starts with `start`."""
+    return next(r for r in rows if r[column].startswith(start))
+
+
+def _group_stage_row(rows: list[dict], group: str) -> dict:
+    """The groups' export: `group`'s row over the whole stage."""
+    return next(
+        r for r in rows if r["Nhóm đơn vị"] == group and r["Năm"].startswith("Cả giai đoạn")
+    )
+
+
 def _unmarked(heading) -> str:
     """A heading without the provisional marks of an incomplete year ("2014 (tạm tính, 6/24)"
     is "2014" here; tests/reports/test_provisional.py checks them)."""
@@ -287,11 +312,7 @@ def _by_header(lines: list[list]) -> list[dict]:
 def _check_ranking(client, params: dict, expected: Expected, per_hundred: bool, fmt: str):
     """The ranking's export against the SQL: every unit's stage rate, each year's rate and
     its change."""
-    response = client.get(
-        reverse("reports:compare"), {**params, "export": "xep-hang", "format": fmt}
-    )
-    assert response.status_code == 200
-    rows = _by_header(csv_rows(response) if fmt == "csv" else xlsx_rows(response))
+    rows = _exported(client, reverse("reports:compare"), params, "xep-hang", fmt)
     units = {u.short_name: u.code for u in Unit.objects.all()}
     exact = fmt == "csv"  # .xlsx cells are floats
     checked = 0
@@ -336,8 +357,8 @@ def _same(cell, value, exact: bool, label: str = "") -> None:
     found = _number(cell)
     if value is None:
         assert found is None, (cell, value)
-    elif exact:
-        assert found == value, (cell, value)
+    elif exact:  # the CSV: the exact figure rounded to CSV_DECIMALS places
+        assert found == as_in_csv(value), (cell, value)
     else:
         assert float(found) == pytest.approx(float(value), rel=1e-12, abs=1e-12)
 
@@ -352,11 +373,7 @@ GROUP_NAMES = {
 def _check_groups(client, params: dict, expected: Expected, children: list[Unit], fmt: str):
     """The groups' export against the SQL: each year's and the stage's rate per 100 members,
     how many units it is over, the reports counted of those due, and the change."""
-    response = client.get(
-        reverse("reports:compare"), {**params, "export": "theo-nhom", "format": fmt}
-    )
-    assert response.status_code == 200
-    rows = _by_header(csv_rows(response) if fmt == "csv" else xlsx_rows(response))
+    rows = _exported(client, reverse("reports:compare"), params, "theo-nhom", fmt)
     exact = fmt == "csv"
     assert rows
     for row in rows:
@@ -485,24 +502,18 @@ def _check_unit_page(client, movement, parent: Unit, unit: Unit) -> None:
     sql = Sql(movement, parent, tuple(Report.Status.counted(False)))
     stage = sql.stage_rate(COUNT, 2010, 2013)
     url = reverse("reports:unit", args=[unit.code])
-    params = {"start": "2010", "end": "2013", "export": "chi-tieu", "format": "csv"}
+    params = {"start": "2010", "end": "2013"}
     header = "Trên 100 đoàn viên (tỷ lệ: %)"
-    row = next(
-        r
-        for r in _by_header(csv_rows(client.get(url, params)))
-        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
-    )
-    assert _number(row[header]) == (_rate([stage[unit.code]]) if unit.code in stage else None)
-    raw = next(
-        r
-        for r in _by_header(csv_rows(client.get(url, {**params, "raw": "on"})))
-        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
-    )
+    row = _row(_exported(client, url, params, "chi-tieu"), "Chỉ tiêu", "Hội nghị triển khai")
+    rate = _rate([stage[unit.code]]) if unit.code in stage else None
+    assert _number(row[header]) == _in_csv(rate)
+    raw_rows = _exported(client, url, {**params, "raw": "on"}, "chi-tieu")
+    raw = _row(raw_rows, "Chỉ tiêu", "Hội nghị triển khai")
     plain = indicator_totals(
         subject=Subject.of(movement=movement, unit=unit, start_year=2010, end_year=2013)
     )
-    assert _number(raw[header]) == _ratio(
-        plain.get((COUNT, None, None)), plain.get((MEMBERS, None, None))
+    assert _number(raw[header]) == _in_csv(
+        _ratio(plain.get((COUNT, None, None)), plain.get((MEMBERS, None, None)))
     )
     assert _number(raw[header]) != _number(row[header])  # the two differ here
 
@@ -549,26 +560,18 @@ def test_the_raw_switch_gives_back_the_plain_sums_labelled_as_such(client, half_
     params = {"indicator": COUNT, "start": "2013", "end": "2014", "raw": "on"}
     page = client.get(reverse("reports:compare"), params).content.decode()
     assert "Tổng thô" in page and "(tổng thô)" in page
-    rows = _by_header(
-        csv_rows(client.get(reverse("reports:compare"), {**params, "export": "xep-hang"}))
-    )
+    rows = _exported(client, reverse("reports:compare"), params, "xep-hang")
     change_header = "Thay đổi năm đầu → năm cuối (tổng thô)"
     for row in rows:
         first, last = _number(row["2013"]), _number(row["2014"])
         plain = last - first if first is not None and last is not None else None
         assert _number(row[change_header]) == plain
-    groups = _by_header(
-        csv_rows(client.get(reverse("reports:compare"), {**params, "export": "theo-nhom"}))
-    )
-    stage = next(
-        r
-        for r in groups
-        if r["Nhóm đơn vị"] == "Huyện, thị, thành Đoàn" and r["Năm"].startswith("Cả giai đoạn")
-    )
+    groups = _exported(client, reverse("reports:compare"), params, "theo-nhom")
+    stage = _group_stage_row(groups, "Huyện, thị, thành Đoàn")
     assert "Số đơn vị tính trên 100 đoàn viên" not in stage
     # The plain stage rate: every counted report's total over every counted member count.
-    assert _number(stage["Trên 100 đoàn viên"]) == _ratio(
-        int(stage["Tổng"]), int(stage["Số đoàn viên"])
+    assert _number(stage["Trên 100 đoàn viên"]) == _in_csv(
+        _ratio(int(stage["Tổng"]), int(stage["Số đoàn viên"]))
     )
     # Links keep the switch.
     assert "raw=on" in page
@@ -589,20 +592,11 @@ def test_the_overview_groups_and_the_unit_page_state_their_coverage(client, half
         u.code for u in Unit.objects.filter(parent=units.kien_giang) if u.peer_group == "district"
     ]
     rate = _rate([stage[c] for c in districts if c in stage])
-    lines = _by_header(
-        csv_rows(
-            client.get(
-                reverse("reports:overview"),
-                {"start": "2013", "end": "2014", "export": f"nhom-{COUNT}", "format": "csv"},
-            )
-        )
+    lines = _exported(
+        client, reverse("reports:overview"), {"start": "2013", "end": "2014"}, f"nhom-{COUNT}"
     )
-    row = next(
-        r
-        for r in lines
-        if r["Nhóm đơn vị"] == "Huyện, thị, thành Đoàn" and r["Năm"].startswith("Cả giai đoạn")
-    )
-    assert _number(row["Trên 100 đoàn viên"]) == rate
+    row = _group_stage_row(lines, "Huyện, thị, thành Đoàn")
+    assert _number(row["Trên 100 đoàn viên"]) == _in_csv(rate)
 
     unit_page = client.get(
         reverse("reports:unit", args=["rach-gia"]), {"start": "2013", "end": "2014"}
@@ -619,17 +613,15 @@ def test_the_unit_page_rate_is_over_the_units_with_members_at_the_end(
     sql = Sql(half_2014, units.kien_giang, tuple(Report.Status.counted(False)))
     stage = sql.stage_rate(COUNT, 2013, 2014)
     for code in ("rach-gia", "ha-tien"):
-        rows = _by_header(
-            csv_rows(
-                client.get(
-                    reverse("reports:unit", args=[code]),
-                    {"start": "2013", "end": "2014", "export": "chi-tieu", "format": "csv"},
-                )
-            )
+        rows = _exported(
+            client,
+            reverse("reports:unit", args=[code]),
+            {"start": "2013", "end": "2014"},
+            "chi-tieu",
         )
-        row = next(r for r in rows if r["Chỉ tiêu"].startswith("Hội nghị triển khai"))
+        row = _row(rows, "Chỉ tiêu", "Hội nghị triển khai")
         expected = _rate([stage[code]]) if code in stage else None
-        assert _number(row["Trên 100 đoàn viên (tỷ lệ: %)"]) == expected
+        assert _number(row["Trên 100 đoàn viên (tỷ lệ: %)"]) == _in_csv(expected)
 
 
 # --- over random data: a second province ----------------------------------------------------
@@ -714,35 +706,6 @@ def test_compare_over_random_data_equals_sql_over_the_same_units(client, seed, d
     kinds |= {"group change", "group rate change"}
     assert kinds <= {k for k, n in SEEN.items() if n}, SEEN
     _check_unit_page(client, seed, province, Unit.objects.get(code="ag-huyen-0"))
-    _check_unit_page(client, seed, province, Unit.objects.get(code="ag-huyen-0"))
-
-
-def _check_unit_page(client, movement, parent: Unit, unit: Unit) -> None:
-    """A unit with grassroots: its rate per 100 members on its page is over the units of its
-    subtree with a member count at the end (the SQL's); raw, the plain sums'."""
-    sql = Sql(movement, parent, tuple(Report.Status.counted(False)))
-    stage = sql.stage_rate(COUNT, 2010, 2013)
-    url = reverse("reports:unit", args=[unit.code])
-    params = {"start": "2010", "end": "2013", "export": "chi-tieu", "format": "csv"}
-    header = "Trên 100 đoàn viên (tỷ lệ: %)"
-    row = next(
-        r
-        for r in _by_header(csv_rows(client.get(url, params)))
-        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
-    )
-    assert _number(row[header]) == (_rate([stage[unit.code]]) if unit.code in stage else None)
-    raw = next(
-        r
-        for r in _by_header(csv_rows(client.get(url, {**params, "raw": "on"})))
-        if r["Chỉ tiêu"].startswith("Hội nghị triển khai")
-    )
-    plain = indicator_totals(
-        subject=Subject.of(movement=movement, unit=unit, start_year=2010, end_year=2013)
-    )
-    assert _number(raw[header]) == _ratio(
-        plain.get((COUNT, None, None)), plain.get((MEMBERS, None, None))
-    )
-    assert _number(raw[header]) != _number(row[header])  # the two differ here
 
 
 def test_child_figures_run_a_fixed_number_of_queries(seed, django_assert_num_queries):

@@ -7,7 +7,6 @@ The expected counts come from hand-written SQL, not from `year_coverage`."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -23,6 +22,7 @@ from movements.models import IndicatorGroup, Unit
 from movements.services.demo import demo_open_period
 from reports.selectors import Subject, export_rows, report_coverage, year_coverage
 from tests.factories import make_report
+from tests.reports.test_exports import csv_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def open_year(demo):
 def file_rows(response, fmt: str) -> list[list[str]]:
     """The export read back as text cells (empty cells as "")."""
     if fmt == "csv":
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        return csv_lines(response)
     sheet = load_workbook(io.BytesIO(response.content)).active
     return [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
 

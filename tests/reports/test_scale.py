@@ -5,9 +5,6 @@ and query counts that stay the same with 2 or 40 grassroots units under each dis
 
 from __future__ import annotations
 
-import csv
-import io
-
 import html5lib
 import pytest
 from django.urls import reverse
@@ -16,7 +13,7 @@ from movements.models import Report, Unit
 from reports import selectors
 from tests.factories import make_report
 from tests.reports.test_dashboard import table_rows, text
-from tests.reports.test_exports import table_part
+from tests.reports.test_exports import csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +127,7 @@ def test_a_long_list_of_units_comes_a_hundred_at_a_time(client, seed, cast):
     for page in (first, second):
         assert f"0 trên {below} báo cáo phải nộp" in text(page)
     exported = completeness(client, parent="rach-gia", trang="2", export="tinh-hinh-nop")
-    lines = table_part(list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")))))
+    lines = csv_rows(exported)
     assert len(lines) == 31 and lines[1][0] == "Xã 100"
     for odd in ("0", "-1", "999", "abc", "1.5"):
         assert completeness(client, parent="rach-gia", trang=odd).status_code == 200
@@ -142,7 +139,7 @@ def test_exports_hold_the_drilled_units(client, seed, cast):
     grassroots(seed, 2)
     client.force_login(cast.reviewer)
     response = completeness(client, parent="rach-gia", export="tinh-hinh-nop", format="csv")
-    lines = table_part(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")))))
+    lines = csv_rows(response)
     assert lines[0] == ["Đơn vị", "2012", "Tỷ lệ nộp đúng hạn"]
     assert [line[:2] for line in lines[1:]] == [
         ["Xã 0 Rạch Giá", "Đã duyệt"],

@@ -1,11 +1,10 @@
-import csv
 import json
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
 from movements.models import DEFAULT_MOVEMENT, Movement, Unit
-from movements.sanitise import csv_cell
+from reports.exports import CsvFormError, csv_form
 from reports.selectors import EXPORT_COLUMNS, Subject, export_rows, published_rows
 
 
@@ -29,6 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--by", default="none", help="unit, year hoặc none (mặc định)")
         parser.add_argument("--published", action="store_true", help="xuất số liệu đã công bố")
         parser.add_argument("--format", default="csv", help="csv (mặc định) hoặc json")
+        parser.add_argument(
+            "--csv",
+            default="",
+            help=(
+                "kiểu CSV: viet-nam (mặc định: cột cách nhau bằng dấu chấm phẩy, số thập phân "
+                "dấu phẩy, như Excel tiếng Việt đọc) hoặc quoc-te (dấu phẩy, số thập phân dấu "
+                "chấm)"
+            ),
+        )
 
     def handle(self, *args, **options):
         movement = Movement.objects.filter(code=options["movement"]).first()
@@ -50,6 +58,10 @@ class Command(BaseCommand):
             raise CommandError("--by chỉ nhận unit, year hoặc none.")
         if options["format"] not in {"csv", "json"}:
             raise CommandError("--format chỉ nhận csv hoặc json.")
+        try:
+            csv_as = csv_form(options["csv"])
+        except CsvFormError as error:
+            raise CommandError(f"--csv: {error}") from error
 
         subject = Subject.of(movement=movement, unit=unit, start_year=start, end_year=end)
         if options["published"]:
@@ -59,9 +71,8 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=_plain))
         else:
-            writer = csv.DictWriter(self.stdout, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
+            lines = [[row.get(column) for column in EXPORT_COLUMNS] for row in rows]
+            self.stdout.write(csv_as.text([EXPORT_COLUMNS, *lines]), ending="")
 
     @staticmethod
     def _year(text, default, option):
