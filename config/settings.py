@@ -1,10 +1,13 @@
 """Settings for Phong trào, read from environment variables with safe local defaults."""
 
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.private_files import private_directory, private_file
@@ -163,23 +166,70 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # anything. Files in DJANGO_PAGE_CACHE_DIR, shared by the server's workers: PAGE_CACHE_ENTRIES
 # pages (compressed, from at most 1 MB each) for 10 minutes; gunicorn empties it when it starts
 # or reloads (config/gunicorn.py), so that a deploy's templates show at once. Tests keep them in
-# memory.
+# memory. With DJANGO_CACHE_URL, in Redis instead (CACHES below), shared by every server.
 # Off under DEBUG: an edited template would not show until the next write.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_DIR = os.environ.get("DJANGO_PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "page-cache")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": (
-            "django.core.cache.backends.locmem.LocMemCache"
-            if TESTING
-            else "reports.page_store.PageFiles"  # bytes only, in a directory none but us writes
-        ),
-        "LOCATION": "pages" if TESTING else PAGE_CACHE_DIR,
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "64"))},
-    },
-}
+# DJANGO_CACHE_URL (redis://host:6379/0, rediss:// with TLS, unix:///path.sock?db=0): both
+# caches in that Redis, shared by every application server pointed at it (a second server is
+# this one setting, with the same DATABASE_URL and DJANGO_SECRET_KEY). Their keys start with
+# DJANGO_CACHE_KEY_PREFIX ("phongtrao"), so that one Redis can serve other applications too.
+CACHE_URL_SCHEMES = ("redis", "rediss", "unix")
+
+
+def shared_caches(url: str, prefix: str) -> dict:
+    """settings.CACHES in the Redis at `url`; ImproperlyConfigured, saying what is wrong, for
+    a URL that Django's RedisCache cannot use."""
+    parts = urlsplit(url)
+    if parts.scheme not in CACHE_URL_SCHEMES or not (parts.netloc or parts.path):
+        shown = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", url)  # never its password
+        raise ImproperlyConfigured(
+            "DJANGO_CACHE_URL phải là địa chỉ của một máy chủ Redis, bắt đầu bằng redis://, "
+            f"rediss:// hoặc unix:// (ví dụ redis://127.0.0.1:6379/0), không phải {shown!r}"
+        )
+    try:
+        parts.port  # noqa: B018 — raises for a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(
+            "DJANGO_CACHE_URL: cổng (port) phải là một số, ví dụ redis://127.0.0.1:6379/0"
+        ) from None
+    if parts.scheme != "unix" and parts.path.strip("/") and not parts.path.strip("/").isdigit():
+        raise ImproperlyConfigured(
+            "DJANGO_CACHE_URL: số cơ sở dữ liệu Redis sau dấu / phải là một số, "
+            "ví dụ redis://127.0.0.1:6379/0"
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"{prefix}:default",
+        },
+        "pages": {
+            "BACKEND": "reports.page_store.PageRedis",  # bytes only, never unpickled
+            "LOCATION": url,
+            "KEY_PREFIX": f"{prefix}:pages",
+            "TIMEOUT": 600,
+        },
+    }
+
+
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = shared_caches(CACHE_URL, os.environ.get("DJANGO_CACHE_KEY_PREFIX") or "phongtrao")
+else:  # the embedded default: one server's files (memory for the test suite)
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": (
+                "django.core.cache.backends.locmem.LocMemCache"
+                if TESTING
+                else "reports.page_store.PageFiles"  # bytes only, in a directory none but us writes
+            ),
+            "LOCATION": "pages" if TESTING else PAGE_CACHE_DIR,
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "64"))},
+        },
+    }
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
