@@ -1,0 +1,149 @@
+"""The caches in Redis (DJANGO_CACHE_URL): a URL that is not Redis's refused at start with a
+clear message, the pages kept as bytes and never unpickled, only their own keys deleted; and
+the version of the code in every page's key, equal on every server that runs the same code."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
+
+import config.settings
+from reports import page_store
+from tests.shared_redis import shared_redis  # noqa: F401 — the fixture
+from tests.test_serving import run_python
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    "url, said",
+    [
+        ("memcached://127.0.0.1:11211", "bắt đầu bằng redis://, rediss:// hoặc unix://"),
+        ("127.0.0.1:6379", "bắt đầu bằng redis://, rediss:// hoặc unix://"),
+        ("redis://127.0.0.1:63a9/0", "cổng (port) phải là một số"),
+        ("redis://127.0.0.1:6379/pages", "số cơ sở dữ liệu Redis sau dấu / phải là một số"),
+    ],
+)
+def test_a_cache_url_that_is_not_redis_is_refused_saying_what_to_write(url, said):
+    with pytest.raises(ImproperlyConfigured) as refused:
+        config.settings.shared_caches(url, "phongtrao")
+    assert str(refused.value).startswith("DJANGO_CACHE_URL")
+    assert said in str(refused.value)
+    assert "redis://127.0.0.1:6379/0" in str(refused.value)  # an example to copy
+
+
+def test_the_server_does_not_start_with_a_bad_cache_url_and_never_shows_its_password():
+    code = "import django; django.setup()"
+    result = run_python(code, DJANGO_CACHE_URL="memcache://app:hunter22@cache:11211")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_CACHE_URL phải là địa chỉ" in result.stderr
+    assert "hunter22" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/0", "rediss://:secret@cache.example:6380/2", "unix:///r.sock"]
+)
+def test_a_redis_url_puts_both_caches_in_redis_under_their_own_prefixes(url):
+    caches_ = config.settings.shared_caches(url, "phongtrao")
+    assert caches_["pages"]["BACKEND"] == "reports.page_store.PageRedis"
+    assert caches_["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert {c["LOCATION"] for c in caches_.values()} == {url}
+    assert caches_["pages"]["KEY_PREFIX"] != caches_["default"]["KEY_PREFIX"]
+
+
+@pytest.fixture
+def pages_in_redis(settings, shared_redis):  # noqa: F811 — the fixture
+    """settings.CACHES as DJANGO_CACHE_URL makes them, in the test's Redis."""
+    settings.CACHES = config.settings.shared_caches(shared_redis.url, shared_redis.prefix)
+    yield shared_redis
+    for alias in ("pages", "default"):
+        caches[alias].close()
+
+
+class Planted:
+    """What someone able to write to Redis could leave there: unpickled, it writes `marker`."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_pages_are_kept_in_redis_as_their_bytes_and_never_unpickled(pages_in_redis, tmp_path):
+    pages = caches["pages"]
+    pages.set("page:a", b"\x00signed page\xff")
+    assert pages.get("page:a") == b"\x00signed page\xff"
+    [key] = pages_in_redis.keys()
+    assert pages_in_redis.client.get(key) == b"\x00signed page\xff"  # stored as it is
+
+    marker = tmp_path / "ran-as-the-server"
+    planted = pickle.dumps(Planted(marker))
+    pages_in_redis.client.set(key, planted)
+    assert pages.get("page:a") == planted  # bytes, which the page cache's signature refuses
+    assert not marker.exists()
+
+    for value in ("text", {"a": 1}, 42, None):
+        with pytest.raises(TypeError, match="bytes only"):
+            pages.set("page:b", value)
+    with pytest.raises(TypeError, match="bytes only"):
+        pages.incr("page:a")
+
+
+def test_emptying_the_pages_deletes_their_keys_only(pages_in_redis):
+    caches["pages"].set("page:a", b"page")
+    caches["default"].set("other", "kept")
+    pages_in_redis.client.set("another-application", b"kept")
+    try:
+        caches["pages"].clear()
+        assert pages_in_redis.keys("pages") == []
+        assert caches["default"].get("other") == "kept"
+        assert pages_in_redis.client.get("another-application") == b"kept"
+    finally:
+        pages_in_redis.client.delete("another-application")
+
+
+def test_a_start_or_reload_leaves_the_pages_other_servers_share(pages_in_redis, monkeypatch):
+    monkeypatch.setenv(page_store.GENERATION, "before")
+    caches["pages"].set("page:a", b"page")
+    page_store.renew()
+    assert caches["pages"].get("page:a") == b"page"
+    assert page_store.generation() == page_store.code_version()
+
+
+def code_copy(destination: Path) -> Path:
+    """What renders the pages (page_store.CODE, pyproject.toml) copied to `destination`."""
+    for folder, _ in page_store.CODE:
+        shutil.copytree(ROOT / folder, destination / folder, ignore=_caches)
+    shutil.copy(ROOT / "pyproject.toml", destination)
+    return destination
+
+
+def _caches(directory, names):
+    return [name for name in names if name == "__pycache__"]
+
+
+def test_the_code_version_is_the_same_for_the_same_code_anywhere_and_changes_with_it(tmp_path):
+    here = page_store.code_version()
+    elsewhere = code_copy(tmp_path / "elsewhere")
+    assert page_store.code_version(elsewhere) == here
+    for changed in ("templates/base.html", "reports/views.py", "locale/en/LC_MESSAGES/django.mo"):
+        copy = code_copy(tmp_path / changed.replace("/", "-"))
+        with open(copy / changed, "ab") as file:
+            file.write(b"\n")
+        assert page_store.code_version(copy) != here, changed
+
+
+def test_servers_started_apart_on_the_same_code_have_the_same_generation(monkeypatch):
+    monkeypatch.delenv(page_store.GENERATION, raising=False)
+    code = (
+        "import django; django.setup(); "
+        "from reports import page_store; print(page_store.generation())"
+    )
+    versions = {run_python(code).stdout.strip() for _ in range(2)}
+    assert versions == {page_store.code_version()}
