@@ -34,7 +34,10 @@ def shared_redis():
     client = redis.Redis.from_url(URL, socket_connect_timeout=5, socket_timeout=10)
     try:
         client.ping()
-    except redis.RedisError as error:
+        error = None
+    except redis.RedisError as refused:
+        error = refused
+    if error is not None:
         pytest.fail(
             f"Redis does not answer at {URL} ({error}): the shared cache's tests need it "
             "(redis-server, started by .ci/run in CI; `redis-cli ping` must say PONG)",
