@@ -1,15 +1,13 @@
 """Settings for Phong trào, read from environment variables with safe local defaults."""
 
 import os
-import re
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.cache_url import redis_caches
 from config.private_files import private_directory, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,50 +170,12 @@ PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_DIR = os.environ.get("DJANGO_PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "page-cache")
 # DJANGO_CACHE_URL (redis://host:6379/0, rediss:// with TLS, unix:///path.sock?db=0): both
 # caches in that Redis, shared by every application server pointed at it (a second server is
-# this one setting, with the same DATABASE_URL and DJANGO_SECRET_KEY). Their keys start with
+# this one setting, with the same DATABASE_URL and DJANGO_SECRET_KEY); a URL Redis cannot use
+# stops the start, saying why (config/cache_url.py). Their keys start with
 # DJANGO_CACHE_KEY_PREFIX ("phongtrao"), so that one Redis can serve other applications too.
-CACHE_URL_SCHEMES = ("redis", "rediss", "unix")
-
-
-def shared_caches(url: str, prefix: str) -> dict:
-    """settings.CACHES in the Redis at `url`; ImproperlyConfigured, saying what is wrong, for
-    a URL that Django's RedisCache cannot use."""
-    parts = urlsplit(url)
-    if parts.scheme not in CACHE_URL_SCHEMES or not (parts.netloc or parts.path):
-        shown = re.sub(r"//([^:@/]*):[^@/]*@", r"//\1:***@", url)  # never its password
-        raise ImproperlyConfigured(
-            "DJANGO_CACHE_URL phải là địa chỉ của một máy chủ Redis, bắt đầu bằng redis://, "
-            f"rediss:// hoặc unix:// (ví dụ redis://127.0.0.1:6379/0), không phải {shown!r}"
-        )
-    try:
-        parts.port  # noqa: B018 — raises for a port that is not a number
-    except ValueError:
-        raise ImproperlyConfigured(
-            "DJANGO_CACHE_URL: cổng (port) phải là một số, ví dụ redis://127.0.0.1:6379/0"
-        ) from None
-    if parts.scheme != "unix" and parts.path.strip("/") and not parts.path.strip("/").isdigit():
-        raise ImproperlyConfigured(
-            "DJANGO_CACHE_URL: số cơ sở dữ liệu Redis sau dấu / phải là một số, "
-            "ví dụ redis://127.0.0.1:6379/0"
-        )
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": f"{prefix}:default",
-        },
-        "pages": {
-            "BACKEND": "reports.page_store.PageRedis",  # bytes only, never unpickled
-            "LOCATION": url,
-            "KEY_PREFIX": f"{prefix}:pages",
-            "TIMEOUT": 600,
-        },
-    }
-
-
 CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
 if CACHE_URL:
-    CACHES = shared_caches(CACHE_URL, os.environ.get("DJANGO_CACHE_KEY_PREFIX") or "phongtrao")
+    CACHES = redis_caches(CACHE_URL, os.environ.get("DJANGO_CACHE_KEY_PREFIX") or "phongtrao")
 else:  # the embedded default: one server's files (memory for the test suite)
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

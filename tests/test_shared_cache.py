@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 
-import config.settings
+from config.cache_url import redis_caches
 from reports import page_store
 from tests.shared_redis import shared_redis  # noqa: F401 — the fixture
 from tests.test_serving import run_python
@@ -27,11 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
         ("127.0.0.1:6379", "bắt đầu bằng redis://, rediss:// hoặc unix://"),
         ("redis://127.0.0.1:63a9/0", "cổng (port) phải là một số"),
         ("redis://127.0.0.1:6379/pages", "số cơ sở dữ liệu Redis sau dấu / phải là một số"),
+        ("redis://primary:6379/0,http://replica:6379/0", "bắt đầu bằng redis://"),
     ],
 )
 def test_a_cache_url_that_is_not_redis_is_refused_saying_what_to_write(url, said):
     with pytest.raises(ImproperlyConfigured) as refused:
-        config.settings.shared_caches(url, "phongtrao")
+        redis_caches(url, "phongtrao")
     assert str(refused.value).startswith("DJANGO_CACHE_URL")
     assert said in str(refused.value)
     assert "redis://127.0.0.1:6379/0" in str(refused.value)  # an example to copy
@@ -46,10 +47,16 @@ def test_the_server_does_not_start_with_a_bad_cache_url_and_never_shows_its_pass
 
 
 @pytest.mark.parametrize(
-    "url", ["redis://127.0.0.1:6379/0", "rediss://:secret@cache.example:6380/2", "unix:///r.sock"]
+    "url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "rediss://:secret@cache.example:6380/2",
+        "unix:///run/redis.sock?db=3",
+        "redis://primary:6379/0,redis://replica:6379/0",
+    ],
 )
 def test_a_redis_url_puts_both_caches_in_redis_under_their_own_prefixes(url):
-    caches_ = config.settings.shared_caches(url, "phongtrao")
+    caches_ = redis_caches(url, "phongtrao")
     assert caches_["pages"]["BACKEND"] == "reports.page_store.PageRedis"
     assert caches_["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert {c["LOCATION"] for c in caches_.values()} == {url}
@@ -59,7 +66,7 @@ def test_a_redis_url_puts_both_caches_in_redis_under_their_own_prefixes(url):
 @pytest.fixture
 def pages_in_redis(settings, shared_redis):  # noqa: F811 — the fixture
     """settings.CACHES as DJANGO_CACHE_URL makes them, in the test's Redis."""
-    settings.CACHES = config.settings.shared_caches(shared_redis.url, shared_redis.prefix)
+    settings.CACHES = redis_caches(shared_redis.url, shared_redis.prefix)
     yield shared_redis
     for alias in ("pages", "default"):
         caches[alias].close()
