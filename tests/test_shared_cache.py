@@ -4,9 +4,12 @@ the version of the code in every page's key, equal on every server that runs the
 
 from __future__ import annotations
 
+import logging
 import pickle
+import runpy
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -18,6 +21,7 @@ from tests.shared_redis import shared_redis  # noqa: F401 — the fixture
 from tests.test_serving import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVER = SimpleNamespace(log=logging.getLogger("phongtrao.tests.gunicorn"))
 
 
 @pytest.mark.parametrize(
@@ -115,10 +119,13 @@ def test_emptying_the_pages_deletes_their_keys_only(pages_in_redis):
         pages_in_redis.client.delete("another-application")
 
 
-def test_a_start_or_reload_leaves_the_pages_other_servers_share(pages_in_redis, monkeypatch):
-    monkeypatch.setenv(page_store.GENERATION, "before")
+@pytest.mark.parametrize("hook", ["on_starting", "on_reload"])
+def test_a_start_or_reload_leaves_the_pages_other_servers_share(pages_in_redis, monkeypatch, hook):
+    """gunicorn's hooks (config/gunicorn.py) set the code's version for the workers they fork,
+    and empty only a cache that no other server reads."""
+    monkeypatch.setenv(page_store.GENERATION, "other code")
     caches["pages"].set("page:a", b"page")
-    page_store.renew()
+    runpy.run_path(str(ROOT / "config" / "gunicorn.py"))[hook](SERVER)
     assert caches["pages"].get("page:a") == b"page"
     assert page_store.generation() == page_store.code_version()
 
