@@ -4,6 +4,7 @@ the version of the code in every page's key, equal on every server that runs the
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import runpy
@@ -151,6 +152,20 @@ def test_the_code_version_is_the_same_for_the_same_code_anywhere_and_changes_wit
         with open(copy / changed, "ab") as file:
             file.write(b"\n")
         assert page_store.code_version(copy) != here, changed
+
+
+def test_the_static_manifest_counts_by_its_names_not_their_order(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    manifest = tmp_path / "staticfiles.json"
+    names = {"css/app.css": "css/app.1a2b.css", "js/charts.js": "js/charts.3c4d.js"}
+    manifest.write_text(json.dumps({"paths": names, "version": "1.1"}))
+    version = page_store.code_version()
+    manifest.write_text(json.dumps({"paths": dict(reversed(names.items())), "version": "1.1"}))
+    assert page_store.code_version() == version
+    manifest.write_text(json.dumps({"paths": {**names, "js/charts.js": "js/charts.9f9f.js"}}))
+    assert page_store.code_version() != version
+    manifest.write_text("{damaged")
+    assert page_store.code_version() not in (version, "")
 
 
 def test_servers_started_apart_on_the_same_code_have_the_same_generation(monkeypatch):
