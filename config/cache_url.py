@@ -11,6 +11,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 SCHEMES = ("redis", "rediss", "unix")
 EXAMPLE = "redis://127.0.0.1:6379/0"
+# Seconds to connect and to get an answer: a Redis that is down or hangs costs a request that
+# much, then the page is rendered without the cache (reports.page_cache logs it), instead of
+# the request waiting for gunicorn's timeout.
+PATIENCE = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 
 def redis_caches(url: str, prefix: str) -> dict:
@@ -23,12 +27,14 @@ def redis_caches(url: str, prefix: str) -> dict:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"{prefix}:default",
+            "OPTIONS": dict(PATIENCE),
         },
         "pages": {
             "BACKEND": "reports.page_store.PageRedis",  # bytes only, never unpickled
             "LOCATION": url,
             "KEY_PREFIX": f"{prefix}:pages",
             "TIMEOUT": 600,
+            "OPTIONS": dict(PATIENCE),
         },
     }
 

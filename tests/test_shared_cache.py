@@ -9,12 +9,16 @@ import logging
 import pickle
 import runpy
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from config.cache_url import redis_caches
 from reports import page_store
@@ -176,3 +180,42 @@ def test_servers_started_apart_on_the_same_code_have_the_same_generation(monkeyp
     )
     versions = {run_python(code).stdout.strip() for _ in range(2)}
     assert versions == {page_store.code_version()}
+
+
+@pytest.fixture
+def silent_redis():
+    """A server that accepts connections and never answers (a Redis that hangs)."""
+    with socket.create_server(("127.0.0.1", 0)) as listening:
+        yield f"redis://127.0.0.1:{listening.getsockname()[1]}/0"
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("down", ["refused", "silent"])
+def test_a_redis_that_is_down_or_hangs_costs_a_page_its_cache_not_the_page(
+    client, reports_2014, settings, silent_redis, log_lines, down
+):
+    url = silent_redis if down == "silent" else "redis://127.0.0.1:1/0"  # nothing listens on 1
+    settings.CACHES = redis_caches(url, "phongtrao")
+    client.force_login(reports_2014.reviewer)
+    client.get("/")  # the CSRF cookie: pages are kept from the next request on
+    answered = []
+
+    def request():
+        try:
+            answered.append(client.get("/"))
+        finally:
+            connection.close()
+
+    asking = threading.Thread(target=request, daemon=True)  # a hang fails, not the suite
+    started = time.monotonic()
+    asking.start()
+    asking.join(timeout=30)
+    assert answered, "the page waited for a Redis that does not answer"
+    assert time.monotonic() - started < 10  # two waits of PATIENCE, with the page's own time
+    assert answered[0].status_code == 200
+    assert "Tổng quan" in answered[0].content.decode()
+    events = [line["event"] for line in log_lines() if line["logger"] == "phongtrao.page_cache"]
+    assert "page cache: get failed" in events
+    for alias in ("pages", "default"):
+        caches[alias].close()
