@@ -114,14 +114,15 @@ def test_pages_are_kept_in_redis_as_their_bytes_and_never_unpickled(pages_in_red
 def test_emptying_the_pages_deletes_their_keys_only(pages_in_redis):
     caches["pages"].set("page:a", b"page")
     caches["default"].set("other", "kept")
-    pages_in_redis.client.set("another-application", b"kept")
+    another = f"another-application-{pages_in_redis.prefix}"  # its own: suites run side by side
+    pages_in_redis.client.set(another, b"kept")
     try:
         caches["pages"].clear()
         assert pages_in_redis.keys("pages") == []
         assert caches["default"].get("other") == "kept"
-        assert pages_in_redis.client.get("another-application") == b"kept"
+        assert pages_in_redis.client.get(another) == b"kept"
     finally:
-        pages_in_redis.client.delete("another-application")
+        pages_in_redis.client.delete(another)
 
 
 @pytest.mark.parametrize("hook", ["on_starting", "on_reload"])
