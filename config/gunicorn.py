@@ -9,8 +9,11 @@
 
 Request logs come from the app (config.logging, one JSON line per request on stdout); gunicorn
 logs its own events (workers started, killed) on stderr. On start and on every reload
-(`kill -HUP`), the page cache that the workers share is emptied and its generation renewed
-(`on_starting`, `on_reload`; reports.page_store).
+(`kill -HUP`), the version of the code on disk is computed for the workers forked from then on
+(part of every page's key: servers running the same code share their pages, other code never
+reads them), and the page cache's files of this server are emptied; a cache that other servers
+share (Redis, DJANGO_CACHE_URL) is left as it is (`on_starting`, `on_reload`;
+reports.page_store).
 """
 
 import multiprocessing
@@ -32,21 +35,21 @@ wsgi_app = "config.wsgi:application"
 
 
 def on_starting(server):
-    """Empty the page cache (reports.page_cache), which the workers share on disk, and start its
-    new generation: the pages kept were rendered by the code that ran before this start, whose
-    templates may differ."""
+    """The code's version for the workers, and this server's page files emptied: the pages kept
+    there were rendered by the code that ran before this start, which may differ."""
     _renew_page_cache(server)
 
 
 def on_reload(server):
-    """As on start: a reload (`kill -HUP`) forks new workers, which load the app and its
-    templates again; none of them may answer a page that the workers before them rendered."""
+    """As on start: a reload (`kill -HUP`) forks new workers, which load the code and its
+    templates again from disk; none of them may answer a page that other code rendered, and
+    the version is computed anew for them."""
     _renew_page_cache(server)
 
 
 def _renew_page_cache(server):
-    # Whatever the cache's directory holds or lacks, the server starts: a cache that cannot
-    # be emptied is logged, and the new generation keeps its pages unread.
+    # Whatever the cache holds or lacks, the server starts: a cache that cannot be emptied is
+    # logged, and the version is set before (reports.page_store.renew).
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     try:
         from reports.page_store import renew

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from config.cache_url import redis_caches
 from config.private_files import private_directory, private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -163,23 +164,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # anything. Files in DJANGO_PAGE_CACHE_DIR, shared by the server's workers: PAGE_CACHE_ENTRIES
 # pages (compressed, from at most 1 MB each) for 10 minutes; gunicorn empties it when it starts
 # or reloads (config/gunicorn.py), so that a deploy's templates show at once. Tests keep them in
-# memory.
+# memory. With DJANGO_CACHE_URL, in Redis instead (CACHES below), shared by every server.
 # Off under DEBUG: an edited template would not show until the next write.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_DIR = os.environ.get("DJANGO_PAGE_CACHE_DIR") or str(BASE_DIR / "var" / "page-cache")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {
-        "BACKEND": (
-            "django.core.cache.backends.locmem.LocMemCache"
-            if TESTING
-            else "reports.page_store.PageFiles"  # bytes only, in a directory none but us writes
-        ),
-        "LOCATION": "pages" if TESTING else PAGE_CACHE_DIR,
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "64"))},
-    },
-}
+# DJANGO_CACHE_URL (redis://host:6379/0, rediss:// with TLS, unix:///path.sock?db=0): both
+# caches in that Redis, shared by every application server pointed at it (a second server is
+# this one setting, with the same DATABASE_URL and DJANGO_SECRET_KEY); a URL Redis cannot use
+# stops the start, saying why (config/cache_url.py). Their keys start with
+# DJANGO_CACHE_KEY_PREFIX ("phongtrao"), so that one Redis can serve other applications too.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "").strip()
+if CACHE_URL:
+    CACHES = redis_caches(CACHE_URL, os.environ.get("DJANGO_CACHE_KEY_PREFIX") or "phongtrao")
+else:  # the embedded default: one server's files (memory for the test suite)
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": (
+                "django.core.cache.backends.locmem.LocMemCache"
+                if TESTING
+                else "reports.page_store.PageFiles"  # bytes only, in a directory none but us writes
+            ),
+            "LOCATION": "pages" if TESTING else PAGE_CACHE_DIR,
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("DJANGO_PAGE_CACHE_ENTRIES", "64"))},
+        },
+    }
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
