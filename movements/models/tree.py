@@ -66,7 +66,8 @@ class TreeChange(models.Model):
         ordering = ["effective_date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.effective_date:%d/%m/%Y} — {self.document}"
+        day = self.effective_date
+        return f"{self.get_kind_display()} — {day.day}/{day.month}/{day.year} — {self.document}"
 
     @property
     def document(self) -> str:

@@ -18,6 +18,7 @@ from movements.models import (
     TreeChangeUnit,
     Unit,
 )
+from movements.selectors.tree import unit_names
 from movements.services.rollups import rollup_check
 from movements.services.tree import (
     ChangeSpec,
@@ -26,7 +27,6 @@ from movements.services.tree import (
     TreeChangeInvalid,
     tree_change_apply,
     tree_changes_apply,
-    unit_names,
 )
 from movements.services.workflow import report_approve, report_save
 from tests.factories import every_section, make_report, make_user, year
