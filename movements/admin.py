@@ -783,15 +783,13 @@ class TreeChangeAdmin(admin.ModelAdmin):
             )
         form = TreeFileForm(request.POST, request.FILES)
         request.session.pop(TREE_SESSION_KEY, None)
-        problem = None
-        if not form.is_valid():
-            problem = " ".join(m for ms in form.errors.values() for m in ms)
-        else:
+        problem = None  # the form's own errors show beside its field
+        if form.is_valid():
             try:
                 data = tree_file.read_tree_file(form.cleaned_data["file"])
             except ServiceError as error:
                 problem = str(error)
-        if problem:
+        if problem or form.errors:
             return self._page(
                 request,
                 "admin/movements/treechange/import.html",

@@ -29,26 +29,26 @@ MAX_ROWS = 2_000  # changes in one file: a whole province's reorganisation is a 
 MAX_CELL = 500  # characters in one cell (a note)
 HEADER_SEARCH_ROWS = 10
 
-# column key -> the headers it is known by (lower case)
+# column key -> the headers it is known by (in any case), the template's first
 COLUMNS = {
-    "kind": ("loại thay đổi", "loại", "loai"),
-    "date": ("ngày hiệu lực", "ngay_hieu_luc", "hiệu lực"),
-    "document_number": ("số, ký hiệu văn bản", "số ký hiệu", "văn bản", "so_ky_hieu"),
-    "document_date": ("ngày văn bản", "ngay_van_ban"),
-    "document_body": ("cơ quan ban hành", "co_quan_ban_hanh"),
-    "sources": ("đơn vị nguồn", "don_vi_nguon"),
-    "targets": ("đơn vị đích", "don_vi_dich"),
-    "shares": ("tỷ lệ", "ty_le"),
-    "new_code": ("mã đơn vị mới", "ma_moi"),
-    "new_name": ("tên mới", "ten_moi"),
-    "new_short_name": ("tên ngắn mới", "ten_ngan_moi"),
-    "unit_kind": ("loại đơn vị", "loai_don_vi"),
-    "gso_code": ("mã tctk", "ma_tctk"),
-    "parent": ("đơn vị cấp trên", "don_vi_cap_tren"),
-    "move_children": ("chuyển trực thuộc", "chuyen_truc_thuoc"),
-    "notes": ("ghi chú", "ghi_chu"),
+    "kind": ("Loại thay đổi", "loại", "loai"),
+    "date": ("Ngày hiệu lực", "ngay_hieu_luc", "hiệu lực"),
+    "document_number": ("Số, ký hiệu văn bản", "số ký hiệu", "văn bản", "so_ky_hieu"),
+    "document_date": ("Ngày văn bản", "ngay_van_ban"),
+    "document_body": ("Cơ quan ban hành", "co_quan_ban_hanh"),
+    "sources": ("Đơn vị nguồn", "don_vi_nguon"),
+    "targets": ("Đơn vị đích", "don_vi_dich"),
+    "shares": ("Tỷ lệ", "ty_le"),
+    "new_code": ("Mã đơn vị mới", "ma_moi"),
+    "new_name": ("Tên mới", "ten_moi"),
+    "new_short_name": ("Tên ngắn mới", "ten_ngan_moi"),
+    "unit_kind": ("Loại đơn vị", "loai_don_vi"),
+    "gso_code": ("Mã TCTK", "ma_tctk"),
+    "parent": ("Đơn vị cấp trên", "don_vi_cap_tren"),
+    "move_children": ("Chuyển trực thuộc", "chuyen_truc_thuoc"),
+    "notes": ("Ghi chú", "ghi_chu"),
 }
-HEADERS = [names[0].capitalize() for names in COLUMNS.values()]
+HEADERS = [names[0] for names in COLUMNS.values()]
 REQUIRED = ("kind", "date", "document_number")
 YES = {"có", "co", "x", "1", "yes", "true"}
 NO = {"", "không", "khong", "0", "no", "false"}
@@ -203,7 +203,7 @@ def _spec(cells: dict[str, str]) -> ChangeSpec:
 
 
 def _header_keys(header: list[str]) -> dict[int, str]:
-    known = {name: key for key, names in COLUMNS.items() for name in names}
+    known = {name.lower(): key for key, names in COLUMNS.items() for name in names}
     return {n: known[text.lower()] for n, text in enumerate(header) if text.lower() in known}
 
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 
+import html5lib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -244,6 +245,7 @@ def test_the_tree_as_of_a_date_shows_the_units_of_that_day(staff, units, cast):
     # The name it had that day.
     assert "Thị Đoàn Hà Tiên" in old and "Thành Đoàn Hà Tiên" in new
     assert "ngày 1/7/2025" in new
+    html5lib.HTMLParser(strict=True).parse(new)
 
 
 @pytest.mark.parametrize("day", ["31/2/2025", "hôm qua", "1/7/99999", "<script>", "1/7/0001"])
