@@ -7,7 +7,6 @@ from django.contrib.admin.filters import FieldListFilter, RelatedFieldListFilter
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
@@ -508,23 +507,26 @@ class TreeChangeForm(forms.ModelForm):
 
     sources = forms.ModelMultipleChoiceField(
         Unit.objects.none(),
-        label=_("đơn vị nguồn"),
+        label=_("Đơn vị nguồn"),
         required=False,
-        widget=FilteredSelectMultiple(_("đơn vị"), is_stacked=False),
-        help_text=_("Giải thể, đổi tên, chuyển, chia tách: một đơn vị; hợp nhất: từ hai đơn vị."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Giải thể, đổi tên, chuyển, chia tách: một đơn vị; hợp nhất: từ hai đơn vị (giữ "
+            "phím Ctrl để chọn nhiều)."
+        ),
     )
     targets = forms.ModelMultipleChoiceField(
         Unit.objects.none(),
-        label=_("đơn vị đích"),
+        label=_("Đơn vị đích"),
         required=False,
-        widget=FilteredSelectMultiple(_("đơn vị"), is_stacked=False),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_(
             "Hợp nhất vào một đơn vị có sẵn, hoặc để trống và điền mã, tên đơn vị mới; chia "
             "tách: các đơn vị tách ra (thành lập trước)."
         ),
     )
     shares = forms.CharField(
-        label=_("tỷ lệ"),
+        label=_("Tỷ lệ"),
         required=False,
         max_length=200,
         help_text=_(
@@ -532,11 +534,15 @@ class TreeChangeForm(forms.ModelForm):
             "viên “1200; 800”."
         ),
     )
-    new_code = forms.SlugField(label=_("mã đơn vị mới"), required=False, max_length=64)
+    new_code = forms.SlugField(label=_("Mã đơn vị mới"), required=False, max_length=64)
     new_kind = forms.ChoiceField(
-        label=_("loại đơn vị mới"), choices=Unit.Kind.choices, initial=Unit.Kind.GRASSROOTS
+        label=_("Loại đơn vị mới"), choices=Unit.Kind.choices, initial=Unit.Kind.GRASSROOTS
     )
-    new_gso_code = forms.CharField(label=_("mã TCTK của đơn vị mới"), required=False, max_length=10)
+    new_gso_code = forms.CharField(label=_("Mã TCTK của đơn vị mới"), required=False, max_length=10)
+    # Declared, so that the admin does not offer to add or edit a unit from here.
+    new_parent = forms.ModelChoiceField(
+        Unit.objects.none(), label=_("Đơn vị cấp trên mới"), required=False
+    )
 
     class Meta:
         model = TreeChange

@@ -309,3 +309,24 @@ def test_the_tree_pages_are_for_staff_only(client, cast, seed):
     client.force_login(cast.secretary_a)
     response = client.get(reverse("admin:movements_treechange_tree"))
     assert response.status_code == 302
+
+
+def test_the_tree_of_a_day_is_read_in_two_queries_whatever_its_size(
+    seed, cast, django_assert_num_queries
+):
+    from movements.selectors.tree import tree_on
+    from movements.services.tree import catalogue_specs, tree_changes_apply
+
+    day = dt.date(2025, 7, 1)
+    with django_assert_num_queries(2):
+        small = tree_on(day, Unit.objects.all())
+    tree_changes_apply(
+        user=cast.reviewer,
+        rows=catalogue_specs(
+            province_code="91", parent=Unit.objects.get(code="kien-giang"), date=day,
+            document_number="60-NQ/TW",
+        ),
+    )  # fmt: skip
+    with django_assert_num_queries(2):
+        large = tree_on(day, Unit.objects.all())
+    assert len(large) == len(small) + 102
