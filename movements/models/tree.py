@@ -12,9 +12,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 
 from ..sanitise import validate_line, validate_text
 from .units import Unit
+
+# Every save of a unit kept (who, when, what it was): its names, parent and dates before each
+# change, the admin's edits too. Its names by effective date are the renames' (`TreeChange`).
+register(Unit, app="movements", excluded_fields=["path"])
 
 
 class TreeChange(models.Model):

@@ -308,9 +308,15 @@ class _Change:
 
     # --- writes ---------------------------------------------------------------------------
 
+    def save(self, unit: Unit) -> None:
+        """Unit.save (the stored totals kept), its history row saying which change and
+        document made it."""
+        unit._change_reason = f"{self.spec.kind}: {self.spec.document_number}"[:100]
+        unit.save()
+
     def close(self, unit: Unit) -> None:
         unit.valid_to = self.day_before
-        unit.save()
+        self.save(unit)
 
     def children_to(self, source: Unit, taker: Unit) -> None:
         if not self.spec.move_children:
@@ -318,7 +324,7 @@ class _Change:
         for child in source.children.exclude(valid_to__lt=self.spec.date):
             child.refresh_from_db()
             child.parent = taker
-            child.save()
+            self.save(child)
 
     def refile(self, source: Unit, taker: Unit) -> int:
         """Re-file `source`'s reports of periods beginning on or after D to `taker`."""
@@ -404,7 +410,7 @@ def _create(change: _Change) -> TreeChange:
     parent = change.unit(change.spec.new_unit.parent) if change.spec.new_unit else None
     unit = change.new_unit(parent)
     change.raise_if_refused()
-    unit.save()
+    change.save(unit)
     return _record(change, sources=[], targets=[unit])
 
 
@@ -436,7 +442,7 @@ def _rename(change: _Change) -> TreeChange:
         unit.full_clean(exclude=["path", "parent", "code"])
     except ValidationError as error:
         raise TreeChangeInvalid([m for ms in error.message_dict.values() for m in ms]) from None
-    unit.save()
+    change.save(unit)
     return _record(
         change,
         sources=[unit],
@@ -482,7 +488,7 @@ def _move(change: _Change) -> TreeChange:
     (source,) = sources
     if in_place:
         source.parent = parent
-        source.save()
+        change.save(source)
         return _record(change, sources=[source], targets=[source], new_parent=parent)
     successor = Unit(
         code=_successor_code(source, spec.date),
@@ -498,7 +504,7 @@ def _move(change: _Change) -> TreeChange:
         signer_name=source.signer_name,
         recipients=source.recipients,
     )
-    successor.save()
+    change.save(successor)
     change.children_to(source, successor)
     change.refile(source, successor)
     change.close(source)
@@ -550,7 +556,7 @@ def _merge(change: _Change) -> TreeChange:
         change.refuse(_("Hai đơn vị nguồn đã có báo cáo cùng một kỳ sau ngày hiệu lực."))
     change.raise_if_refused()
     if target.pk is None:
-        target.save()
+        change.save(target)
     for source in sources:
         change.children_to(source, target)
         change.refile(source, target)

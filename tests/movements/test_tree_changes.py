@@ -392,6 +392,9 @@ def test_a_rename_keeps_the_dated_names(seed, units, cast):
     )
     units.ha_tien.refresh_from_db()
     assert units.ha_tien.name == "Thành Đoàn Hà Tiên"
+    last = units.ha_tien.history.first()
+    assert last.history_change_reason == "rename: 60-NQ/TW"
+    assert last.prev_record.name == "Thị Đoàn Hà Tiên"
     assert unit_names(units.ha_tien) == [
         (None, "Thị Đoàn Hà Tiên"),
         (dt.date(2018, 9, 1), "Thành Đoàn Hà Tiên"),
