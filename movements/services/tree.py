@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from ..formatting import format_date, format_number
-from ..models import Membership, Report, Succession, TreeChange, TreeChangeUnit, Unit
+from ..models import ChangeReason, Membership, Report, Succession, TreeChange, TreeChangeUnit, Unit
 from . import ServiceError
 from .rollups import rollup_kept
 
@@ -125,6 +125,8 @@ class _Change:
         self.user, self.spec = user, spec
         self.errors: list[str] = []
         self.day_before = spec.date - dt.timedelta(days=1)
+        # The units' history reason: the kind's code and the document, in no language.
+        self.reason = f"{spec.kind}: {spec.document_number}"[:100]
         codes = {*spec.sources, *spec.targets, spec.new_parent}
         if spec.new_unit:
             codes.add(spec.new_unit.parent)
@@ -311,7 +313,7 @@ class _Change:
     def save(self, unit: Unit) -> None:
         """Unit.save (the stored totals kept), its history row saying which change and
         document made it."""
-        unit._change_reason = f"{self.spec.kind}: {self.spec.document_number}"[:100]
+        unit._change_reason = self.reason
         unit.save()
 
     def close(self, unit: Unit) -> None:
@@ -346,7 +348,7 @@ class _Change:
                 Report,
                 ["unit"],
                 default_user=self.user,
-                default_change_reason=_("Chuyển sang đơn vị kế tục"),
+                default_change_reason=ChangeReason.REFILED,
             )
         return len(ids)
 
