@@ -8,8 +8,10 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from movements.models import (
+    ChangeReason,
     Indicator,
     Membership,
     Report,
@@ -201,7 +203,9 @@ class World:
         values = {c: self.rng.randint(0, 50) for c in self.rng.sample(self.codes, 2)}
         if period.year == 2014:
             # Through the services: a secretary saves and submits, the province approves.
-            secretary = make_user(f"bt-{unit.pk}-{self.done['report']}", unit, "secretary")
+            secretary = make_user(
+                f"bt-{self.prefix}-{unit.pk}-{self.done['report']}", unit, "secretary"
+            )
             report = report_save(
                 user=secretary,
                 unit=unit,
@@ -232,21 +236,27 @@ def test_random_tree_changes_keep_the_totals_exact_and_the_tree_as_the_events_sa
         world.expected.assert_matches(f"step {number}: {step}")
         check = rollup_check()
         assert check.ok, (number, step, check)
+        # No report is left with a unit closed before its period began (re-filed or refused).
+        orphans = Report.objects.filter(unit__valid_to__lt=F("period__start_date"))
+        assert not orphans.exists(), (number, step, list(orphans))
     assert Succession.objects.exists(), world.done
     assert world.done["report"] > 5, world.done
     assert sum(world.done[k] for k in Kind.values) > 8, world.done
 
 
 def test_every_kind_is_applied_by_some_seed(seed, cast, open_period):
-    """The random histories above do reach every kind (not only refusals)."""
+    """The random histories above do reach every kind (not only refusals) and re-file reports."""
     done = dict.fromkeys(Kind.values, 0)
     for seed_number in SEEDS:
         world = World(random.Random(seed_number), seed, cast.reviewer)
+        rng = world.rng
         for _ in range(STEPS):
-            world.change()
+            world.report() if rng.random() < 0.45 else world.change()
         for kind in Kind.values:
             done[kind] += world.done[kind]
     assert all(done.values()), done
+    # Some change was back-dated over reports, which went to the successor or target.
+    assert Report.history.filter(history_change_reason=ChangeReason.REFILED).exists()
 
 
 # --- each kind, one by one ------------------------------------------------------------------
