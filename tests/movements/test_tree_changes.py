@@ -4,10 +4,12 @@ validity and parent equal what the events say (computed here, independently of t
 then each kind's rules and refusals one by one."""
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db.models import F
 
 from movements.models import (
@@ -312,6 +314,9 @@ def test_a_back_dated_move_refiles_the_reports_after_it_to_a_successor(seed, uni
     assert Membership.objects.filter(user=cast.secretary_a, unit=successor).exists()
     assert Succession.objects.get(change=change).share_percent == 100
     assert rollup_check().ok
+    out = io.StringIO()
+    call_command("rebuild_rollups", "--check", stdout=out)
+    assert out.getvalue().startswith("Khớp: "), out.getvalue()
 
 
 def test_a_unit_created_after_the_date_of_its_move_moves_in_place(seed, units, cast):
