@@ -22,7 +22,7 @@ from movements.models import (
     TreeChangeUnit,
     Unit,
 )
-from movements.selectors.tree import unit_names
+from movements.selectors.tree import predecessors_of, unit_names
 from movements.services.rollups import rollup_check
 from movements.services.tree import (
     ChangeSpec,
@@ -496,3 +496,73 @@ def test_a_file_of_changes_is_applied_all_or_nothing(seed, units, cast):
     assert not plan.errors
     assert Unit.objects.get(code="moi-1").parent == units.rach_gia
     assert TreeChange.objects.count() == 2
+
+
+def _create(cast, code, day=dt.date(2014, 1, 1)):
+    tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(
+            Kind.CREATE, day=day, new_unit=NewUnit(code=code, name=code, parent="kien-giang")
+        ),
+    )
+
+
+def _shares(unit_code: str) -> dict[str, Decimal | None]:
+    return {p.unit.code: p.share for p in predecessors_of(Unit.objects.get(code=unit_code))}
+
+
+def test_a_successor_sums_its_predecessors_through_chains_of_changes(
+    seed, cast, django_assert_num_queries
+):
+    _create(cast, "phuong-rach-gia", dt.date(2025, 7, 1))
+    tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(Kind.MERGE, day=dt.date(2025, 7, 1), sources=("rach-gia", "chau-thanh"),
+                   targets=("phuong-rach-gia",)),
+    )  # fmt: skip
+    tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(Kind.SPLIT, day=dt.date(2025, 7, 1), sources=("an-minh",),
+                   targets=("phuong-rach-gia", "ha-tien"),
+                   shares=(Share(percent=Decimal(30)), Share(percent=Decimal(70)))),
+    )  # fmt: skip
+    assert _shares("phuong-rach-gia") == {"rach-gia": 1, "chau-thanh": 1, "an-minh": Decimal("0.3")}
+    # A later move (successor) keeps the chain.
+    change = tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(Kind.MOVE, day=dt.date(2026, 1, 1), sources=("phuong-rach-gia",),
+                   new_parent="ha-tien"),
+    )  # fmt: skip
+    successor = change.successions.get().successor
+    assert _shares(successor.code) == {
+        "phuong-rach-gia": 1, "rach-gia": 1, "chau-thanh": 1, "an-minh": Decimal("0.3"),
+    }  # fmt: skip
+    with django_assert_num_queries(1):
+        nearest = predecessors_of(successor)[0]
+    assert nearest.unit.code == "phuong-rach-gia" and len(nearest.changes) == 1
+
+
+def test_a_split_then_merged_again_gives_the_whole_back(seed, cast):
+    _create(cast, "b")
+    _create(cast, "c")
+    _create(cast, "f")
+    _create(cast, "g")
+    tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(Kind.SPLIT, sources=("an-bien",), targets=("b", "c"),
+                   shares=(Share(percent=Decimal(40)), Share(percent=Decimal(60)))),
+    )  # fmt: skip
+    tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(Kind.MERGE, day=dt.date(2015, 1, 1), sources=("b", "c"),
+                   new_unit=NewUnit(code="d", name="d", parent="kien-giang")),
+    )  # fmt: skip
+    assert _shares("d") == {"b": 1, "c": 1, "an-bien": 1}
+    # Shares stated in members only: each part's members over the members of all parts.
+    tree_change_apply(
+        user=cast.reviewer,
+        spec=_spec(Kind.SPLIT, sources=("an-minh",), targets=("f", "g"),
+                   shares=(Share(members=300), Share(members=100))),
+    )  # fmt: skip
+    assert _shares("f") == {"an-minh": Decimal("0.75")}
+    assert _shares("rach-gia") == {}
