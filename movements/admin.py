@@ -45,7 +45,7 @@ from .models import (
     shared_rows_managed_by,
 )
 from .selectors.tree import tree_on
-from .services import ServiceError, tree
+from .services import ServiceError, catalogue, tree
 from .services.flags import report_flags_store
 from .services.rollups import RollupChange
 
@@ -675,7 +675,7 @@ class CatalogueForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["province"].choices = tree.catalogue_provinces()
+        self.fields["province"].choices = catalogue.catalogue_provinces()
         units = Unit.objects.all() if user.is_superuser else Unit.objects.reviewable_by(user)
         self.fields["parent"].queryset = units.order_by("path")
 
@@ -896,7 +896,7 @@ class TreeChangeAdmin(admin.ModelAdmin):
         described, problems = [], []
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            rows = tree.catalogue_specs(
+            rows = catalogue.catalogue_specs(
                 province_code=data["province"],
                 parent=data["parent"],
                 date=data["effective_date"],

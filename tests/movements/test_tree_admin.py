@@ -318,7 +318,8 @@ def test_the_tree_of_a_day_is_read_in_two_queries_whatever_its_size(
     seed, cast, django_assert_num_queries
 ):
     from movements.selectors.tree import tree_on
-    from movements.services.tree import catalogue_specs, tree_changes_apply
+    from movements.services.catalogue import catalogue_specs
+    from movements.services.tree import tree_changes_apply
 
     day = dt.date(2025, 7, 1)
     with django_assert_num_queries(2):

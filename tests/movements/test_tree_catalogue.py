@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from movements.models import TreeChange, Unit
+from movements.services.catalogue import catalogue_provinces, catalogue_wards
 from movements.services.rollups import rollup_check
-from movements.services.tree import catalogue_provinces, catalogue_wards
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,8 @@ from types import SimpleNamespace
 from django.core.management.base import BaseCommand, CommandError
 
 from movements.models import Unit
-from movements.services.tree import (
-    TreeChangeInvalid,
-    catalogue_provinces,
-    catalogue_specs,
-    tree_changes_apply,
-)
+from movements.services.catalogue import catalogue_provinces, catalogue_specs
+from movements.services.tree import TreeChangeInvalid, tree_changes_apply
 from movements.tree_file import parse_date
 
 # The command is run by the server's operator: every province's tree, no account recorded.
