@@ -47,6 +47,9 @@ from .totals import PublishedFigure, ReportTally, Rollup
 # isort: split
 from .flags import FOLLOW_UP_NOTE_MAX, ReportFlag, ReportFlagQuerySet
 
+# isort: split
+from .tree import Succession, TreeChange, TreeChangeUnit
+
 __all__ = [
     "DEFAULT_MOVEMENT",
     "FOLLOW_UP_NOTE_MAX",
@@ -68,6 +71,9 @@ __all__ = [
     "ReportTally",
     "Rollup",
     "Stage",
+    "Succession",
+    "TreeChange",
+    "TreeChangeUnit",
     "Unit",
     "UnitQuerySet",
     "Value",

@@ -230,6 +230,10 @@ class ChangeReason(models.TextChoices):
     )
     IMPORTED = "Nhập từ tệp Excel", pgettext_lazy("change reason", "Nhập từ tệp Excel")
     DEMO = "Dữ liệu minh hoạ", pgettext_lazy("change reason", "Dữ liệu minh hoạ")
+    REFILED = (
+        "Chuyển sang đơn vị kế tục",
+        pgettext_lazy("change reason", "Chuyển sang đơn vị kế tục"),
+    )
     RETURNED = "Trả lại: ", pgettext_lazy("change reason", "Trả lại: %(reason)s")
     REOPENED = "Mở lại: ", pgettext_lazy("change reason", "Mở lại: %(reason)s")
 

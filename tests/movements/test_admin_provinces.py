@@ -8,6 +8,7 @@ account takeover through a district's `parent` fails at every step."""
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -29,10 +30,12 @@ from movements.models import (
     PublishedFigure,
     Report,
     ReportFlag,
+    TreeChange,
     Unit,
     Value,
 )
 from movements.services.accounts import staff_group_ensure
+from movements.services.tree import ChangeSpec, tree_change_apply
 from reports.models import GeneratedReport
 from tests.factories import PASSWORD, make_report, make_user
 
@@ -68,6 +71,7 @@ ROWS_OF_ANOTHER_PROVINCE = {
         Q(unit__in=_an_giang_units()) | Q(user__in=_accounts_not_theirs())
     ),
     User: _accounts_not_theirs,
+    TreeChange: lambda: TreeChange.objects.filter(parts__unit__in=_an_giang_units()),
 }
 # Rows every province shares: the staff of one province may read them, only a superuser (or
 # staff who review every province) may change them.
@@ -120,6 +124,16 @@ def provinces(cast, seed) -> SimpleNamespace:
     )
     GeneratedReport.objects.create(
         movement=seed, unit=root, start_year=2009, end_year=2013, number="88 BC/TĐTN"
+    )
+    tree_change_apply(  # a change of An Giang's tree, by its own staff
+        user=reviewer,
+        spec=ChangeSpec(
+            kind="rename",
+            date=dt.date(2020, 1, 1),
+            document_number="88 QĐ/TĐTN",
+            sources=("long-xuyen",),
+            new_name="Thành Đoàn Long Xuyên (An Giang)",
+        ),
     )
     cast.an_giang, cast.long_xuyen, cast.secretary_lx = root, district, secretary
     cast.kg = Client()
