@@ -27,7 +27,9 @@ def unit_page(
     with_peers = len(peers) > 1
     # The unit's years over its own subtree; the province's figures (its total, the unit's
     # share, the peers' rates) over the province's.
-    own, province = board.coverage(unit), board.coverage(board.scope.root)
+    # The profile read the province's coverage already: not counted again.
+    own = board.coverage(unit)
+    province = coverage.province if coverage is not None else board.coverage(board.scope.root)
     report_urls = {
         r.period.year: tables.report_url(r)
         for r in reports or []
