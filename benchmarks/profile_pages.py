@@ -7,8 +7,10 @@ the data (page cache off), its queries and the SQL it runs more than once.
         [URL ...]
 
 Without URLs: the demo's pages (`bench_demo.PAGES`). Prints, per page, the median of --runs
-timed views (after one warm-up), its number of queries and each statement run more than once;
-with --profile, pyinstrument's call tree of one more view.
+timed views (after one warm-up) and of the CPU time this process spent on them (Python's work,
+not the database's: steadier than the wall clock on a busy machine), its number of queries
+and each statement run more than once with where it came from; with --profile, pyinstrument's
+call tree of one more view.
 """
 
 from __future__ import annotations
@@ -53,14 +55,15 @@ def main() -> None:
     client.force_login(user)
     for url in args.urls:
         client.get(url)
-        times = []
+        times, cpu = [], []
         for _run in range(args.runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             status = client.get(url).status_code
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         callers: dict[str, list[str]] = {}
 
-        def where(execute, sql, params, many, context):
+        def where(execute, sql, params, many, context, callers=callers):
             frames = [
                 f"{Path(f.filename).parent.name}/{Path(f.filename).name}:{f.lineno} {f.name}"
                 for f in traceback.extract_stack()
@@ -74,12 +77,13 @@ def main() -> None:
         repeated = Counter(q["sql"] for q in queries.captured_queries)
         print(
             f"{url} ({status}): median {statistics.median(times):.0f} ms "
-            f"(min {min(times):.0f}), {len(queries)} queries"
+            f"(min {min(times):.0f}), this process's CPU {statistics.median(cpu):.0f} ms "
+            f"(min {min(cpu):.0f}), {len(queries)} queries"
         )
         for sql, n in repeated.items():
             if n > 1:
                 print(f"  {n}× {sql[:300]}")
-        for sql, stacks in callers.items():
+        for stacks in callers.values():
             if len(stacks) > 1:
                 print(f"  {len(stacks)}× from:", *stacks, sep="\n    ")
         if args.profile:
