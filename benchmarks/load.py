@@ -50,7 +50,8 @@ MAX_USERS = 200
 MAX_DURATION = 600
 PASSWORD = "Mk-9472-kiem-tra-suc-chiu"
 FIRST_YEAR = 2014
-YEARS = 20  # periods opened for entry: each submission moves a secretary to the next year
+YEARS = 20  # years opened for entry: each submission moves a secretary to the next period
+NUMBERS = {"year": [0], "half": [1, 2], "quarter": [1, 2, 3, 4]}  # a year's periods by kind
 
 _INPUT = re.compile(r"<input\b[^>]*>", re.S)
 _ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
@@ -67,8 +68,8 @@ class Results:
     cache: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     refused_saves: int = 0
-    # (unit code, year) -> {indicator code: value} as last saved successfully
-    saved: dict[tuple[str, int], dict[str, int | None]] = field(default_factory=dict)
+    # (unit code, period code) -> {indicator code: value} as last saved successfully
+    saved: dict[tuple[str, str], dict[str, int | None]] = field(default_factory=dict)
     requests: int = 0
     actions: Counter = field(default_factory=Counter)  # "write" / "view" -> actions begun
 
@@ -180,10 +181,10 @@ class User:
     unit: str | None = None
 
 
-def user_run(browser: Browser, user: User, free: dict[str, tuple[int, int]], share: float):
+def user_run(browser: Browser, user: User, work: Work, share: float):
     """Views pages of the user's scope; a secretary writes whenever the writes are below
-    `share` of all the users' actions (and views once every open year is submitted)."""
-    writes = secretary_writes(browser, user.unit, free) if user.unit else None
+    `share` of all the users' actions (and views once every open period is submitted)."""
+    writes = secretary_writes(browser, user.unit, work) if user.unit else None
     while True:
         if writes is not None and browser.results.next_action(share) == "write":
             if next(writes, "done") == "done":
@@ -195,13 +196,13 @@ def user_run(browser: Browser, user: User, free: dict[str, tuple[int, int]], sha
         browser.request(kind, "GET", random.choice(user.pages[kind]))
 
 
-def secretary_writes(browser: Browser, unit: str, free: dict[str, tuple[int, int]]):
-    """One write per step: saves its unit's report of FIRST_YEAR (a quarter of the saves
-    submit it), then the next year's; every successful save is recorded as the figures now
-    stored. A report already submitted is skipped (its form has no version)."""
-    results = browser.results
-    for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
-        path = f"/entry/{unit}/{year}/"
+def secretary_writes(browser: Browser, unit: str, work: Work):
+    """One write per step: saves its unit's report of the first open period (a quarter of the
+    saves submit it), then the next period's; every successful save is recorded as the
+    figures now stored. A report already submitted is skipped (its form has no version)."""
+    results, free = browser.results, work.free
+    for period in work.periods:
+        path = f"/entry/{unit}/{period}/"
         while True:
             status, _headers, page = browser.request("form", "GET", path)
             inputs = form_inputs(page)
@@ -224,7 +225,7 @@ def secretary_writes(browser: Browser, unit: str, free: dict[str, tuple[int, int
                 status, _headers, _page = browser.request("submit", "POST", path, data)
             if status == 302:
                 with results.lock:
-                    results.saved[(unit, year)] = {
+                    results.saved[(unit, period)] = {
                         key[2:]: number(value) for key, value in data.items() if key[:2] == "v-"
                     }
             else:
@@ -244,28 +245,43 @@ def ensure_account(username: str, unit_code: str, role: str) -> None:
         call_command("create_account", username, "--unit", unit_code, "--role", role)
 
 
-def prepare(users: int) -> tuple[list[User], dict[str, tuple[int, int]]]:
-    """Accounts and open periods in the server's database: the simulated users (secretaries
-    first, then reviewers and a central viewer) and the indicators a save may change."""
+@dataclass(frozen=True)
+class Work:
+    """What the secretaries write: the open periods (codes, in order: "2014", "2014-Q1") with
+    their ids, and the indicators a save may change with their bounds."""
+
+    periods: dict[str, int]
+    free: dict[str, tuple[int, int]]
+
+
+def prepare(users: int) -> tuple[list[User], Work]:
+    """Accounts and open periods of the movement's entry kind in the server's database: the
+    simulated users (secretaries first, then reviewers and a central viewer) and their work."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
     from movements.models import Indicator, Movement, Period, Stage, Unit
 
+    movement = Movement.objects.default()
+    periods = {}
     for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
-        period, _created = Period.objects.get_or_create(kind="year", year=year, number=0)
-        if not period.open_for_entry:
-            period.open_for_entry = True
-            period.save()
+        for n in NUMBERS[movement.period_kind]:
+            period, _created = Period.objects.get_or_create(
+                kind=movement.period_kind, year=year, number=n
+            )
+            if not period.open_for_entry:
+                period.open_for_entry = True
+                period.save()
+            periods[period.code] = period.pk
     os.environ["ACCOUNT_PASSWORD"] = PASSWORD
     root = Unit.objects.get(parent=None)
-    provinces = (
-        [root]
-        if root.kind == Unit.Kind.PROVINCE
-        else list(Unit.objects.filter(parent=root, kind=Unit.Kind.PROVINCE).order_by("path"))
-    )
-    movement = Movement.objects.default()
+    # A root with provinces under it is central (bench_pages' trees); the demo's root is the
+    # province. Kiên Giang first: the seed's province, whose units the demo fills.
+    provinces = sorted(
+        Unit.objects.filter(parent=root, kind=Unit.Kind.PROVINCE),
+        key=lambda u: (u.code != "kien-giang", u.path),
+    ) or [root]
     stage = Stage.objects.filter(movement=movement).order_by("first_year").first()
     indicators = list(Indicator.objects.stored())
     codes = [i.code for i in indicators[:6]]
@@ -319,21 +335,24 @@ def prepare(users: int) -> tuple[list[User], dict[str, tuple[int, int]]]:
         low = max(indicator.min_value or 0, 0)
         high = min(indicator.max_value or low + 500, low + 500)
         free[indicator.code] = (low, high)
-    return people, free
+    return people, Work(periods=periods, free=free)
 
 
-def stored_values(saved: dict) -> dict[tuple[str, int], dict[str, int | None]]:
-    from movements.models import Value
+def stored_values(saved: dict, periods: dict[str, int]) -> dict[tuple[str, str], dict]:
+    """What the database holds of the saved reports: (unit, period code) -> {code: value}."""
+    from movements.models import Movement, Value
 
-    years = {year for _unit, year in saved}
-    units = {unit for unit, _year in saved}
-    stored: dict[tuple[str, int], dict[str, int | None]] = {key: {} for key in saved}
+    codes = {pk: code for code, pk in periods.items()}
+    units = {unit for unit, _period in saved}
+    stored: dict[tuple[str, str], dict[str, int | None]] = {key: {} for key in saved}
     rows = Value.objects.filter(
-        report__unit__code__in=units, report__period__year__in=years, report__period__kind="year"
-    ).values_list("report__unit__code", "report__period__year", "indicator__code", "value")
-    for unit, year, code, value in rows:
-        if (unit, year) in stored:
-            stored[(unit, year)][code] = value
+        report__unit__code__in=units,
+        report__period_id__in=[periods[p] for _unit, p in saved],
+        report__movement=Movement.objects.default(),
+    ).values_list("report__unit__code", "report__period_id", "indicator__code", "value")
+    for unit, period_id, code, value in rows:
+        if (unit, codes[period_id]) in stored:
+            stored[(unit, codes[period_id])][code] = value
     return stored
 
 
@@ -406,7 +425,7 @@ def main() -> None:
         parser.error("--writes 0–1")
     host, port = target.hostname, target.port or 80
 
-    users, free = prepare(args.users)
+    users, work = prepare(args.users)
     results = Results()
     stop = threading.Event()
     deadline = [float("inf")]
@@ -429,7 +448,7 @@ def main() -> None:
 
     def run(browser, user):
         try:
-            user_run(browser, user, free, args.writes)
+            user_run(browser, user, work, args.writes)
         except Stop:
             pass
         except Exception as error:  # noqa: BLE001 — counted, the others go on
@@ -470,7 +489,7 @@ def main() -> None:
     for error in results.errors[:10]:
         print("  error:", error)
 
-    stored = stored_values(results.saved)
+    stored = stored_values(results.saved, work.periods)
     expected = {
         key: {c: v for c, v in values.items() if v is not None}
         for key, values in results.saved.items()
