@@ -26,8 +26,7 @@ def unit_page(
     movement, stage = board.data["movement"], board.stage
     with_peers = len(peers) > 1
     # The unit's years over its own subtree; the province's figures (its total, the unit's
-    # share, the peers' rates) over the province's.
-    # The profile read the province's coverage already: not counted again.
+    # share, the peers' rates) over the province's, which the profile counted already.
     own = board.coverage(unit)
     province = coverage.province if coverage is not None else board.coverage(board.scope.root)
     report_urls = {
