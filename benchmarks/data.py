@@ -281,14 +281,15 @@ def _copy_tree(spec: Size, root, movement, periods) -> dict[str, int]:
                     )
                     yield (
                         f"{pk}\t{unit}\t{period.pk}\t{movement.pk}\t{status}\t\t\t\t"
-                        f"{now}\t{now}\t1\tf\n"
+                        f"{now}\t{now}\t1\tf\t[]\n"
                     )
                     pk += 1
 
         reports = _copy_rows(
             cursor,
             "COPY movements_report (id, unit_id, period_id, movement_id, status, highlights, "
-            "shortcomings, return_reason, created_at, updated_at, version, is_demo) FROM STDIN",
+            "shortcomings, return_reason, created_at, updated_at, version, is_demo, "
+            "blank_confirmed) FROM STDIN",
             report_rows(),
         )
         _reset_sequence(cursor, Report)

@@ -51,12 +51,14 @@ def _by_report(flags) -> dict[int, ReportFlags]:
 
 def review_flags(*, reports: list[Report]) -> dict[int, ReportFlags]:
     """{report id: its flags} for `reports`: what the rules found in their figures when they
-    were sent (stored then, not computed again here). One query."""
+    were sent (stored then, not computed again here), each with what the queue shows of it
+    (kind, messages, follow-up mark; not its section or indicator, by which it is only
+    ordered). One query."""
     if not reports:
         return {}
     flags = (
         ReportFlag.objects.filter(report__in=[r.pk for r in reports])
-        .select_related("group", "indicator")
+        .only("report_id", "kind", "messages", "follow_up")
         .in_report_order()
     )
     return _by_report(flags)

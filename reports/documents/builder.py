@@ -23,6 +23,7 @@ from reports.selectors import (
     YearCoverage,
     change_between,
     indicator_totals,
+    indicator_totals_by_year_and_stage,
     movement_indicators,
     report_coverage,
     report_published_figures,
@@ -397,15 +398,18 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
     )
     headline = [i for i in indicators if i.is_headline and i.kind != Indicator.Kind.RATIO]
 
-    totals = indicator_totals(subject=subject, indicators=indicators)
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
     # Each year's units counted of units due, the years compared with included.
     covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
     years_covered = {y: c for y, c in covered.items() if y >= start_year}
-    by_year = indicator_totals(
-        subject=subject.with_years(first_year, end_year), by_year=True, indicators=indicators
-    )
+    if first_year == start_year:  # the stage's totals and its years' from one query
+        by_year, totals = indicator_totals_by_year_and_stage(subject=subject, indicators=indicators)
+    else:
+        totals = indicator_totals(subject=subject, indicators=indicators)
+        by_year = indicator_totals(
+            subject=subject.with_years(first_year, end_year), by_year=True, indicators=indicators
+        )
     by_unit = (
         indicator_totals(subject=subject, by_unit=True, indicators=headline, children=children)
         if children and headline

@@ -26,8 +26,9 @@ def unit_page(
     movement, stage = board.data["movement"], board.stage
     with_peers = len(peers) > 1
     # The unit's years over its own subtree; the province's figures (its total, the unit's
-    # share, the peers' rates) over the province's.
-    own, province = board.coverage(unit), board.coverage(board.scope.root)
+    # share, the peers' rates) over the province's, which the profile counted already.
+    own = board.coverage(unit)
+    province = coverage.province if coverage is not None else board.coverage(board.scope.root)
     report_urls = {
         r.period.year: tables.report_url(r)
         for r in reports or []

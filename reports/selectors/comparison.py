@@ -16,15 +16,15 @@ from .like_for_like import (
     YearCoverage,
     children_coverage,
     like_for_like_by_child,
-    rate_bases,
-    yearly_rate_bases,
+    rate_bases_both,
 )
 from .subject import Subject
 from .totals import (
     MEMBERS_INDICATOR,
+    ChildTotals,
     Number,
-    _totals_by_child,
     change_between,
+    child_totals,
     per_hundred,
     rank_values,
     ratio_percent,
@@ -54,13 +54,16 @@ def compare_units(
     units: list[Unit],
     indicators: list[Indicator],
     members: Indicator | None = None,
+    totals: ChildTotals | None = None,
 ) -> list[UnitComparison]:
     """For each of `units` (children of the subject's unit, e.g. districts and branches), every
     indicator year by year and over the stage, with its member count (`members`) for
-    per-100-members figures. One query."""
-    yearly, stage = _totals_by_child(
-        subject=subject, children=units, indicators=indicators, members=members
-    )
+    per-100-members figures. One query, none when `totals` (of the same units) holds them."""
+    if totals is None or not totals.covers(indicators, members):
+        totals = child_totals(
+            subject=subject, children=units, indicators=indicators, members=members
+        )
+    yearly, stage = totals.yearly, totals.stage
     members_code = members.code if members is not None else None
     years = subject.years
     out = []
@@ -149,6 +152,8 @@ class ChildFigures:
     year_rates: dict[tuple[str, str | None, int | None], RateBase]
     changes: ChildChanges | None
     rate_changes: ChildChanges | None
+    # The units' plain totals when the page read them already (the groups reuse them).
+    totals: ChildTotals | None = None
 
     def coverage(self, units: list[Unit], year: int) -> YearCoverage:
         return _pool_coverage([self.coverages[u.code][year] for u in units], year)
@@ -226,17 +231,17 @@ def child_figures(
     members: Indicator | None,
     changes: bool = True,
     rate_changes: bool = False,
+    totals: ChildTotals | None = None,
 ) -> ChildFigures:
     """`ChildFigures` of `units` (below the subject's unit) on `indicators`: coverage (two
-    queries), rates per 100 `members` over the stage and each year (two, with `members`), and
+    queries), rates per 100 `members` over the stage and each year (one, with `members`), and
     with `changes` the changes from the first to the last year (one; with `rate_changes`, one
-    more for the changes per 100 members). At most seven queries, whatever the number of
-    units, indicators or years."""
+    more for the changes per 100 members). At most six queries, whatever the number of
+    units, indicators or years. `totals`: the units' plain totals, kept for the groups."""
     first, last = subject.start_year, subject.end_year
     rates, year_rates = {}, {}
     if members is not None:
-        rates = rate_bases(subject=subject, indicators=indicators, members=members, children=units)
-        year_rates = yearly_rate_bases(
+        rates, year_rates = rate_bases_both(
             subject=subject, indicators=indicators, members=members, children=units
         )
     found = rate_found = None
@@ -262,6 +267,7 @@ def child_figures(
         year_rates=year_rates,
         changes=found,
         rate_changes=rate_found,
+        totals=totals,
     )
 
 
@@ -312,8 +318,9 @@ def unit_comparison(
 ) -> Comparison:
     """`units` (below the subject's unit; none compared without one) compared on `indicator`,
     or on every indicator of `section` (both among the movement's `indicators`), absolute or
-    per 100 members, like with like (or `raw`: the plain sums). Queries: one for the totals,
-    and `child_figures`' (at most seven) with units."""
+    per 100 members, like with like (or `raw`: the plain sums). Queries: one for the totals
+    (kept in `figures` for `group_comparison`), and `child_figures`' (at most six) with
+    units."""
     years = subject.years
     shown = (
         [indicator]
@@ -327,7 +334,13 @@ def unit_comparison(
     per_hundred = per_hundred and not ratio_per_hundred
     comparisons, figures = [], None
     if units and subject.unit is not None:
-        comparisons = compare_units(subject=subject, units=units, indicators=shown, members=members)
+        # The totals of the shown indicators and their parts: the groups' too (one query).
+        totals = child_totals(
+            subject=subject, children=units, indicators=_with_parts(shown), members=members
+        )
+        comparisons = compare_units(
+            subject=subject, units=units, indicators=shown, members=members, totals=totals
+        )
         figures = child_figures(
             subject=subject,
             units=units,
@@ -335,6 +348,7 @@ def unit_comparison(
             members=members,
             changes=indicator is not None,
             rate_changes=indicator is not None,
+            totals=totals,
         )
     if indicator is not None:
         rows = _ranking_rows(comparisons, figures, indicator, years, per_hundred, raw)

@@ -147,9 +147,9 @@ def completeness(*, subject: Subject, scope: Scope, page: int | str = 1) -> Comp
     below `parent`. Units due are counted in SQL by the path prefix of each child; reports are
     read from the stored tallies (`ReportTally`), never counted over the subtree. Seven
     queries, whatever the number of units; one more when a cell counts one unit (its day of
-    submission), one fewer when the user sees every unit under `parent` and they fit on one
-    page (the units due are then those of the rows), fewer when `parent` has no children to
-    show."""
+    submission), one fewer when the user sees every unit under `parent` (the units due under
+    each of its children, counted in one query, sum to the total), fewer when `parent` has no
+    children to show."""
     movement, parent = subject.movement, subject.unit
     periods = list(
         Period.objects.filter(
@@ -172,15 +172,14 @@ def completeness(*, subject: Subject, scope: Scope, page: int | str = 1) -> Comp
         lambda: {"counts": {}, "on_time": 0, "late": 0}
     )
     last: dict[tuple[str, int], dt.datetime] = {}
+    whole = scope.can_see(parent)
     if children:
-        for row in (
-            Unit.objects.filter(below)
-            .annotate(child=_child_path(parent))
-            .filter(child__in=paths)
-            .values("child")
-            .annotate(**due_each)
-            .order_by()
-        ):
+        # Seeing all of `parent`, the units due under every child, on this page or not, are
+        # counted at once: their sum is the total below `parent` (no second count).
+        due_rows = Unit.objects.filter(below).annotate(child=_child_path(parent))
+        if not whole:
+            due_rows = due_rows.filter(child__in=paths)
+        for row in due_rows.values("child").annotate(**due_each).order_by():
             for p in periods:
                 due[(row["child"], p.pk)] = row[f"p{p.pk}"]
         for unit_id, period_id, status, n, on_time, late in tallies.filter(
@@ -217,9 +216,8 @@ def completeness(*, subject: Subject, scope: Scope, page: int | str = 1) -> Comp
                 )
             )
         rows.append(CompletenessRow(unit=child, has_children=child.has_children, cells=cells))
-    whole = scope.can_see(parent)
-    if whole and chosen.paginator.num_pages == 1:
-        due_total = sum(due.values())  # every unit below `parent` is under a row of the page
+    if whole:
+        due_total = sum(due.values())  # every unit below `parent` is under one of its children
     else:
         totals = Unit.objects.filter(below).aggregate(**due_each)
         due_total = sum(totals[f"p{p.pk}"] for p in periods)

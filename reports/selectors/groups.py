@@ -10,7 +10,7 @@ from movements.models import Indicator, PeerGroup, Unit
 from .comparison import Change, ChildFigures, _with_parts, child_figures
 from .like_for_like import RateBase, YearCoverage
 from .subject import Subject
-from .totals import Number, _totals_by_child, change_between
+from .totals import Number, change_between, child_totals
 
 PEER_GROUPS = tuple(PeerGroup.values)  # plain strings, in the groups' order
 ALL_GROUPS = "all"
@@ -127,8 +127,9 @@ def group_comparison(
     parts. With more than one group, a last row for all of them. The parent's own reports are
     in no group. Like with like: rates over the units with a member count, the change from the
     first to the last year over the units with the figure in both (`GroupRow.change`), and
-    each figure's coverage. Queries: one, and `child_figures`' seven unless given (`figures`,
-    the comparison page's, over the same units)."""
+    each figure's coverage. Queries: one (none when `figures` keep the units' totals), and
+    `child_figures`' six unless given (`figures`, the comparison page's, over the same
+    units)."""
     return group_comparisons(
         subject=subject, units=units, indicators=[indicator], members=members, figures=figures
     )[0]
@@ -149,12 +150,11 @@ def group_comparisons(
         i.code: [i.numerator, i.denominator] if i.kind == Indicator.Kind.RATIO else [i]
         for i in indicators
     }
-    yearly, stage = _totals_by_child(
-        subject=subject,
-        children=units,
-        indicators=list({p.pk: p for ps in parts_of.values() for p in ps}.values()),
-        members=members,
-    )
+    wanted = list({p.pk: p for ps in parts_of.values() for p in ps}.values())
+    totals = figures.totals if figures is not None else None
+    if totals is None or not totals.covers(wanted, members):
+        totals = child_totals(subject=subject, children=units, indicators=wanted, members=members)
+    yearly, stage = totals.yearly, totals.stage
     members_code = members.code if members is not None else None
     if figures is None and units:
         figures = child_figures(

@@ -421,6 +421,23 @@ def yearly_rate_bases(
     )
 
 
+def rate_bases_both(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None = None,
+) -> tuple[dict[tuple[str, str | None], RateBase], dict[TotalKey, RateBase]]:
+    """(`rate_bases`, `yearly_rate_bases`) from the one query they share."""
+    rows, codes = _rate_rows(
+        subject=subject, indicators=indicators, members=members, children=children
+    )
+    common = {"subject": subject, "indicators": indicators, "members": members}
+    stage = _rate_sums_of(rows, codes, children=children, yearly=False, **common)
+    yearly = _rate_sums_of(rows, codes, children=children, yearly=True, **common)
+    return {(code, bucket): base for (code, bucket, _year), base in stage.items()}, yearly
+
+
 def _rate_sums(
     *,
     subject: Subject,
@@ -429,14 +446,36 @@ def _rate_sums(
     children: list[Unit] | None,
     yearly: bool,
 ) -> dict[TotalKey, RateBase]:
-    unit, end = subject.unit, subject.end_year
-    codes, bucket = _buckets(unit, children, "report__unit__path")
+    rows, codes = _rate_rows(
+        subject=subject, indicators=indicators, members=members, children=children
+    )
+    return _rate_sums_of(
+        rows,
+        codes,
+        subject=subject,
+        indicators=indicators,
+        members=members,
+        children=children,
+        yearly=yearly,
+    )
+
+
+def _rate_rows(
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None,
+) -> tuple[list[tuple], dict]:
+    """The values behind the rates, by bucket, unit, indicator and year, and the buckets'
+    codes. One query."""
+    codes, bucket = _buckets(subject.unit, children, "report__unit__path")
     rows = list(
         _values(
             subject,
             _within(subject, children),
             report__period__year__gte=subject.start_year,
-            report__period__year__lte=end,
+            report__period__year__lte=subject.end_year,
             indicator_id__in=_stored_ids(indicators) | {members.pk},
         )
         .annotate(bucket=bucket)
@@ -450,6 +489,20 @@ def _rate_sums(
         .annotate(total=Sum("value"))
         .order_by()
     )
+    return rows, codes
+
+
+def _rate_sums_of(
+    rows: list[tuple],
+    codes: dict,
+    *,
+    subject: Subject,
+    indicators: list[Indicator],
+    members: Indicator,
+    children: list[Unit] | None,
+    yearly: bool,
+) -> dict[TotalKey, RateBase]:
+    end = subject.end_year
     # Which years each unit reported its member count in: a unit's figures count where it did
     # (the end year, or each year for `yearly`), compared here rather than probed per value.
     member_years: dict[int, set[int]] = defaultdict(set)

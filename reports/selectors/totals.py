@@ -9,6 +9,7 @@ over years.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -57,6 +58,13 @@ def indicator_totals(
         else None,
     )
     return yearly if by_year else stage
+
+
+def indicator_totals_by_year_and_stage(
+    *, subject: Subject, indicators: list[Indicator] | None = None
+) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
+    """(`indicator_totals` by year, over the stage) of the subject: both from one query."""
+    return _subtree_totals(subject=subject, indicators=indicators, children=None)
 
 
 # (indicator code, bucket: a unit's id or None, year) -> [total, number of values]
@@ -218,6 +226,36 @@ def _totals_by_child(
     if members is not None and all(i.pk != members.pk for i in wanted):
         wanted.append(members)
     return _subtree_totals(subject=subject, indicators=wanted, children=children)
+
+
+@dataclass(frozen=True)
+class ChildTotals:
+    """`_totals_by_child`'s (yearly, stage) totals and the indicator codes they were read for
+    (the members' among them): one query that pages comparing the same children share."""
+
+    codes: frozenset[str]
+    yearly: dict[TotalKey, Number]
+    stage: dict[TotalKey, Number]
+
+    def covers(self, indicators: list[Indicator], members: Indicator | None) -> bool:
+        """Whether these totals hold `indicators` and `members` (read with them)."""
+        wanted = {i.code for i in indicators} | ({members.code} if members else set())
+        return wanted <= self.codes
+
+
+def child_totals(
+    *,
+    subject: Subject,
+    children: list[Unit],
+    indicators: list[Indicator],
+    members: Indicator | None,
+) -> ChildTotals:
+    """`_totals_by_child` kept with the codes it holds, for a second reader. One query."""
+    yearly, stage = _totals_by_child(
+        subject=subject, children=children, indicators=indicators, members=members
+    )
+    codes = {i.code for i in indicators} | ({members.code} if members else set())
+    return ChildTotals(codes=frozenset(codes), yearly=yearly, stage=stage)
 
 
 def rank_values(values: list[Number]) -> list[int | None]:

@@ -350,22 +350,25 @@ PAGE_QUERIES = {
     # The overview: the units offered around the province, one more for the open period (none
     # here, so no progress counts), two more for the groups of its children (the children, and
     # their totals), one for the user's "Việc cần làm" (the units they enter: none here).
-    # Like with like (+6): the children's units due and counted each year (2), the rates per
-    # 100 members over the stage and each year (2), the changes and those per 100 members (2).
+    # Like with like (+5): the children's units due and counted each year (2), the rates per
+    # 100 members over the stage and each year (1: both from the same values), the changes and
+    # those per 100 members (2).
     # Every page over the years adds the coverage of its unit each year (`year_coverage`: the
     # units due, the units counted): 2 (4 for a unit's page: its subtree and the province);
     # the overview four more for its unit's change over the units with the figure in both
     # years (`like_for_like`: the sums, the units counted in one year only and two lists).
-    ("reports:overview", (), ""): 32,
-    # One indicator: the province's units, the parents offered, one more for its groups; like
-    # with like (+6, the ranking's, which the groups reuse): as the overview's.
-    ("reports:compare", (), ""): 22,
+    ("reports:overview", (), ""): 31,
+    # One indicator: the province's units, the parents offered; its groups read the ranking's
+    # totals (no query of their own); like with like (+5, the ranking's, which the groups
+    # reuse): as the overview's.
+    ("reports:compare", (), ""): 20,
     # Bound unit filter: one more query for the filtered units. A section over the stage: like
-    # with like (+4): the units due and counted (2), the rates per 100 members (2).
-    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 20,
+    # with like (+3): the units due and counted (2), the rates per 100 members (1).
+    ("reports:compare", (), "indicator=phan:nhan-dan&peers=all&per=100dv"): 19,
     # Like with like (+5): the peers' rates per 100 members (1), the units due and counted
-    # each year under the peers (2) and in the province (2).
-    ("reports:unit", ("rach-gia",), ""): 24,
+    # each year under the peers (2) and in the province (2, read once for the profile and
+    # the page's headings).
+    ("reports:unit", ("rach-gia",), ""): 22,
     # The periods to choose from; no open period, so the province's units × periods: periods,
     # the count and page of units, due units and report tallies of the page's groups, the
     # tallies of all (the units due are the rows'), and the day of submission of the groups of

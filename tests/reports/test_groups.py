@@ -364,10 +364,11 @@ def test_groups_under_a_parent_run_a_fixed_number_of_queries(
     client.force_login(cast.reviewer)
     # session, user, scope (memberships with their units), the parent, its units, the parents
     # offered, movements, the years that have periods and the stages, indicators, filtered
-    # units, ranking, groups (each one query of the stored totals), the header's progress link,
-    # demo flag, the header's menu (1); and like with like (+6, shared by the ranking and the
+    # units, the ranking's stored totals (which the groups reuse), the header's progress link,
+    # demo flag, the header's menu (1); and like with like (+5, shared by the ranking and the
     # groups): the units due and counted each year (2), the rates per 100 members over the
-    # stage and each year (2), the changes and the changes per 100 members (2)
-    with django_assert_num_queries(24):  # and the parent's coverage (2)
+    # stage and each year (1, from the same values), the changes and the changes per 100
+    # members (2)
+    with django_assert_num_queries(22):  # and the parent's coverage (2)
         response = client.get(reverse("reports:compare"), {"parent": "rach-gia", "per": "100dv"})
     assert response.status_code == 200

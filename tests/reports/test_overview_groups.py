@@ -259,10 +259,10 @@ def test_the_overview_of_a_unit_with_children_runs_a_fixed_number_of_queries(
     # session, user, scope (memberships, units), movements, the years that have periods and the
     # stages, indicators, totals by year and over the stage, the groups of its children by year
     # and over the stage, published figures and their totals, the header's progress link (2),
-    # demo flag, the header's menu (1), the user's "Việc cần làm"; like with like (+6): the
+    # demo flag, the header's menu (1), the user's "Việc cần làm"; like with like (+5): the
     # children's units due and counted each year (2), the rates per 100 members over the stage
-    # and each year (2), the changes and the changes per 100 members (2)
-    with django_assert_num_queries(31):  # and its coverage (2), like_for_like (4)
+    # and each year (1, from the same values), the changes and the changes per 100 members (2)
+    with django_assert_num_queries(30):  # and its coverage (2), like_for_like (4)
         response = client.get(reverse("reports:overview"), {"unit": "rach-gia"})
     assert response.status_code == 200
     assert f"CĐ {extra - 1}" not in response.content.decode()  # groups, not units

@@ -264,16 +264,18 @@ SCALE_QUERIES = [
     # One period: its counts (2) and the page of units (count and rows).
     ("reports:completeness", (), {"period": "2012", "parent": "rach-gia"}, 16),
     # The overview: the chosen unit, the choices around it, and the search; its children and
-    # their groups' totals; the user's "Việc cần làm"; like with like (+6: the units due and
-    # counted, the rates per 100 members over the stage and each year, the changes and those
-    # per 100 members); the unit's coverage (2) and change over the same units (4). Every page
-    # over the years: its unit's coverage (2; the unit page 4, its subtree and the province).
-    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 32),
-    # The parent, its units, the parents around it; like with like (+6, as the overview's).
-    ("reports:compare", (), {"parent": "rach-gia"}, 24),
+    # their groups' totals; the user's "Việc cần làm"; like with like (+5: the units due and
+    # counted, the rates per 100 members over the stage and each year from one query, the
+    # changes and those per 100 members); the unit's coverage (2) and change over the same
+    # units (4). Every page over the years: its unit's coverage (2; the unit page 4, its
+    # subtree and the province).
+    ("reports:overview", (), {"unit": "rach-gia", "q": "xã"}, 31),
+    # The parent, its units, the parents around it; the ranking's totals, which the groups
+    # reuse; like with like (+5, as the overview's).
+    ("reports:compare", (), {"parent": "rach-gia"}, 22),
     # Like with like (+5): the peers' rates, the units due and counted under the peers and in
-    # the province.
-    ("reports:unit", ("rach-gia",), {}, 24),
+    # the province (read once for the profile and the page's headings).
+    ("reports:unit", ("rach-gia",), {}, 22),
     # session, user, movement, scope, units around the user's and found ones, years, demo flag,
     # the header's menu (1)
     ("reports:document-index", ("3tn",), {"q": "xã"}, 10),

@@ -9,6 +9,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from movements.models import Indicator, IndicatorGroup, Membership, Movement, Period, Report, Unit
@@ -381,6 +383,18 @@ def test_completeness_shows_one_page_of_units_at_a_time(tree, monkeypatch):
     assert [r.unit.code for r in second.rows] == ["b1"]
     assert [r.unit.code for r in hostile.rows] == ["h1", "h2"]
     assert first.due == second.due == 11  # the totals cover every page
+
+
+def test_completeness_counts_the_units_due_once_on_a_page_of_the_whole_parent(tree, monkeypatch):
+    """Seeing the whole province, the units due under every child are counted in one query,
+    their sum the total: a page of a few of them does not count every unit again."""
+    monkeypatch.setattr(completeness_matrix, "PAGE_SIZE", 2)
+    args = {"subject": _subject(tree.movement, tree.units.tinh), "scope": _everything(tree)}
+    with CaptureQueriesContext(connection) as queries:
+        matrix = selectors.completeness(**args)
+    due_counts = [q["sql"] for q in queries if 'COUNT("movements_unit"."id")' in q["sql"]]
+    assert len(due_counts) == 1
+    assert matrix.due == 11 and [r.unit.code for r in matrix.rows] == ["h1", "h2"]
 
 
 def test_completeness_pages_hold_a_few_hundred_cells_at_most():
