@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from movements.formatting import (
     format_change,
     format_date,
+    format_money_short,
     format_number,
     format_percent,
     format_value,
@@ -98,18 +99,18 @@ class UnitColumn(Column):
 
 
 class PerHundredColumn(FigureColumn):
-    """Per 100 members, shown with one decimal."""
+    """Per 100 members, shown with one decimal; money in its scale ('12,38 triệu đồng')."""
 
-    def text(self, value, record):
-        return format_number(value, 1) if value is not None else "–"
-
-
-class SignedPerHundredColumn(FigureColumn):
     def text(self, value, record):
         if value is None:
             return "–"
-        text = format_number(value, 1)
-        return f"+{text}" if value > 0 else text
+        return format_money_short(value) if self.kind == "money" else format_number(value, 1)
+
+
+class SignedPerHundredColumn(PerHundredColumn):
+    def text(self, value, record):
+        text = super().text(value, record)
+        return f"+{text}" if value is not None and value > 0 else text
 
 
 class KindColumn(FigureColumn):

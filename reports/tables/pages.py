@@ -92,7 +92,7 @@ def ranking_table(
     for year in years:
         header = year_header(year, provisional)
         column = (
-            PerHundredColumn(verbose_name=header, link=year_link(year))
+            PerHundredColumn(verbose_name=header, kind=kind, link=year_link(year))
             if per_hundred
             else FigureColumn(verbose_name=header, kind=kind, link=year_link(year))
         )
@@ -105,10 +105,11 @@ def ranking_table(
                     verbose_name=stage_header(
                         years, provisional, _("Cả giai đoạn (trên 100 đoàn viên)")
                     ),
+                    kind=kind,
                     link=stage_link,
                 ),
             ),
-            ("change", SignedPerHundredColumn(verbose_name=_change_header(raw))),
+            ("change", SignedPerHundredColumn(verbose_name=_change_header(raw), kind=kind)),
         ]
     else:
         columns.append(
@@ -120,7 +121,9 @@ def ranking_table(
             )
         )
         if not is_ratio:
-            columns.append(("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"))))
+            columns.append(
+                ("per_hundred", PerHundredColumn(verbose_name=_("Trên 100 đoàn viên"), kind=kind))
+            )
         columns.append(
             (
                 "change",
@@ -186,7 +189,9 @@ def section_table(
     columns = [("unit", UnitColumn(verbose_name=_("Đơn vị"), order_by=("unit_name",)))]
     for indicator in indicators:
         if per_hundred and indicator.kind != "ratio":
-            column = PerHundredColumn(verbose_name=indicator.label, link=stage_link)
+            column = PerHundredColumn(
+                verbose_name=indicator.label, kind=indicator.kind, link=stage_link
+            )
         else:
             column = FigureColumn(
                 verbose_name=_measure_header(indicator.label, indicator.kind, indicator.measure),
@@ -452,7 +457,7 @@ def group_table(
             ("change_percent", SignedPercentColumn(verbose_name=_("Thay đổi (%)"))),
             (
                 "rate_change",
-                SignedPerHundredColumn(verbose_name=_("Thay đổi trên 100 đoàn viên")),
+                SignedPerHundredColumn(verbose_name=_("Thay đổi trên 100 đoàn viên"), kind=kind),
             ),
         ]
     if not raw:
