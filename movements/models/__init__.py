@@ -46,8 +46,10 @@ from .totals import PublishedFigure, ReportTally, Rollup
 
 # isort: split
 from .flags import FOLLOW_UP_NOTE_MAX, ReportFlag, ReportFlagQuerySet
+from .versions import DataVersion
 
 __all__ = [
+    "DataVersion",
     "DEFAULT_MOVEMENT",
     "FOLLOW_UP_NOTE_MAX",
     "ChangeReason",
