@@ -7,11 +7,14 @@ rendered afresh with the cache off (their CSRF tokens' values aside)."""
 import random
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 
-from movements.models import Indicator, Report, Unit, Value
+from movements.models import DataVersion, Indicator, Report, Unit, Value
 from reports.documents import build_report_document
 from reports.selectors import Subject
+from tests.conftest import report_url
+from tests.movements.test_excel import download, set_value, upload
 from tests.reports.test_page_cache import fresh, logged_in, without_tokens
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,6 +66,15 @@ def admin_value(client, rng: random.Random) -> None:
         "_save": "Lưu",
     }
     client.post(url, data)
+
+
+def excel_import(client, unit: str, code: str, value: int) -> None:
+    """The secretary's file, downloaded, one figure changed, uploaded and confirmed."""
+    book = download(client, unit=unit)
+    set_value(book, code, value)
+    token = (upload(client, book, unit=unit).context or {}).get("token")
+    if token:
+        client.post(report_url("xlsx-confirm", unit=unit), {"token": token, "confirm_unusual": "1"})
 
 
 def rename(rng: random.Random) -> None:
@@ -124,10 +136,15 @@ def test_every_kept_page_equals_a_fresh_render_after_each_write(
         lambda: decide(superuser, rng.choice(list(secretaries)), "approve"),
         lambda: decide(superuser, rng.choice(list(secretaries)), "return"),
         lambda: admin_value(superuser, rng),
+        lambda: excel_import(
+            *rng.choice(list(secretaries.items()))[::-1], rng.choice(codes), rng.randint(0, 50)
+        ),
         lambda: rename(rng),
         lambda: edit_document(superuser, seed),
     ]
     check_every_page(clients, settings)
-    for _ in range(5):
+    bumped = DataVersion.objects.aggregate(total=Sum("version"))["total"]
+    for _ in range(6):
         rng.choice(writes)()
         check_every_page(clients, settings)
+    assert DataVersion.objects.aggregate(total=Sum("version"))["total"] > bumped
