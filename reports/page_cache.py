@@ -19,7 +19,8 @@ enters for, whose reports its to-do lists), and the page is keyed by:
   (`reports.page_store.generation`: pages rendered by other templates or code are never
   answered);
 - the version of the tree and of each unit the page depends on.
-The versions are read first: on PostgreSQL in the REPEATABLE READ transaction the page is then
+The versions are read first (the tree's before the memberships and units, the units' before the
+page's data): on PostgreSQL in the REPEATABLE READ transaction the page is then
 rendered in, so that the page shows exactly the data of those versions; on SQLite (where a
 transaction would take the write lock) in autocommit, before the page's own reads, so that a
 page is never older than the versions it is kept under (a write committed meanwhile shows in
@@ -39,8 +40,9 @@ be kept under versions another write commits later) and, by default, under DEBUG
 (settings.PAGE_CACHE). Every answer of a wrapped view says `X-Page-Cache: hit`, `miss` or
 `off`. Where the pages are kept: settings.CACHES["pages"] (`reports.page_store`).
 
-A write that bypasses the services and the models' signals (a queryset's `update()` of units or
-periods, raw SQL) must bump the versions itself (`versions_bump`, `tree_bump`).
+A write that bypasses the services and the models' signals (a report or value saved outside
+`movements.services.rollups`, a queryset's `update()` of units or periods, raw SQL) must bump
+the versions itself (`versions_bump`, `tree_bump`).
 """
 
 from __future__ import annotations
@@ -125,8 +127,11 @@ def _dependencies(request, kwargs: dict, depends: Depends, own: list[int]) -> se
 
 
 def _key(request, kwargs: dict, depends: Depends) -> str:
+    # The tree's version before the memberships and units it covers, the units' versions
+    # before the page reads their data: what the key says is never newer than what was read.
+    tree = versions_of(())
     signature, own = _signature_and_own(request.user)
-    versions = versions_of(_dependencies(request, kwargs, depends, own))
+    versions = versions_of(_dependencies(request, kwargs, depends, own)) | tree
     database = connection.settings_dict
     parts = (
         connection.vendor,
