@@ -242,7 +242,7 @@ def _cached(operation: str, *args):
         return None
 
 
-def cached_page(depends: Depends = Depends()):  # noqa: B008 — frozen, never changed
+def cached_page(depends: Depends):
     """`view` (GET, reads only, after login) answered from the page cache when a user with the
     same access asks for the same page over the same versions of the data it `depends` on;
     see the module's docstring for the key."""

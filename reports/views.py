@@ -42,7 +42,7 @@ from .refusals import Refusal, refusals_shown
 Parse = Callable[..., dict]
 
 
-def dashboard_view(*, page: str, template: str, parse: Parse, depends: Depends = Depends()):  # noqa: B008
+def dashboard_view(*, page: str, template: str, parse: Parse, depends: Depends | None = None):
     """A dashboard page: GET only, login required, kept in the page cache (`depends`: the
     units whose data it shows, by default the root units). The view is called
     as view(request, board) with the request's `Dashboard` once `_dashboard` passed (`parse`
@@ -52,7 +52,7 @@ def dashboard_view(*, page: str, template: str, parse: Parse, depends: Depends =
     def decorate(view):
         @require_GET
         @login_required
-        @cached_page(depends)
+        @cached_page(depends or Depends())
         @refusals_shown
         @wraps(view)
         def wrapper(request, *args, **kwargs):
