@@ -23,7 +23,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from movements.models import DataVersion, Membership, Report, Unit
+from movements.models import DataVersion, Indicator, Membership, Report, Unit
 from movements.services.workflow import report_approve
 from reports import page_cache
 from reports.documents import build_report_document
@@ -439,3 +439,29 @@ def test_a_cache_that_fails_never_fails_the_page(reviewer, settings, tmp_path, l
         assert "Tổng quan" in shown(reviewer, OVERVIEW)
     failures = [line["event"] for line in log_lines() if line["logger"] == "phongtrao.page_cache"]
     assert failures == ["page cache: get failed", "page cache: set failed"] * 2
+
+
+def tree_version() -> int:
+    return DataVersion.objects.filter(key="tree").values_list("version", flat=True).first() or 0
+
+
+def test_a_change_of_what_pages_read_besides_reports_bumps_the_tree(reports_2014):
+    before = tree_version()
+    indicator = Indicator.objects.first()
+    indicator.name += " (sửa)"
+    indicator.save()
+    assert tree_version() == before + 1
+    Membership.objects.create(user=reports_2014.outsider, unit=reports_2014.unit_a, role="viewer")
+    assert tree_version() == before + 2
+
+
+def test_a_login_leaves_every_kept_page(reviewer, reports_2014):
+    assert answered(reviewer, OVERVIEW) == "hit"
+    before = tree_version()
+    response = Client().post(
+        reverse("login"),
+        {"username": reports_2014.reviewer.username, "password": reports_2014.password},
+    )
+    assert response.status_code == 302
+    assert tree_version() == before
+    assert answered(reviewer, OVERVIEW) == "hit"
