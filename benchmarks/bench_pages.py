@@ -187,13 +187,16 @@ def median_ms(run, runs: int, first=None, before=None) -> float:
 
 
 def a_write() -> None:
-    """End a transaction that wrote (it took a transaction id): every snapshot after it is new,
-    so the next request of a page is a first view, rendered from the data, not from the page
-    cache (reports.page_cache) — as after any approval or edit."""
-    from django.db import connection
+    """Bump the version of the tree (movements.services.versions), which every kept page is
+    keyed by: the next request of a page is a first view, rendered from the data, not from the
+    page cache (reports.page_cache) — as after a change of a unit or a period; an approval
+    forgets the pages of the units above its report only."""
+    from django.db import transaction
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id()")
+    from movements.services.versions import tree_bump
+
+    with transaction.atomic():
+        tree_bump()
 
 
 def timed_views(client, url: str, runs: int, first=None) -> tuple[float, float]:

@@ -160,8 +160,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Dashboards and the báo cáo answer a repeated request from the page cache (reports.page_cache),
-# keyed by the PostgreSQL snapshot they read: exact, with no writer having to invalidate
-# anything. Files in DJANGO_PAGE_CACHE_DIR, shared by the server's workers: PAGE_CACHE_ENTRIES
+# shared by the users of the same access, keyed by the data versions every write bumps. Files
+# in DJANGO_PAGE_CACHE_DIR, shared by the server's workers: PAGE_CACHE_ENTRIES
 # pages (compressed, from at most 1 MB each) for 10 minutes; gunicorn empties it when it starts
 # or reloads (config/gunicorn.py), so that a deploy's templates show at once. Tests keep them in
 # memory. With DJANGO_CACHE_URL, in Redis instead (CACHES below), shared by every server.

@@ -25,7 +25,7 @@ from movements.selectors import movement_years, unit_reviewed_by
 from .documents import ReportDocument, build_report_document, document_filename, render_docx
 from .documents.builder import ISSUE_FIELDS
 from .forms import DocumentEditForm, DocumentIssueForm, YearRangeForm
-from .page_cache import cached_by_snapshot
+from .page_cache import Depends, cached_page
 from .refusals import DocumentRefusal, refusals_shown
 from .selectors import Subject, dashboard_scope, unit_choices
 from .services import (
@@ -39,14 +39,18 @@ from .services import (
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+_OF_ITS_UNIT = Depends(codes=lambda request, unit, **kwargs: [unit])
+
+
 def document_view(*methods: str, cached: bool = True):
     """A báo cáo page: login required, `methods` only (GET by default), GETs kept in the page
-    cache when `cached`; a `DocumentRefusal` raised inside gives its page."""
+    cache when `cached` (keyed by the versions of the unit the URL names); a
+    `DocumentRefusal` raised inside gives its page."""
 
     def decorate(view):
         inner = refusals_shown(view)
         if cached:
-            inner = cached_by_snapshot(inner)
+            inner = cached_page(_OF_ITS_UNIT)(inner)
         return login_required(require_http_methods(list(methods or ["GET"]))(inner))
 
     return decorate

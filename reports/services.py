@@ -6,6 +6,10 @@ refuses with `DocumentEditRefused` otherwise; each runs in one transaction and l
 edit, so two reviewers saving at once leave
 one whole edit, never a mix; and each carries the version the user's form was loaded from, so
 that a save from an older version is refused with what changed in between.
+
+Every save or deletion of a stored edit (here or in the admin) bumps the data versions of its
+unit and those above (`document_changed`, connected by `ReportsConfig.ready`), in the same
+transaction: the page cache forgets the báo cáo it kept.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from movements.formatting import format_shown
 from movements.models import Unit
 from movements.selectors import Change, unit_reviewed_by
 from movements.services import ServiceError
+from movements.services.rollups import unit_ids_on_path
+from movements.services.versions import bumped_after_save, versions_bump
 
 from .documents import build_report_document
 from .documents.wording import lines_of
@@ -38,6 +44,12 @@ EDITED_FIELDS = [
     ("signer_name", gettext_lazy("Họ tên người ký")),
     ("recipients", gettext_lazy("Nơi nhận")),
 ]
+
+
+def document_changed(sender, instance: GeneratedReport, **kwargs) -> None:
+    """A stored edit was saved or deleted: bump its unit's version (and those above)."""
+    path = Unit.objects.filter(pk=instance.unit_id).values_list("path", flat=True).first()
+    bumped_after_save(versions_bump, unit_ids_on_path(path or ""))
 
 
 class DocumentEditRefused(ServiceError):

@@ -36,7 +36,7 @@ from .exports import (
 )
 from .filters import CompareUnitFilter
 from .forms import CompareForm, DashboardForm, PeriodForm, ProgressForm, chosen_movement
-from .page_cache import cached_by_snapshot
+from .page_cache import Depends, cached_page
 from .presenters import Dashboard
 from .presenters.compare import compare_page
 from .presenters.completeness import completeness_page, progress_page, progress_states
@@ -49,8 +49,9 @@ from .refusals import Refusal, refusals_shown
 Parse = Callable[..., dict]
 
 
-def dashboard_view(*, page: str, template: str, parse: Parse):
-    """A dashboard page: GET only, login required, kept in the page cache. The view is called
+def dashboard_view(*, page: str, template: str, parse: Parse, depends: Depends | None = None):
+    """A dashboard page: GET only, login required, kept in the page cache (`depends`: the
+    units whose data it shows, by default the root units). The view is called
     as view(request, board) with the request's `Dashboard` once `_dashboard` passed (`parse`
     is called with the request, the scope, the movements and the URL's arguments); a
     `Refusal` raised on the way gives its page."""
@@ -58,7 +59,7 @@ def dashboard_view(*, page: str, template: str, parse: Parse):
     def decorate(view):
         @require_GET
         @login_required
-        @cached_by_snapshot
+        @cached_page(depends or Depends())
         @refusals_shown
         @wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -191,7 +192,18 @@ def _overview_input(request, scope: selectors.Scope, movements: list[Movement]) 
     }
 
 
-@dashboard_view(page="overview", template="reports/overview.html", parse=_overview_input)
+def _named(parameter: str) -> Callable[..., list[str]]:
+    """The unit that the query parameter `parameter` names (none: the root units)."""
+    return lambda request, **kwargs: [request.GET.get(parameter) or ""]
+
+
+@dashboard_view(
+    page="overview",
+    template="reports/overview.html",
+    parse=_overview_input,
+    # The unit shown, and the units whose reports the secretary's to-do lists.
+    depends=Depends(codes=_named("unit"), own=True),
+)
 def overview(request, board: Dashboard):
     """A summary first (every section's headline figures, districts against branches, the
     open period's progress), then the groups and each section in detail."""
@@ -254,7 +266,12 @@ def _compare_input(request, scope: selectors.Scope, movements: list[Movement]) -
     }
 
 
-@dashboard_view(page="compare", template="reports/compare.html", parse=_compare_input)
+@dashboard_view(
+    page="compare",
+    template="reports/compare.html",
+    parse=_compare_input,
+    depends=Depends(codes=_named("parent")),
+)
 def compare(request, board: Dashboard):
     """One indicator (or section) across districts and/or branches and years."""
     data, form, unit_filter = board.data, board.context["form"], board.context["unit_filter"]
@@ -291,7 +308,13 @@ def _unit_input(request, scope: selectors.Scope, movements: list[Movement], *, c
     return {"unit": unit, "form": PeriodForm(request.GET, movements=movements)}
 
 
-@dashboard_view(page="unit", template="reports/unit_detail.html", parse=_unit_input)
+@dashboard_view(
+    page="unit",
+    template="reports/unit_detail.html",
+    parse=_unit_input,
+    # The unit and its parent: its peers are the parent's other children.
+    depends=Depends(codes=lambda request, code: [code], parent=True),
+)
 def unit_detail(request, board: Dashboard):
     """One unit: each indicator by year beside its peers' average, its share, its reports."""
     data, unit = board.data, board.context["unit"]
@@ -334,7 +357,10 @@ def _completeness_input(request, scope: selectors.Scope, movements: list[Movemen
 
 
 @dashboard_view(
-    page="completeness", template="reports/completeness.html", parse=_completeness_input
+    page="completeness",
+    template="reports/completeness.html",
+    parse=_completeness_input,
+    depends=Depends(codes=_named("parent")),
 )
 def completeness(request, board: Dashboard):
     """One period (by default the one open for entry): the state, deadline and lateness of

@@ -46,11 +46,13 @@ from .totals import PublishedFigure, ReportTally, Rollup
 
 # isort: split
 from .flags import FOLLOW_UP_NOTE_MAX, ReportFlag, ReportFlagQuerySet
+from .versions import DataVersion
 
 # isort: split
 from .tree import Succession, TreeChange, TreeChangeUnit
 
 __all__ = [
+    "DataVersion",
     "DEFAULT_MOVEMENT",
     "FOLLOW_UP_NOTE_MAX",
     "ChangeReason",

@@ -11,17 +11,53 @@ command, a test's plain `unit.save()` — and the models import no service. `Uni
 adds what changed. Writers of reports hold those rows FOR KEY SHARE while they count
 (`rollups._hold`), so a change of the frame and a writer wait for each other. A fixture loaded
 as it is (`raw`) is left alone, as it always was.
+
+They also keep the data versions (`services.versions`) that the page cache keys its pages by:
+every save or deletion of what pages read that is not one unit's data — units, periods,
+movements, stages, indicator groups, indicators and their bounds, published figures,
+memberships, accounts (not a login, which only stamps `last_login`) — bumps "tree"
+(`tree_changed`); a reviewer's follow-up mark on a flag bumps its report's unit and those above
+(`flag_changed`; the flags a writer stores go with its reports' bump). In the writer's
+transaction when there is one; a save made in autocommit (a shell, a test) is bumped just after
+it, in a transaction of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
-from ..models import Period, Report, Unit
-from .rollups import TallyChange, rollup_move_unit
+from ..models import (
+    Indicator,
+    IndicatorBound,
+    IndicatorGroup,
+    Membership,
+    Movement,
+    Period,
+    PublishedFigure,
+    Report,
+    ReportFlag,
+    Stage,
+    Unit,
+)
+from .rollups import TallyChange, rollup_move_unit, unit_ids_on_path
+from .versions import bumped_after_save, tree_bump, versions_bump
+
+# What pages read besides the units' own data: a change to any of them bumps "tree".
+TREE_MODELS = (
+    Unit,
+    Period,
+    Movement,
+    Stage,
+    IndicatorGroup,
+    Indicator,
+    IndicatorBound,
+    PublishedFigure,
+    Membership,
+)
 
 # Where pre_save leaves what it saw for post_save, on the instance being saved.
 BEFORE = "_stored_counts_before"
@@ -102,6 +138,21 @@ def period_saved(sender, instance: Period, raw: bool = False, **kwargs) -> None:
         tallies.apply()
 
 
+def tree_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
+    """A row that pages read besides the units' own data was saved or deleted: bump "tree"
+    (not for a login, which saves the account's `last_login` only)."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bumped_after_save(tree_bump)
+
+
+def flag_changed(sender, instance: ReportFlag, **kwargs) -> None:
+    """A flag was saved one by one (a reviewer's follow-up mark): bump its report's unit and
+    those above. (Flags stored or deleted in bulk go with their reports' writes.)"""
+    path = Unit.objects.filter(reports__pk=instance.report_id).values_list("path", flat=True)
+    bumped_after_save(versions_bump, unit_ids_on_path(path.first() or ""))
+
+
 def connect() -> None:
     """Connect the receivers (once: `dispatch_uid`)."""
     for signal, receiver, model in (
@@ -109,7 +160,16 @@ def connect() -> None:
         (post_save, unit_saved, Unit),
         (pre_save, period_locked, Period),
         (post_save, period_saved, Period),
+        (post_save, flag_changed, ReportFlag),
     ):
         signal.connect(
             receiver, sender=model, dispatch_uid=f"movements.{receiver.__name__}", weak=False
         )
+    for model in (*TREE_MODELS, get_user_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                tree_changed,
+                sender=model,
+                dispatch_uid=f"movements.tree_changed.{model._meta.label}.{signal is post_save}",
+                weak=False,
+            )

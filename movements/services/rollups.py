@@ -16,6 +16,10 @@ leaves the stored figures as they were:
 - `rollup_rebuild()` recomputes everything from the values and reports (a restore, the data
   migrations, the `rebuild_rollups` command); `rollup_check()` compares without writing.
 
+Each of them also bumps the data versions (`services.versions`) of the unit of every report it
+touched, whatever its status (a draft saved changes the entry page and the to-do), and of every
+unit above it, in the same transaction: the page cache keys what it keeps by them.
+
 Differences are added by one `INSERT … ON CONFLICT DO UPDATE SET total = total + excluded.total`
 (PostgreSQL and SQLite): two approvals under the same district at the same moment each add
 their own part under READ COMMITTED, and nothing is lost. The before-state is read after the
@@ -45,6 +49,7 @@ from ..models import (
     of_existing_units,
     submission_counts,
 )
+from .versions import versions_bump
 
 # Every status whose figures some page counts: the stored totals hold each of them.
 COUNTED_STATUSES = Report.Status.counted(include_submitted=True)
@@ -159,15 +164,29 @@ class TallyChange:
         self.before = _tallied(reports)
 
     def apply(self, reports: QuerySet | None = None) -> int:
+        """Add what changed since the counts were read (or last applied); bump the versions
+        of the units counted before or after and their ancestors. Returns rows changed."""
+        changed, paths = self._applied(reports)
+        _bump_paths(paths)
+        return changed
+
+    def _applied(self, reports: QuerySet | None) -> tuple[int, set[str]]:
+        """Rows changed, and the paths of the reports' units counted before or after."""
         after = _tallied(self.reports if reports is None else reports)
         deltas = TALLY.deltas()
         _spread(self.before, -1, deltas)
         _spread(after, 1, deltas)
+        paths = {key[0] for key in (*self.before, *after)}
         self.before = after
-        return _add(deltas, TALLY)
+        return _add(deltas, TALLY), paths
 
 
-def _hold(reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int] = ()) -> None:
+def _bump_paths(paths: Iterable[str]) -> int:
+    """Bump the data versions of the units on `paths` (each unit and its ancestors)."""
+    return versions_bump({pk for path in paths for pk in unit_ids_on_path(path)})
+
+
+def _hold(reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int] = ()) -> set[str]:
     """Hold the units and periods of `reports`, and `units` and `periods` (those of reports
     the write creates), FOR KEY SHARE until the writer's transaction ends. A change of what
     the stored figures count under them (a unit's dates or place, a period's dates or
@@ -175,8 +194,10 @@ def _hold(reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int
     the writers counting now, and writers starting meanwhile wait for it: each one reads its
     before and after under the same tree and deadlines. Writers do not wait for each other
     (KEY SHARE does not conflict with itself). Two queries; on SQLite, which writes one
-    transaction at a time, the same reads without a lock."""
+    transaction at a time, the same reads without a lock. Returns the paths of the units
+    held."""
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    paths: set[str] = set()
     with connection.cursor() as cursor:
         for model, column, extra in ((Unit, "unit_id", units), (Period, "period_id", periods)):
             try:
@@ -187,10 +208,13 @@ def _hold(reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int
             extra = sorted(set(extra))
             also = f" OR id IN ({', '.join(['%s'] * len(extra))})" if extra else ""
             cursor.execute(
-                f"SELECT id FROM {connection.ops.quote_name(model._meta.db_table)} "
+                f"SELECT id, {'path' if model is Unit else 'NULL'} "
+                f"FROM {connection.ops.quote_name(model._meta.db_table)} "
                 f"WHERE {condition}{also} ORDER BY id{lock}",
                 [*params, *extra],
             )
+            paths.update(path for _pk, path in cursor.fetchall() if path)
+    return paths
 
 
 class RollupChange:
@@ -202,21 +226,29 @@ class RollupChange:
     def __init__(
         self, reports: QuerySet, *, units: Iterable[int] = (), periods: Iterable[int] = ()
     ):
-        _hold(reports, units=units, periods=periods)
+        # The units of the reports (and of those the write creates), whose versions it bumps.
+        self.paths = _hold(reports, units=units, periods=periods)
         self.reports = reports
         self.before = _counted(reports)
         self.tallies = TallyChange(reports)
 
     def apply(self, reports: QuerySet | None = None) -> int:
         """Add the difference between the values of `reports` (default: the same queryset,
-        evaluated again) and those seen before. Returns how many stored rows changed."""
+        evaluated again) and those seen before, and bump the versions of the reports' units
+        and their ancestors. Returns how many stored rows changed."""
         reports = self.reports if reports is None else reports
         after = _counted(reports)
         deltas = ROLLUP.deltas()
         _spread(self.before, -1, deltas)
         _spread(after, 1, deltas)
+        paths = {key[0] for key in after}
         self.before = after
-        return _add(deltas) + self.tallies.apply(reports)
+        changed = _add(deltas)
+        tallied, counted = self.tallies._applied(reports)
+        changed += tallied
+        # Last: every writer under the province bumps its row, held until the writer commits.
+        _bump_paths(self.paths | paths | counted)
+        return changed
 
 
 @contextmanager
@@ -237,6 +269,7 @@ def rollup_move_unit(*, unit_id: int, old_path: str, new_path: str) -> int:
     changed."""
     old = set(unit_ids_on_path(old_path)) - {unit_id}
     new = set(unit_ids_on_path(new_path)) - {unit_id}
+    versions_bump(old | new | {unit_id})
     leaving, joining = old - new, new - old
     if not leaving and not joining:
         return 0

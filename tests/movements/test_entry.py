@@ -420,8 +420,9 @@ def test_form_save_and_page_run_a_fixed_number_of_queries(
     # service's check against the previous period, as the form's, and
     # 2 for the stored totals (the report's counted values before and after; a draft has none,
     # so nothing to add), 2 for the report tallies (its count before and after: unchanged,
-    # nothing to add) and 2 holding its unit and period while they are counted.
-    with django_assert_num_queries(37):
+    # nothing to add), 2 holding its unit and period while they are counted, and 1 bumping the
+    # data versions of its unit and the units above (services.versions).
+    with django_assert_num_queries(38):
         assert client.post(report_url(), data).status_code == 302
     # 19 (with the indicators' bounds by peer group), the last change of the figures (the
     # notice when someone else made it), the figures a reviewer marked for follow-up, the

@@ -1,7 +1,9 @@
-"""The page cache (reports.page_cache): a repeated request is answered from memory, and every
-write, through any path or connection, is visible on the next request, because pages are
-keyed by the PostgreSQL snapshot they read. Transactional tests on PostgreSQL: inside a test's
-outer transaction (and on SQLite) the cache stands aside."""
+"""The page cache (reports.page_cache): a repeated request is answered from the cache, shared by
+the users of the same access, and every write, through any path or connection, is visible on
+the next request, because pages are keyed by the data versions every write bumps
+(movements.services.versions). Transactional tests, on PostgreSQL and on SQLite: inside a
+test's outer transaction the cache stands aside. The random histories of writes are in
+test_page_cache_histories.py."""
 
 import logging
 import os
@@ -21,27 +23,43 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from movements.models import Membership, Unit
+from movements.models import DataVersion, Indicator, Membership, Report, Unit
 from movements.services.workflow import report_approve
 from reports import page_cache
 from reports.documents import build_report_document
 from reports.selectors import Subject
 from tests.factories import make_user
 
-pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 OVERVIEW = "/"
 COMPLETENESS = "/completeness/?period=2014"
 DOCUMENT_ARGS = ["3tn", "kien-giang", "2009-2013"]
-# A hit: the session, the user, then the snapshot: BEGIN, isolation level, snapshot, COMMIT.
-QUERIES_OF_A_HIT = 6
+# A hit: the session, the user, the tree's version, the memberships (the access signature), the
+# units the page depends on, their versions, whether demo data exists; on PostgreSQL also BEGIN,
+# the isolation level and COMMIT.
+QUERIES_OF_A_HIT = 7
+
+
+def queries_of_a_hit() -> int:
+    return QUERIES_OF_A_HIT + (3 if connection.vendor == "postgresql" else 0)
+
+
+def without_tokens(html: str) -> str:
+    """A page without its CSRF tokens' values, masked anew on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 def shown(client, url: str) -> str:
-    """The page as the user reads it: CSRF tokens are masked anew on every render."""
+    """The page as the user reads it, without its CSRF tokens' values."""
     response = client.get(url)
     assert response.status_code == 200
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return without_tokens(response.content.decode())
+
+
+def answered(client, url: str) -> str:
+    """How the page cache answered `url` (X-Page-Cache)."""
+    return client.get(url)["X-Page-Cache"]
 
 
 def queries(client, url: str, status: int = 200) -> int:
@@ -50,34 +68,10 @@ def queries(client, url: str, status: int = 200) -> int:
     return len(captured)
 
 
-def cluster_snapshot() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return cursor.fetchone()[0]
-
-
-def over_one_snapshot(requests):
-    """What `requests()` returns, once no transaction of the cluster wrote while it ran (another
-    database of the cluster, autovacuum): its requests then all read one snapshot."""
-    for _ in range(10):
-        before = cluster_snapshot()
-        result = requests()
-        if cluster_snapshot() == before:
-            return result
-    pytest.fail("some transaction of the cluster wrote during every try")
-
-
 def repeat_queries(client, url: str) -> int:
-    """The queries of `url` asked for twice in a row with no write in between. Any transaction
-    of the cluster that writes meanwhile (autovacuum, another database) rightly makes the
-    repeat a miss: then both requests are made again."""
-    for _ in range(10):
-        before = cluster_snapshot()
-        assert client.get(url).status_code == 200
-        count = queries(client, url)
-        if cluster_snapshot() == before:
-            return count
-    pytest.fail("some transaction of the cluster wrote during every pair of requests")
+    """The queries of `url` asked for twice in a row with no write in between."""
+    assert client.get(url).status_code == 200
+    return queries(client, url)
 
 
 def fresh(client, url: str, settings) -> str:
@@ -101,6 +95,12 @@ def elsewhere(write) -> None:
     thread = threading.Thread(target=run)
     thread.start()
     thread.join(timeout=30)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 GUNICORN = Path(__file__).parents[2] / "config" / "gunicorn.py"
@@ -146,13 +146,13 @@ def reviewer(client, reports_2014):
 def test_a_repeated_page_is_answered_from_the_cache_as_it_was_rendered(reviewer, settings):
     for url in (OVERVIEW, COMPLETENESS, "/compare/", "/units/rach-gia/"):
         first = shown(reviewer, url)
-        assert repeat_queries(reviewer, url) == QUERIES_OF_A_HIT
+        assert repeat_queries(reviewer, url) == queries_of_a_hit()
         assert shown(reviewer, url) == first == fresh(reviewer, url, settings)
 
 
 def test_an_approval_shows_on_the_next_request(reviewer, reports_2014, settings):
     before = shown(reviewer, COMPLETENESS)
-    assert repeat_queries(reviewer, COMPLETENESS) == QUERIES_OF_A_HIT
+    assert repeat_queries(reviewer, COMPLETENESS) == queries_of_a_hit()
     report_approve(user=reports_2014.reviewer, report=reports_2014.report)
     after = shown(reviewer, COMPLETENESS)
     assert after != before
@@ -162,18 +162,90 @@ def test_an_approval_shows_on_the_next_request(reviewer, reports_2014, settings)
 RENAMED = "Đoàn Rạch Giá (tên mới)"
 
 
-def test_a_write_that_announces_nothing_shows_on_the_next_request(reviewer):
+def rename(code: str = "rach-gia") -> None:
+    unit = Unit.objects.get(code=code)
+    unit.name = RENAMED
+    unit.save()
+
+
+def test_a_unit_renamed_shows_on_the_next_request(reviewer):
     assert RENAMED not in shown(reviewer, "/units/rach-gia/")
-    Unit.objects.filter(code="rach-gia").update(name=RENAMED)
+    assert answered(reviewer, "/units/rach-gia/") == "hit"
+    rename()
     assert RENAMED in shown(reviewer, "/units/rach-gia/")
 
 
+@pytest.mark.postgresql
 def test_a_write_committed_by_another_connection_shows_on_the_next_request(reviewer):
     assert RENAMED not in shown(reviewer, "/units/rach-gia/")
-    assert repeat_queries(reviewer, "/units/rach-gia/") == QUERIES_OF_A_HIT
-
-    elsewhere(lambda: Unit.objects.filter(code="rach-gia").update(name=RENAMED))
+    assert repeat_queries(reviewer, "/units/rach-gia/") == queries_of_a_hit()
+    elsewhere(rename)
     assert RENAMED in shown(reviewer, "/units/rach-gia/")
+
+
+def test_every_answer_says_how_the_cache_answered_it(reviewer, settings):
+    assert answered(reviewer, "/compare/") == "miss"
+    assert answered(reviewer, "/compare/") == "hit"
+    settings.PAGE_CACHE = False
+    assert answered(reviewer, "/compare/") == "off"
+
+
+def test_users_of_the_same_access_share_one_kept_page(reports_2014, settings):
+    colleague = make_user("tinhdoan-2", reports_2014.province, "reviewer", is_staff=True)
+    first, second = logged_in(reports_2014.reviewer), logged_in(colleague)
+    for url in (OVERVIEW, "/compare/", "/units/rach-gia/", COMPLETENESS):
+        assert answered(first, url) == "miss"
+        response = second.get(url)
+        assert response["X-Page-Cache"] == "hit"
+        page = without_tokens(response.content.decode())
+        assert "tinhdoan-2" in page and "tinhdoan<" not in page  # their own name in the header
+        assert page == fresh(second, url, settings)
+
+
+def test_users_of_another_access_never_share_a_kept_page(reports_2014):
+    """A secretary of Rạch Giá never gets the page kept for the province's reviewer (nor the
+    viewer, who may not review, the reviewer's), even for the same URL."""
+    cast = reports_2014
+    reviewer = logged_in(cast.reviewer)
+    for url in (OVERVIEW, "/compare/", "/units/rach-gia/", COMPLETENESS):
+        reviewer.get(url)
+        for user in (cast.secretary_a, cast.viewer):
+            assert answered(logged_in(user), url) == "miss", (user, url)
+
+
+def test_a_save_in_one_unit_leaves_the_pages_of_another_kept(reports_2014):
+    """Công an's secretary saves its draft: Công an and the province are bumped, An Biên's
+    overview and báo cáo stay kept; the province's and Công an's pages are rendered again."""
+    cast = reports_2014
+    reviewer = logged_in(cast.reviewer)
+    an_bien = ["/?unit=an-bien", reverse("reports:document", args=["3tn", "an-bien", "2009-2013"])]
+    changed = ["/?unit=cong-an", OVERVIEW]
+    for url in an_bien + changed:
+        reviewer.get(url)
+        assert answered(reviewer, url) == "hit"
+    draft = Report.objects.get(unit=cast.unit_b)
+    response = logged_in(cast.secretary_b).post(
+        reverse("movements:report", kwargs={"unit": "cong-an", "period": "2014"}),
+        {"version": draft.version, "action": "save", "highlights": "Mới", "shortcomings": ""},
+    )
+    assert response.status_code == 302
+    for url in an_bien:
+        assert answered(reviewer, url) == "hit", url
+    for url in changed:
+        assert answered(reviewer, url) == "miss", url
+
+
+def test_every_write_bumps_the_versions_in_its_own_transaction(reports_2014):
+    rach_gia = f"unit:{reports_2014.unit_a.pk}"
+    before = dict(DataVersion.objects.values_list("key", "version"))
+    report_approve(user=reports_2014.reviewer, report=reports_2014.report)
+    after = dict(DataVersion.objects.values_list("key", "version"))
+    assert after[rach_gia] == before.get(rach_gia, 0) + 1
+    assert after[f"unit:{reports_2014.province.pk}"] > before.get(
+        f"unit:{reports_2014.province.pk}", 0
+    )
+    assert after[f"unit:{reports_2014.unit_b.pk}"] == before[f"unit:{reports_2014.unit_b.pk}"]
+    assert after["tree"] == before["tree"]
 
 
 def test_users_never_get_each_others_pages(reports_2014):
@@ -224,13 +296,13 @@ def test_a_message_is_shown_once_and_never_kept(reviewer, seed):
     assert response.status_code == 302
     assert "Đã tạo lại phần III" in shown(reviewer, page)
     assert "Đã tạo lại phần III" not in shown(reviewer, page)
-    assert repeat_queries(reviewer, page) == QUERIES_OF_A_HIT
+    assert repeat_queries(reviewer, page) == queries_of_a_hit()
 
 
 def test_a_word_file_is_answered_from_the_cache_whole(reviewer):
     url = reverse("reports:document-docx", args=DOCUMENT_ARGS)
     first = reviewer.get(url)
-    assert repeat_queries(reviewer, url) == QUERIES_OF_A_HIT
+    assert repeat_queries(reviewer, url) == queries_of_a_hit()
     again = reviewer.get(url)
     assert again.content == first.content
     assert again["Content-Disposition"] == first["Content-Disposition"]
@@ -240,26 +312,26 @@ def test_a_word_file_is_answered_from_the_cache_whole(reviewer):
 def test_errors_and_oversized_pages_are_not_kept(reviewer, monkeypatch):
     missing = "/units/khong-co/"
     assert reviewer.get(missing).status_code == 404
-    assert queries(reviewer, missing, status=404) > QUERIES_OF_A_HIT
+    assert queries(reviewer, missing, status=404) > queries_of_a_hit()
     monkeypatch.setattr(page_cache, "MAX_BYTES", 1000)
     shown(reviewer, "/compare/")
-    assert queries(reviewer, "/compare/") > QUERIES_OF_A_HIT
+    assert queries(reviewer, "/compare/") > queries_of_a_hit()
 
 
 def test_the_cache_can_be_switched_off(reviewer, settings):
     settings.PAGE_CACHE = False
     shown(reviewer, OVERVIEW)
-    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+    assert queries(reviewer, OVERVIEW) > queries_of_a_hit()
 
 
 def test_workers_share_kept_pages_through_the_cache_directory(reviewer, page_files):
     """As served (`make serve`): the pages are files that every worker reads; gunicorn empties
     the directory when it starts, since the code may have changed."""
-    assert repeat_queries(reviewer, OVERVIEW) == QUERIES_OF_A_HIT
+    assert repeat_queries(reviewer, OVERVIEW) == queries_of_a_hit()
     assert kept_files(page_files)
     gunicorn_hook("on_starting")
     assert not kept_files(page_files)
-    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+    assert queries(reviewer, OVERVIEW) > queries_of_a_hit()
 
 
 class Planted:
@@ -291,7 +363,7 @@ def test_a_page_changed_in_the_cache_directory_is_never_served(reviewer, page_fi
             path.write_bytes(kept[:-40] + bytes(40))
         return queries(reviewer, OVERVIEW)
 
-    assert over_one_snapshot(changed_then_asked_for) > QUERIES_OF_A_HIT
+    assert changed_then_asked_for() > queries_of_a_hit()
     assert "page cache: a kept page failed its check; rendered again" in [
         line["event"] for line in log_lines()
     ]
@@ -302,7 +374,7 @@ def test_a_directory_that_others_may_write_is_refused(reviewer, page_files, log_
     page_files.chmod(mode)
     for _ in range(2):
         assert "Tổng quan" in shown(reviewer, OVERVIEW)
-    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+    assert queries(reviewer, OVERVIEW) > queries_of_a_hit()
     assert not kept_files(page_files)
     failures = [line for line in log_lines() if line["logger"] == "phongtrao.page_cache"]
     assert failures
@@ -321,65 +393,36 @@ def test_a_stray_directory_in_the_cache_directory_does_not_stop_gunicorn(reviewe
 def test_a_reload_never_answers_a_page_rendered_before_it(reviewer, page_files):
     """`kill -HUP`: new workers with the templates as they are now. Not even a page that an old
     worker kept after the directory was emptied is answered to them."""
-    assert repeat_queries(reviewer, OVERVIEW) == QUERIES_OF_A_HIT
+    assert repeat_queries(reviewer, OVERVIEW) == queries_of_a_hit()
     before = {path: path.read_bytes() for path in kept_files(page_files)}
     gunicorn_hook("on_reload")
     assert not kept_files(page_files)
     for path, kept in before.items():
         path.write_bytes(kept)
-    assert queries(reviewer, OVERVIEW) > QUERIES_OF_A_HIT
+    assert queries(reviewer, OVERVIEW) > queries_of_a_hit()
 
 
 @pytest.mark.parametrize("demotion", ["superuser", "membership"])
-def test_a_user_demoted_as_their_page_renders_is_never_answered_it_again(
-    reports_2014, monkeypatch, demotion
-):
-    """`login_required` loads the user before the page's snapshot is taken: a user demoted in
-    between gets the page rendered for what they were, and never again afterwards (their
-    memberships are read in the snapshot)."""
+def test_a_user_demoted_is_never_answered_their_former_page(reports_2014, demotion):
+    """The access signature (memberships, superuser) is read with the request: a user demoted
+    gets the page of what they are now."""
     if demotion == "superuser":
         user = make_user("tinh-doan", is_superuser=True, is_staff=True)
-        users = get_user_model().objects.filter(pk=user.pk)
-        first = 200
-
-        def promote():
-            users.update(is_superuser=True, is_staff=True)
 
         def demote():
-            users.update(is_superuser=False, is_staff=False)
+            get_user_model().objects.filter(pk=user.pk).update(is_superuser=False, is_staff=False)
 
     else:
         user = reports_2014.viewer
-        unit, role = Unit.objects.get(code="kien-giang"), Membership.Role.VIEWER
-        first = 403
-
-        def promote():
-            Membership.objects.get_or_create(user=user, unit=unit, role=role)
 
         def demote():
             Membership.objects.filter(user=user).delete()
 
-    client = Client()
-    client.force_login(user)
-    shown(client, OVERVIEW)
-    taken = page_cache._snapshot
-    snapshots = []
-
-    def demoted_meanwhile() -> str:
-        if not snapshots:
-            elsewhere(demote)
-        snapshots.append(taken())
-        return snapshots[-1]
-
-    monkeypatch.setattr(page_cache, "_snapshot", demoted_meanwhile)
-    for _ in range(10):  # until both requests read one snapshot: nothing else wrote between
-        promote()
-        snapshots.clear()
-        statuses = [client.get(OVERVIEW).status_code for _ in range(2)]
-        if snapshots[0] == snapshots[1]:
-            break
-    assert snapshots[0] == snapshots[1]
-    assert statuses == [first, 403]
+    client = logged_in(user)
+    for _ in range(2):
+        assert client.get(OVERVIEW).status_code == 200
+    demote()
+    assert client.get(OVERVIEW).status_code == 403
 
 
 def test_a_cache_that_fails_never_fails_the_page(reviewer, settings, tmp_path, log_lines):
@@ -396,3 +439,29 @@ def test_a_cache_that_fails_never_fails_the_page(reviewer, settings, tmp_path, l
         assert "Tổng quan" in shown(reviewer, OVERVIEW)
     failures = [line["event"] for line in log_lines() if line["logger"] == "phongtrao.page_cache"]
     assert failures == ["page cache: get failed", "page cache: set failed"] * 2
+
+
+def tree_version() -> int:
+    return DataVersion.objects.filter(key="tree").values_list("version", flat=True).first() or 0
+
+
+def test_a_change_of_what_pages_read_besides_reports_bumps_the_tree(reports_2014):
+    before = tree_version()
+    indicator = Indicator.objects.first()
+    indicator.name += " (sửa)"
+    indicator.save()
+    assert tree_version() == before + 1
+    Membership.objects.create(user=reports_2014.outsider, unit=reports_2014.unit_a, role="viewer")
+    assert tree_version() == before + 2
+
+
+def test_a_login_leaves_every_kept_page(reviewer, reports_2014):
+    assert answered(reviewer, OVERVIEW) == "hit"
+    before = tree_version()
+    response = Client().post(
+        reverse("login"),
+        {"username": reports_2014.reviewer.username, "password": reports_2014.password},
+    )
+    assert response.status_code == 302
+    assert tree_version() == before
+    assert answered(reviewer, OVERVIEW) == "hit"
