@@ -15,9 +15,10 @@ enters for, whose reports its to-do lists), and the page is keyed by:
   (the units' paths are in the tree). Not the user: two reviewers of the province share one
   entry, a secretary and the province's reviewer never do;
 - the language, the day (late reports, the open period, export headings follow it), whether
-  demo data exists (the banner), the generation of the server's workers
-  (`reports.page_store.generation`: pages rendered by other templates or code are never
-  answered);
+  demo data exists (the banner), the version of the code (`reports.page_store.generation`: a
+  hash of the code, templates and catalogues, the same on every server running the same code,
+  so that servers sharing one Redis share their pages and a page rendered by other templates or
+  code is never answered);
 - the version of the tree and of each unit the page depends on.
 The versions are read first (the tree's before the memberships and units, the units' before the
 page's data): on PostgreSQL in the REPEATABLE READ transaction the page is then
