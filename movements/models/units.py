@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..access import subtrees
+from ..access import readable_units, subtrees
 from ..sanitise import validate_line, validate_text
 
 if TYPE_CHECKING:
@@ -59,11 +59,14 @@ class UnitQuerySet(models.QuerySet):
         """Units whose figures and reports `user` may read.
 
         Superusers read everything; anyone else reads the subtrees of their memberships,
-        whatever the role.
+        whatever the role, and of the units those succeed (`access.readable_units`).
         """
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self.all()
-        return self._membership_subtrees(user, Membership.Role.values)
+        units, earlier = readable_units(user)
+        if not units:
+            return self.none()
+        return self.filter(subtrees(u.path for u in [*units, *earlier]))
 
     def editable_by(self, user) -> UnitQuerySet:
         """Units whose reports `user` may enter: exactly the units they are secretary of."""
