@@ -17,6 +17,21 @@ DEMO_ACCOUNTS = [
     ),
     ("bithu-congan", "cong-an", Membership.Role.SECRETARY, "Bí thư Đoàn Công an tỉnh (minh hoạ)"),
 ]
+# The accounts of the 2025 scenario (load_demo --scenario 2025), made only when it is loaded.
+DEMO_2025_ACCOUNTS = [
+    (
+        "tinhdoan-angiang",
+        "an-giang",
+        Membership.Role.REVIEWER,
+        "Văn phòng Tỉnh Đoàn An Giang (minh hoạ)",
+    ),
+    (
+        "bithu-phuongrachgia",
+        "phuong-rach-gia",
+        Membership.Role.SECRETARY,
+        "Bí thư Đoàn phường Rạch Giá (minh hoạ)",
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -38,7 +53,8 @@ class Command(BaseCommand):
                 DEMO_ADMIN, password=DEMO_PASSWORD, first_name="Quản trị (minh hoạ)"
             )
         lines = [f"  quản trị: {DEMO_ADMIN} / {DEMO_PASSWORD}  ({url}/admin/)"]
-        for username, unit_code, role, name in DEMO_ACCOUNTS:
+        scenario = [a for a in DEMO_2025_ACCOUNTS if Unit.objects.filter(code=a[1]).exists()]
+        for username, unit_code, role, name in DEMO_ACCOUNTS + scenario:
             if not Unit.objects.filter(code=unit_code).exists():
                 self.stderr.write(f"Chưa có đơn vị {unit_code}; hãy chạy load_seed trước.")
                 continue
