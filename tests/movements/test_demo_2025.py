@@ -215,3 +215,11 @@ def test_a_wards_secretary_reads_the_districts_it_continues_not_the_others(clien
     # Reading, not entering: the predecessor's report stays its own secretary's.
     response = client.post(reverse("movements:report", args=["rach-gia", "2025"]), {"version": 1})
     assert response.status_code == 403
+
+
+def test_the_demo_accounts_of_the_new_province(scenario):
+    call_command("create_demo_accounts", stdout=io.StringIO())
+    staff = Membership.objects.get(user__username="tinhdoan-angiang")
+    assert (staff.unit.code, staff.role, staff.user.is_staff) == ("an-giang", "reviewer", True)
+    congan = Membership.objects.filter(user__username="bithu-congan")
+    assert set(congan.values_list("unit__code", flat=True)) == {"cong-an", "cong-an-20250701"}

@@ -17,8 +17,15 @@ DEMO_ACCOUNTS = [
     ),
     ("bithu-congan", "cong-an", Membership.Role.SECRETARY, "Bí thư Đoàn Công an tỉnh (minh hoạ)"),
 ]
-# The accounts of the 2025 scenario (load_demo --scenario 2025), made only when it is loaded.
+# The accounts of the 2025 scenario (load_demo --scenario 2025), made only when it is loaded;
+# Công an's secretary continues with its successor under the new province (as a move does).
 DEMO_2025_ACCOUNTS = [
+    (
+        "bithu-congan",
+        "cong-an-20250701",
+        Membership.Role.SECRETARY,
+        "Bí thư Đoàn Công an tỉnh (minh hoạ)",
+    ),
     (
         "tinhdoan-angiang",
         "an-giang",
@@ -69,6 +76,8 @@ class Command(BaseCommand):
                 validate_password=False,
             )
             label = Membership.Role(role).label
+            if any(f": {username} /" in line for line in lines):
+                continue
             lines.append(f"  {label} — {name}: {username} / {DEMO_PASSWORD}")
         self.stdout.write("Tài khoản minh hoạ (chỉ dùng thử trên máy này):")
         for line in lines:
