@@ -54,7 +54,7 @@ from .demo import (
     _typical,
     _values_created,
 )
-from .demo_dates import demo_open_dates, stage_dates
+from .demo_dates import DemoDates, demo_open_dates, stage_dates
 from .flags import report_flags_store
 from .rollups import RollupChange
 from .seed import LoadResult, upsert
@@ -151,7 +151,10 @@ def _tree_changed() -> bool:
         kind=Unit.Kind.PROVINCE,
         gso_code="89",
     )
-    apply = lambda spec: tree_change_apply(user=user, spec=spec)  # noqa: E731
+
+    def apply(spec: ChangeSpec) -> None:
+        tree_change_apply(user=user, spec=spec)
+
     apply(
         _spec(
             Kind.CREATE,
@@ -252,7 +255,7 @@ def _period(year: int, open_for_entry: bool, result: LoadResult) -> Period:
     )
 
 
-def _plan(period: Period, units: list[Unit], now: dt.datetime) -> dict[int, tuple[str, object]]:
+def _plan(period: Period, units: list[Unit], now: dt.datetime) -> dict[int, tuple[str, DemoDates]]:
     """{unit id: (status, DemoDates)} of the demo reports of `period`."""
     plan = {}
     for unit in units:
@@ -275,12 +278,14 @@ def _plan(period: Period, units: list[Unit], now: dt.datetime) -> dict[int, tupl
 
 
 def _reports_loaded(movement, period: Period, base_year: int) -> int:
+    """The demo reports of `period` (`_plan`) of the units under the roots that report in it
+    and have none yet, their figures from `base_year`'s (`_bases`). Returns how many."""
     indicators = entry_indicators(movement=movement)
     by_code = {i.code: i for i in indicators}
     units = [
         u
         for u in Unit.objects.filter(parent__isnull=False, parent__parent__isnull=True)
-        if u.reports_in(period) and u.existed_during(dt.date(2025, 1, 1), dt.date(2026, 12, 31))
+        if u.reports_in(period)
     ]
     existing = set(
         Report.objects.filter(movement=movement, period=period).values_list("unit_id", flat=True)
@@ -290,8 +295,9 @@ def _reports_loaded(movement, period: Period, base_year: int) -> int:
     typical = _typical(movement)
     now = timezone.now()
     planned, figures = [], {}
+    by_id = {u.pk: u for u in units}
     for index, (unit_id, (status, dates)) in enumerate(_plan(period, units, now).items()):
-        unit = next(u for u in units if u.pk == unit_id)
+        unit = by_id[unit_id]
         half = period.year == 2025 and (
             unit.valid_to == DAY - dt.timedelta(days=1) or unit.valid_from == DAY
         )
