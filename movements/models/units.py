@@ -276,7 +276,10 @@ class Unit(models.Model):
     def reports_in(self, period: Period) -> bool:
         """Whether the unit files a report for `period`: it existed during the period, even for
         part of it (Giang Thành, founded 29/6/2009, reports for 2009 the work of its months),
-        and is not a root unit, whose figures are the sum of its units'."""
+        and is not a root unit, whose figures are the sum of its units'. So a unit closed on
+        30/6/2025 reports its half year in the year 2025 and is due for nothing after, and the
+        unit succeeding it on 1/7/2025 reports its own half of 2025 and every year after; with
+        half-year periods, 2025-H1 and 2025-H2 respectively."""
         return self.parent_id is not None and self.existed_during(
             period.start_date, period.end_date
         )
