@@ -33,7 +33,7 @@ port:
 # debug pages.
 run: port prepare
 	$(BIN)/python manage.py load_seed
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --scenario 2025
 	$(BIN)/python manage.py create_demo_accounts --url http://127.0.0.1:$(PORT)
 	@echo "Mở http://127.0.0.1:$(PORT) (Ctrl+C để dừng)."
 	exec env DJANGO_SECURE_COOKIES=$${DJANGO_SECURE_COOKIES:-0} GUNICORN_BIND=127.0.0.1:$(PORT) \

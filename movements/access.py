@@ -1,10 +1,14 @@
 """Who may read which units: one rule, asked in two forms.
 
 A user reads the subtrees of their memberships' units, whatever the role (a superuser: every
-root's); anyone with a membership also reads the totals of the province, the root above their
-units. `Unit.objects.visible_to` asks the rule in SQL (`subtrees`); the dashboards and the
-báo cáo ask it in memory (`UnitAccess`, from `unit_access`), from the same top units, without
-loading every unit the user may see. Entering and reviewing are narrower: `editable_by`,
+root's), and the subtrees of the units those succeed (`Succession`, through every merge, split
+and move before them: `readable_units`): the staff of a province merged from two read both
+predecessors' history, the secretary of a ward the districts it continues. A unit's validity
+does not matter: the secretary of a unit closed or merged keeps reading its history. Anyone
+with a membership also reads the totals of the province, the root above their own units.
+`Unit.objects.visible_to` asks the rule in SQL (`subtrees`); the dashboards and the báo cáo
+ask it in memory (`UnitAccess`, from `unit_access`), from the same top units, without loading
+every unit the user may see. Entering and reviewing are narrower: `editable_by`,
 `reviewable_by` and `selectors.report_access` / `selectors.unit_reviewed_by`.
 """
 
@@ -14,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -31,6 +35,42 @@ def subtrees(paths: Iterable[str], field: str = "path") -> Q:
     return condition
 
 
+def readable_units(user) -> tuple[list[Unit], list[Unit]]:
+    """(the units of `user`'s memberships, whatever the role; the units those succeed,
+    directly or through a chain of merges, splits and moves), each with its parent loaded, by
+    path. One query, and one more a step back along a chain when there is one."""
+    from .models import Membership, Succession, Unit
+
+    if not (user.is_authenticated and user.is_active):
+        return [], []
+    # Their units and those they directly succeed, by the indexes (one UNION of the ids, not
+    # a scan of every unit).
+    own = Membership.objects.filter(user=user).values("unit_id").order_by()
+    before = Succession.objects.filter(successor__in=own).values("predecessor_id").order_by()
+    found = list(
+        Unit.objects.filter(pk__in=own.union(before))
+        .annotate(own=Exists(own.filter(unit_id=OuterRef("pk"))))
+        .select_related("parent")
+        .order_by("path")
+    )
+    units = [u for u in found if u.own]
+    earlier = [u for u in found if not u.own]
+    known = {u.pk for u in found}
+    step = [u.pk for u in earlier]
+    while step:
+        before = Succession.objects.filter(successor__in=step).values("predecessor_id")
+        more = list(
+            Unit.objects.filter(pk__in=before)
+            .exclude(pk__in=known)
+            .select_related("parent")
+            .order_by("path")
+        )
+        earlier += more
+        known |= {u.pk for u in more}
+        step = [u.pk for u in more]
+    return units, earlier
+
+
 def top_units(units: Iterable[Unit]) -> list[Unit]:
     """The highest of `units`: those not in the subtree of another, by path."""
     tops: list[Unit] = []
@@ -42,9 +82,10 @@ def top_units(units: Iterable[Unit]) -> list[Unit]:
 
 @dataclass(frozen=True)
 class UnitAccess:
-    """What a user may read: the subtrees of `tops` (the highest units of their memberships;
-    the root units for a superuser), and the totals of `root`, the province (a unit secretary
-    sees their own unit and the province-wide totals, not their neighbours)."""
+    """What a user may read: the subtrees of `tops` (the highest units of their memberships
+    and of the units those succeed, theirs first; the root units for a superuser), and the
+    totals of `root`, the province (a unit secretary sees their own unit and the province-wide
+    totals, not their neighbours)."""
 
     tops: tuple[Unit, ...]
     root: Unit | None
@@ -97,19 +138,20 @@ class UnitAccess:
 
 def unit_access(*, user: AbstractBaseUser | AnonymousUser) -> UnitAccess:
     """What `user` may read (`Unit.objects.visible_to`'s rule, in memory): their highest units
-    and the province. One query (the memberships with their units, or the root units for a
-    superuser), and one more for the province when the user's units are below it. Never every
-    visible unit."""
-    from .models import Membership, Unit
+    (`readable_units`) and the province, the root above their own units. One query (the units
+    of their memberships and those they succeed, or the root units for a superuser), one more
+    a step back along a chain of successions, and one more for the province when the user's
+    units are below it. Never every visible unit."""
+    from .models import Unit
 
     if not (user.is_authenticated and user.is_active):
         return UnitAccess(tops=(), root=None)
     if user.is_superuser:
-        units = list(Unit.objects.filter(parent__isnull=True))
+        tops = top_units(Unit.objects.filter(parent__isnull=True))
     else:
-        memberships = Membership.objects.filter(user=user).select_related("unit__parent")
-        units = list({m.unit.pk: m.unit for m in memberships}.values())
-    tops = top_units(units)
+        units, earlier = readable_units(user)
+        tops = top_units(units)
+        tops += [u for u in top_units(earlier) if not any(u.path.startswith(t.path) for t in tops)]
     if not tops:
         return UnitAccess(tops=(), root=None)
     first = tops[0]

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ..access import subtrees
+from ..access import readable_units, subtrees
 from ..sanitise import validate_line, validate_text
 
 if TYPE_CHECKING:
@@ -59,11 +59,14 @@ class UnitQuerySet(models.QuerySet):
         """Units whose figures and reports `user` may read.
 
         Superusers read everything; anyone else reads the subtrees of their memberships,
-        whatever the role.
+        whatever the role, and of the units those succeed (`access.readable_units`).
         """
         if user.is_authenticated and user.is_active and user.is_superuser:
             return self.all()
-        return self._membership_subtrees(user, Membership.Role.values)
+        units, earlier = readable_units(user)
+        if not units:
+            return self.none()
+        return self.filter(subtrees(u.path for u in [*units, *earlier]))
 
     def editable_by(self, user) -> UnitQuerySet:
         """Units whose reports `user` may enter: exactly the units they are secretary of."""
@@ -273,7 +276,10 @@ class Unit(models.Model):
     def reports_in(self, period: Period) -> bool:
         """Whether the unit files a report for `period`: it existed during the period, even for
         part of it (Giang Thành, founded 29/6/2009, reports for 2009 the work of its months),
-        and is not a root unit, whose figures are the sum of its units'."""
+        and is not a root unit, whose figures are the sum of its units'. So a unit closed on
+        30/6/2025 reports its half year in the year 2025 and is due for nothing after, and the
+        unit succeeding it on 1/7/2025 reports its own half of 2025 and every year after; with
+        half-year periods, 2025-H1 and 2025-H2 respectively."""
         return self.parent_id is not None and self.existed_during(
             period.start_date, period.end_date
         )

@@ -465,10 +465,12 @@ def _open_values(
     typical: tuple[dict[str, float], dict[str, float]],
     year: int,
     status: str,
+    mistakes: bool = True,
 ) -> dict[str, int]:
     """A unit's demo figures of the open period: last year's (`base`) give or take a quarter
     (stocks 5%), or what its size makes typical; pairs in proportion to their count; a draft
-    only its first half; DEMO_OPEN_BLANKS left out and DEMO_OPEN_IMPLAUSIBLE put in."""
+    only its first half; with `mistakes`, DEMO_OPEN_BLANKS left out and DEMO_OPEN_IMPLAUSIBLE
+    put in."""
     per_size, rates = typical
     size = _UNIT_SIZE.get(unit_code, 3)
     values: dict[str, int] = {}
@@ -489,6 +491,8 @@ def _open_values(
             number = start * _noise(unit_code, code, year, spread=0.05 if stock else 0.25)
         values[code] = _rounded(indicator, number)
     values = parts_within_wholes(indicators, values)
+    if not mistakes:
+        return values
     blank = DEMO_OPEN_BLANKS.get(unit_code, [])
     for indicator in indicators:
         if {indicator.code, indicator.group.code, DEMO_PAIRS.get(indicator.code)} & set(blank):

@@ -27,7 +27,7 @@ class ReportCoverage:
     """Which units of a subtree reported in which periods of a range of years.
 
     `units`: the subtree in tree order; `expected`: (unit, periods) where the unit files a
-    report (`Unit.reports_in`: it existed on the period's first day and is not the root);
+    report (`Unit.reports_in`: it existed during the period and is not the root);
     `reported`: {unit id: ids of periods with a counted report}; `notes`: the counted reports'
     notes, in tree order.
     """

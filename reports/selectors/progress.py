@@ -68,11 +68,15 @@ def progress_counts(
     parent: Unit,
     today: dt.date | None = None,
 ) -> ProgressCounts:
-    """How many of the visible units directly under `parent` that report in `period` (existing
-    on its first day) are in each state — no report yet, draft, returned, submitted, approved —
-    and late, by peer group. Counted in SQL: two queries, whatever the number of units."""
+    """How many of the visible units directly under `parent` that report in `period`
+    (`Unit.reports_in`: they existed during it, for part of it too — a unit closed on 30/6 or
+    created on 1/7 is due for that year) are in each state — no report yet, draft, returned,
+    submitted, approved — and late, by peer group. Counted in SQL: two queries, whatever the
+    number of units."""
     today = today or timezone.localdate()
-    due = Unit.objects.filter(scope.visible(), parent=parent).existing_on(period.start_date)
+    due = Unit.objects.filter(scope.visible(), parent=parent).existed_during(
+        period.start_date, period.end_date
+    )
     unit_rows = (
         due.annotate(grp=PeerGroup.of_kind_sql("kind")).values("grp").annotate(n=Count("pk"))
     )

@@ -17,6 +17,28 @@ DEMO_ACCOUNTS = [
     ),
     ("bithu-congan", "cong-an", Membership.Role.SECRETARY, "Bí thư Đoàn Công an tỉnh (minh hoạ)"),
 ]
+# The accounts of the 2025 scenario (load_demo --scenario 2025), made only when it is loaded;
+# Công an's secretary continues with its successor under the new province (as a move does).
+DEMO_2025_ACCOUNTS = [
+    (
+        "bithu-congan",
+        "cong-an-20250701",
+        Membership.Role.SECRETARY,
+        "Bí thư Đoàn Công an tỉnh (minh hoạ)",
+    ),
+    (
+        "tinhdoan-angiang",
+        "an-giang",
+        Membership.Role.REVIEWER,
+        "Văn phòng Tỉnh Đoàn An Giang (minh hoạ)",
+    ),
+    (
+        "bithu-phuongrachgia",
+        "phuong-rach-gia",
+        Membership.Role.SECRETARY,
+        "Bí thư Đoàn phường Rạch Giá (minh hoạ)",
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -38,7 +60,8 @@ class Command(BaseCommand):
                 DEMO_ADMIN, password=DEMO_PASSWORD, first_name="Quản trị (minh hoạ)"
             )
         lines = [f"  quản trị: {DEMO_ADMIN} / {DEMO_PASSWORD}  ({url}/admin/)"]
-        for username, unit_code, role, name in DEMO_ACCOUNTS:
+        scenario = [a for a in DEMO_2025_ACCOUNTS if Unit.objects.filter(code=a[1]).exists()]
+        for username, unit_code, role, name in DEMO_ACCOUNTS + scenario:
             if not Unit.objects.filter(code=unit_code).exists():
                 self.stderr.write(f"Chưa có đơn vị {unit_code}; hãy chạy load_seed trước.")
                 continue
@@ -53,6 +76,8 @@ class Command(BaseCommand):
                 validate_password=False,
             )
             label = Membership.Role(role).label
+            if any(f": {username} /" in line for line in lines):
+                continue
             lines.append(f"  {label} — {name}: {username} / {DEMO_PASSWORD}")
         self.stdout.write("Tài khoản minh hoạ (chỉ dùng thử trên máy này):")
         for line in lines:

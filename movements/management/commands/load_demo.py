@@ -4,6 +4,7 @@ from django.db import transaction
 from movements.models import DEFAULT_MOVEMENT
 from movements.services import ServiceError
 from movements.services.demo import demo_load, demo_open_period, demo_remove
+from movements.services.demo_2025 import demo_2025_load
 
 
 class Command(BaseCommand):
@@ -29,6 +30,16 @@ class Command(BaseCommand):
             ),
         )
 
+        parser.add_argument(
+            "--scenario",
+            choices=["2025"],
+            help=(
+                "thêm kịch bản minh hoạ: 2025 — Kiên Giang và An Giang hợp nhất thành Tỉnh Đoàn "
+                "An Giang từ 1/7/2025, Đoàn cấp huyện kết thúc (ánh xạ minh hoạ), các kỳ 2025 "
+                "và 2026"
+            ),
+        )
+
     def handle(self, *args, **options):
         try:
             with transaction.atomic():
@@ -37,7 +48,12 @@ class Command(BaseCommand):
                     self.stdout.write(f"Đã xoá {removed} báo cáo minh hoạ.")
                 result = demo_load(movement_code=options["movement"])
                 opened = demo_open_period(movement_code=options["movement"])
+                scenario = None
+                if options["scenario"] == "2025":
+                    scenario = demo_2025_load(movement_code=options["movement"])
         except ServiceError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu minh hoạ: {result}."))
         self.stdout.write(self.style.SUCCESS(f"Kỳ sau giai đoạn mở nhập liệu: {opened}."))
+        if scenario is not None:
+            self.stdout.write(self.style.SUCCESS(f"Kịch bản minh hoạ 2025: {scenario}."))
