@@ -32,10 +32,10 @@ PAGES = {
         "/compare/?start=2012&end=2014&submitted=on",
         "/units/rach-gia/",
     ],
+    # A secretary's whole section is one unit's table (nothing to rank, no heatmap).
     "secretary_a": [
         "/",
         "/compare/",
-        "/compare/?indicator=phan:nhan-dan",
         "/compare/?start=2012&end=2014&submitted=on",
         "/units/rach-gia/",
     ],
