@@ -298,10 +298,15 @@ def unit_detail(request, board: Dashboard):
     peers, rows, coverage = selectors.unit_profile_covered(
         subject=board.subject.with_unit(unit), root=board.scope.root, raw=bool(data.get("raw"))
     )
+    mapping = selectors.succession_mapping(unit)
+    if mapping is not None:  # a successor: the years before its change over its predecessors
+        rows = selectors.with_mapped_years(
+            subject=board.subject.with_unit(unit), rows=rows, mapping=mapping
+        )
     reports = None
     if board.scope.can_see(unit):
         reports = selectors.unit_reports(movement=data["movement"], unit=unit)
-    page = unit_page(board, unit, peers, rows, reports, coverage)
+    page = unit_page(board, unit, peers, rows, reports, coverage, mapping=mapping)
     export = _tables_or_export(request, page.tables, page.heading)
     if export is not None:
         return export

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from movements.formatting import format_number, format_percent
 from movements.models import Indicator, Movement, PublishedFigure, Unit
@@ -23,9 +23,11 @@ from reports.selectors import (
     YearCoverage,
     change_between,
     indicator_totals,
+    mapped_totals,
     movement_indicators,
     report_coverage,
     report_published_figures,
+    succession_mapping,
     year_coverage,
 )
 
@@ -397,15 +399,25 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
     )
     headline = [i for i in indicators if i.is_headline and i.kind != Indicator.Kind.RATIO]
 
-    totals = indicator_totals(subject=subject, indicators=indicators)
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
     # Each year's units counted of units due, the years compared with included.
     covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
     years_covered = {y: c for y, c in covered.items() if y >= start_year}
-    by_year = indicator_totals(
-        subject=subject.with_years(first_year, end_year), by_year=True, indicators=indicators
-    )
+    # A successor: the years before its change summed over its predecessors, and said so.
+    mapping = succession_mapping(unit)
+    if mapping is None:
+        totals = indicator_totals(subject=subject, indicators=indicators)
+        by_year = indicator_totals(
+            subject=subject.with_years(first_year, end_year), by_year=True, indicators=indicators
+        )
+    else:
+        totals = mapped_totals(subject=subject, indicators=indicators, mapping=mapping)[1]
+        by_year = mapped_totals(
+            subject=subject.with_years(first_year, end_year),
+            indicators=indicators,
+            mapping=mapping,
+        )[0]
     by_unit = (
         indicator_totals(subject=subject, by_unit=True, indicators=headline, children=children)
         if children and headline
@@ -531,6 +543,10 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
         _coverage_paragraph(coverage, start_year, end_year),
         _years_covered_paragraph(years_covered),
     ]
+    if mapping is not None:
+        with translation.override("vi"):
+            said = mapping.describe(first_year)
+        document.intro.append(Paragraph([Run(f"So sánh qua thay đổi tổ chức: {said}.")]))
     assessment_section = Section(
         key="nhan-xet",
         numbering=f"{ROMAN[min(len(sections), len(ROMAN) - 1)]}/",

@@ -96,6 +96,14 @@ from .scope import (
     visible_children,
 )
 from .subject import Subject
+from .successors import (
+    SuccessionMapping,
+    SuccessorYears,
+    mapped_totals,
+    succession_mapping,
+    successor_years,
+    with_mapped_years,
+)
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -110,6 +118,12 @@ from .totals import (
 
 __all__ = [
     "LikeForLike",
+    "SuccessionMapping",
+    "SuccessorYears",
+    "mapped_totals",
+    "succession_mapping",
+    "successor_years",
+    "with_mapped_years",
     "RateBase",
     "YearCoverage",
     "like_for_like",
