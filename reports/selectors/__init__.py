@@ -103,6 +103,7 @@ from .successors import (
     succession_mapping,
     successor_years,
     with_mapped_years,
+    with_succession_flag,
 )
 from .totals import (
     MEMBERS_INDICATOR,
@@ -124,6 +125,7 @@ __all__ = [
     "succession_mapping",
     "successor_years",
     "with_mapped_years",
+    "with_succession_flag",
     "RateBase",
     "YearCoverage",
     "like_for_like",

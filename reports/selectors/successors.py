@@ -7,7 +7,8 @@ up to the one its change took effect in (a change of 1/7/2025 leaves the predece
 half of 2025). A split that stated no share is not compared: those years have no figure, and
 the page says why.
 
-Exact: shares are Decimals, products unrounded; ratios are computed from the summed parts."""
+Exact: shares are Fractions and sums exact, made a Decimal of 28 digits only where not whole;
+ratios are computed from the summed parts."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from movements.formatting import format_date, format_number
-from movements.models import Indicator, TreeChange, Unit
+from movements.models import Indicator, Succession, TreeChange, Unit
 from movements.selectors.tree import predecessors_of
 
 from .subject import Subject
@@ -123,8 +125,17 @@ def _predecessor_name(p: MappedPredecessor) -> str:
     return _("%(percent)s %% của %(unit)s") % {"percent": percent, "unit": p.unit.name}
 
 
+def with_succession_flag(units: QuerySet) -> QuerySet:
+    """`units` each with `succeeds` (does it succeed any unit?), so that `succession_mapping`
+    of a unit that succeeds none costs no query: the pages' own unit query answers it."""
+    return units.annotate(succeeds=Exists(Succession.objects.filter(successor=OuterRef("pk"))))
+
+
 def succession_mapping(unit: Unit) -> SuccessionMapping | None:
-    """The units `unit` succeeds and their shares, or None when it succeeds none. One query."""
+    """The units `unit` succeeds and their shares, or None when it succeeds none. One query;
+    none for a unit loaded `with_succession_flag` that succeeds none."""
+    if getattr(unit, "succeeds", True) is False:
+        return None
     found = predecessors_of(unit)
     if not found:
         return None
