@@ -268,6 +268,10 @@ def compare(request, board: Dashboard):
         per_hundred=data["per"] == CompareForm.PER_HUNDRED,
         raw=bool(data.get("raw")),
     )
+    if parent is not None:  # units that succeed others, across their changes
+        comparison, mappings = selectors.comparison_across_changes(
+            subject=board.subject.with_unit(parent), comparison=comparison
+        )
     groups = None
     if comparison.indicator is not None and units and parent is not None:
         groups = selectors.group_comparison(
@@ -278,6 +282,9 @@ def compare(request, board: Dashboard):
             figures=comparison.figures,
         )
     page = compare_page(board, comparison, groups, parent=parent, units=units)
+    page.context["mapping_lines"] = [
+        (m.unit, m.describe(board.data["start"])) for m in (mappings if parent else [])
+    ]
     export = _tables_or_export(request, page.tables, page.heading)
     if export is not None:
         return export

@@ -99,6 +99,7 @@ from .subject import Subject
 from .successors import (
     SuccessionMapping,
     SuccessorYears,
+    comparison_across_changes,
     mapped_totals,
     succession_mapping,
     successor_years,
@@ -121,6 +122,7 @@ __all__ = [
     "LikeForLike",
     "SuccessionMapping",
     "SuccessorYears",
+    "comparison_across_changes",
     "mapped_totals",
     "succession_mapping",
     "successor_years",

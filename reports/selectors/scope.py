@@ -43,7 +43,8 @@ def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
 def visible_children(*, scope: Scope, parent: Unit) -> list[Unit]:
     """The units directly under `parent` that `scope` may see: districts, branches, grassroots,
     each in report order. One query (a parent has a few dozen children)."""
-    return list(Unit.objects.filter(scope.visible(), parent=parent).in_official_order())
+    units = Unit.objects.filter(scope.visible(), parent=parent).in_official_order()
+    return list(with_succession_flag(units))
 
 
 UNIT_SEARCH_LIMIT = 20

@@ -26,7 +26,14 @@ from movements.models import Indicator, Succession, TreeChange, Unit
 from movements.selectors.tree import predecessors_of
 
 from .subject import Subject
-from .totals import Number, TotalKey, _subtree_totals, _with_ratios
+from .totals import (
+    Number,
+    TotalKey,
+    _subtree_totals,
+    _with_ratios,
+    change_between,
+    rank_values,
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,11 @@ class SuccessionMapping:
         so said."""
         last = max((p.last_year for p in self.shared), default=self.last_year)
         span = str(last) if first_year is None or first_year >= last else f"{first_year}–{last}"
-        names = " + ".join(_predecessor_name(p) for p in self.shared) or "—"
+        names = [_predecessor_name(p) for p in self.shared]
+        started = self.unit.valid_from
+        if started is None or started < min(c.effective_date for c in self.changes):
+            names.insert(0, self.unit.name)  # it existed before, and did its own part
+        names = " + ".join(names) or "—"
         changes = "; ".join(
             _("%(kind)s, %(document)s, từ %(date)s")
             % {
@@ -96,7 +107,7 @@ class SuccessionMapping:
             }
             for c in self.changes
         )
-        text = _("%(years)s: %(units)s cộng với số liệu của chính đơn vị (%(changes)s)") % {
+        text = _("%(years)s: %(units)s (%(changes)s)") % {
             "years": span,
             "units": names,
             "changes": changes,
@@ -243,3 +254,48 @@ def with_mapped_years(*, subject: Subject, rows: list, mapping: SuccessionMappin
         )
         for r in rows
     ]
+
+
+def comparison_across_changes(*, subject: Subject, comparison) -> tuple[object, list]:
+    """`comparison` (`comparison.Comparison` of units below the subject's unit) with each unit
+    that succeeds others shown across its changes, in absolute figures: its years, stage
+    total and change (between the plain first and last years) from `mapped_totals`, the ranks
+    again. Per 100 members the rows stay as they were. Returns (comparison, the mappings
+    used). No query for units loaded `with_succession_flag` that succeed none; two or more for
+    each that does."""
+    if comparison.per_hundred or comparison.ratio_per_hundred or not comparison.rows:
+        return comparison, []
+    years = subject.years
+    indicators = [comparison.indicator] if comparison.indicator else comparison.shown
+    rows, mappings = [], []
+    for row in comparison.rows:
+        mapping = succession_mapping(row["unit"])
+        if mapping is None:
+            rows.append(row)
+            continue
+        mappings.append(mapping)
+        yearly, stage = mapped_totals(
+            subject=subject.with_unit(row["unit"]), indicators=indicators, mapping=mapping
+        )
+        row = dict(row)
+        if comparison.indicator is None:
+            row.update({f"i_{i.code}": stage.get((i.code, None, None)) for i in indicators})
+        else:
+            indicator = comparison.indicator
+            values = {y: yearly.get((indicator.code, None, y)) for y in years}
+            row.update({f"y{y}": values[y] for y in years})
+            row["total"] = stage.get((indicator.code, None, None))
+            row["change"], row["change_percent"] = change_between(
+                values[years[0]],
+                values[years[-1]],
+                ratio=indicator.kind == Indicator.Kind.RATIO,
+            )
+            row["change_units"] = row["change_short"] = None
+        rows.append(row)
+    if not mappings:
+        return comparison, []
+    if comparison.indicator is not None:
+        for row, rank in zip(rows, rank_values([r["total"] for r in rows]), strict=True):
+            row["rank"] = rank
+        rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    return dataclasses.replace(comparison, rows=rows), mappings

@@ -177,7 +177,7 @@ def test_every_successor_is_compared_with_the_sum_over_its_mapped_predecessors(
     assert successors, "the history made no succession"
     client.force_login(cast.reviewer)
     indicators = selectors.movement_indicators(movement=seed)
-    shares_seen = set()
+    shares_seen, compared = set(), 0
     for unit in successors:
         expected = _expected(unit, seed, codes)
         mapping = selectors.succession_mapping(unit)
@@ -213,6 +213,25 @@ def test_every_successor_is_compared_with_the_sum_over_its_mapped_predecessors(
         profile = {r.indicator.code: r for r in response.context["profile"].data.data}
         for (code, year), figure in expected.items():
             assert profile[code].years[year] == figure, ("unit page", unit.code, code, year)
+        # /compare/: its line among the units under its parent.
+        if unit.parent_id is None:
+            continue
+        response = client.get(
+            reverse("reports:compare"),
+            {"parent": unit.parent.code, "indicator": codes[0], **_page_params(seed)},
+        )
+        assert response.status_code == 200
+        lines = {r["unit"].code: r for r in response.context["table"].data.data}
+        if unit.code in lines:
+            compared += 1
+            assert MAPPING_LINE in response.content.decode()
+            for year in YEARS:
+                assert lines[unit.code][f"y{year}"] == expected[(codes[0], year)], (
+                    "compare",
+                    unit.code,
+                    year,
+                )
+    assert compared, "no successor was on /compare/"
     # The histories did reach a split with a stated share below the whole.
     assert any(s is not None and s < 1 for s in shares_seen), shares_seen
 
