@@ -15,7 +15,12 @@ from .groups import GroupComparison, group_comparisons
 from .like_for_like import LikeForLike, YearCoverage, like_for_like, year_coverage
 from .scope import Scope
 from .subject import Subject
-from .successors import SuccessionMapping, mapped_totals, succession_mapping
+from .successors import (
+    SuccessionMapping,
+    mapped_coverage,
+    mapped_totals,
+    succession_mapping,
+)
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -253,11 +258,14 @@ def overview_figures(
     and over the stage), three without, two for the coverage, four for the like-for-like
     change when the range has two years or more, and the published figures'."""
     indicators = movement_indicators(movement=subject.movement)
-    coverage = year_coverage(subject=subject)
+    mapping = succession_mapping(subject.unit)
+    if mapping is None:
+        coverage = year_coverage(subject=subject)
+    else:  # the units due and counted before the change: the predecessors'
+        coverage = mapped_coverage(subject=subject, mapping=mapping)
     threshold = subject.movement.comparison_threshold
     first, last = subject.start_year, subject.end_year
     like = None
-    mapping = succession_mapping(subject.unit)
     # Across a change the units compared are the predecessors: the mapped totals, not the
     # units of one subtree reporting in both years.
     if not raw and last > first and mapping is None:

@@ -25,6 +25,7 @@ from movements.formatting import format_date, format_number
 from movements.models import Indicator, Succession, TreeChange, Unit
 from movements.selectors.tree import predecessors_of
 
+from .like_for_like import YearCoverage, year_coverage
 from .subject import Subject
 from .totals import (
     Number,
@@ -299,3 +300,21 @@ def comparison_across_changes(*, subject: Subject, comparison) -> tuple[object, 
             row["rank"] = rank
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
     return dataclasses.replace(comparison, rows=rows), mappings
+
+
+def mapped_coverage(*, subject: Subject, mapping: SuccessionMapping) -> dict[int, YearCoverage]:
+    """`like_for_like.year_coverage` of the subject's years across its changes: each year's
+    units due and counted in its own subtree and in each predecessor's, for the years that
+    predecessor worked. Two queries, and two per predecessor that worked within the years."""
+    coverage = year_coverage(subject=subject)
+    for p in mapping.predecessors:
+        years = [y for y in subject.years if y <= p.last_year]
+        if not years:
+            continue
+        theirs = year_coverage(subject=subject.with_unit(p.unit), years=years)
+        for year, part in theirs.items():
+            mine = coverage[year]
+            coverage[year] = YearCoverage(
+                year=year, due=mine.due + part.due, counted=mine.counted + part.counted
+            )
+    return coverage

@@ -244,11 +244,12 @@ def test_a_merged_province_is_compared_with_both_provinces_and_the_bao_cao_says_
     an_giang = Unit.objects.create(
         code="an-giang-cu", name="Tỉnh Đoàn An Giang (cũ)", short_name="AG cũ", kind="province"
     )
+    admin = make_user("quan-tri", is_staff=True, is_superuser=True)
     make_report(units.kien_giang, 2013, seed, values={code: 7})
     make_report(units.rach_gia, 2013, seed, values={code: 5})
     make_report(an_giang, 2013, seed, values={code: 11})
     change = apply(
-        user=make_user("quan-tri", is_staff=True, is_superuser=True),
+        user=admin,
         spec=ChangeSpec(
             kind=Kind.MERGE,
             date=dt.date(2025, 7, 1),
@@ -272,6 +273,19 @@ def test_a_merged_province_is_compared_with_both_provinces_and_the_bao_cao_says_
     said = got.describe(2013)
     assert said.startswith("2013–2025: Tỉnh Đoàn Kiên Giang + Tỉnh Đoàn An Giang (cũ)")
     assert "60-NQ/TW, 12/4/2025" in said and "từ 1/7/2025" in said
+    # The units due and counted in 2013: those of both provinces.
+    before = [
+        selectors.year_coverage(subject=subject.with_unit(u), years=[2013])[2013]
+        for u in (units.kien_giang, an_giang, new)
+    ]
+    coverage = selectors.overview_figures(
+        subject=subject, scope=selectors.dashboard_scope(user=admin)
+    ).coverage[2013]
+    assert (coverage.due, coverage.counted) == (
+        sum(c.due for c in before),
+        sum(c.counted for c in before),
+    )
+    assert coverage.counted >= 2  # Rạch Giá's report and An Giang's, at least
     document = build_report_document(subject=subject.with_years(2013, 2026))
     intro = " ".join(run.text for p in document.intro for run in p.runs)
     assert f"{MAPPING_LINE} {said}." in intro
