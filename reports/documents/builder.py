@@ -23,6 +23,7 @@ from reports.selectors import (
     YearCoverage,
     change_between,
     indicator_totals,
+    mapped_coverage,
     mapped_totals,
     movement_indicators,
     report_coverage,
@@ -401,11 +402,14 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
 
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
-    # Each year's units counted of units due, the years compared with included.
-    covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
-    years_covered = {y: c for y, c in covered.items() if y >= start_year}
     # A successor: the years before its change summed over its predecessors, and said so.
     mapping = succession_mapping(unit)
+    # Each year's units counted of units due, the years compared with included.
+    if mapping is None:
+        covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
+    else:
+        covered = mapped_coverage(subject=subject.with_years(first_year, end_year), mapping=mapping)
+    years_covered = {y: c for y, c in covered.items() if y >= start_year}
     if mapping is None:
         totals = indicator_totals(subject=subject, indicators=indicators)
         by_year = indicator_totals(

@@ -287,6 +287,7 @@ def test_a_merged_province_is_compared_with_both_provinces_and_the_bao_cao_says_
     )
     assert coverage.counted >= 2  # Rạch Giá's report and An Giang's, at least
     document = build_report_document(subject=subject.with_years(2013, 2026))
+    assert document.coverage[2013] == coverage
     intro = " ".join(run.text for p in document.intro for run in p.runs)
     assert f"{MAPPING_LINE} {said}." in intro
 
