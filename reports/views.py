@@ -310,6 +310,9 @@ def unit_detail(request, board: Dashboard):
         rows = selectors.with_mapped_years(
             subject=board.subject.with_unit(unit), rows=rows, mapping=mapping
         )
+        mapped = selectors.mapped_coverage(subject=board.subject.with_unit(unit), mapping=mapping)
+        board.coverages[unit.pk] = mapped
+        coverage = dataclasses.replace(coverage, unit=mapped)
     reports = None
     if board.scope.can_see(unit):
         reports = selectors.unit_reports(movement=data["movement"], unit=unit)

@@ -11,7 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from movements.models import Indicator, Report, TreeChange, Unit, Value
@@ -353,3 +355,41 @@ def test_a_unit_without_predecessors_gets_exactly_the_figures_it_got_before(
         for row in section.rows:
             assert shown[row.indicator.code].years == row.years
             assert shown[row.indicator.code].total == row.total
+
+
+def test_a_unit_that_succeeds_none_costs_no_query_more_when_others_do(seed, cast, units, client):
+    """The pages' own unit query says whether a unit succeeds any: a page of a unit that
+    succeeds none runs the same queries before and after a merge elsewhere in the tree."""
+    client.force_login(cast.reviewer)
+    years = {"movement": seed.code, "start": 2010, "end": 2013}
+    pages = [
+        (reverse("reports:overview"), {"unit": "rach-gia", **years}),
+        (reverse("reports:unit", args=["rach-gia"]), years),
+        # Units that succeed none (the units under Kiên Giang now include the merged one).
+        (reverse("reports:compare"), {"units": ["rach-gia", "ha-tien"], **years}),
+        (reverse("reports:document", args=[seed.code, "rach-gia", "2010-2013"]), {}),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for url, params in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, params).status_code == 200
+            found.append(len(queries))
+            # No reading of the successions (`predecessors_of`): the unit's flag said none.
+            assert not [q for q in queries if 'FROM "movements_succession" INNER' in q["sql"]]
+        return found
+
+    counts()  # warm: sessions, caches
+    before = counts()
+    apply(
+        user=cast.reviewer,
+        spec=ChangeSpec(
+            kind=Kind.MERGE,
+            date=dt.date(2014, 1, 1),
+            sources=("an-bien", "an-minh"),
+            new_unit=NewUnit(code="an-bien-minh", name="Đoàn An Biên – An Minh"),
+            **DOC,
+        ),
+    )
+    assert counts() == before
