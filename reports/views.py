@@ -283,7 +283,9 @@ def compare(request, board: Dashboard):
         )
     page = compare_page(board, comparison, groups, parent=parent, units=units)
     page.context["mapping_lines"] = [
-        (m.unit, m.describe(board.data["start"])) for m in (mappings if parent else [])
+        (m.unit, text)
+        for m in (mappings if parent else [])
+        if (text := m.describe(board.data["start"]))
     ]
     export = _tables_or_export(request, page.tables, page.heading)
     if export is not None:

@@ -550,7 +550,8 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
     if mapping is not None:
         with translation.override("vi"):
             said = mapping.describe(first_year)
-        document.intro.append(Paragraph([Run(f"So sánh qua thay đổi tổ chức: {said}.")]))
+        if said:
+            document.intro.append(Paragraph([Run(f"So sánh qua thay đổi tổ chức: {said}.")]))
     assessment_section = Section(
         key="nhan-xet",
         numbering=f"{ROMAN[min(len(sections), len(ROMAN) - 1)]}/",

@@ -91,7 +91,10 @@ class SuccessionMapping:
     def describe(self, first_year: int | None = None) -> str:
         """“2009–2025: Tỉnh Đoàn Kiên Giang + Tỉnh Đoàn An Giang (Hợp nhất, 60-NQ/TW,
         12/4/2025, từ 1/7/2025)”, and, for a predecessor by a stated share or without one,
-        so said."""
+        so said; "" when no predecessor worked from `first_year` on (nothing of theirs is
+        summed)."""
+        if first_year is not None and self.last_year < first_year:
+            return ""
         last = max((p.last_year for p in self.shared), default=self.last_year)
         span = str(last) if first_year is None or first_year >= last else f"{first_year}–{last}"
         names = [_predecessor_name(p) for p in self.shared]

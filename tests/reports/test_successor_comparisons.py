@@ -288,6 +288,7 @@ def test_a_merged_province_is_compared_with_both_provinces_and_the_bao_cao_says_
         sum(c.counted for c in before),
     )
     assert coverage.counted >= 2  # Rạch Giá's report and An Giang's, at least
+    assert got.mapping.describe(2026) == ""  # nothing of the predecessors' is in 2026
     document = build_report_document(subject=subject.with_years(2013, 2026))
     assert document.coverage[2013] == coverage
     intro = " ".join(run.text for p in document.intro for run in p.runs)
