@@ -52,6 +52,13 @@ class MappedPredecessor:
         return self.changes[0].day_before.year
 
     @property
+    def last_stock_year(self) -> int:
+        """The last year a stock (a `last` indicator: members at the end of the year) of its
+        counts: the year before its change took effect — at that year's end the successor's
+        members are those members, counted once."""
+        return self.changes[0].effective_date.year - 1
+
+    @property
     def whole(self) -> bool:
         return self.share == 1
 
@@ -177,9 +184,12 @@ def mapped_totals(
 ) -> tuple[dict[TotalKey, Number], dict[TotalKey, Number]]:
     """(yearly, stage) as `totals.indicator_totals` gives them for the subject's unit, each year
     its own subtree total plus every predecessor's share of its total in the years it worked
-    (`SuccessionMapping`); the years of a predecessor without a share are left out. One query
+    (`SuccessionMapping`; a stock only up to the year before its change,
+    `MappedPredecessor.last_stock_year`); the years of a predecessor without a share are left
+    out. One query
     for the unit and one per predecessor with a share that worked within the years."""
     stored = _stored(indicators)
+    stocks = {i.code for i in stored if i.aggregation == Indicator.Aggregation.LAST}
     yearly, _stage = _subtree_totals(subject=subject, indicators=stored, children=None)
     sums: dict[TotalKey, Fraction] = {k: Fraction(v) for k, v in yearly.items()}
     for p in mapping.shared:
@@ -189,11 +199,13 @@ def mapped_totals(
             subject.start_year, min(subject.end_year, p.last_year)
         )
         theirs, _stage = _subtree_totals(subject=years, indicators=stored, children=None)
-        for key, value in theirs.items():
+        for (code, bucket, year), value in theirs.items():
+            if code in stocks and year > p.last_stock_year:
+                continue
+            key = (code, bucket, year)
             sums[key] = sums.get(key, 0) + value * p.share
     skipped = mapping.uncompared_years(subject.years)
     sums = {k: v for k, v in sums.items() if k[2] not in skipped}
-    stocks = {i.code for i in stored if i.aggregation == Indicator.Aggregation.LAST}
     stage: dict[TotalKey, Fraction] = defaultdict(Fraction)
     for (code, bucket, year), value in sums.items():
         if code not in stocks or year == subject.end_year:

@@ -132,8 +132,14 @@ def _worked(unit: Unit, movement, code: str, year: int) -> int | None:
 
 def _expected(unit: Unit, movement, codes) -> dict:
     """{(code, year): figure} by hand: the unit's own plus each predecessor's share of what it
-    did up to the year its change took effect; a predecessor without a share: no figure."""
+    did up to the year its change took effect (a stock, members at the year's end: up to the
+    year before); a predecessor without a share: no figure."""
     predecessors = predecessors_of(unit)
+    stocks = set(
+        Indicator.objects.filter(
+            movement=movement, code__in=codes, aggregation=Indicator.Aggregation.LAST
+        ).values_list("code", flat=True)
+    )
     expected = {}
     for year in YEARS:
         for code in codes:
@@ -142,6 +148,9 @@ def _expected(unit: Unit, movement, codes) -> dict:
             for p in predecessors:
                 if year > p.changes[0].day_before.year:
                     continue
+                if code in stocks and year >= p.changes[0].effective_date.year:
+                    unshared = unshared or p.share is None
+                    continue  # members at the year's end: the successor's
                 if p.share is None:
                     unshared = True
                     continue
