@@ -123,6 +123,11 @@ class SuccessionMapping:
             "units": names,
             "changes": changes,
         }
+        mid_year = sorted({p.last_year for p in self.shared if p.last_stock_year < p.last_year})
+        if mid_year:
+            text += ". " + _(
+                "Chỉ tiêu tính tại cuối năm (như số đoàn viên) năm %(years)s: của đơn vị kế tục"
+            ) % {"years": ", ".join(str(y) for y in mid_year)}
         if any(not p.whole for p in self.shared):
             text += ". " + _(
                 "Phần của đơn vị chia tách tính theo tỷ lệ đã nêu trong văn bản, "

@@ -284,6 +284,7 @@ def test_a_merged_province_is_compared_with_both_provinces_and_the_bao_cao_says_
     said = got.describe(2013)
     assert said.startswith("2013–2025: Tỉnh Đoàn Kiên Giang + Tỉnh Đoàn An Giang (cũ)")
     assert "60-NQ/TW, 12/4/2025" in said and "từ 1/7/2025" in said
+    assert "(như số đoàn viên) năm 2025: của đơn vị kế tục" in said
     # The units due and counted in 2013: those of both provinces.
     before = [
         selectors.year_coverage(subject=subject.with_unit(u), years=[2013])[2013]
