@@ -27,7 +27,7 @@ from .documents.builder import ISSUE_FIELDS
 from .forms import DocumentEditForm, DocumentIssueForm, YearRangeForm
 from .page_cache import Depends, cached_page
 from .refusals import DocumentRefusal, refusals_shown
-from .selectors import Subject, dashboard_scope, unit_choices
+from .selectors import Subject, dashboard_scope, unit_choices, with_succession_flag
 from .services import (
     DocumentEditConflict,
     DocumentEditRefused,
@@ -103,7 +103,7 @@ def _target(request, movement_code: str, unit_code: str, years: str) -> Target:
     """The báo cáo the URL names, if the user may read it; refused otherwise."""
     movement = _movement_or_404(movement_code)
     unit = (
-        Unit.objects.visible_to(request.user)
+        with_succession_flag(Unit.objects.visible_to(request.user))
         .select_related("parent")
         .filter(code=unit_code)
         .first()

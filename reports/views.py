@@ -285,6 +285,10 @@ def compare(request, board: Dashboard):
         per_hundred=data["per"] == CompareForm.PER_HUNDRED,
         raw=bool(data.get("raw")),
     )
+    if parent is not None:  # units that succeed others, across their changes
+        comparison, mappings = selectors.comparison_across_changes(
+            subject=board.subject.with_unit(parent), comparison=comparison
+        )
     groups = None
     if comparison.indicator is not None and units and parent is not None:
         groups = selectors.group_comparison(
@@ -295,6 +299,11 @@ def compare(request, board: Dashboard):
             figures=comparison.figures,
         )
     page = compare_page(board, comparison, groups, parent=parent, units=units)
+    page.context["mapping_lines"] = [
+        (m.unit, text)
+        for m in (mappings if parent else [])
+        if (text := m.describe(board.data["start"]))
+    ]
     export = _tables_or_export(request, page.tables, page.heading)
     if export is not None:
         return export
@@ -321,10 +330,18 @@ def unit_detail(request, board: Dashboard):
     peers, rows, coverage = selectors.unit_profile_covered(
         subject=board.subject.with_unit(unit), root=board.scope.root, raw=bool(data.get("raw"))
     )
+    mapping = selectors.succession_mapping(unit)
+    if mapping is not None:  # a successor: the years before its change over its predecessors
+        rows = selectors.with_mapped_years(
+            subject=board.subject.with_unit(unit), rows=rows, mapping=mapping
+        )
+        mapped = selectors.mapped_coverage(subject=board.subject.with_unit(unit), mapping=mapping)
+        board.coverages[unit.pk] = mapped
+        coverage = dataclasses.replace(coverage, unit=mapped)
     reports = None
     if board.scope.can_see(unit):
         reports = selectors.unit_reports(movement=data["movement"], unit=unit)
-    page = unit_page(board, unit, peers, rows, reports, coverage)
+    page = unit_page(board, unit, peers, rows, reports, coverage, mapping=mapping)
     export = _tables_or_export(request, page.tables, page.heading)
     if export is not None:
         return export

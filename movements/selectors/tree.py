@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import QuerySet
 
@@ -63,18 +63,19 @@ class Predecessor:
     stated no share), through `changes` (the recorded changes, oldest first)."""
 
     unit: Unit
-    share: Decimal | None
+    share: Fraction | None
     changes: tuple[TreeChange, ...]
 
 
-def _edge_share(link: Succession, siblings: list[Succession]) -> Decimal | None:
+def _edge_share(link: Succession, siblings: list[Succession]) -> Fraction | None:
+    """Exact: 1 of 3 members' share is 1/3, not 0,333…"""
     if link.share_percent is not None:
-        return link.share_percent / 100
+        return Fraction(link.share_percent) / 100
     members = [s.share_members for s in siblings]
     if link.share_members is not None and None not in members and sum(members):
-        return Decimal(link.share_members) / sum(members)
+        return Fraction(link.share_members, sum(members))
     if len(siblings) == 1:
-        return Decimal(1)
+        return Fraction(1)
     return None
 
 
@@ -93,9 +94,9 @@ def predecessors_of(unit: Unit) -> list[Predecessor]:
     # Successions run forward in time (a predecessor ends the day before its successor
     # begins), so the links form no cycle: every path back is followed, and a unit reached by
     # two paths (split, then merged again) has the sum of their shares.
-    shares: dict[int, Decimal | None] = {}
+    shares: dict[int, Fraction | None] = {}
     found: dict[int, Predecessor] = {}
-    stack = [(unit.pk, Decimal(1), ())]
+    stack = [(unit.pk, Fraction(1), ())]
     while stack:
         successor, share, changes = stack.pop()
         for link in into.get(successor, []):

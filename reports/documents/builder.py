@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from movements.formatting import format_number, format_percent
 from movements.models import Indicator, Movement, PublishedFigure, Unit
@@ -24,9 +24,12 @@ from reports.selectors import (
     change_between,
     indicator_totals,
     indicator_totals_by_year_and_stage,
+    mapped_coverage,
+    mapped_totals,
     movement_indicators,
     report_coverage,
     report_published_figures,
+    succession_mapping,
     year_coverage,
 )
 
@@ -400,10 +403,22 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
 
     span = comparison_years(movement, start_year, end_year)
     first_year = min(start_year, span[1][0]) if span else start_year
+    # A successor: the years before its change summed over its predecessors, and said so.
+    mapping = succession_mapping(unit)
     # Each year's units counted of units due, the years compared with included.
-    covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
+    if mapping is None:
+        covered = year_coverage(subject=subject, years=list(range(first_year, end_year + 1)))
+    else:
+        covered = mapped_coverage(subject=subject.with_years(first_year, end_year), mapping=mapping)
     years_covered = {y: c for y, c in covered.items() if y >= start_year}
-    if first_year == start_year:  # the stage's totals and its years' from one query
+    if mapping is not None:
+        totals = mapped_totals(subject=subject, indicators=indicators, mapping=mapping)[1]
+        by_year = mapped_totals(
+            subject=subject.with_years(first_year, end_year),
+            indicators=indicators,
+            mapping=mapping,
+        )[0]
+    elif first_year == start_year:  # the stage's totals and its years' from one query
         by_year, totals = indicator_totals_by_year_and_stage(subject=subject, indicators=indicators)
     else:
         totals = indicator_totals(subject=subject, indicators=indicators)
@@ -535,6 +550,11 @@ def build_report_document(*, subject: Subject, today: dt.date | None = None) -> 
         _coverage_paragraph(coverage, start_year, end_year),
         _years_covered_paragraph(years_covered),
     ]
+    if mapping is not None:
+        with translation.override("vi"):
+            said = mapping.describe(first_year)
+        if said:
+            document.intro.append(Paragraph([Run(f"So sánh qua thay đổi tổ chức: {said}.")]))
     assessment_section = Section(
         key="nhan-xet",
         numbering=f"{ROMAN[min(len(sections), len(ROMAN) - 1)]}/",

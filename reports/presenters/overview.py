@@ -58,6 +58,9 @@ def overview_page(
             "short": figures.short,
             "threshold": figures.threshold,
             "like": figures.like,
+            "mapping_text": figures.mapping.describe(board.data["start"])
+            if figures.mapping
+            else "",
             "raw": bool(board.data.get("raw")),
             "first_year": board.data["start"],
             "last_year": board.data["end"],

@@ -19,6 +19,7 @@ def unit_page(
     rows: list[selectors.ProfileRow],
     reports: list[Report] | None,
     coverage: selectors.ProfileCoverage | None = None,
+    mapping: selectors.SuccessionMapping | None = None,
 ) -> Page:
     """The page of `unit` from its profile (`peers`, `rows`), its `reports` (None when the
     user may read only its totals) and what its figures span (`coverage`: the units counted
@@ -71,6 +72,7 @@ def unit_page(
             "figure": _peer_figure(unit, peers, rows, board.span) if with_peers else None,
             "has_data": any(r.total is not None for r in rows),
             "include_submitted": board.data["submitted"],
+            "mapping_text": mapping.describe(board.data["start"]) if mapping else "",
             **_coverage_context(board, coverage),
         },
     )

@@ -96,6 +96,17 @@ from .scope import (
     visible_children,
 )
 from .subject import Subject
+from .successors import (
+    SuccessionMapping,
+    SuccessorYears,
+    comparison_across_changes,
+    mapped_coverage,
+    mapped_totals,
+    succession_mapping,
+    successor_years,
+    with_mapped_years,
+    with_succession_flag,
+)
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -111,6 +122,15 @@ from .totals import (
 
 __all__ = [
     "LikeForLike",
+    "SuccessionMapping",
+    "SuccessorYears",
+    "comparison_across_changes",
+    "mapped_coverage",
+    "mapped_totals",
+    "succession_mapping",
+    "successor_years",
+    "with_mapped_years",
+    "with_succession_flag",
     "RateBase",
     "YearCoverage",
     "like_for_like",

@@ -15,6 +15,12 @@ from .groups import GroupComparison, group_comparisons
 from .like_for_like import LikeForLike, YearCoverage, like_for_like, year_coverage
 from .scope import Scope
 from .subject import Subject
+from .successors import (
+    SuccessionMapping,
+    mapped_coverage,
+    mapped_totals,
+    succession_mapping,
+)
 from .totals import (
     MEMBERS_INDICATOR,
     Number,
@@ -153,6 +159,7 @@ def unit_overview(
     subject: Subject,
     indicators: list[Indicator] | None = None,
     like: LikeForLike | None = None,
+    mapping: SuccessionMapping | None = None,
 ) -> list[SectionSummary]:
     """Every indicator of the subject unit's subtree year by year and over the stage, by
     section; with `like`, each indicator's change between its years over the units compared
@@ -162,7 +169,10 @@ def unit_overview(
     """
     if indicators is None:
         indicators = movement_indicators(movement=subject.movement)
-    yearly, stage = _subtree_totals(subject=subject, indicators=indicators, children=None)
+    if mapping is None:
+        yearly, stage = _subtree_totals(subject=subject, indicators=indicators, children=None)
+    else:  # a successor: the years before its change over its predecessors
+        yearly, stage = mapped_totals(subject=subject, indicators=indicators, mapping=mapping)
     years = subject.years
 
     def compared(indicator: Indicator) -> dict:
@@ -204,6 +214,7 @@ class Overview:
     coverage: dict[int, YearCoverage]
     threshold: int
     like: LikeForLike | None = None
+    mapping: SuccessionMapping | None = None  # the units succeeded, summed for earlier years
 
     @property
     def provisional(self) -> list[YearCoverage]:
@@ -247,13 +258,19 @@ def overview_figures(
     and over the stage), three without, two for the coverage, four for the like-for-like
     change when the range has two years or more, and the published figures'."""
     indicators = movement_indicators(movement=subject.movement)
-    coverage = year_coverage(subject=subject)
+    mapping = succession_mapping(subject.unit)
+    if mapping is None:
+        coverage = year_coverage(subject=subject)
+    else:  # the units due and counted before the change: the predecessors'
+        coverage = mapped_coverage(subject=subject, mapping=mapping)
     threshold = subject.movement.comparison_threshold
     first, last = subject.start_year, subject.end_year
     like = None
-    if not raw and last > first:
+    # Across a change the units compared are the predecessors: the mapped totals, not the
+    # units of one subtree reporting in both years.
+    if not raw and last > first and mapping is None:
         like = like_for_like(subject=subject, indicators=indicators, first=first, last=last)
-    sections = unit_overview(subject=subject, indicators=indicators, like=like)
+    sections = unit_overview(subject=subject, indicators=indicators, like=like, mapping=mapping)
     groups = []
     if children:
         groups = group_comparisons(
@@ -281,4 +298,5 @@ def overview_figures(
         coverage=coverage,
         threshold=threshold,
         like=like,
+        mapping=mapping,
     )

@@ -16,6 +16,8 @@ from django.db.models import (
 from movements.access import UnitAccess, unit_access
 from movements.models import Unit
 
+from .successors import with_succession_flag
+
 # What a user may see on the dashboards is what they may read anywhere: the one rule of
 # movements/access.py, which `Unit.objects.visible_to` asks in SQL.
 Scope = UnitAccess
@@ -31,7 +33,8 @@ def dashboard_scope(*, user: AbstractBaseUser) -> Scope:
 def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
     """The unit with `code` if `scope` may read its totals (one of the user's units, or the
     province), else None. One query."""
-    unit = Unit.objects.filter(code=code).select_related("parent").first()
+    units = with_succession_flag(Unit.objects.filter(code=code).select_related("parent"))
+    unit = units.first()
     if unit is None or not scope.can_see_totals(unit):
         return None
     return unit
@@ -40,7 +43,8 @@ def dashboard_unit(*, scope: Scope, code: str) -> Unit | None:
 def visible_children(*, scope: Scope, parent: Unit) -> list[Unit]:
     """The units directly under `parent` that `scope` may see: districts, branches, grassroots,
     each in report order. One query (a parent has a few dozen children)."""
-    return list(Unit.objects.filter(scope.visible(), parent=parent).in_official_order())
+    units = Unit.objects.filter(scope.visible(), parent=parent).in_official_order()
+    return list(with_succession_flag(units))
 
 
 UNIT_SEARCH_LIMIT = 20
@@ -61,7 +65,7 @@ def unit_choices(
     if scope.root is not None:
         near |= Q(pk=scope.root.pk)
     near |= Q(pk__in=[top.pk for top in scope.tops])
-    queries = [Unit.objects.filter(near)]
+    queries = [with_succession_flag(Unit.objects.filter(near))]
     query = query.strip()[:100]
     if query:
         matching = Q(name__icontains=query) | Q(short_name__icontains=query)
