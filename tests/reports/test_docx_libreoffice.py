@@ -158,9 +158,13 @@ def test_pages_are_numbered_from_page_two_at_the_top_centre_and_on_through_the_a
     # the header's lines single-spaced (13 pt), as on the print page: no spread that leaves the
     # end of page 1 empty
     assert first.find("Số: 44A BC/TĐTN").top - stars.top < 1.5 * 13
-    # page 1 is filled down to its bottom margin (2 cm), less at most about four lines
+    # page 1 is filled down to its bottom margin (2 cm), less at most about five lines (of 13
+    # pt at 1,4 spacing): a part's heading kept with its first heading and two lines goes to
+    # the next page as a block, whose height depends on the fonts of the machine (92 pt with
+    # Debian 12's LibreOffice 7.4 and its Liberation fonts); the gap the issue met was a page's
+    # third
     lowest = max(t.top for t in first.texts)
-    assert first.height - 2 * CM - lowest < 80, lowest
+    assert first.height - 2 * CM - lowest < 5 * 1.4 * 13 + 5, lowest
 
 
 def test_a_drafts_word_file_is_marked_under_its_number(
