@@ -78,12 +78,18 @@ class CompareUnitFilter(django_filters.FilterSet):
         (`selectors.unit_choices`: around `parent`, and those matching the search)."""
         self.parent = parent
         self.allowed = units
+        if data is not None and parent is not None and not data.get("parent"):
+            # The unit compared under is the one the select shows (not its first option).
+            data = data.copy()
+            data["parent"] = parent.code
         queryset = Unit.objects.filter(pk__in=[u.pk for u in units]).in_official_order()
         super().__init__(data, queryset=queryset, **kwargs)
         self.filters["units"].extra["choices"] = [(u.code, u.short_name) for u in units]
         self.filters["parent"].extra["choices"] = [
             (u.code, ("— " * u.depth) + u.name) for u in parents
         ]
+        if parent is not None:  # unbound (a bare URL): the select shows the unit compared under
+            self.filters["parent"].extra["initial"] = parent.code
 
     def filter_parent(self, queryset, name, value):
         return queryset  # the choice of units is made in __init__

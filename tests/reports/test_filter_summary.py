@@ -70,3 +70,31 @@ def test_completeness_names_the_period_and_state_or_the_years(client, seed, cast
     # Several periods: the years, not the state they do not use.
     _, line = summary(client.get(url, {"period": "nhieu-ky", "start": "2010", "end": "2012"}))
     assert line == "Bộ lọc: 2010–2012 (đổi)"
+
+
+def test_the_unit_compared_under_is_the_one_the_select_shows_not_its_first_option(seed):
+    """A reviewer whose units come after others in the list of parents (the new province,
+    after the provinces it succeeds): a bare URL compares under their own unit, and the select
+    and the summary say so."""
+    from django.template import Context, Template
+
+    from movements.models import Unit
+    from reports.filters import CompareUnitFilter
+
+    province = Unit.objects.get(code="kien-giang")
+    district = Unit.objects.get(code="rach-gia")
+    for data in (None, {"peers": "all"}):
+        unit_filter = CompareUnitFilter(
+            data, parent=district, units=[], parents=[province, district]
+        )
+        assert unit_filter.form["parent"].value() == "rach-gia"
+        html = Template(
+            "{% load filter_summary %}{% filter_summary form unit_filter as c %}{{ c|join:'|' }}"
+        ).render(Context({"form": _Empty(), "unit_filter": unit_filter}))
+        assert "Thành Đoàn Rạch Giá" in html and "Tỉnh Đoàn Kiên Giang" not in html
+
+
+class _Empty:
+    """A form without fields of its own."""
+
+    fields: dict = {}
