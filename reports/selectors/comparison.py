@@ -306,6 +306,14 @@ class Comparison:
         return self.figures.threshold if self.figures is not None else None
 
 
+def rows_have_values(rows: list[dict], years: list[int], *, ranking: bool) -> bool:
+    """Whether any unit of a ranking (its years) or of a section's table (its indicators) has a
+    figure: else there is nothing to draw."""
+    if ranking:
+        return any(r[f"y{y}"] is not None for r in rows for y in years)
+    return any(v is not None for r in rows for k, v in r.items() if k[:2] == "i_")
+
+
 def unit_comparison(
     *,
     subject: Subject,
@@ -352,10 +360,9 @@ def unit_comparison(
         )
     if indicator is not None:
         rows = _ranking_rows(comparisons, figures, indicator, years, per_hundred, raw)
-        has_values = any(r[f"y{y}"] is not None for r in rows for y in years)
     else:
         rows = _section_rows(comparisons, figures, shown, per_hundred, raw)
-        has_values = any(v is not None for r in rows for k, v in r.items() if k[:2] == "i_")
+    has_values = rows_have_values(rows, years, ranking=indicator is not None)
     coverage, unrated = [], []
     if figures is not None:
         coverage = [figures.coverage(units, y) for y in years]

@@ -25,6 +25,7 @@ from movements.formatting import format_date, format_number
 from movements.models import Indicator, Succession, TreeChange, Unit
 from movements.selectors.tree import predecessors_of
 
+from .comparison import rows_have_values
 from .like_for_like import YearCoverage, year_coverage
 from .subject import Subject
 from .totals import (
@@ -319,7 +320,8 @@ def comparison_across_changes(*, subject: Subject, comparison) -> tuple[object, 
         for row, rank in zip(rows, rank_values([r["total"] for r in rows]), strict=True):
             row["rank"] = rank
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0))
-    return dataclasses.replace(comparison, rows=rows), mappings
+    has_values = rows_have_values(rows, years, ranking=comparison.indicator is not None)
+    return dataclasses.replace(comparison, rows=rows, has_values=has_values), mappings
 
 
 def mapped_coverage(*, subject: Subject, mapping: SuccessionMapping) -> dict[int, YearCoverage]:
