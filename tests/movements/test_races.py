@@ -55,12 +55,14 @@ def pause_before_counting(
     monkeypatch, thread: str, *, until: threading.Event, timeout: float
 ) -> tuple[threading.Event, list[bool]]:
     """In the thread named `thread`, stop before each update of the stored counts
-    (`TallyChange.apply`) until `until` is set or `timeout` passes. Returns the event set at
-    each stop, and for each stop whether `until` came in time."""
+    (`TallyChange._applied`, which both the counts' and the totals' changes call, before the
+    data versions are bumped: the writer's last statement) until `until` is set or `timeout`
+    passes. Returns the event set at each stop, and for each stop whether `until` came in
+    time."""
     from movements.services import rollups
 
     stopped, came = threading.Event(), []
-    original = rollups.TallyChange.apply
+    original = rollups.TallyChange._applied
 
     def apply_after_a_pause(self, *args, **kwargs):
         if threading.current_thread().name == thread:
@@ -68,7 +70,7 @@ def pause_before_counting(
             came.append(until.wait(timeout=timeout))
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(rollups.TallyChange, "apply", apply_after_a_pause)
+    monkeypatch.setattr(rollups.TallyChange, "_applied", apply_after_a_pause)
     return stopped, came
 
 
@@ -274,7 +276,9 @@ def test_two_units_saving_in_the_same_period_do_not_wait_for_each_other(
     """A save locks its report, and holds its unit and period only against changes of their
     dates (KEY SHARE): Rạch Giá's save, paused before it commits, does not hold up Công an's
     in the same period (Report's default ordering once made the lock take the period's row
-    FOR UPDATE, which queued every save of a period)."""
+    FOR UPDATE, which queued every save of a period). The data versions of the province and
+    the root are the one row both bump: as the last statement, so that a writer holds it only
+    from there to its commit."""
     for unit, secretary in ((cast.unit_a, cast.secretary_a), (cast.unit_b, cast.secretary_b)):
         report_save(user=secretary, unit=unit, period=open_period, movement=seed, values={"cau": 1})
     other_done = threading.Event()
