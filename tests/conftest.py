@@ -18,7 +18,9 @@ snapshots: on SQLite they are deselected with one printed line; CI runs the suit
 PostgreSQL too. Tests marked `libreoffice` convert the Word file with LibreOffice Writer
 (`soffice --headless --convert-to pdf`), those marked `libreoffice("calc")` open the CSV exports
 with LibreOffice Calc: where the module is not installed they are deselected with one printed
-line, unless REQUIRE_LIBREOFFICE=1 (as in CI), where they then fail."""
+line, unless REQUIRE_LIBREOFFICE=1 (as in CI), where they then fail. Tests of the shared cache
+(those using the `shared_redis` fixture) need the machine's Redis: where it does not answer they
+are deselected with one printed line, unless REQUIRE_REDIS=1 (as in CI), where they then fail."""
 
 import io
 import json
@@ -41,6 +43,8 @@ from movements.services.seed import seed_load
 from reports.selectors import Subject, indicator_totals
 from tests.audit import MARK, MARKED, NOTE
 from tests.factories import PASSWORD, demo_loaded, make_report, make_user, totals_kept, year
+from tests.shared_redis import URL as REDIS_URL
+from tests.shared_redis import redis_answers
 from tests.stored_totals import stored_totals_guarded
 
 # Report 44A BC/TĐTN as a text file: the source the seed was written from.
@@ -48,6 +52,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_cfcc1dba
 _SOURCE_DESELECTED = pytest.StashKey[int]()
 _POSTGRESQL_DESELECTED = pytest.StashKey[int]()
 _LIBREOFFICE_DESELECTED = pytest.StashKey[int]()
+_REDIS_DESELECTED = pytest.StashKey[int]()
 
 
 # The library of each LibreOffice module a test may need.
@@ -111,6 +116,13 @@ def pytest_collection_modifyitems(config, items):
             gone = set(missing)
             items[:] = [item for item in items if item not in gone]
         config.stash[_LIBREOFFICE_DESELECTED] = len(missing)
+    if os.environ.get("REQUIRE_REDIS") != "1":
+        needing = [item for item in items if "shared_redis" in getattr(item, "fixturenames", ())]
+        if needing and not redis_answers():
+            config.hook.pytest_deselected(items=needing)
+            gone = set(needing)
+            items[:] = [item for item in items if item not in gone]
+            config.stash[_REDIS_DESELECTED] = len(needing)
 
 
 def pytest_report_collectionfinish(config):
@@ -133,6 +145,12 @@ def pytest_report_collectionfinish(config):
             f"!! LibreOffice Writer or Calc (soffice) not found: {count} test(s) converting the"
             " Word file or opening the CSV deselected (apt-get install -y"
             " libreoffice-writer-nogui libreoffice-calc-nogui; REQUIRE_LIBREOFFICE=1 runs them)"
+        )
+    count = config.stash.get(_REDIS_DESELECTED, 0)
+    if count:
+        lines.append(
+            f"!! Redis does not answer at {REDIS_URL}: {count} test(s) of the shared cache"
+            " deselected (apt-get install -y redis-server; REQUIRE_REDIS=1 runs them)"
         )
     return lines
 
